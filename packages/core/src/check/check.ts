@@ -1,0 +1,405 @@
+/**
+ * `check`: strict level-by-level breadth-first search of a model's reachable states, checking
+ * invariants on every new state and deadlock on every expanded one. Because levels are never
+ * mixed, the first violation found has a shortest trace.
+ *
+ * @module
+ */
+import {
+  ModelDefinitionError,
+  StateEncodingError,
+  StateMutationError,
+  UserCodeError,
+} from '../errors.ts'
+import { type Action, instanceLabel } from '../model/action.ts'
+import { fingerprint, fpHi, fpLo } from '../model/fingerprint.ts'
+import { isModel, type Model } from '../model/model.ts'
+import { keyFingerprinter } from '../model/state-key.ts'
+import { runDomain } from '../model/successors.ts'
+import { VisitedStore } from '../model/visited-store.ts'
+import { findMutatingAction } from './mutation.ts'
+import { rebuildTrace } from './trace.ts'
+import type {
+  CheckOptions,
+  CheckProgress,
+  CheckResult,
+  CheckStats,
+  Incompleteness,
+  SafetyViolation,
+  Step,
+} from './types.ts'
+
+const TWO_POW_64 = 2 ** 64
+
+/**
+ * Explores every reachable state of `model` breadth-first and reports the first invariant
+ * violation, deadlock or exception with a shortest trace.
+ *
+ * A bound (`maxStates`, `maxDepth`) that cuts the search makes the result incomplete:
+ * `complete: false` and `ok: false`, never a silent success.
+ *
+ * @example
+ * const r = check(model)
+ * if (!r.ok) console.log(formatTrace(r.violation!.trace))
+ *
+ * @throws {StateEncodingError} when a state holds a function, symbol, class instance or cycle.
+ * @throws {StateMutationError} when an action changes the state it was given.
+ */
+export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<S> {
+  if (!isModel(model as unknown)) {
+    throw new ModelDefinitionError('check() expects a model built with defineModel({ init, actions })')
+  }
+  validateOptions(opts)
+  return new Search(model, opts).run()
+}
+
+function validateOptions(opts: CheckOptions): void {
+  for (const k of ['maxStates', 'maxDepth'] as const) {
+    const v = opts[k]
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
+      throw new RangeError(`check(): ${k} must be a positive integer, got ${String(v)}`)
+    }
+  }
+}
+
+/** One run of the breadth-first search. */
+class Search<S> {
+  readonly model: Model<S>
+  readonly opts: CheckOptions
+  readonly store: VisitedStore = new VisitedStore()
+  readonly key: (s: S) => void
+  /** With a view or symmetry the store does not key on the full state, so mutation checks need their own hash. */
+  readonly keyIsFullState: boolean
+  generated = 0
+  depth = 0
+  started = performance.now()
+  nextProgress: number
+  violation: SafetyViolation<S> | undefined
+  incomplete: Incompleteness | undefined
+
+  constructor(model: Model<S>, opts: CheckOptions) {
+    this.model = model
+    this.opts = opts
+    this.key = keyFingerprinter(model)
+    this.keyIsFullState = !model.symmetry && !model.view
+    this.nextProgress = this.started + (opts.progressIntervalMs ?? 1000)
+  }
+
+  run(): CheckResult<S> {
+    let frontier = this.initialFrontier()
+    let levelStart = 0
+    if (frontier.length > 0) this.depth = 1
+    while (frontier.length > 0 && !this.violation && !this.incomplete) {
+      if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) {
+        this.probeBeyondDepth(frontier, levelStart)
+        break
+      }
+      const next = this.expandLevel(frontier, levelStart)
+      levelStart += frontier.length
+      frontier = next
+      if (frontier.length > 0 && !this.violation) this.depth++
+    }
+    return this.result()
+  }
+
+  initialFrontier(): S[] {
+    const frontier: S[] = []
+    const { model } = this
+    for (const s of model.init) {
+      this.generated++
+      if (model.constraint && !this.userCall('constraint', 'constraint', () => model.constraint!(s))) continue
+      this.fingerprintOrExplain(s, -1, 'init')
+      const i = this.store.add(fpHi, fpLo, -1)
+      if (i < 0) continue
+      frontier.push(s)
+      if (this.checkInvariants(s, i)) break
+    }
+    return frontier
+  }
+
+  /** Expands one BFS level; returns the next one. Inlined for speed: this is the hot loop. */
+  expandLevel(frontier: S[], levelStart: number): S[] {
+    const { model, store, opts } = this
+    const { actions, constraint, terminal } = model
+    const checkDeadlock = opts.deadlock !== false
+    const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
+    const hasInvariants = Object.keys(model.invariants).length > 0
+    const next: S[] = []
+    for (let fi = 0; fi < frontier.length; fi++) {
+      const s = frontier[fi]!
+      const si = levelStart + fi
+      if (!this.keyIsFullState) fingerprint(s)
+      const beforeHi = fpHi
+      const beforeLo = fpLo
+      let count = 0
+      let ai = 0
+      let param: unknown
+      // Which user function is running, so an exception can name it without a wrapper per call.
+      let origin: UserCodeError['origin'] = 'guard'
+      try {
+        for (; ai < actions.length; ai++) {
+          const a = actions[ai]!
+          if (a.kind === 'single') {
+            param = undefined
+            origin = 'guard'
+            if (!a.guard(s)) continue
+            origin = 'effect'
+            const t = a.effect(s)
+            count++
+            this.generated++
+            origin = 'constraint'
+            if (constraint !== undefined && !constraint(t)) continue
+            this.fingerprintOrExplain(t, si, a, undefined)
+            const ti = store.add(fpHi, fpLo, si)
+            if (ti < 0) continue
+            next.push(t)
+            if (hasInvariants && this.checkInvariants(t, ti)) return next
+            if (store.size >= maxStates) return this.stopAt('maxStates', maxStates, next)
+          } else {
+            const domain = runDomain(a, s)
+            for (let pi = 0; pi < domain.length; pi++) {
+              param = domain[pi]
+              origin = 'guard'
+              if (!a.guard(s, param)) continue
+              origin = 'effect'
+              const t = a.effect(s, param)
+              count++
+              this.generated++
+              origin = 'constraint'
+              if (constraint !== undefined && !constraint(t)) continue
+              this.fingerprintOrExplain(t, si, a, param)
+              const ti = store.add(fpHi, fpLo, si)
+              if (ti < 0) continue
+              next.push(t)
+              if (hasInvariants && this.checkInvariants(t, ti)) return next
+              if (store.size >= maxStates) return this.stopAt('maxStates', maxStates, next)
+            }
+          }
+        }
+      } catch (e) {
+        if (e instanceof StateEncodingError || e instanceof StateMutationError) throw e
+        this.recordError(e, si, origin, actions[ai], param)
+        return next
+      }
+      this.detectMutation(s, si, beforeHi, beforeLo)
+      if (count === 0 && checkDeadlock && !(terminal && this.userCall('terminal', 'terminal', () => terminal(s)))) {
+        this.violation = {
+          kind: 'deadlock',
+          name: 'deadlock',
+          message: `deadlock: a reachable state of ${model.name} has no enabled action and is not terminal`,
+          trace: this.traceTo(si),
+        }
+        return next
+      }
+      this.maybeReportProgress(frontier.length - fi + next.length)
+    }
+    return next
+  }
+
+  /**
+   * At the depth bound: the frontier's states are stored and checked but not expanded. The
+   * search is complete only if none of them has a successor outside the store.
+   */
+  probeBeyondDepth(frontier: S[], levelStart: number): void {
+    const { model } = this
+    for (let fi = 0; fi < frontier.length; fi++) {
+      const s = frontier[fi]!
+      let count = 0
+      let unseen = false
+      for (const a of model.actions) {
+        const params = a.kind === 'single' ? [undefined] : runDomain(a, s)
+        for (const p of params) {
+          const enabled = a.kind === 'single' ? a.guard(s) : a.guard(s, p)
+          if (!enabled) continue
+          count++
+          const t = a.kind === 'single' ? a.effect(s) : a.effect(s, p)
+          if (model.constraint && !model.constraint(t)) continue
+          this.key(t)
+          if (this.store.indexOf(fpHi, fpLo) < 0) unseen = true
+        }
+      }
+      if (count === 0 && this.opts.deadlock !== false && !(model.terminal && model.terminal(s))) {
+        this.violation = {
+          kind: 'deadlock',
+          name: 'deadlock',
+          message: `deadlock: a reachable state of ${model.name} has no enabled action and is not terminal`,
+          trace: this.traceTo(levelStart + fi),
+        }
+        return
+      }
+      if (unseen && !this.incomplete) {
+        this.incomplete = {
+          reason: 'maxDepth',
+          limit: this.opts.maxDepth!,
+          message: `search cut at depth ${this.opts.maxDepth}: states beyond it were not explored; raise maxDepth or bound the model with a constraint`,
+        }
+      }
+    }
+  }
+
+  stopAt(reason: 'maxStates', limit: number, next: S[]): S[] {
+    this.incomplete = {
+      reason,
+      limit,
+      message: `search stopped after ${limit} distinct states (maxStates): the model was not fully explored; raise maxStates or bound the model with a constraint`,
+    }
+    return next
+  }
+
+  /** Fingerprints a new state; on failure, attaches the trace that produced it. */
+  fingerprintOrExplain(t: S, parent: number, a: Action<S> | 'init', param?: unknown): void {
+    try {
+      this.key(t)
+    } catch (e) {
+      if (e instanceof StateEncodingError) {
+        const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
+        e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
+        e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
+      }
+      throw e
+    }
+  }
+
+  /** Returns true (and records the violation) when an invariant fails or throws at state `i`. */
+  checkInvariants(s: S, i: number): boolean {
+    const invariants = this.model.invariants
+    for (const name in invariants) {
+      let holds: boolean
+      try {
+        holds = Boolean(invariants[name]!(s))
+      } catch (e) {
+        this.violation = this.errorViolation(new UserCodeError('invariant', name, e), i)
+        return true
+      }
+      if (!holds) {
+        const trace = this.traceTo(i)
+        this.violation = {
+          kind: 'invariant',
+          name,
+          message: `invariant ${name} is violated after ${trace.length - 1} steps`,
+          trace,
+        }
+        return true
+      }
+    }
+    return false
+  }
+
+  recordError(
+    e: unknown,
+    stateIndex: number,
+    origin: UserCodeError['origin'],
+    a: Action<S> | undefined,
+    param: unknown,
+  ): void {
+    const label = origin === 'constraint' ? 'constraint' : a ? instanceLabel(a as Action<unknown>, param) : 'unknown action'
+    const err = e instanceof UserCodeError ? e : new UserCodeError(origin, label, e)
+    this.violation = this.errorViolation(err, stateIndex)
+  }
+
+  errorViolation(err: UserCodeError, stateIndex: number): SafetyViolation<S> {
+    const cause = err.cause
+    const trace = this.traceTo(stateIndex)
+    return {
+      kind: 'error',
+      name: err.label,
+      message: `${err.origin} of ${err.label} threw after ${trace.length - 1} steps: ${cause instanceof Error ? cause.message : String(cause)}`,
+      trace,
+      error: {
+        origin: err.origin,
+        type: cause instanceof Error ? cause.name : typeof cause,
+        message: cause instanceof Error ? cause.message : String(cause),
+      },
+    }
+  }
+
+  /**
+   * An effect that changes its input corrupts every state sharing that structure. Detected by
+   * fingerprinting the state again after all its successors were generated.
+   */
+  detectMutation(s: S, si: number, beforeHi: number, beforeLo: number): void {
+    if (this.keyIsFullState) {
+      fingerprint(s)
+      if (fpHi === this.store.hi(si) && fpLo === this.store.lo(si)) return
+    } else {
+      fingerprint(s)
+      if (fpHi === beforeHi && fpLo === beforeLo) return
+    }
+    throw this.mutationError(si)
+  }
+
+  mutationError(si: number): StateMutationError {
+    let trace: Step<S>[] = []
+    try {
+      trace = this.traceTo(si)
+    } catch {
+      // The mutation may have broken replay too; report what we know.
+    }
+    const culprit = trace.length > 0 ? findMutatingAction(this.model, trace[trace.length - 1]!.state) : undefined
+    const label = culprit ?? 'an action'
+    return new StateMutationError(
+      `${label} of ${this.model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
+      label,
+      trace,
+    )
+  }
+
+  userCall<T>(origin: 'terminal' | 'constraint', label: string, f: () => T): T {
+    try {
+      return f()
+    } catch (e) {
+      throw new UserCodeError(origin, label, e)
+    }
+  }
+
+  traceTo(i: number): Step<S>[] {
+    return rebuildTrace(this.model, this.store, this.key, i)
+  }
+
+  maybeReportProgress(queued: number): void {
+    const cb = this.opts.onProgress
+    if (cb === undefined) return
+    const now = performance.now()
+    if (now < this.nextProgress) return
+    this.nextProgress = now + (this.opts.progressIntervalMs ?? 1000)
+    cb(this.progress(queued, false))
+  }
+
+  progress(queued: number, done: boolean): CheckProgress {
+    const elapsedMs = performance.now() - this.started
+    const distinct = this.store.size
+    return {
+      distinct,
+      generated: this.generated,
+      depth: this.depth,
+      queued,
+      elapsedMs,
+      distinctPerSecond: elapsedMs > 0 ? (distinct * 1000) / elapsedMs : 0,
+      done,
+    }
+  }
+
+  result(): CheckResult<S> {
+    const durationMs = performance.now() - this.started
+    const distinct = this.store.size
+    const stats: CheckStats = {
+      distinct,
+      generated: this.generated,
+      depth: this.depth,
+      durationMs,
+      collisionProbability: (distinct * Math.max(this.generated - distinct, 0)) / TWO_POW_64,
+      storeBytes: this.store.bytesInUse,
+    }
+    this.opts.onProgress?.(this.progress(0, true))
+    const complete = this.incomplete === undefined
+    return {
+      ok: complete && this.violation === undefined,
+      complete,
+      stats,
+      model: this.model.name,
+      ...(this.violation && { violation: this.violation }),
+      ...(this.incomplete && { incomplete: this.incomplete }),
+    }
+  }
+}
+

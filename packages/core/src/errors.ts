@@ -1,0 +1,84 @@
+/**
+ * Error classes thrown by musil. Every class carries a stable `name` and a brand that survives
+ * duplicate copies of the package (Vite-transformed copies, worker threads), so test code should
+ * prefer `MusilError.is(e)` and `e.name` over `instanceof`.
+ *
+ * @module
+ */
+
+const BRAND = Symbol.for('musil.error')
+
+/** Base class of every error musil throws on purpose. */
+export class MusilError extends Error {
+  /** Footprint that identifies musil errors across package copies. */
+  readonly [BRAND]: true = true
+  override name = 'MusilError'
+
+  /** True when `e` is a musil error, whichever copy of the package created it. */
+  static is(e: unknown): e is MusilError {
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true
+  }
+}
+
+/**
+ * The model itself is malformed: no initial state, an action that is not built with `action()`,
+ * an invariant that is not a function, duplicate names. Thrown by `defineModel` and `check`.
+ */
+export class ModelDefinitionError extends MusilError {
+  override name = 'ModelDefinitionError'
+}
+
+/**
+ * A state could not be fingerprinted: it holds a function, a symbol, a class instance, or a
+ * reference cycle. `path` locates the offending value inside the state, e.g. `state.nodes[2].cb`.
+ */
+export class StateEncodingError extends MusilError {
+  override name = 'StateEncodingError'
+  /** Where in the state the offending value sits, e.g. `state.queue[0].reply`. */
+  readonly path: string
+  /** Steps leading to the state that could not be encoded, when known (empty otherwise). */
+  trace: readonly { action: string; state: unknown }[] = []
+
+  constructor(message: string, path: string) {
+    super(message)
+    this.path = path
+  }
+}
+
+/**
+ * An action's effect (or a guard, domain, invariant) changed the state it was given instead of
+ * returning a new one. States must be treated as immutable values.
+ */
+export class StateMutationError extends MusilError {
+  override name = 'StateMutationError'
+  /** Label of the action that mutated its input, e.g. `transfer(a)`. */
+  readonly action: string
+  /** Steps leading to the state that was mutated. */
+  readonly trace: readonly { action: string; state: unknown }[]
+
+  constructor(message: string, action: string, trace: readonly { action: string; state: unknown }[]) {
+    super(message)
+    this.action = action
+    this.trace = trace
+  }
+}
+
+/** Wraps an exception thrown by user code (action, guard, invariant) so it can name its origin. */
+export class UserCodeError extends MusilError {
+  override name = 'UserCodeError'
+  /** What kind of user code threw. */
+  readonly origin: 'guard' | 'effect' | 'domain' | 'invariant' | 'terminal' | 'constraint' | 'view' | 'symmetry'
+  /** The action label or invariant name. */
+  readonly label: string
+
+  constructor(
+    origin: UserCodeError['origin'],
+    label: string,
+    cause: unknown,
+  ) {
+    const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+    super(`${origin} of ${label} threw ${inner}`, { cause })
+    this.origin = origin
+    this.label = label
+  }
+}
