@@ -37,3 +37,6 @@ export { RandomStream } from './random/stream.ts'
 
 // ---- rendering
 export { formatValue } from './render/value.ts'
+
+// ---- simulation reports (shared by simulate and explore)
+export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'

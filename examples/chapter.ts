@@ -1,0 +1,35 @@
+/**
+ * The shape of a textbook chapter. Each chapter follows four beats (design, model the error,
+ * prevent, guard); for the summary printed by `npm run textbook` a chapter exposes two checks:
+ * the classic bug is found, and the classic fix is verified.
+ */
+
+/** What one beat of a chapter printed. */
+export interface ChapterOutcome {
+  /** For `bug`: the bug was found. For `fix`: the fix was verified. */
+  readonly ok: boolean
+  /** One line: e.g. `deadlock found, trace of 6 steps` or `verified: 1,024 states, no violation`. */
+  readonly summary: string
+}
+
+/** One chapter of the textbook. */
+export interface Chapter {
+  /** Folder name under examples/, e.g. `die-hard`. */
+  readonly id: string
+  readonly title: string
+  readonly part:
+    | 'Finite-state machines'
+    | 'Shared-memory concurrency'
+    | 'Distributed protocols'
+    | 'Open systems'
+    | 'Asynchronous code'
+  /** Finds the classic bug. */
+  bug(): ChapterOutcome | Promise<ChapterOutcome>
+  /** Verifies the classic fix. */
+  fix(): ChapterOutcome | Promise<ChapterOutcome>
+}
+
+/** `1234567` as `1,234,567`. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US')
+}

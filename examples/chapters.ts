@@ -1,0 +1,8 @@
+/**
+ * Every chapter of the textbook, in reading order. `npm run textbook` runs them all.
+ */
+import type { Chapter } from './chapter.ts'
+import { dieHardChapter } from './die-hard/chapter.ts'
+
+/** The chapters, in reading order. */
+export const chapters: readonly Chapter[] = [dieHardChapter]
