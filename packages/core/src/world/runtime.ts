@@ -90,13 +90,11 @@ function kindOf(e: unknown): FailureKind {
   }
 }
 
-function checkDuration(what: string, ms: unknown): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new WorldUsageError(
-      `${what} needs a finite number of virtual milliseconds >= 0, got ${String(ms)}`,
-    )
-  }
-  return ms
+function badDuration(what: string, ms: unknown): WorldUsageError | undefined {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return undefined
+  return new WorldUsageError(
+    `${what} needs a finite number of virtual milliseconds >= 0, got ${String(ms)}`,
+  )
 }
 
 function checkName(what: string, name: unknown): string {
@@ -160,7 +158,8 @@ export class Runtime implements World {
   }
 
   sleep(ms: number): Promise<void> {
-    checkDuration('sleep', ms)
+    const bad = badDuration('sleep', ms)
+    if (bad !== undefined) return Promise.reject(bad)
     const task = this.currentTask()
     if (this.ended) return new Promise(() => {})
     return new Promise((resolve) => {
@@ -207,24 +206,37 @@ export class Runtime implements World {
   }
 
   runFor(ms: number, options: RunForOptions = {}): Promise<void> {
-    checkDuration('runFor', ms)
-    const faults = options.faults ?? []
-    commitFaults(this, faults, ms)
+    const bad = badDuration('runFor', ms)
+    if (bad !== undefined) return Promise.reject(bad)
+    try {
+      commitFaults(this, options.faults ?? [], ms)
+    } catch (e) {
+      return Promise.reject(e)
+    }
     return this.sleep(ms)
   }
 
   runUntil(pred: () => boolean, options: RunUntilOptions = {}): Promise<void> {
-    const name = options.name === undefined ? 'runUntil' : checkName('runUntil', options.name)
-    if (typeof pred !== 'function') {
-      throw new WorldUsageError(
-        `runUntil("${name}") needs a predicate function, got ${typeof pred}`,
+    const name = options.name ?? 'runUntil'
+    if (typeof name !== 'string' || name.length === 0) {
+      return Promise.reject(
+        new WorldUsageError(`runUntil needs a non-empty name, got ${String(name)}`),
       )
     }
-    const deadline =
-      options.deadline === undefined
-        ? undefined
-        : checkDuration(`runUntil("${name}") deadline`, options.deadline)
-    if (pred()) return Promise.resolve()
+    if (typeof pred !== 'function') {
+      return Promise.reject(
+        new WorldUsageError(`runUntil("${name}") needs a predicate function, got ${typeof pred}`),
+      )
+    }
+    const deadline = options.deadline
+    const bad =
+      deadline === undefined ? undefined : badDuration(`runUntil("${name}") deadline`, deadline)
+    if (bad !== undefined) return Promise.reject(bad)
+    try {
+      if (pred()) return Promise.resolve()
+    } catch (e) {
+      return Promise.reject(e)
+    }
     const task = this.currentTask()
     if (this.ended) return new Promise(() => {})
     return new Promise((resolve, reject) => {
