@@ -137,7 +137,9 @@ export function lostUpdate(options: LostUpdateOptions = {}): (world: World) => P
     }
     world.always(() => store.peek('counter') === completed, 'counterCountsEveryIncrement')
     const a = world.spawn('a', () => counted(() => increment(store, 'counter')))
-    const b = world.spawn('b', () => counted(() => busyThenIncrement(store, 'counter', busy, increment)))
+    const b = world.spawn('b', () =>
+      counted(() => busyThenIncrement(store, 'counter', busy, increment)),
+    )
     await Promise.all([a.finished, b.finished])
   }
 }

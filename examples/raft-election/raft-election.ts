@@ -164,7 +164,15 @@ export function election(
   const n = options.nodes ?? 3
   const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`)
   return async (world) => {
-    const nodes = ids.map((id) => new RaftNode(id, ids.filter((p) => p !== id), world, options))
+    const nodes = ids.map(
+      (id) =>
+        new RaftNode(
+          id,
+          ids.filter((p) => p !== id),
+          world,
+          options,
+        ),
+    )
     onNodes?.(nodes)
     for (const node of nodes) world.spawn(node.id, () => node.run())
     world.always(() => atMostOneLeaderPerTerm(nodes), 'atMostOneLeaderPerTerm')

@@ -97,7 +97,8 @@ export class UserCodeError extends MusilError {
 
 /** Formats virtual milliseconds for messages: `229.5 ms`. */
 function virtualMs(t: number): string {
-  return `${Number.isInteger(t) ? t : t.toFixed(3)} ms`
+  // Microsecond precision is plenty for a message; the exact value is on the error's `time`.
+  return `${Math.round(t * 1000) / 1000} ms`
 }
 
 /**

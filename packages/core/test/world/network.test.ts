@@ -25,7 +25,7 @@ describe('network', () => {
         },
         { seed },
       )
-      const [src, dst, payload, t] = r.timeline.find((e) => e.kind === 'user')?.payload as [
+      const [src, dst, payload, t] = r.timeline.find((e) => e.kind === 'user')!.payload as [
         string,
         string,
         string,
