@@ -8,7 +8,7 @@
  * candidate of its current term. Two candidates of the same term can each collect a majority,
  * and Election Safety ("at most one leader can be elected in a given term") breaks.
  */
-import type { Endpoint, Message, World } from '@musil/core'
+import type { Endpoint, FaultHandle, Message, World } from '@musil/core'
 
 /** The messages of the election. */
 export type RaftMessage =
@@ -31,6 +31,8 @@ export interface ElectionOptions {
   readonly heartbeat?: number
   /** Election timeout bounds in ms, drawn uniformly from `world.rng` at every reset. Default 150-300. */
   readonly electionTimeout?: readonly [number, number]
+  /** Fault handles for the run (e.g. `(world) => [world.faults.partition()]`). Default none. */
+  readonly faults?: (world: World) => readonly FaultHandle[]
 }
 
 /** One Raft node: its state, and its event loop (`run`). */
@@ -176,6 +178,6 @@ export function election(
     onNodes?.(nodes)
     for (const node of nodes) world.spawn(node.id, () => node.run())
     world.always(() => atMostOneLeaderPerTerm(nodes), 'atMostOneLeaderPerTerm')
-    await world.runFor(options.duration ?? 3000)
+    await world.runFor(options.duration ?? 3000, { faults: options.faults?.(world) ?? [] })
   }
 }
