@@ -23,7 +23,10 @@ export interface RunOptions {
   readonly strategy?: StrategyName
   /** PCT: the bug depth `d` it targets (`d - 1` priority change points). Default 3. */
   readonly pctDepth?: number
-  /** PCT: the number of steps a run is expected to take; change points are drawn in `[1, pctSteps]`. Default 100. */
+  /**
+   * PCT: how many scheduling decisions (steps where two or more wake-ups were ready) a run is
+   * expected to make; change points are drawn among the first `pctSteps`. Default 100.
+   */
   readonly pctSteps?: number
   /** Scheduling steps after which a run that has not finished fails (a livelock guard). Default 1,000,000. */
   readonly maxSteps?: number
@@ -108,14 +111,10 @@ function checkSeed(fn: string, seed: unknown): number {
   return seed
 }
 
+/** Runs one seed. The caller holds the global guards (installed once per sweep, not per seed). */
 async function runOne(scenario: Scenario, seed: number, settings: Settings): Promise<Runtime> {
   const runtime = new Runtime({ seed, ...settings })
-  acquireGuards()
-  try {
-    await runtime.run(scenario)
-  } finally {
-    releaseGuards()
-  }
+  await runtime.run(scenario)
   return runtime
 }
 
@@ -167,11 +166,16 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     )
   }
   let runs = 0
-  for (const raw of iterable) {
-    const seed = checkSeed('explore', raw)
-    runs++
-    const failure = failureOf(await runOne(scenario, seed, settings))
-    if (failure !== undefined) return { ok: false, runs, failure }
+  acquireGuards()
+  try {
+    for (const raw of iterable) {
+      const seed = checkSeed('explore', raw)
+      runs++
+      const failure = failureOf(await runOne(scenario, seed, settings))
+      if (failure !== undefined) return { ok: false, runs, failure }
+    }
+  } finally {
+    releaseGuards()
   }
   return { ok: true, runs }
 }
@@ -187,7 +191,13 @@ function* countUp(n: number): Generator<number> {
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
   const settings = settingsOf('replay', scenario, options ?? ({} as ReplayOptions))
   const seed = checkSeed('replay', options.seed)
-  const runtime = await runOne(scenario, seed, settings)
+  acquireGuards()
+  let runtime: Runtime
+  try {
+    runtime = await runOne(scenario, seed, settings)
+  } finally {
+    releaseGuards()
+  }
   const failure = failureOf(runtime)
   const base = {
     seed,

@@ -135,6 +135,8 @@ export class Runtime implements World {
   #now = 0
   #seq = 0
   #scenarioDone = false
+  /** Scheduling decisions with a real choice so far. */
+  #choices = 0
 
   constructor(options: RuntimeOptions) {
     this.seed = options.seed
@@ -455,7 +457,8 @@ export class Runtime implements World {
       }
       ready.length = n
       if (n > 0) {
-        const i = n === 1 ? 0 : this.#strategy.pick(ready, this.steps + 1)
+        // Only a real choice (two or more ready) is a scheduling decision: PCT counts those.
+        const i = n === 1 ? 0 : this.#strategy.pick(ready, ++this.#choices)
         const w = ready[i]
         ready.splice(i, 1)
         return w

@@ -9,9 +9,12 @@ import type { Wakeup } from './wakeup.ts'
 /** The name of a scheduling strategy, as passed to `explore`. */
 export type StrategyName = 'random' | 'pct'
 
-/** Picks the index of the next wake-up among those ready now. `ready` is never empty. */
+/**
+ * Picks the index of the next wake-up among those ready now. It is only asked when there is a
+ * choice (`ready.length >= 2`); `choice` counts those decisions from 1.
+ */
 export interface Strategy {
-  pick(ready: readonly Wakeup[], step: number): number
+  pick(ready: readonly Wakeup[], choice: number): number
 }
 
 /** Uniform random choice among the ready wake-ups: the default, and fast-check's rule. */
@@ -34,7 +37,8 @@ export class RandomStrategy implements Strategy {
  * Every owner (a task, a network address) gets a random priority the first time it is seen, and
  * the highest-priority ready wake-up always runs: a low-priority task is starved for as long as
  * anyone else can run, which is exactly what uniform random picking almost never does. At
- * `depth - 1` change points, step indices drawn up front in `[1, steps]`, the owner about to run
+ * `depth - 1` change points, drawn up front among the first `steps` scheduling decisions that
+ * have a choice, the owner about to run
  * drops below every initial priority. A bug that needs `d` ordering constraints is then found with
  * probability at least `1 / (n * k^(d-1))` per run (n owners, k steps), independent of how long
  * one task must be starved.
@@ -43,7 +47,7 @@ export class PctStrategy implements Strategy {
   readonly #stream: RandomStream
   readonly #depth: number
   readonly #priorities = new Map<string, number>()
-  /** Change-point step index -> rank of the change point (1 = first). */
+  /** Change point (index of a scheduling decision) -> its rank (1 = first). */
   readonly #changePoints = new Map<number, number>()
 
   constructor(stream: RandomStream, depth: number, steps: number) {
@@ -56,9 +60,9 @@ export class PctStrategy implements Strategy {
     }
   }
 
-  pick(ready: readonly Wakeup[], step: number): number {
+  pick(ready: readonly Wakeup[], choice: number): number {
     let best = this.#highest(ready)
-    const rank = this.#changePoints.get(step)
+    const rank = this.#changePoints.get(choice)
     if (rank !== undefined) {
       // Demote the owner that was about to run below every initial priority (initial ones are
       // >= depth; later change points demote further), then pick again.
