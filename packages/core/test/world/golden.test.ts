@@ -1,38 +1,8 @@
-import { formatTimeline, replay, type World } from '@musil/core'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { formatTimeline, replay } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-
-/**
- * A small but complete scenario: spawned tasks, timers, a lossy network, a scheduled I/O call and
- * user events. Its timeline for one seed is pinned below. If this test fails after a change, the
- * change altered what a seed means: every seed a user saved now replays differently. That may be
- * intended (then update the pin and say so in the changelog), but it must never be an accident.
- */
-async function pingPong(world: World): Promise<void> {
-  const ping = world.net.bind('ping', { loss: 0.4 })
-  const pong = world.net.bind('pong')
-  let stored = 0
-  const persist = world.scheduled('persist', async (n: number) => {
-    stored = n
-  })
-  world.always(() => stored <= 5, 'atMostFiveRounds')
-  world.spawn('pinger', async () => {
-    for (let round = 1; round <= 5; round++) {
-      ping.send('pong', { round })
-      const reply = await ping.recv({ timeout: 30 })
-      world.record(reply === undefined ? `round ${round} timed out` : `round ${round} ok`)
-    }
-  })
-  world.spawn('ponger', async () => {
-    for (;;) {
-      const msg = await pong.recv({ timeout: 200 })
-      if (msg === undefined) return
-      const { round } = msg.payload as { round: number }
-      await persist(round)
-      pong.send(msg.src, { round, echo: world.rng.int(0, 99) })
-    }
-  })
-  await world.runFor(400)
-}
+import { pingPong } from './fixtures/ping-pong.ts'
 
 const SEED = 20260706
 const DIGEST = '5fd64e088367eac7'
@@ -67,5 +37,20 @@ describe('golden timeline', () => {
       expect(b.digest).toBe(a.digest)
       expect(b.timeline).toEqual(a.timeline)
     }
+  })
+
+  it('replays to the same digest in a worker thread', async () => {
+    const inWorker = await new Promise<{ digest: string; events: number }>((resolve, reject) => {
+      const worker = new Worker(
+        fileURLToPath(new URL('./fixtures/worker-entry.mjs', import.meta.url)),
+        {
+          workerData: { seed: SEED },
+          execArgv: ['--conditions=@musil/source'],
+        },
+      )
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    })
+    expect(inWorker).toEqual({ digest: DIGEST, events: EVENTS })
   })
 })
