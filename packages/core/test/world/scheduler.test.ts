@@ -7,7 +7,7 @@ import {
   type World,
   WorldUsageError,
 } from '@musil/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 /** The timeline without the runtime's bookkeeping: only what the user recorded. */
 const userEvents = (timeline: readonly TraceEvent[]): unknown[][] =>
@@ -178,6 +178,25 @@ describe('controlled scheduler', () => {
   })
 })
 
+describe('isolation from the host', () => {
+  it('keeps running when Vitest fake timers are installed (the scheduler holds the real setImmediate)', async () => {
+    vi.useFakeTimers()
+    try {
+      const r = await replay(
+        async (world) => {
+          await world.sleep(1000)
+          world.record(world.now())
+        },
+        { seed: 0 },
+      )
+      expect(r.ok).toBe(true)
+      expect(userEvents(r.timeline)).toEqual([[1000, 'main', 1000]])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
 describe('how a run ends', () => {
   it('ends at once when a task throws, naming the task', async () => {
     const report = await explore(
@@ -325,6 +344,9 @@ describe('explore', () => {
   it('rejects a scenario that is not a function, and a bad replay seed', async () => {
     await expect(explore(42 as never, { seeds: 1 })).rejects.toThrow(
       'explore() needs an async scenario function (world) => Promise<void>, got number',
+    )
+    await expect(explore(async () => {}, undefined as never)).rejects.toThrow(
+      'explore() needs an options object as its second argument, got undefined',
     )
     await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(
       'replay(): every seed must be a safe integer, got NaN',
