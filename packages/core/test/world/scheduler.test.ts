@@ -178,6 +178,47 @@ describe('controlled scheduler', () => {
   })
 })
 
+describe('PCT', () => {
+  const yielders = async (world: World): Promise<void> => {
+    let order = ''
+    const task = (name: string) => async () => {
+      for (let i = 0; i < 5; i++) {
+        await world.sleep(0)
+        order += name
+      }
+    }
+    const a = world.spawn('a', task('a'))
+    const b = world.spawn('b', task('b'))
+    await Promise.all([a.finished, b.finished])
+    world.record(order)
+  }
+  const orders = async (options: object): Promise<Set<string>> => {
+    const seen = new Set<string>()
+    for (let seed = 0; seed < 60; seed++) {
+      const r = await replay(yielders, { seed, ...options })
+      seen.add(String(userEvents(r.timeline).at(-1)?.[2]))
+    }
+    return seen
+  }
+
+  it('runs the highest-priority task for as long as it can (depth 1: no change point)', async () => {
+    expect(await orders({ strategy: 'pct', pctDepth: 1 })).toEqual(
+      new Set(['aaaaabbbbb', 'bbbbbaaaaa']),
+    )
+  })
+
+  it('switches at most once per change point (depth 2: one change point)', async () => {
+    const seen = await orders({ strategy: 'pct', pctDepth: 2, pctSteps: 12 })
+    for (const order of seen) expect(order.match(/(a+|b+)/g)?.length ?? 0).toBeLessThanOrEqual(3)
+    expect(seen.size).toBeGreaterThan(2)
+  })
+
+  it('differs from uniform random choice, which interleaves freely', async () => {
+    const seen = await orders({ strategy: 'random' })
+    expect([...seen].some((o) => (o.match(/(a+|b+)/g)?.length ?? 0) > 3)).toBe(true)
+  })
+})
+
 describe('isolation from the host', () => {
   it('keeps running when Vitest fake timers are installed (the scheduler holds the real setImmediate)', async () => {
     vi.useFakeTimers()
