@@ -395,6 +395,20 @@ describe('explore', () => {
   })
 })
 
+describe('task names', () => {
+  it('may be reused once the earlier task has finished', async () => {
+    const r = await replay(
+      async (world) => {
+        await world.spawn('job', async () => {}).finished
+        await world.spawn('job', async () => world.record('second job')).finished
+      },
+      { seed: 0 },
+    )
+    expect(r.ok).toBe(true)
+    expect(userEvents(r.timeline)).toEqual([[0, 'job', 'second job']])
+  })
+})
+
 describe('bad input inside a run', () => {
   const failureOf = async (body: (world: World) => unknown): Promise<string | undefined> =>
     (
@@ -426,6 +440,16 @@ describe('bad input inside a run', () => {
       'spawn without a function',
       (w: World) => w.spawn('x', 3 as never),
       'spawn("x") needs a function to run, got number',
+    ],
+    [
+      'two live tasks with one name',
+      (w: World) => [w.spawn('dup', () => w.sleep(5)), w.spawn('dup', async () => {})],
+      'spawn("dup"): a task of that name is still running; give each concurrent task its own name (the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
+    ],
+    [
+      'spawning main',
+      (w: World) => w.spawn('main', async () => {}),
+      'spawn("main"): a task of that name is still running; give each concurrent task its own name (the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
     ],
     [
       'always without a predicate',
