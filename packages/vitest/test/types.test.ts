@@ -17,7 +17,7 @@ const m = defineModel({
 })
 
 /** Misuse that must not compile; never called, only type-checked. */
-export function rejectedAtCompileTime(): void {
+function rejectedAtCompileTime(): void {
   // @ts-expect-error maxStates is a number
   expect(m).toBeSafe({ maxStates: 'many' })
   // @ts-expect-error toBeDeadlockFree has no deadlock option
@@ -36,6 +36,10 @@ describe('matcher typings', () => {
     expect({ m }).toEqual({ m: expect.toBeSafe() })
     expect({ m }).toEqual({ m: expect.toBeDeadlockFree() })
     expect({ m }).not.toEqual({ m: expect.not.toBeSafe() })
+  })
+
+  it('rejects misuse at compile time (see rejectedAtCompileTime)', () => {
+    expect(rejectedAtCompileTime).toBeTypeOf('function')
   })
 
   it('types modelTest', () => {
