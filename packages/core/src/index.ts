@@ -35,6 +35,7 @@ export {
 export { fingerprintHex } from './model/fingerprint.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
 
 // ---- randomness
 export { RandomStream } from './random/stream.ts'

@@ -340,18 +340,22 @@ class Search<S> {
       fingerprint(s)
       if (fpHi === beforeHi && fpLo === beforeLo) return
     }
-    throw this.mutationError(si)
+    throw this.mutationError(s, si)
   }
 
-  mutationError(si: number): StateMutationError {
+  mutationError(s: S, si: number): StateMutationError {
     let trace: Step<S>[] = []
     try {
       trace = this.traceTo(si)
     } catch {
       // The mutation may have broken replay too; report what we know.
     }
+    // Replay the expansion on copies to name the culprit: from the state as the trace rebuilds
+    // it, or else (when the mutation also corrupted an initial state) from the mutated state.
+    const last = trace.at(-1)?.state
     const culprit =
-      trace.length > 0 ? findMutatingAction(this.model, trace[trace.length - 1]!.state) : undefined
+      (last !== undefined ? findMutatingAction(this.model, last) : undefined) ??
+      findMutatingAction(this.model, s)
     const label = culprit ?? 'an action'
     return new StateMutationError(
       `${label} of ${this.model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
