@@ -10,9 +10,13 @@ const BRAND = Symbol.for('musil.error')
 
 /** Base class of every error musil throws on purpose. */
 export class MusilError extends Error {
-  /** Footprint that identifies musil errors across package copies. */
-  readonly [BRAND]: true = true
   override name = 'MusilError'
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    // A non-enumerable footprint that identifies musil errors across package copies.
+    Object.defineProperty(this, BRAND, { value: true })
+  }
 
   /** True when `e` is a musil error, whichever copy of the package created it. */
   static is(e: unknown): e is MusilError {
