@@ -108,7 +108,7 @@ function entry(protocol: Protocol): Action<Mutex>[] {
       ]
     default:
       throw new RangeError(
-        `mutualExclusion: unknown protocol ${JSON.stringify(protocol)}; use one of ${PROTOCOLS.join(', ')}`,
+        `twoProcessMutex: unknown protocol ${JSON.stringify(protocol)}; use one of ${PROTOCOLS.join(', ')}`,
       )
   }
 }
