@@ -1,4 +1,5 @@
 import { check } from '@musil/core'
+import '@musil/vitest'
 import { describe, expect, it } from 'vitest'
 import {
   type Bank,
@@ -157,6 +158,15 @@ describe('bank transfer', () => {
     expect(broken.stats.distinct).toBe(
       enumerateByHand(RING_BY_HAND[0], RING_BY_HAND[1], 'source-first').states,
     )
+  })
+
+  it('the same verdicts through the Vitest matchers: safe but not deadlock-free, then both', () => {
+    // toBeSafe checks invariants only, so the broken design passes it: the money is safe, the
+    // threads are stuck. toBeDeadlockFree is what catches it.
+    expect(bankTransfer()).toBeSafe()
+    expect(bankTransfer()).not.toBeDeadlockFree()
+    expect(bankTransfer({ lockOrder: 'by-account-id' })).toBeSafe()
+    expect(bankTransfer({ lockOrder: 'by-account-id' })).toBeDeadlockFree()
   })
 
   it('moneyInSystem counts money in flight', () => {

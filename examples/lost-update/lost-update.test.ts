@@ -51,7 +51,10 @@ describe('lost update', () => {
     expect(v.trace.at(-1)!.state).toEqual({
       counter: 1,
       lock: null,
-      threads: [{ pc: 'done' }, { pc: 'done' }],
+      threads: [
+        { pc: 'done', tmp: null },
+        { pc: 'done', tmp: null },
+      ],
     })
   })
 

@@ -5,16 +5,20 @@
  */
 import { type Action, action, defineModel, type Model } from '@musil/core'
 
+/** Where a thread is in its single increment. */
+export type Pc = 'start' | 'locked' | 'read' | 'wrote' | 'done'
+
 /**
- * Where a thread is in its single increment. `tmp` is the thread's local copy of the counter,
- * which exists only between its read and its write.
+ * One thread: its program counter and `tmp`, its local copy of the counter. `tmp` is set by
+ * the read and cleared by the write (`null` otherwise), as a local variable lives only
+ * between the two.
  */
-export type Thread =
-  | { readonly pc: 'start' }
-  | { readonly pc: 'locked' }
-  | { readonly pc: 'read'; readonly tmp: number }
-  | { readonly pc: 'wrote' }
-  | { readonly pc: 'done' }
+export interface Thread {
+  readonly pc: Pc
+  readonly tmp: number | null
+}
+
+const START: Thread = { pc: 'start', tmp: null }
 
 /** The shared counter, the lock (the index of its holder, or null), and every thread. */
 export interface Counter {
@@ -66,8 +70,8 @@ function racyActions(ids: () => readonly number[]): Action<Counter>[] {
       ids,
       (s, i) => s.threads[i]!.pc === 'read',
       (s, i) => {
-        const t = s.threads[i] as { tmp: number }
-        return { ...s, counter: t.tmp + 1, threads: setThread(s, i, { pc: 'done' }) }
+        const tmp = s.threads[i]!.tmp!
+        return { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done', tmp: null }) }
       },
     ),
   ]
@@ -79,7 +83,7 @@ function lockedActions(ids: () => readonly number[]): Action<Counter>[] {
       'acquire',
       ids,
       (s, i) => s.threads[i]!.pc === 'start' && s.lock === null,
-      (s, i) => ({ ...s, lock: i, threads: setThread(s, i, { pc: 'locked' }) }),
+      (s, i) => ({ ...s, lock: i, threads: setThread(s, i, { pc: 'locked', tmp: null }) }),
     ),
     action.each<Counter, number>(
       'read',
@@ -92,15 +96,15 @@ function lockedActions(ids: () => readonly number[]): Action<Counter>[] {
       ids,
       (s, i) => s.threads[i]!.pc === 'read',
       (s, i) => {
-        const t = s.threads[i] as { tmp: number }
-        return { ...s, counter: t.tmp + 1, threads: setThread(s, i, { pc: 'wrote' }) }
+        const tmp = s.threads[i]!.tmp!
+        return { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'wrote', tmp: null }) }
       },
     ),
     action.each<Counter, number>(
       'release',
       ids,
       (s, i) => s.threads[i]!.pc === 'wrote',
-      (s, i) => ({ ...s, lock: null, threads: setThread(s, i, { pc: 'done' }) }),
+      (s, i) => ({ ...s, lock: null, threads: setThread(s, i, { pc: 'done', tmp: null }) }),
     ),
   ]
 }
@@ -119,10 +123,10 @@ function casActions(ids: () => readonly number[]): Action<Counter>[] {
       ids,
       (s, i) => s.threads[i]!.pc === 'read',
       (s, i) => {
-        const { tmp } = s.threads[i] as { tmp: number }
+        const tmp = s.threads[i]!.tmp!
         return s.counter === tmp
-          ? { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done' }) }
-          : { ...s, threads: setThread(s, i, { pc: 'start' }) }
+          ? { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done', tmp: null }) }
+          : { ...s, threads: setThread(s, i, START) }
       },
     ),
   ]
@@ -158,7 +162,7 @@ export function lostUpdate({
         : casActions(ids)
   return defineModel<Counter>({
     name: `lost-update(${increment}, ${threads} threads)`,
-    init: { counter: 0, lock: null, threads: all.map((): Thread => ({ pc: 'start' })) },
+    init: { counter: 0, lock: null, threads: all.map(() => START) },
     actions,
     invariants: { noLostUpdate },
     terminal: (s) => s.threads.every((t) => t.pc === 'done'),

@@ -1,4 +1,5 @@
 import { check } from '@musil/core'
+import { modelTest } from '@musil/vitest'
 import { describe, expect, it } from 'vitest'
 import { type Protocol, twoProcessMutex } from './peterson.ts'
 
@@ -106,6 +107,17 @@ describe("Peterson's mutual exclusion", () => {
 
   it('prevent: an independent enumeration of the pseudo-code agrees (20 states, none unsafe, none stuck)', () => {
     expect(petersonByHand()).toEqual({ states: 20, bothCritical: 0, stuck: 0 })
+  })
+
+  // The guard as a one-liner: a failure here prints the shortest trace as the test's diff.
+  modelTest("guard: Peterson's algorithm stays safe and deadlock-free", twoProcessMutex('peterson'))
+
+  it('guard: every broken protocol fails the matchers', () => {
+    expect(twoProcessMutex('check-then-flag')).not.toBeSafe()
+    expect(twoProcessMutex('turn-then-flag')).not.toBeSafe()
+    // Attempt 2 is safe, but wedges.
+    expect(twoProcessMutex('flag-then-check')).toBeSafe()
+    expect(twoProcessMutex('flag-then-check')).not.toBeDeadlockFree()
   })
 
   it('rejects an unknown protocol, naming the valid ones', () => {
