@@ -1,4 +1,5 @@
-import { check, formatValue } from '@musil/core'
+import { readFileSync } from 'node:fs'
+import { check, formatValue, toMermaid } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
   type Colour,
@@ -61,6 +62,19 @@ describe('traffic light', () => {
     expect(again).toEqual(once)
   })
 
+  it("guard: the page's state diagrams have exactly the edges of the models' state graphs", () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/traffic-light.md', import.meta.url),
+      'utf8',
+    )
+    const [single, fixed] = diagramEdges(page)
+    expect(single).toHaveLength(3)
+    expect(fixed).toHaveLength(6)
+    expect(single).toEqual(graphEdges(toMermaid(trafficLight(), { label: (c) => c })))
+    const label = (s: Crossing) => `NS ${s.northSouth} · EW ${s.eastWest}`
+    expect(fixed).toEqual(graphEdges(toMermaid(crossing('cross-red'), { label })))
+  })
+
   it('rejects an unknown interlock, naming the valid ones', () => {
     expect(() => crossing('amber' as Interlock)).toThrow(RangeError)
     expect(() => crossing('amber' as Interlock)).toThrow(
@@ -68,3 +82,24 @@ describe('traffic light', () => {
     )
   })
 })
+
+/** `from -action-> to` for every edge of a `toMermaid` flowchart, sorted. */
+function graphEdges(flowchart: string): string[] {
+  const names = new Map<string, string>()
+  for (const m of flowchart.matchAll(/^ {2}(s\d+)\(?\["(.*)"\]\)?$/gm)) names.set(m[1]!, m[2]!)
+  return [...flowchart.matchAll(/^ {2}(s\d+) -->\|"(.*)"\| (s\d+)$/gm)]
+    .map((m) => `${names.get(m[1]!)} -${m[2]}-> ${names.get(m[3]!)}`)
+    .sort()
+}
+
+/** The same, for every `stateDiagram-v2` block of a page (aliases resolved, `[*]` edges dropped). */
+function diagramEdges(markdown: string): string[][] {
+  return [...markdown.matchAll(/```mermaid\nstateDiagram-v2\n([\s\S]*?)```/g)].map(([, body]) => {
+    const names = new Map<string, string>()
+    for (const m of body!.matchAll(/^ *state "(.*)" as (\w+)$/gm)) names.set(m[2]!, m[1]!)
+    const name = (x: string) => names.get(x) ?? x
+    return [...body!.matchAll(/^ *(\w+) --> (\w+): (\S+)$/gm)]
+      .map((m) => `${name(m[1]!)} -${m[3]}-> ${name(m[2]!)}`)
+      .sort()
+  })
+}
