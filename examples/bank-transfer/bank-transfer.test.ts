@@ -85,6 +85,7 @@ describe('bank transfer', () => {
     expect(r.ok).toBe(false)
     const v = r.violation!
     expect(v.kind).toBe('deadlock')
+    expect(v.name).toBe('deadlock')
     expect(v.trace).toHaveLength(3)
     expect(v.trace.map((s) => s.action)).toEqual(['init', 'lockFirst(t1)', 'lockFirst(t2)'])
     expect(v.trace.at(-1)!.state.lockedBy).toEqual({ alice: 't1', bob: 't2' })

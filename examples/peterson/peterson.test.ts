@@ -73,6 +73,7 @@ describe("Peterson's mutual exclusion", () => {
   it('model the error: raise mine, then wait for the other: both wait forever (deadlock, 3 states)', () => {
     const v = check(twoProcessMutex('flag-then-check')).violation!
     expect(v.kind).toBe('deadlock')
+    expect(v.name).toBe('deadlock')
     expect(v.trace).toHaveLength(3)
     expect(v.trace.map((s) => s.action)).toEqual(['init', 'raiseFlag(0)', 'raiseFlag(1)'])
     expect(v.trace.at(-1)!.state).toEqual({
