@@ -40,3 +40,32 @@ export { formatValue } from './render/value.ts'
 
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+
+// ---- open systems and models from code (checkOpen, environments, transition tables)
+export {
+  checkOpen,
+  checkOpenWith,
+  formatAssumptions,
+  type OpenCheckResult,
+  openModel,
+  residualObligations,
+} from './check/open.ts'
+export {
+  type Assumption,
+  defineEnvironment,
+  type EnvironmentAssumption,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './environments/spec.ts'
+export { EnvironmentSpecError, TransitionTableError } from './errors.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
