@@ -250,7 +250,11 @@ describe('checkOpen', () => {
 
 describe('checkOpen: bad input', () => {
   const m = service({ restart: false })
-  const expectError = (f: () => unknown, cls: typeof MusilError, message: string | RegExp) => {
+  const expectError = (
+    f: () => unknown,
+    cls: new (...args: never[]) => Error,
+    message: string | RegExp,
+  ) => {
     let caught: unknown
     try {
       f()
