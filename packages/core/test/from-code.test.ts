@@ -165,7 +165,7 @@ describe('statusFieldActions', () => {
     )
     expect(retried.violation?.trace.map((s) => s.action)).toEqual([
       'init',
-      'transition(failed)',
+      'move(failed)',
       'move(pending)',
     ])
   })
