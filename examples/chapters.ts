@@ -3,6 +3,7 @@
  */
 import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
+import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 
 /** The chapters, in reading order. */
