@@ -7,4 +7,8 @@ import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 
 /** The chapters, in reading order. */
-export const chapters: readonly Chapter[] = [dieHardChapter, serviceLifecycleChapter]
+export const chapters: readonly Chapter[] = [
+  dieHardChapter,
+  serviceLifecycleChapter,
+  k8sSchedulerChapter,
+]
