@@ -4,6 +4,7 @@
 import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 
 /** The chapters, in reading order. */
@@ -11,4 +12,5 @@ export const chapters: readonly Chapter[] = [
   dieHardChapter,
   serviceLifecycleChapter,
   k8sSchedulerChapter,
+  multiEnvironmentChapter,
 ]
