@@ -6,6 +6,7 @@ import { dieHardChapter } from './die-hard/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
+import { tcasChapter } from './tcas/chapter.ts'
 
 /** The chapters, in reading order. */
 export const chapters: readonly Chapter[] = [
@@ -13,4 +14,5 @@ export const chapters: readonly Chapter[] = [
   serviceLifecycleChapter,
   k8sSchedulerChapter,
   multiEnvironmentChapter,
+  tcasChapter,
 ]
