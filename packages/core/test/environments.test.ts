@@ -259,3 +259,23 @@ describe('prebuilt environments', () => {
     )
   })
 })
+
+describe('environment subpath exports', () => {
+  it.each(['k8s', 'aws', 'etcd', 'linux', 'sel4'])(
+    '@musil/core/environments/%s resolves the source condition first, then types and the build',
+    async (name) => {
+      const { readFile } = await import('node:fs/promises')
+      const { existsSync } = await import('node:fs')
+      const root = new URL('../', import.meta.url)
+      const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'))
+      const entry = pkg.exports[`./environments/${name}`]
+      expect(Object.keys(entry)).toEqual(['@musil/source', 'types', 'default'])
+      expect(entry).toEqual({
+        '@musil/source': `./src/environments/${name}.ts`,
+        types: `./dist/environments/${name}.d.ts`,
+        default: `./dist/environments/${name}.js`,
+      })
+      expect(existsSync(new URL(entry['@musil/source'], root))).toBe(true)
+    },
+  )
+})

@@ -239,6 +239,15 @@ describe('checkOpen', () => {
     expect(r.unverifiedAssumptions.map((a) => a.name)).toEqual(['rare'])
   })
 
+  it('with no environment it is a plain check with no obligations', () => {
+    const r = checkOpen(service({ restart: false }))
+    expect(r.ok).toBe(true)
+    expect(r.environments).toEqual([])
+    expect(r.unverifiedAssumptions).toEqual([])
+    expect(r.result.model).toBe('svc')
+    expect(noDuration(r.result)).toEqual(noDuration(check(service({ restart: false }))))
+  })
+
   it('formats residual obligations one block per assumption', () => {
     const r = checkOpen(service({ restart: true }), killer())
     expect(formatAssumptions(r.unverifiedAssumptions)).toBe(

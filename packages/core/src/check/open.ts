@@ -106,6 +106,8 @@ function runOpen<S>(
   opts: CheckOptions,
 ): OpenCheckResult<S> {
   const { model, guaranteeOwners } = compose(m, envs)
+  // Collected before the search so that conflicting assumptions fail fast, like any bad input.
+  const assumptions = collectAssumptions(envs)
   const raw = check(model, opts)
   const v = raw.violation
   const owner = v?.kind === 'invariant' ? guaranteeOwners.get(v.name) : undefined
@@ -119,7 +121,6 @@ function runOpen<S>(
           },
         }
       : raw
-  const assumptions = collectAssumptions(envs)
   return {
     ok: raw.ok,
     result,

@@ -73,6 +73,16 @@ export interface EnvironmentAssumption extends Assumption {
   readonly environment: string
 }
 
+/** Options every prebuilt environment factory accepts besides its accessors. */
+export interface EnvironmentOptions<S> {
+  /** Namespace of the environment (default: the platform, e.g. `k8s`); prefixes its action labels. */
+  name?: string
+  /** Assumptions your model adds about this environment, e.g. a bound on how often it faults. */
+  assumptions?: readonly Assumption[]
+  /** Predicates the environment promises, checked as invariants of the composition. */
+  guarantees?: Record<string, (s: S) => boolean>
+}
+
 const STATUSES: ReadonlySet<string> = new Set(['verified', 'unverified'])
 
 /**
@@ -236,14 +246,4 @@ function validateGuarantees(env: string, guarantees: unknown): void {
       )
     }
   }
-}
-
-/** Options every prebuilt environment factory accepts besides its accessors. */
-export interface EnvironmentOptions<S> {
-  /** Namespace of the environment (default: the platform, e.g. `k8s`); prefixes its action labels. */
-  name?: string
-  /** Assumptions your model adds about this environment, e.g. a bound on how often it faults. */
-  assumptions?: readonly Assumption[]
-  /** Predicates the environment promises, checked as invariants of the composition. */
-  guarantees?: Record<string, (s: S) => boolean>
 }
