@@ -1,4 +1,5 @@
 import {
+  type Action,
   action,
   check,
   declaredStates,
@@ -8,7 +9,7 @@ import {
   statusFieldActions,
   TransitionTableError,
 } from '@musil/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 
 const transitions = {
   pending: ['running', 'failed'],
@@ -44,8 +45,10 @@ function thrown(f: () => unknown): Error {
 }
 
 describe('declaredStates', () => {
-  it('lists every state in table order', () => {
-    expect(declaredStates(transitions)).toEqual(['pending', 'running', 'stopped', 'failed'])
+  it('lists every state in table order, typed as the union of the table’s states', () => {
+    const states = declaredStates(transitions)
+    expect(states).toEqual(['pending', 'running', 'stopped', 'failed'])
+    expectTypeOf(states).toEqualTypeOf<('pending' | 'running' | 'stopped' | 'failed')[]>()
   })
 
   it.each([
@@ -191,7 +194,12 @@ describe('statusFieldActions', () => {
     const actions = statusFieldActions(transitions, {
       get: (s: Cluster) => s.svc.phase,
       set: (s, to) => ({ ...s, svc: { phase: to } }),
+      guard: (_s, to) => {
+        expectTypeOf(to).toEqualTypeOf<Status>()
+        return true
+      },
     })
+    expectTypeOf(actions).toEqualTypeOf<Action<Cluster>[]>()
     const r = check(
       defineModel<Cluster>({ init: { svc: { phase: 'pending' } }, actions, terminal: () => true }),
     )

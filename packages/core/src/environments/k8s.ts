@@ -103,12 +103,13 @@ export function nodeDrain<S, N>(opts: NodeDrainOptions<S, N>): EnvironmentSpec<S
     'k8s',
     [targetedFault('drainNode', opts.nodes, opts.canDrain, opts.drain)],
     [
+      coverage('drain-timing', opts.canDrain !== undefined, 'A node drain', 'canDrain', DRAIN),
       {
-        name: 'drain-honours-pdb',
+        name: 'budgets-bound-only-voluntary-disruptions',
         description:
-          'kubectl drain cordons the node and evicts its pods through the Eviction API, which refuses an eviction that would violate a PodDisruptionBudget; involuntary disruptions (node failure, node-pressure eviction) are not bound by budgets',
-        source: DRAIN,
-        status: opts.canDrain === undefined ? 'verified' : 'unverified',
+          'kubectl drain evicts through the Eviction API, which refuses an eviction that would violate a PodDisruptionBudget; involuntary disruptions (node failure, node-pressure eviction) are not bound by budgets, so a budget encoded in canDrain does not limit them',
+        source: `${DRAIN}; ${DISRUPTIONS}`,
+        status: 'unverified',
       },
       gracefulTermination,
       replacementByController,
