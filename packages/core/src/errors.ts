@@ -94,3 +94,29 @@ export class UserCodeError extends MusilError {
     this.label = label
   }
 }
+
+/**
+ * An environment given to `checkOpen` (or `defineEnvironment`) is malformed: no name, no
+ * actions, an assumption without a name or with an unknown status, a non-function guarantee, or
+ * an action label that clashes with one of the system's actions. `environment` names the
+ * environment at fault (or its position, `environments[2]`, when it has no usable name).
+ */
+export class EnvironmentSpecError extends MusilError {
+  override name = 'EnvironmentSpecError'
+  /** The environment's name, or its position when it has none. */
+  readonly environment: string
+
+  constructor(message: string, environment: string) {
+    super(message)
+    this.environment = environment
+  }
+}
+
+/**
+ * A transition table handed to `statusFieldActions` or `declaredStates` is malformed: not an
+ * object, a state whose targets are not an array of strings, or a target that has no entry of
+ * its own (the code would crash looking it up).
+ */
+export class TransitionTableError extends MusilError {
+  override name = 'TransitionTableError'
+}
