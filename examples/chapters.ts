@@ -1,15 +1,45 @@
 /**
- * Every chapter of the textbook, in reading order. `npm run textbook` runs them all.
+ * Every chapter of the textbook, in reading order, grouped by part. `npm run textbook` runs
+ * them all.
  */
-
 import { asyncLostUpdateChapter } from './async-lost-update/chapter.ts'
+import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
+import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
+import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { lostUpdateChapter } from './lost-update/chapter.ts'
+import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
+import { petersonChapter } from './peterson/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
+import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
+import { tcasChapter } from './tcas/chapter.ts'
+import { trafficLightChapter } from './traffic-light/chapter.ts'
+
+const finiteStateMachines: Chapter[] = [
+  dieHardChapter,
+  trafficLightChapter,
+  serviceLifecycleChapter,
+]
+
+const sharedMemory: Chapter[] = [
+  lostUpdateChapter,
+  petersonChapter,
+  diningPhilosophersChapter,
+  bankTransferChapter,
+]
+
+const distributed: Chapter[] = []
+
+const openSystems: Chapter[] = [k8sSchedulerChapter, multiEnvironmentChapter, tcasChapter]
+
+const asynchronous: Chapter[] = [raftElectionChapter, asyncLostUpdateChapter]
 
 /** The chapters, in reading order. */
 export const chapters: readonly Chapter[] = [
-  dieHardChapter,
-  raftElectionChapter,
-  asyncLostUpdateChapter,
+  ...finiteStateMachines,
+  ...sharedMemory,
+  ...distributed,
+  ...openSystems,
+  ...asynchronous,
 ]

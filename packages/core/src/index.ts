@@ -7,6 +7,15 @@
 
 // ---- model checking
 export { check } from './check/check.ts'
+// ---- open systems and models from code (checkOpen, environments, transition tables)
+export {
+  checkOpen,
+  checkOpenWith,
+  formatAssumptions,
+  type OpenCheckResult,
+  openModel,
+  residualObligations,
+} from './check/open.ts'
 export type {
   CheckOptions,
   CheckProgress,
@@ -16,18 +25,26 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
+export {
+  type Assumption,
+  defineEnvironment,
+  type EnvironmentAssumption,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './environments/spec.ts'
 // ---- errors
-// ---- deterministic async runtime (explore / replay), audit mode
 export {
   BoundaryError,
   DeadlineError,
   DeadlockError,
   EntropyLeakError,
+  EnvironmentSpecError,
   InvariantError,
   ModelDefinitionError,
   MusilError,
   StateEncodingError,
   StateMutationError,
+  TransitionTableError,
   UserCodeError,
   WorldUsageError,
 } from './errors.ts'
@@ -40,14 +57,37 @@ export {
   type SingleAction,
 } from './model/action.ts'
 export { fingerprintHex } from './model/fingerprint.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
 // ---- randomness
 export { RandomStream } from './random/stream.ts'
+// ---- rendering
+export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
+export {
+  type GraphEdge,
+  type GraphNode,
+  type StateGraph,
+  stateGraph,
+} from './render/state-graph.ts'
+export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
 // ---- rendering
 export { formatValue } from './render/value.ts'
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+// ---- deterministic async runtime (explore / replay), audit mode
 export {
   type ExploreOptions,
   type ExploreReport,
