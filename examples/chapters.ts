@@ -29,11 +29,11 @@ const sharedMemory: Chapter[] = [
   bankTransferChapter,
 ]
 
-const distributed: Chapter[] = []
+const distributed: Chapter[] = [raftElectionChapter]
 
 const openSystems: Chapter[] = [k8sSchedulerChapter, multiEnvironmentChapter, tcasChapter]
 
-const asynchronous: Chapter[] = [raftElectionChapter, asyncLostUpdateChapter]
+const asynchronous: Chapter[] = [asyncLostUpdateChapter]
 
 /** The chapters, in reading order. */
 export const chapters: readonly Chapter[] = [
