@@ -67,7 +67,17 @@ export class StateMutationError extends MusilError {
 export class UserCodeError extends MusilError {
   override name = 'UserCodeError'
   /** What kind of user code threw. */
-  readonly origin: 'guard' | 'effect' | 'domain' | 'invariant' | 'terminal' | 'constraint' | 'view' | 'symmetry'
+  readonly origin:
+    | 'guard'
+    | 'effect'
+    | 'domain'
+    | 'invariant'
+    | 'terminal'
+    | 'constraint'
+    | 'view'
+    | 'symmetry'
+    | 'goal'
+    | 'abstraction'
   /** The action label or invariant name. */
   readonly label: string
 

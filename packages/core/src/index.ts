@@ -40,3 +40,13 @@ export { formatValue } from './render/value.ts'
 
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+
+// ---- liveness and refinement
+export {
+  checkLiveness,
+  type LivenessOptions,
+  type LivenessResult,
+  type LivenessStats,
+  type LivenessViolation,
+  type LivenessWarning,
+} from './check/liveness.ts'
