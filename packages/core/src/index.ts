@@ -50,3 +50,10 @@ export {
   type LivenessViolation,
   type LivenessWarning,
 } from './check/liveness.ts'
+export {
+  checkRefinement,
+  type RefinementOptions,
+  type RefinementResult,
+  type RefinementStats,
+  type RefinementViolation,
+} from './check/refinement.ts'
