@@ -5,42 +5,8 @@
  * @packageDocumentation
  */
 
-// ---- errors
-export {
-  ModelDefinitionError,
-  MusilError,
-  StateEncodingError,
-  StateMutationError,
-  UserCodeError,
-} from './errors.ts'
-
-// ---- models
-export { type Action, type ActionBuilder, action, type EachAction, type SingleAction } from './model/action.ts'
-export { fingerprintHex } from './model/fingerprint.ts'
-export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
-export { type Successor, successors } from './model/successors.ts'
-
 // ---- model checking
 export { check } from './check/check.ts'
-export type {
-  CheckOptions,
-  CheckProgress,
-  CheckResult,
-  CheckStats,
-  Incompleteness,
-  SafetyViolation,
-  Step,
-} from './check/types.ts'
-
-// ---- randomness
-export { RandomStream } from './random/stream.ts'
-
-// ---- rendering
-export { formatValue } from './render/value.ts'
-
-// ---- simulation reports (shared by simulate and explore)
-export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
-
 // ---- liveness and refinement
 export {
   checkLiveness,
@@ -57,3 +23,49 @@ export {
   type RefinementStats,
   type RefinementViolation,
 } from './check/refinement.ts'
+export type {
+  CheckOptions,
+  CheckProgress,
+  CheckResult,
+  CheckStats,
+  Incompleteness,
+  SafetyViolation,
+  Step,
+} from './check/types.ts'
+// ---- errors
+export {
+  ModelDefinitionError,
+  MusilError,
+  StateEncodingError,
+  StateMutationError,
+  UserCodeError,
+} from './errors.ts'
+// ---- models
+export {
+  type Action,
+  type ActionBuilder,
+  action,
+  type EachAction,
+  type SingleAction,
+} from './model/action.ts'
+export { fingerprintHex } from './model/fingerprint.ts'
+export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
+export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
+
+// ---- randomness
+export { RandomStream } from './random/stream.ts'
+// ---- rendering
+export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
+export {
+  type GraphEdge,
+  type GraphNode,
+  type StateGraph,
+  stateGraph,
+} from './render/state-graph.ts'
+export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+// ---- rendering
+export { formatValue } from './render/value.ts'
+// ---- simulation reports (shared by simulate and explore)
+export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
