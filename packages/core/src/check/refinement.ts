@@ -18,7 +18,7 @@ import { keyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { formatValue } from '../render/value.ts'
-import { exploreStateGraph } from './state-graph.ts'
+import { exploreStates } from './explore.ts'
 import type { Incompleteness, Step } from './types.ts'
 
 const TWO_POW_64 = 2 ** 64
@@ -127,7 +127,7 @@ export function checkRefinement<I, A>(
   let currentIndex = -1
   let current: { a: A; hi: number; lo: number } | undefined
 
-  const graph = exploreStateGraph(
+  const graph = exploreStates(
     impl,
     {
       state(s, index, initial) {

@@ -19,8 +19,8 @@ import { findMutatingAction } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
 import type { Incompleteness, Step } from './types.ts'
 
-/** Callbacks of {@link exploreStateGraph}. Returning `true` from one stops the exploration. */
-export interface StateGraphVisitor<S> {
+/** Callbacks of {@link exploreStates}. Returning `true` from one stops the exploration. */
+export interface ExploreVisitor<S> {
   /** A state was stored under number `index` (`initial` for an initial state). */
   state?(s: S, index: number, initial: boolean): boolean | undefined
   /**
@@ -40,14 +40,14 @@ export interface StateGraphVisitor<S> {
   expanded?(index: number, successors: number): boolean | undefined
 }
 
-/** Options of {@link exploreStateGraph}. */
-export interface StateGraphOptions {
+/** Options of {@link exploreStates}. */
+export interface ExploreOptions {
   /** Stop storing states after this many (the exploration is then incomplete). */
   maxStates?: number
 }
 
-/** What {@link exploreStateGraph} leaves behind. */
-export interface StateGraph<S> {
+/** What {@link exploreStates} leaves behind. */
+export interface ExploredStates<S> {
   readonly model: Model<S>
   /** Fingerprints and BFS parents of the stored states. */
   readonly store: VisitedStore
@@ -74,11 +74,11 @@ export interface StateGraph<S> {
  * @throws {UserCodeError} when a domain, guard, effect, constraint or the state keying throws.
  * @throws {StateMutationError} when an action changes the state it was given.
  */
-export function exploreStateGraph<S>(
+export function exploreStates<S>(
   model: Model<S>,
-  visitor: StateGraphVisitor<S>,
-  opts: StateGraphOptions = {},
-): StateGraph<S> {
+  visitor: ExploreVisitor<S>,
+  opts: ExploreOptions = {},
+): ExploredStates<S> {
   const store = new VisitedStore()
   const key = keyFingerprinter(model)
   const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
