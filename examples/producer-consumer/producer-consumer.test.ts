@@ -48,14 +48,8 @@ describe('producer-consumer', () => {
     expect(r.ok).toBe(false)
     const v = r.violation!
     expect(v.prefix.map((s) => s.action)).toEqual(['init', 'want(0)'])
-    expect(v.cycle.map((s) => s.action)).toEqual([
-      'put(0)',
-      'put(1)',
-      'want(1)',
-      'take(1)',
-      'want(1)',
-      'take(1)',
-    ])
+    // TLC finds the same lasso (see the chapter page): want(0), then put, want(1), take(1) forever.
+    expect(v.cycle.map((s) => s.action)).toEqual(['put(0)', 'want(1)', 'take(1)'])
     // take(0) is enabled along the cycle, but not continuously: the buffer empties at its end.
     expect(v.cycle.at(-1)!.state.items).toBe(0)
     expect(v.cycle.every((s) => s.state.consumers[0] === 'waiting')).toBe(true)

@@ -192,6 +192,29 @@ describe('checkLiveness: stuttering and weak fairness', () => {
     expect(unfair.stats.fairInstances).toBe(0)
   })
 
+  it('credits a step to every instance that makes the same transition, as TLA+ does', () => {
+    // push(0) and push(1) both move 0 -> 1: one step satisfies the fairness of both.
+    const m = defineModel<number>({
+      name: 'twins',
+      init: 0,
+      actions: [
+        action.each<number, number>(
+          'push',
+          () => [0, 1],
+          (s) => s === 0,
+          () => 1,
+        ),
+        action(
+          'pop',
+          (s) => s === 1,
+          () => 0,
+        ),
+      ],
+    })
+    const r = checkLiveness(m, { goal: (s) => s === 2, fair: 'all' })
+    expect(labels(r, 'cycle')).toEqual(['push(0)', 'pop'])
+  })
+
   it('distinguishes eventually from always-eventually', () => {
     // The goal holds initially, then the system leaves it for good.
     const m = graph(0, {

@@ -78,10 +78,17 @@ export function fairCycle(g: AnyLivenessGraph, states: Int32Array, start: number
   const visit = (v: number): void => {
     for (const inst of needDisabled) if (!isEnabled(g, v, inst)) needDisabled.delete(inst)
   }
+  let current = start
   const take = (e: number): void => {
     path.push(e)
-    needStep.delete(g.edgeInstance[e]!)
-    visit(g.edgeTarget[e]!)
+    // As in TLA+, a step is a step of every action instance that makes that same transition,
+    // so the parallel edges of the one taken discharge their instances too.
+    const target = g.edgeTarget[e]!
+    for (let x = g.edgeStart[current]!; x < g.edgeStart[current + 1]!; x++) {
+      if (g.edgeTarget[x] === target) needStep.delete(g.edgeInstance[x]!)
+    }
+    current = target
+    visit(target)
   }
   /** An edge out of `v`, inside the component, of an instance that still needs a step. */
   const pendingStepAt = (v: number): number => {
@@ -91,13 +98,11 @@ export function fairCycle(g: AnyLivenessGraph, states: Int32Array, start: number
     return -1
   }
   const bfs = new ComponentBfs(g, member)
-  let current = start
   visit(start)
   while (needStep.size > 0 || needDisabled.size > 0) {
     const here = pendingStepAt(current)
     if (here >= 0) {
       take(here)
-      current = g.edgeTarget[here]!
       continue
     }
     const route = bfs.toNearest(
@@ -105,7 +110,6 @@ export function fairCycle(g: AnyLivenessGraph, states: Int32Array, start: number
       (v) => pendingStepAt(v) >= 0 || [...needDisabled].some((i) => !isEnabled(g, v, i)),
     )
     for (const e of route) take(e)
-    current = route.length > 0 ? g.edgeTarget[route[route.length - 1]!]! : current
   }
   if (current !== start) for (const e of bfs.toNearest(current, (v) => v === start)) take(e)
   return path
