@@ -70,6 +70,15 @@ describe('producer-consumer', () => {
     ])
   })
 
+  // ProducerConsumer.tla with TLC (cc6b616cf7, -workers 1): the atomic model has 12 distinct /
+  // 37 generated states, depth 5; Consumer0Served fails under WeakSpec and holds under
+  // FairLockSpec; the race violates WithinCapacity at depth 7 (Race.cfg).
+  it('matches TLC', () => {
+    const atomic = check(producerConsumer({ put: 'atomic' }))
+    expect(atomic.stats).toMatchObject({ distinct: 12, generated: 37, depth: 5 })
+    expect(check(producerConsumer()).violation!.trace).toHaveLength(7)
+  })
+
   it('rejects bad options', () => {
     expect(() => producerConsumer({ capacity: 0 })).toThrow(
       new RangeError('producerConsumer: capacity must be an integer of at least 1, got 0'),

@@ -66,6 +66,17 @@ describe('readers and writers', () => {
     expect(r.violation!.cycle.map((s) => s.action)).toEqual(['(stutter)'])
   })
 
+  // ReadersWriters.tla with TLC (cc6b616cf7, -workers 1): 9 distinct / 23 generated and 9 / 19,
+  // depth 4; WriterGetsIn violated under both fairness specs for reader preference, holds for
+  // writer priority (ReaderPreference*.cfg, WriterPriority*.cfg).
+  it.each([
+    ['reader-preference', 23],
+    ['writer-priority', 19],
+  ] as const)('%s matches TLC: 9 distinct states, %i generated', (policy, generated) => {
+    const r = check(readersWriters({ policy }), { deadlock: false })
+    expect(r.stats).toMatchObject({ distinct: 9, generated, depth: 4 })
+  })
+
   it('rejects bad options', () => {
     expect(() => readersWriters({ readers: 0 })).toThrow(
       new RangeError('readersWriters: readers must be an integer of at least 1, got 0'),

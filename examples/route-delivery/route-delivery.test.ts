@@ -104,6 +104,23 @@ describe('route delivery: over a lossy link', () => {
     expect(check(m).violation).toMatchObject({ kind: 'deadlock' })
   })
 
+  // RouteDelivery.tla / RouteDeliveryLink.tla with TLC (cc6b616cf7, -workers 1): the design has
+  // 2 distinct / 2 generated states; the link 4 / 5 (re-push), 4 / 4 (fire-and-forget) and
+  // 6 / 10 (re-push, 2 slots); Refines (Design!Spec under the mapping) holds for all of them,
+  // and Converges fails or holds exactly as checkLiveness says (Link*.cfg, Design*.cfg).
+  it.each([
+    ['repush', 1, 4, 5],
+    ['fire-and-forget', 1, 4, 4],
+    ['repush', 2, 6, 10],
+  ] as const)(
+    'the %s link with %i slot(s) matches TLC: %i distinct, %i generated',
+    (push, slots, distinct, generated) => {
+      const r = check(routeDeliveryLink({ push, slots }), { deadlock: false })
+      expect(r.stats).toMatchObject({ distinct, generated })
+      expect(check(routeDeliveryDesign()).stats).toMatchObject({ distinct: 2, generated: 2 })
+    },
+  )
+
   it('the chapter finds the bug and verifies the fix', () => {
     expect(routeDeliveryChapter.bug()).toEqual({
       ok: true,
