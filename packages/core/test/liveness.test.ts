@@ -1,5 +1,6 @@
 import {
   action,
+  check,
   checkLiveness,
   defineModel,
   fingerprintHex,
@@ -309,6 +310,46 @@ describe('checkLiveness: stuttering and weak fairness', () => {
     const run = () =>
       JSON.stringify(checkLiveness(m, { goal: (s) => s === 2, fair: 'all' }).violation)
     expect(fingerprintHex(run())).toBe(fingerprintHex(run()))
+  })
+})
+
+describe('checkLiveness: counts', () => {
+  it('explores and counts exactly like check (TLC conventions)', () => {
+    const models = [
+      routeDelivery,
+      graph([0, 3], {
+        a: [
+          [0, 1],
+          [1, 1],
+          [3, 0],
+        ],
+        b: [
+          [1, 2],
+          [2, 0],
+        ],
+      }),
+      defineModel<number>({
+        name: 'constrained',
+        init: [0, 7],
+        actions: [
+          action(
+            'inc',
+            () => true,
+            (s) => s + 1,
+          ),
+        ],
+        constraint: (s) => s < 5,
+      }),
+    ] as Model<unknown>[]
+    for (const m of models) {
+      const safety = check(m, { deadlock: false })
+      const live = checkLiveness(m, { goal: () => true, fair: 'all' })
+      expect(live.stats).toMatchObject({
+        distinct: safety.stats.distinct,
+        generated: safety.stats.generated,
+        depth: safety.stats.depth,
+      })
+    }
   })
 })
 

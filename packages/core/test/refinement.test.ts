@@ -1,5 +1,6 @@
 import {
   action,
+  check,
   checkRefinement,
   defineModel,
   type Model,
@@ -73,6 +74,12 @@ describe('checkRefinement', () => {
     expect(r.complete).toBe(true)
     expect(r.violation).toBeUndefined()
     expect(r.stats).toMatchObject({ distinct: 4, specSteps: 3, stutters: 0 })
+    const safety = check(workers(true), { deadlock: false }).stats
+    expect(r.stats).toMatchObject({
+      distinct: safety.distinct,
+      generated: safety.generated,
+      depth: safety.depth,
+    })
     expect(r.model).toBe('atomic-workers')
     expect(r.spec).toBe('counter')
   })
