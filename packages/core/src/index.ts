@@ -16,6 +16,15 @@ export {
   type LivenessViolation,
   type LivenessWarning,
 } from './check/liveness.ts'
+// ---- open systems and models from code (checkOpen, environments, transition tables)
+export {
+  checkOpen,
+  checkOpenWith,
+  formatAssumptions,
+  type OpenCheckResult,
+  openModel,
+  residualObligations,
+} from './check/open.ts'
 export {
   checkRefinement,
   type RefinementOptions,
@@ -32,12 +41,21 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
+export {
+  type Assumption,
+  defineEnvironment,
+  type EnvironmentAssumption,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './environments/spec.ts'
 // ---- errors
 export {
+  EnvironmentSpecError,
   ModelDefinitionError,
   MusilError,
   StateEncodingError,
   StateMutationError,
+  TransitionTableError,
   UserCodeError,
 } from './errors.ts'
 // ---- models
@@ -49,10 +67,20 @@ export {
   type SingleAction,
 } from './model/action.ts'
 export { fingerprintHex } from './model/fingerprint.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
 export { symmetricIds } from './model/symmetry.ts'
-
 // ---- randomness
 export { RandomStream } from './random/stream.ts'
 // ---- rendering

@@ -4,6 +4,7 @@
  *
  * @module
  */
+/// <reference types="vitest/config" />
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
@@ -33,7 +34,7 @@ export function musil(options: MusilPluginOptions = {}): Plugin {
   return {
     name: 'musil',
     config() {
-      if (options.registerMatchers === false) return {}
+      if (options.registerMatchers === false) return
       return { test: { setupFiles: [setupFile()] } }
     },
   }
