@@ -11,7 +11,10 @@ import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
+import { producerConsumerChapter } from './producer-consumer/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
+import { readersWritersChapter } from './readers-writers/chapter.ts'
+import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
@@ -27,9 +30,11 @@ const sharedMemory: Chapter[] = [
   petersonChapter,
   diningPhilosophersChapter,
   bankTransferChapter,
+  readersWritersChapter,
+  producerConsumerChapter,
 ]
 
-const distributed: Chapter[] = [raftElectionChapter]
+const distributed: Chapter[] = [routeDeliveryChapter, raftElectionChapter]
 
 const openSystems: Chapter[] = [k8sSchedulerChapter, multiEnvironmentChapter, tcasChapter]
 
