@@ -157,6 +157,17 @@ describe('audit mode', () => {
     expect(crypto.randomUUID()).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it('restores everything when the sweep itself throws half-way (a bad seed)', async () => {
+    const before = originals()
+    const err = await explore(async (world) => world.sleep(1), {
+      seeds: [0, 1, 'two' as never],
+      audit: true,
+    }).catch((e: unknown) => e)
+    expect((err as Error).message).toBe('explore(): every seed must be a safe integer, got two')
+    for (const [key, value] of Object.entries(originals()))
+      expect(value, key).toBe(before[key as keyof typeof before])
+  })
+
   it('keeps restoring correctly when runs overlap', async () => {
     const before = originals()
     const run = (seed: number) => replay(async (world) => world.sleep(seed), { seed, audit: true })
