@@ -23,13 +23,18 @@ for (const ch of chapters) {
   console.log(`      fix  ${fix.ok ? 'verified' : 'FAILED  '} ${fix.summary}`)
 }
 const total = ((performance.now() - started) / 1000).toFixed(1)
-console.log(`\n${chapters.length - failures} of ${chapters.length} chapters: bug found and fix verified (${total} s)`)
+console.log(
+  `\n${chapters.length - failures} of ${chapters.length} chapters: bug found and fix verified (${total} s)`,
+)
 process.exitCode = failures === 0 ? 0 : 1
 
 async function settle(f: () => unknown): Promise<{ ok: boolean; summary: string }> {
   try {
     return (await f()) as { ok: boolean; summary: string }
   } catch (e) {
-    return { ok: false, summary: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` }
+    return {
+      ok: false,
+      summary: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    }
   }
 }

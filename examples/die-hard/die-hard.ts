@@ -16,10 +16,26 @@ const BIG = 5
 
 /** The six moves of the puzzle, as in Lamport's DieHard spec. */
 export const jugActions = [
-  action<Jugs>('FillSmall', (s) => s.small < SMALL, (s) => ({ ...s, small: SMALL })),
-  action<Jugs>('FillBig', (s) => s.big < BIG, (s) => ({ ...s, big: BIG })),
-  action<Jugs>('EmptySmall', (s) => s.small > 0, (s) => ({ ...s, small: 0 })),
-  action<Jugs>('EmptyBig', (s) => s.big > 0, (s) => ({ ...s, big: 0 })),
+  action<Jugs>(
+    'FillSmall',
+    (s) => s.small < SMALL,
+    (s) => ({ ...s, small: SMALL }),
+  ),
+  action<Jugs>(
+    'FillBig',
+    (s) => s.big < BIG,
+    (s) => ({ ...s, big: BIG }),
+  ),
+  action<Jugs>(
+    'EmptySmall',
+    (s) => s.small > 0,
+    (s) => ({ ...s, small: 0 }),
+  ),
+  action<Jugs>(
+    'EmptyBig',
+    (s) => s.big > 0,
+    (s) => ({ ...s, big: 0 }),
+  ),
   action<Jugs>(
     'SmallToBig',
     (s) => s.small > 0 && s.big < BIG,

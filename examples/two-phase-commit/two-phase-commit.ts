@@ -14,7 +14,11 @@ export interface TwoPhaseState {
   readonly tmState: 'init' | 'committed' | 'aborted'
   readonly tmPrepared: ReadonlySet<string>
   /** The messages sent so far: Prepared(rm) for each rm here, plus Commit and Abort. */
-  readonly msgs: { readonly prepared: ReadonlySet<string>; readonly commit: boolean; readonly abort: boolean }
+  readonly msgs: {
+    readonly prepared: ReadonlySet<string>
+    readonly commit: boolean
+    readonly abort: boolean
+  }
 }
 
 /** Resource manager names `r1`..`rN`. */
@@ -28,7 +32,10 @@ const withRm = (s: TwoPhaseState, rm: string, v: RmState): TwoPhaseState => ({
 })
 
 /** TwoPhase with `n` resource managers (TLC: 288 distinct states for 3, 8,832 for 5). */
-export function twoPhaseCommit(n: number, options: { symmetry?: (s: TwoPhaseState) => TwoPhaseState } = {}): Model<TwoPhaseState> {
+export function twoPhaseCommit(
+  n: number,
+  options: { symmetry?: (s: TwoPhaseState) => TwoPhaseState } = {},
+): Model<TwoPhaseState> {
   const rms = resourceManagers(n)
   const all = () => rms
   return defineModel<TwoPhaseState>({
@@ -40,16 +47,24 @@ export function twoPhaseCommit(n: number, options: { symmetry?: (s: TwoPhaseStat
       msgs: { prepared: new Set(), commit: false, abort: false },
     },
     actions: [
-      action('TMCommit', (s) => s.tmState === 'init' && s.tmPrepared.size === rms.length, (s) => ({
-        ...s,
-        tmState: 'committed',
-        msgs: { ...s.msgs, commit: true },
-      })),
-      action('TMAbort', (s) => s.tmState === 'init', (s) => ({
-        ...s,
-        tmState: 'aborted',
-        msgs: { ...s.msgs, abort: true },
-      })),
+      action(
+        'TMCommit',
+        (s) => s.tmState === 'init' && s.tmPrepared.size === rms.length,
+        (s) => ({
+          ...s,
+          tmState: 'committed',
+          msgs: { ...s.msgs, commit: true },
+        }),
+      ),
+      action(
+        'TMAbort',
+        (s) => s.tmState === 'init',
+        (s) => ({
+          ...s,
+          tmState: 'aborted',
+          msgs: { ...s.msgs, abort: true },
+        }),
+      ),
       action.each(
         'TMRcvPrepared',
         all,
@@ -65,12 +80,31 @@ export function twoPhaseCommit(n: number, options: { symmetry?: (s: TwoPhaseStat
           msgs: { ...s.msgs, prepared: new Set(s.msgs.prepared).add(rm) },
         }),
       ),
-      action.each('RMChooseToAbort', all, (s, rm) => s.rmState[rm] === 'working', (s, rm) => withRm(s, rm, 'aborted')),
-      action.each('RMRcvCommitMsg', all, (s) => s.msgs.commit, (s, rm) => withRm(s, rm, 'committed')),
-      action.each('RMRcvAbortMsg', all, (s) => s.msgs.abort, (s, rm) => withRm(s, rm, 'aborted')),
+      action.each(
+        'RMChooseToAbort',
+        all,
+        (s, rm) => s.rmState[rm] === 'working',
+        (s, rm) => withRm(s, rm, 'aborted'),
+      ),
+      action.each(
+        'RMRcvCommitMsg',
+        all,
+        (s) => s.msgs.commit,
+        (s, rm) => withRm(s, rm, 'committed'),
+      ),
+      action.each(
+        'RMRcvAbortMsg',
+        all,
+        (s) => s.msgs.abort,
+        (s, rm) => withRm(s, rm, 'aborted'),
+      ),
     ],
     invariants: {
-      consistent: (s) => !(Object.values(s.rmState).includes('committed') && Object.values(s.rmState).includes('aborted')),
+      consistent: (s) =>
+        !(
+          Object.values(s.rmState).includes('committed') &&
+          Object.values(s.rmState).includes('aborted')
+        ),
     },
     ...(options.symmetry && { symmetry: options.symmetry }),
   })

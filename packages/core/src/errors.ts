@@ -56,7 +56,11 @@ export class StateMutationError extends MusilError {
   /** Steps leading to the state that was mutated. */
   readonly trace: readonly { action: string; state: unknown }[]
 
-  constructor(message: string, action: string, trace: readonly { action: string; state: unknown }[]) {
+  constructor(
+    message: string,
+    action: string,
+    trace: readonly { action: string; state: unknown }[],
+  ) {
     super(message)
     this.action = action
     this.trace = trace
@@ -67,15 +71,19 @@ export class StateMutationError extends MusilError {
 export class UserCodeError extends MusilError {
   override name = 'UserCodeError'
   /** What kind of user code threw. */
-  readonly origin: 'guard' | 'effect' | 'domain' | 'invariant' | 'terminal' | 'constraint' | 'view' | 'symmetry'
+  readonly origin:
+    | 'guard'
+    | 'effect'
+    | 'domain'
+    | 'invariant'
+    | 'terminal'
+    | 'constraint'
+    | 'view'
+    | 'symmetry'
   /** The action label or invariant name. */
   readonly label: string
 
-  constructor(
-    origin: UserCodeError['origin'],
-    label: string,
-    cause: unknown,
-  ) {
+  constructor(origin: UserCodeError['origin'], label: string, cause: unknown) {
     const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
     super(`${origin} of ${label} threw ${inner}`, { cause })
     this.origin = origin

@@ -5,21 +5,6 @@
  * @packageDocumentation
  */
 
-// ---- errors
-export {
-  ModelDefinitionError,
-  MusilError,
-  StateEncodingError,
-  StateMutationError,
-  UserCodeError,
-} from './errors.ts'
-
-// ---- models
-export { type Action, type ActionBuilder, action, type EachAction, type SingleAction } from './model/action.ts'
-export { fingerprintHex } from './model/fingerprint.ts'
-export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
-export { type Successor, successors } from './model/successors.ts'
-
 // ---- model checking
 export { check } from './check/check.ts'
 export type {
@@ -31,6 +16,25 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
+// ---- errors
+export {
+  ModelDefinitionError,
+  MusilError,
+  StateEncodingError,
+  StateMutationError,
+  UserCodeError,
+} from './errors.ts'
+// ---- models
+export {
+  type Action,
+  type ActionBuilder,
+  action,
+  type EachAction,
+  type SingleAction,
+} from './model/action.ts'
+export { fingerprintHex } from './model/fingerprint.ts'
+export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
+export { type Successor, successors } from './model/successors.ts'
 
 // ---- randomness
 export { RandomStream } from './random/stream.ts'

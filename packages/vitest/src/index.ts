@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export { musil, type MusilPluginOptions } from './plugin.ts'
+export { type MusilPluginOptions, musil } from './plugin.ts'

@@ -47,7 +47,9 @@ const TWO_POW_64 = 2 ** 64
  */
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<S> {
   if (!isModel(model as unknown)) {
-    throw new ModelDefinitionError('check() expects a model built with defineModel({ init, actions })')
+    throw new ModelDefinitionError(
+      'check() expects a model built with defineModel({ init, actions })',
+    )
   }
   validateOptions(opts)
   return new Search(model, opts).run()
@@ -107,7 +109,11 @@ class Search<S> {
     const { model } = this
     for (const s of model.init) {
       this.generated++
-      if (model.constraint && !this.userCall('constraint', 'constraint', () => model.constraint!(s))) continue
+      if (
+        model.constraint &&
+        !this.userCall('constraint', 'constraint', () => model.constraint!(s))
+      )
+        continue
       this.fingerprintOrExplain(s, -1, 'init')
       const i = this.store.add(fpHi, fpLo, -1)
       if (i < 0) continue
@@ -182,7 +188,11 @@ class Search<S> {
         return next
       }
       this.detectMutation(s, si, beforeHi, beforeLo)
-      if (count === 0 && checkDeadlock && !(terminal && this.userCall('terminal', 'terminal', () => terminal(s)))) {
+      if (
+        count === 0 &&
+        checkDeadlock &&
+        !(terminal && this.userCall('terminal', 'terminal', () => terminal(s)))
+      ) {
         this.violation = {
           kind: 'deadlock',
           name: 'deadlock',
@@ -292,7 +302,12 @@ class Search<S> {
     a: Action<S> | undefined,
     param: unknown,
   ): void {
-    const label = origin === 'constraint' ? 'constraint' : a ? instanceLabel(a as Action<unknown>, param) : 'unknown action'
+    const label =
+      origin === 'constraint'
+        ? 'constraint'
+        : a
+          ? instanceLabel(a as Action<unknown>, param)
+          : 'unknown action'
     const err = e instanceof UserCodeError ? e : new UserCodeError(origin, label, e)
     this.violation = this.errorViolation(err, stateIndex)
   }
@@ -335,7 +350,8 @@ class Search<S> {
     } catch {
       // The mutation may have broken replay too; report what we know.
     }
-    const culprit = trace.length > 0 ? findMutatingAction(this.model, trace[trace.length - 1]!.state) : undefined
+    const culprit =
+      trace.length > 0 ? findMutatingAction(this.model, trace[trace.length - 1]!.state) : undefined
     const label = culprit ?? 'an action'
     return new StateMutationError(
       `${label} of ${this.model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
@@ -402,4 +418,3 @@ class Search<S> {
     }
   }
 }
-

@@ -11,7 +11,10 @@ import type { Model } from '../model/model.ts'
 /** Label of the first action instance whose guard or effect changes a copy of `s`, if any. */
 export function findMutatingAction<S>(model: Model<S>, s: S): string | undefined {
   for (const a of model.actions) {
-    const params = a.kind === 'single' ? [undefined] : safely(() => Array.from(a.domain(structuredClone(s)))) ?? []
+    const params =
+      a.kind === 'single'
+        ? [undefined]
+        : (safely(() => Array.from(a.domain(structuredClone(s)))) ?? [])
     for (const p of params) {
       const copy = structuredClone(s)
       const before = fingerprintHex(copy)

@@ -23,7 +23,8 @@ export function rebuildTrace<S>(
   const path = store.pathTo(target)
   const first = path[0]!
   const start = model.init.find((s) => matches(key, s, store, first))
-  if (start === undefined) throw new Error('musil internal error: no initial state matches the trace root')
+  if (start === undefined)
+    throw new Error('musil internal error: no initial state matches the trace root')
   const trace: Step<S>[] = [{ action: 'init', state: start }]
   let current: S = start
   for (let k = 1; k < path.length; k++) {

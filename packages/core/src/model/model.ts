@@ -68,7 +68,9 @@ export function defineModel<S>(spec: ModelSpec<S>): Model<S> {
     throw new ModelDefinitionError('defineModel() expects an object { init, actions, invariants? }')
   }
   if (!('init' in spec) || spec.init === undefined) {
-    throw new ModelDefinitionError(`${name}: missing 'init': give one initial state or an array of them`)
+    throw new ModelDefinitionError(
+      `${name}: missing 'init': give one initial state or an array of them`,
+    )
   }
   const init = Array.isArray(spec.init) ? [...(spec.init as readonly S[])] : [spec.init as S]
   if (init.length === 0) {
@@ -103,7 +105,9 @@ export function defineModel<S>(spec: ModelSpec<S>): Model<S> {
   const invariants = spec.invariants ?? {}
   for (const [k, f] of Object.entries(invariants)) {
     if (typeof f !== 'function') {
-      throw new ModelDefinitionError(`${name}: invariant '${k}' must be a function (s) => boolean, got ${typeof f}`)
+      throw new ModelDefinitionError(
+        `${name}: invariant '${k}' must be a function (s) => boolean, got ${typeof f}`,
+      )
     }
   }
   for (const key of ['terminal', 'constraint', 'symmetry', 'view'] as const) {

@@ -80,7 +80,8 @@ export class RandomStream {
 
   /** One element of a non-empty array, chosen uniformly. */
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError(`pick() from an empty list on stream ${this.label}`)
+    if (items.length === 0)
+      throw new RangeError(`pick() from an empty list on stream ${this.label}`)
     return items[this.int(0, items.length - 1)] as T
   }
 

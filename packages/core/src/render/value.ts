@@ -29,7 +29,9 @@ export function formatValue(v: unknown, depth = 0): string {
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, depth + 1)).join(', ')}]`
   if (v instanceof Set) return `Set{${[...v].map((x) => formatValue(x, depth + 1)).join(', ')}}`
   if (v instanceof Map) {
-    const entries = [...v].map(([k, x]) => `${formatValue(k, depth + 1)} => ${formatValue(x, depth + 1)}`)
+    const entries = [...v].map(
+      ([k, x]) => `${formatValue(k, depth + 1)} => ${formatValue(x, depth + 1)}`,
+    )
     return `Map{${entries.join(', ')}}`
   }
   const o = v as Record<string, unknown>
