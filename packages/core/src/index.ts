@@ -17,9 +17,12 @@ export type {
   Step,
 } from './check/types.ts'
 // ---- errors
+// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
 export {
   ModelDefinitionError,
   MusilError,
+  NodeContextError,
+  SimulationConfigError,
   StateEncodingError,
   StateMutationError,
   UserCodeError,
@@ -35,12 +38,59 @@ export {
 export { fingerprintHex } from './model/fingerprint.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
-
 // ---- randomness
 export { RandomStream } from './random/stream.ts'
-
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
 // ---- rendering
 export { formatValue } from './render/value.ts'
-
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+export {
+  AdversarialNode,
+  type AdversarialOptions,
+  type Behavior,
+  type BehaviorAct,
+  type BehaviorWhen,
+} from './sim/adversarial.ts'
+export { traceDigest } from './sim/digest.ts'
+export {
+  type CrashFault,
+  crash,
+  type Fault,
+  FaultSchedule,
+  type PartitionFault,
+  partition,
+} from './sim/faults.ts'
+export {
+  type LinkOptions,
+  type LinkOverride,
+  type LinkSettings,
+  type MutateFn,
+  NetworkModel,
+  type NetworkOptions,
+} from './sim/network.ts'
+export {
+  BaseNode,
+  type Context,
+  type DurableStorage,
+  type Node,
+  type NodeFactory,
+  type Nodes,
+} from './sim/node.ts'
+export { simulate, simulateSeed } from './sim/simulate.ts'
+export {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MAX_TIME,
+  type MessageRef,
+  type SimChoices,
+  type SimEnd,
+  type SimFailure,
+  type SimReport,
+  type SimRun,
+  type SimStats,
+  type SimulateOptions,
+} from './sim/types.ts'
