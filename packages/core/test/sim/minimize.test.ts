@@ -28,8 +28,10 @@ class Agent extends BaseNode {
   }
 }
 class Gossip extends BaseNode {
-  constructor(readonly peer: string) {
+  readonly peer: string
+  constructor(peer: string) {
     super()
+    this.peer = peer
   }
   rounds = 0
   override onStart(ctx: Context): void {
@@ -136,7 +138,14 @@ describe('ddmin', () => {
   it('finds the one item to blame', () => {
     const items = Array.from({ length: 64 }, (_, i) => i)
     let tests = 0
-    const found = ddmin(items, (xs) => (tests++, xs.includes(37)), budget)
+    const found = ddmin(
+      items,
+      (xs) => {
+        tests++
+        return xs.includes(37)
+      },
+      budget,
+    )
     expect(found).toEqual([37])
     expect(tests).toBeLessThan(20)
   })

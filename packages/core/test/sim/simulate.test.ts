@@ -174,8 +174,10 @@ describe('timers', () => {
 
 describe('faults', () => {
   class Pusher extends BaseNode {
-    constructor(readonly to = 'sink') {
+    readonly to: string
+    constructor(to = 'sink') {
       super()
+      this.to = to
     }
     override onStart(ctx: Context): void {
       ctx.setTimer('tick', 10)
@@ -299,8 +301,10 @@ describe('adversarial nodes', () => {
 describe('checks', () => {
   class Agent extends BaseNode {
     applied = 0
-    constructor(readonly jump: number) {
+    readonly jump: number
+    constructor(jump: number) {
       super()
+      this.jump = jump
     }
     override onMessage(): void {
       this.applied += this.jump
