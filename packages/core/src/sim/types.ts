@@ -76,7 +76,11 @@ export interface SimChoices {
   readonly corruptions: readonly MessageRef[]
 }
 
-/** How a run ended. */
+/**
+ * How a run ended: it ran out of events (`settled`), reached a bound, or stopped at a failure
+ * detected during the run (`failed`: an invariant, refinement or node error). A goal failure is
+ * detected after the run ended, so its run ends `settled`, `maxTime` or `maxSteps`.
+ */
 export type SimEnd = 'settled' | 'maxTime' | 'maxSteps' | 'failed'
 
 /**

@@ -184,7 +184,8 @@ export class SimWorld<N extends Nodes, W, A> {
     this.running = true
     try {
       this.#check(undefined)
-      if (this.fault === undefined) {
+      if (this.fault !== undefined) end = 'failed'
+      else {
         for (;;) {
           const ev = queue.peek()
           if (ev === undefined) break
@@ -204,10 +205,10 @@ export class SimWorld<N extends Nodes, W, A> {
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
-          if (this.fault !== undefined) break
-          if (checkSteps) {
-            this.#check(ev)
-            if (this.fault !== undefined) break
+          if (checkSteps && this.fault === undefined) this.#check(ev)
+          if (this.fault !== undefined) {
+            end = 'failed'
+            break
           }
         }
       }
@@ -219,7 +220,7 @@ export class SimWorld<N extends Nodes, W, A> {
       this.running = false
     }
     return {
-      end: this.fault ? 'failed' : end,
+      end,
       steps: this.steps,
       time: this.time,
       world: this.world as W,
