@@ -42,7 +42,7 @@ export function formatSimTrace(
 function describe(e: TraceEvent, max: number): string {
   if (e.src !== undefined && e.dst !== undefined) {
     const detail = e.detail ? `  (${e.detail})` : ''
-    return `${e.src} -> ${e.dst}  ${cut(formatValue(e.payload), max)}${e.kind === 'corrupt' ? '' : detail}`
+    return `${e.src} -> ${e.dst}  ${cut(formatValue(e.payload), max)}${detail}`
   }
   const parts: string[] = []
   if (e.node !== undefined) parts.push(e.node)
@@ -129,10 +129,7 @@ function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s
 }
 
-/** Mermaid message text: no line breaks, and `;`/`#` would end or escape the statement. */
+/** Mermaid text: no line breaks; `;` and `#` (statement end, entity escape) as entity codes. */
 function label(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/;/g, ',')
-    .replace(/#/g, 'no. ')
+  return s.replace(/[\r\n]+/g, ' ').replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;'))
 }

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
 
 export const TR_START = 0
@@ -153,7 +152,7 @@ export class TraceLog {
             src: a,
             dst: names[this.#b[i]!]!,
             payload: ref,
-            detail: `msg #${id} corrupted in transit, now ${formatValue(ref)}`,
+            detail: `msg #${id} corrupted in transit`,
           }
           break
         case TR_DROP: {

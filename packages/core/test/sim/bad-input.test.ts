@@ -359,7 +359,8 @@ describe('misconfiguration is thrown before any seed runs', () => {
 
   it('a factory that builds different nodes for different seeds', () => {
     let calls = 0
-    const fickle = (): Record<string, Quiet> => (calls++ === 0 ? { a: new Quiet() } : { b: new Quiet() })
+    const fickle = (): Record<string, Quiet> =>
+      calls++ === 0 ? { a: new Quiet() } : { b: new Quiet() }
     expect(() => simulate(fickle, { seeds: 2, snapshot: () => 0 })).toThrow(
       'the factory must build the same nodes every time; it built [b] after [a]',
     )
