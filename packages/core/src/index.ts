@@ -82,6 +82,7 @@ export {
   type Nodes,
 } from './sim/node.ts'
 export { simulate, simulateSeed } from './sim/simulate.ts'
+export { causalSlice } from './sim/slice.ts'
 export {
   DEFAULT_MAX_STEPS,
   DEFAULT_MAX_TIME,

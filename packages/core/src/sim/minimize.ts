@@ -2,22 +2,26 @@
  * Shortest failing trace. A failing seed made fault choices: which scheduled faults fired, which
  * messages were lost, duplicated or corrupted. Replaying the seed with a *script* of choices
  * makes exactly those happen (every other message arrives intact and once), so a run is a pure
- * function of (seed, choices). The minimiser searches that space:
+ * function of (seed, choices). The minimiser:
  *
- * 1. delta debugging (Zeller's ddmin) over the original choices: drop the faults the failure
- *    does not depend on;
- * 2. then, on links that may lose messages, try losing each delivered message: a message whose
- *    delivery the failure does not need often drags a cone of handler work with it.
+ * 1. runs delta debugging (Zeller's ddmin) over the original choices, keeping a subset only when
+ *    the replay fails the *same* check (same kind and name): the faults the failure does not
+ *    depend on are dropped;
+ * 2. reads every candidate run through its causal slice on the nodes the check reads (see
+ *    `causalSlice`): deliveries, timers and whole nodes the failure does not depend on vanish;
+ * 3. reports the shortest sliced trace among the runs that failed the same check (the one with
+ *    the fewest faults among equally short ones).
  *
- * A candidate is kept only when it fails the *same* check (same kind and name) with a trace no
- * longer than the best so far. Every candidate is a run the network model allows, so the
- * minimised trace is a real failing run, not an edited log. Timers are never suppressed: a node
- * that does not wake up when its timer is due is not a behaviour any real node shows.
+ * Every candidate is a run the network model allows (fewer faults than the original), so the
+ * minimised trace is a real failing run seen through its causal past, not an edited log.
  *
  * @module
  */
+import type { TraceEvent } from '../report.ts'
 import type { CompiledChoices } from './compile.ts'
 import type { Nodes } from './node.ts'
+import { causalSlice } from './slice.ts'
+import type { SimChoices } from './types.ts'
 import type { RunFault, SimWorld } from './world.ts'
 
 const FAULT = 0
@@ -30,60 +34,61 @@ type Item = readonly [tag: number, key: number]
 
 /** What the minimiser found. */
 export interface Minimized {
-  /** The best choice set, to be replayed with `record` for its trace. */
-  readonly script: CompiledChoices
+  /** The shortest sliced failing trace found. */
+  readonly trace: TraceEvent[]
+  /** The choices that replay it. */
+  readonly choices: SimChoices
+  /** Replays spent. */
   readonly runs: number
 }
 
-/** Minimises the failing run of `seed`, which `world` has just run with `record` on. */
+/**
+ * Minimises the failing run of `seed`, which `world` has just run with `record` on; `focus` are
+ * the nodes the failed check reads.
+ */
 export function minimizeRun<N extends Nodes, W, A>(
   world: SimWorld<N, W, A>,
   seed: number,
   target: RunFault,
+  focus: readonly string[],
   maxRuns: number,
 ): Minimized {
   const original = world.choices()
-  const keyOf = (r: { src: string; dst: string; n: number }): number => {
-    const n = world.n
-    return r.n * n * n + world.sim.index.get(r.src)! * n + world.sim.index.get(r.dst)!
-  }
+  const { n } = world
+  const keyOf = (r: { src: string; dst: string; n: number }): number =>
+    r.n * n * n + world.sim.index.get(r.src)! * n + world.sim.index.get(r.dst)!
   const items: Item[] = [
     ...original.faults.map((f): Item => [FAULT, f]),
     ...original.losses.map((r): Item => [LOSS, keyOf(r)]),
     ...original.duplicates.map((r): Item => [DUPLICATE, keyOf(r)]),
     ...original.corruptions.map((r): Item => [CORRUPT, keyOf(r)]),
   ]
-  let best = world.log.length
-  let bestItems: readonly Item[] = items
-  let lossyCandidates = world.lossyDeliveries().slice()
+  let best = { trace: causalSlice(world.trace(), focus), choices: original }
   let runs = 0
 
-  const test = (candidate: readonly Item[], strictlyShorter: boolean): boolean => {
-    if (runs >= maxRuns) return false
+  const failsTheSameWay = (candidate: readonly Item[]): boolean => {
     runs++
     const out = world.run(seed, toScript(candidate), true)
     const f = out.fault
-    const length = world.log.length
-    const same = f !== undefined && f.kind === target.kind && f.name === target.name
-    if (!same || length > best || (strictlyShorter && length === best)) return false
-    best = length
-    bestItems = candidate
-    lossyCandidates = world.lossyDeliveries().slice()
+    if (f === undefined || f.kind !== target.kind || f.name !== target.name) return false
+    const trace = causalSlice(world.trace(), focus)
+    const choices = world.choices()
+    // Shortest slice first; among equally short ones, the fewest faults.
+    if (
+      trace.length < best.trace.length ||
+      (trace.length === best.trace.length && size(choices) < size(best.choices))
+    ) {
+      best = { trace, choices }
+    }
     return true
   }
 
-  ddmin(
-    items,
-    (c) => test(c, false),
-    () => runs < maxRuns,
-  )
-  // Losing a delivered message is only allowed where the network may lose it, and only kept when
-  // it makes the trace strictly shorter.
-  for (const key of lossyCandidates.slice()) {
-    if (runs >= maxRuns) break
-    test([...bestItems, [LOSS, key]], true)
-  }
-  return { script: toScript(bestItems), runs }
+  ddmin(items, failsTheSameWay, () => runs < maxRuns)
+  return { ...best, runs }
+}
+
+function size(c: SimChoices): number {
+  return c.faults.length + c.losses.length + c.duplicates.length + c.corruptions.length
 }
 
 function toScript(items: readonly Item[]): CompiledChoices {

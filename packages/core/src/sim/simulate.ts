@@ -8,6 +8,7 @@ import { MusilError, SimulationConfigError } from '../errors.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
+import { causalSlice } from './slice.ts'
 import type { SimChoices, SimFailure, SimReport, SimRun, SimulateOptions } from './types.ts'
 import { SimWorld } from './world.ts'
 
@@ -65,17 +66,15 @@ export function simulate<N extends Nodes, W, A = unknown>(
           `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
         )
       }
+      const focus = world.focus(f)
       let choices = world.choices()
-      let minimized = trace
+      let minimized = causalSlice(trace, focus)
       let minimizeRuns = 0
       if (sim.minimize) {
-        const m = minimizeRun(world, seed, f, sim.minimizeMaxRuns)
+        const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
         minimizeRuns = m.runs
-        world.run(seed, m.script, true)
-        if (world.log.length <= trace.length) {
-          minimized = world.trace()
-          choices = world.choices()
-        }
+        minimized = m.trace
+        choices = m.choices
       }
       failure = {
         kind: f.kind,
@@ -85,6 +84,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
         world: out.world,
         time: out.time,
         trace,
+        focus,
         minimized,
         originalLength: trace.length,
         choices,

@@ -106,11 +106,23 @@ export interface SimFailure<W> extends RunFailure {
   readonly trace: TraceEvent[]
   /** Virtual time of the failure. */
   readonly time: number
-  /** The shortest trace found that fails the same check (same kind and name); `trace` if none shorter. */
+  /**
+   * The nodes the failed check depends on: the node at fault for a node error, otherwise the
+   * nodes `snapshot` reads. `minimized` is their causal past.
+   */
+  readonly focus: string[]
+  /**
+   * The shortest failing trace found: the run with the fewest faults that still fails the same
+   * check (same kind and name), seen through its causal slice on `focus` (`causalSlice`), so
+   * the deliveries, timers and nodes the failure does not depend on are gone.
+   */
   readonly minimized: TraceEvent[]
   /** `trace.length`, next to `minimized.length`. */
   readonly originalLength: number
-  /** The fault choices that replay `minimized`: `simulateSeed(factory, options, seed, choices)`. */
+  /**
+   * The fault choices of the minimised run: `simulateSeed(factory, options, seed, choices)`
+   * replays it (its `trace` is the full run; `causalSlice(trace, focus)` is `minimized`).
+   */
   readonly choices: SimChoices
   /** Replays the minimiser ran. */
   readonly minimizeRuns: number

@@ -123,8 +123,6 @@ class ChoiceRecorder {
   readonly losses: number[] = []
   readonly duplicates: number[] = []
   readonly corruptions: number[] = []
-  /** Messages delivered on lossy links: the minimiser may try losing them. */
-  readonly lossyDeliveries: number[] = []
 }
 
 /** One simulation's mutable world, reset for every seed. */
@@ -411,7 +409,6 @@ export class SimWorld<N extends Nodes, W, A> {
       }
       if (recorder !== undefined) {
         if (lost) recorder.losses.push(key)
-        else if (lossP > 0) recorder.lossyDeliveries.push(key)
         if (dup && !lost) recorder.duplicates.push(key)
       }
     }
@@ -694,6 +691,38 @@ export class SimWorld<N extends Nodes, W, A> {
     }
   }
 
+  /**
+   * The nodes a failed check depends on: the node at fault for a node error, otherwise the nodes
+   * `snapshot` reads (found by handing it a recording proxy of the node record once). All nodes
+   * when that cannot be told (a failing snapshot, a runaway world, a function at fault).
+   */
+  focus(fault: RunFault): string[] {
+    const names = this.sim.names
+    if (fault.kind === 'error') return this.sim.index.has(fault.name) ? [fault.name] : [...names]
+    const read = new Set<string>()
+    let all = false
+    const proxy = new Proxy(this.record, {
+      get(target, key, receiver) {
+        if (typeof key === 'string') read.add(key)
+        return Reflect.get(target, key, receiver)
+      },
+      has(target, key) {
+        if (typeof key === 'string') read.add(key)
+        return Reflect.has(target, key)
+      },
+      ownKeys(target) {
+        all = true
+        return Reflect.ownKeys(target)
+      },
+    })
+    try {
+      this.sim.snapshot(proxy as N)
+    } catch {
+      return [...names]
+    }
+    return all ? [...names] : names.filter((n) => read.has(n))
+  }
+
   /** The run's trace as plain events. */
   trace(): TraceEvent[] {
     const faults = this.sim.faults
@@ -711,11 +740,6 @@ export class SimWorld<N extends Nodes, W, A> {
       duplicates: r.duplicates.map((k) => this.messageRef(k)),
       corruptions: r.corruptions.map((k) => this.messageRef(k)),
     }
-  }
-
-  /** Keys of the messages delivered on lossy links in the last recorded run. */
-  lossyDeliveries(): readonly number[] {
-    return this.recorder?.lossyDeliveries ?? []
   }
 
   messageRef(key: number): MessageRef {
