@@ -67,17 +67,19 @@ export interface RunOutcome<W> {
 /** The context handed to one incarnation of one node. */
 class NodeContext implements Context {
   readonly self: string
-  readonly storage: DurableStorage
   readonly #world: SimWorld<Nodes, unknown, unknown>
   readonly #node: number
   readonly #incarnation: number
 
   constructor(world: SimWorld<Nodes, unknown, unknown>, node: number, incarnation: number) {
     this.self = world.sim.names[node]!
-    this.storage = world.storage[node]!
     this.#world = world
     this.#node = node
     this.#incarnation = incarnation
+  }
+
+  get storage(): DurableStorage {
+    return this.#world.storageOf(this.#node)
   }
 
   now(): number {
@@ -135,13 +137,20 @@ export class SimWorld<N extends Nodes, W, A> {
   steps = 0
   readonly queue: EventQueue = new EventQueue()
   readonly log: TraceLog = new TraceLog()
-  nodes: Node[] = []
+  readonly nodes: Node[]
   record: Record<string, Node> = {}
-  ctxs: NodeContext[] = []
+  readonly ctxs: NodeContext[]
   readonly incarnation: Int32Array
   readonly crashed: Uint8Array
   readonly timers: Map<string, SimEvent>[]
-  storage: MapStorage[] = []
+  /** Durable storage per node, created on first use; it outlives crashes within a run. */
+  readonly storage: (MapStorage | undefined)[]
+  /** Contexts of each node's first incarnation, reused from seed to seed. */
+  readonly #firstContexts: NodeContext[]
+  /** Whether a restart may replace a node in the record (then each seed copies the record). */
+  readonly #restarts: boolean
+  /** Set when a crash or partition ran, so the next reset clears the per-node fault state. */
+  #faulted = false
   readonly group: Int32Array
   partitioned = false
   currentPartition = -1
@@ -151,7 +160,7 @@ export class SimWorld<N extends Nodes, W, A> {
   netRng: RandomStream = new RandomStream(0, 'network')
   faultRng: RandomStream = new RandomStream(0, 'faults')
   mutateRng: RandomStream | undefined
-  nodeRngs: (RandomStream | undefined)[] = []
+  readonly nodeRngs: (RandomStream | undefined)[]
   script: CompiledChoices | undefined
   recorder: ChoiceRecorder | undefined
   /** A context misuse or mutate error: it fails the run even if node code catches the throw. */
@@ -171,6 +180,18 @@ export class SimWorld<N extends Nodes, W, A> {
     this.group = new Int32Array(n)
     this.linkCount = new Int32Array(n * n)
     this.timers = Array.from({ length: n }, () => new Map())
+    this.storage = new Array(n).fill(undefined)
+    this.nodes = new Array(n)
+    this.ctxs = new Array(n)
+    this.nodeRngs = new Array(n).fill(undefined)
+    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this as never, i, 0))
+    this.#restarts = sim.faults.some((f) => f.kind === 'crash' && f.restartAt !== undefined)
+  }
+
+  storageOf(node: number): MapStorage {
+    let s = this.storage[node]
+    if (s === undefined) s = this.storage[node] = new MapStorage()
+    return s
   }
 
   /** Runs one seed to its end. With `script`, only the listed faults happen. */
@@ -236,30 +257,40 @@ export class SimWorld<N extends Nodes, W, A> {
     this.queue.clear()
     this.log.reset()
     this.linkCount.fill(0)
-    this.incarnation.fill(0)
-    this.crashed.fill(0)
-    this.group.fill(0)
+    if (this.#faulted) {
+      // Only a run with crashes or partitions dirties these.
+      this.incarnation.fill(0)
+      this.crashed.fill(0)
+      this.group.fill(0)
+      this.#faulted = false
+    }
     this.partitioned = false
     this.currentPartition = -1
-    for (const t of this.timers) t.clear()
+    const timers = this.timers
+    for (let i = 0; i < n; i++) if (timers[i]!.size > 0) timers[i]!.clear()
     this.netRng = new RandomStream(seed, 'network')
     this.faultRng = new RandomStream(seed, 'faults')
     this.mutateRng = sim.mutate ? new RandomStream(seed, 'mutate') : undefined
-    this.nodeRngs = new Array(n).fill(undefined)
+    this.nodeRngs.fill(undefined)
+    this.storage.fill(undefined)
     this.script = script
     this.recorder = record ? new ChoiceRecorder() : undefined
     this.pending = undefined
     this.fault = undefined
     this.world = undefined
     this.absPrev = undefined
-    const built = callFactory(sim.factory, sim.names)
-    this.record = { ...built }
-    this.nodes = sim.names.map((name) => built[name]!)
-    this.storage = Array.from({ length: n }, () => new MapStorage())
-    this.ctxs = this.nodes.map((_, i) => new NodeContext(this as never, i, 0))
-    for (let i = 0; i < n; i++) this.#push(0, EV_START, i, -1, 0, undefined)
-    sim.faults.forEach((f, i) => {
-      if (script !== undefined && !script.faults.has(i)) return
+    const built = callFactory(sim.factory, sim.names, false)
+    this.record = this.#restarts ? { ...built } : built
+    const names = sim.names
+    for (let i = 0; i < n; i++) {
+      this.nodes[i] = built[names[i]!]!
+      this.ctxs[i] = this.#firstContexts[i]!
+      this.#push(0, EV_START, i, -1, 0, undefined)
+    }
+    const faults = sim.faults
+    for (let i = 0; i < faults.length; i++) {
+      const f = faults[i]!
+      if (script !== undefined && !script.faults.has(i)) continue
       if (f.kind === 'partition') {
         this.#push(f.from, EV_PARTITION, -1, -1, i, f)
         if (f.until !== undefined) this.#push(f.until, EV_HEAL, -1, -1, i, f)
@@ -268,7 +299,7 @@ export class SimWorld<N extends Nodes, W, A> {
         this.#push(f.at, EV_CRASH, node, -1, i, f)
         if (f.restartAt !== undefined) this.#push(f.restartAt, EV_RESTART, node, -1, i, f)
       }
-    })
+    }
   }
 
   #push(time: number, kind: number, node: number, src: number, id: number, ref: unknown): SimEvent {
@@ -332,6 +363,7 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #crash(node: number, faultIndex: number): void {
     if (this.crashed[node] === 1) return
+    this.#faulted = true
     this.crashed[node] = 1
     this.incarnation[node]!++
     const timers = this.timers[node]!
@@ -355,6 +387,7 @@ export class SimWorld<N extends Nodes, W, A> {
   #partition(f: Fault & { kind: 'partition' }, faultIndex: number): void {
     const { index } = this.sim
     // Nodes named in no group share one more group (index = groups.length).
+    this.#faulted = true
     this.group.fill(f.groups.length)
     f.groups.forEach((g, gi) => {
       for (const name of g) this.group[index.get(name)!] = gi
