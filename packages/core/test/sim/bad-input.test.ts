@@ -1,4 +1,5 @@
 import {
+  AdversarialNode,
   action,
   BaseNode,
   type Context,
@@ -355,6 +356,15 @@ describe('misconfiguration is thrown before any seed runs', () => {
     expect(MusilError.is(error)).toBe(true)
     expect((error as Error).name).toBe('SimulationConfigError')
     expect((error as Error).message).toContain(message)
+  })
+
+  it('an adversarial node without behaviours', () => {
+    expect(() => new AdversarialNode({} as never)).toThrow(
+      'AdversarialNode expects { behaviors: [[when, act], ...] }',
+    )
+    expect(() => new AdversarialNode({ behaviors: [[() => true]] as never })).toThrow(
+      'AdversarialNode: behaviors[0] must be a pair [when(src, payload, ctx), act(ctx, src, payload)]',
+    )
   })
 
   it('a factory that builds different nodes for different seeds', () => {
