@@ -5,29 +5,18 @@
  * @packageDocumentation
  */
 
-// ---- model checking
-export { check } from './check/check.ts'
-export type {
-  CheckOptions,
-  CheckProgress,
-  CheckResult,
-  CheckStats,
-  Incompleteness,
-  SafetyViolation,
-  Step,
-} from './check/types.ts'
 // ---- errors
-// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
+
 export {
   ModelDefinitionError,
   MusilError,
-  NodeContextError,
-  SimulationConfigError,
   StateEncodingError,
   StateMutationError,
   UserCodeError,
 } from './errors.ts'
+
 // ---- models
+
 export {
   type Action,
   type ActionBuilder,
@@ -38,17 +27,40 @@ export {
 export { fingerprintHex } from './model/fingerprint.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
+
+// ---- model checking
+
+export { check } from './check/check.ts'
+export type {
+  CheckOptions,
+  CheckProgress,
+  CheckResult,
+  CheckStats,
+  Incompleteness,
+  SafetyViolation,
+  Step,
+} from './check/types.ts'
+
 // ---- randomness
+
 export { RandomStream } from './random/stream.ts'
+
+// ---- rendering
+
+export { formatValue } from './render/value.ts'
+
+// ---- simulation reports (shared by simulate and explore)
+
+export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+
+// ---- simulation of callback nodes: simulate, network, faults, adversarial nodes, trace rendering
+
+export { NodeContextError, SimulationConfigError } from './errors.ts'
 export {
   type FormatSimTraceOptions,
   formatSimTrace,
   toMermaidSequence,
 } from './render/sim-trace.ts'
-// ---- rendering
-export { formatValue } from './render/value.ts'
-// ---- simulation reports (shared by simulate and explore)
-export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
 export {
   AdversarialNode,
   type AdversarialOptions,
