@@ -10,9 +10,13 @@ const BRAND = Symbol.for('musil.error')
 
 /** Base class of every error musil throws on purpose. */
 export class MusilError extends Error {
-  /** Footprint that identifies musil errors across package copies. */
-  readonly [BRAND]: true = true
   override name = 'MusilError'
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    // A non-enumerable footprint that identifies musil errors across package copies.
+    Object.defineProperty(this, BRAND, { value: true })
+  }
 
   /** True when `e` is a musil error, whichever copy of the package created it. */
   static is(e: unknown): e is MusilError {
@@ -89,6 +93,32 @@ export class UserCodeError extends MusilError {
     this.origin = origin
     this.label = label
   }
+}
+
+/**
+ * An environment given to `checkOpen` (or `defineEnvironment`) is malformed: no name, no
+ * actions, an assumption without a name or with an unknown status, a non-function guarantee, or
+ * an action label that clashes with one of the system's actions. `environment` names the
+ * environment at fault (or its position, `environments[2]`, when it has no usable name).
+ */
+export class EnvironmentSpecError extends MusilError {
+  override name = 'EnvironmentSpecError'
+  /** The environment's name, or its position when it has none. */
+  readonly environment: string
+
+  constructor(message: string, environment: string) {
+    super(message)
+    this.environment = environment
+  }
+}
+
+/**
+ * A transition table handed to `statusFieldActions` or `declaredStates` is malformed: not an
+ * object, a state whose targets are not an array of strings, or a target that has no entry of
+ * its own (the code would crash looking it up).
+ */
+export class TransitionTableError extends MusilError {
+  override name = 'TransitionTableError'
 }
 
 /**

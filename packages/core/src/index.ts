@@ -5,32 +5,17 @@
  * @packageDocumentation
  */
 
-// ---- errors
-
-export {
-  ModelDefinitionError,
-  MusilError,
-  StateEncodingError,
-  StateMutationError,
-  UserCodeError,
-} from './errors.ts'
-
-// ---- models
-
-export {
-  type Action,
-  type ActionBuilder,
-  action,
-  type EachAction,
-  type SingleAction,
-} from './model/action.ts'
-export { fingerprintHex } from './model/fingerprint.ts'
-export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
-export { type Successor, successors } from './model/successors.ts'
-
 // ---- model checking
-
 export { check } from './check/check.ts'
+// ---- open systems and models from code (checkOpen, environments, transition tables)
+export {
+  checkOpen,
+  checkOpenWith,
+  formatAssumptions,
+  type OpenCheckResult,
+  openModel,
+  residualObligations,
+} from './check/open.ts'
 export type {
   CheckOptions,
   CheckProgress,
@@ -40,17 +25,61 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
-
+export {
+  type Assumption,
+  defineEnvironment,
+  type EnvironmentAssumption,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './environments/spec.ts'
+// ---- errors
+export {
+  EnvironmentSpecError,
+  ModelDefinitionError,
+  MusilError,
+  StateEncodingError,
+  StateMutationError,
+  TransitionTableError,
+  UserCodeError,
+} from './errors.ts'
+// ---- models
+export {
+  type Action,
+  type ActionBuilder,
+  action,
+  type EachAction,
+  type SingleAction,
+} from './model/action.ts'
+export { fingerprintHex } from './model/fingerprint.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
+export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
+export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
 // ---- randomness
-
 export { RandomStream } from './random/stream.ts'
-
 // ---- rendering
-
+export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
+export {
+  type GraphEdge,
+  type GraphNode,
+  type StateGraph,
+  stateGraph,
+} from './render/state-graph.ts'
+export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+// ---- rendering
 export { formatValue } from './render/value.ts'
-
 // ---- simulation reports (shared by simulate and explore)
-
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
 
 // ---- simulation of callback nodes: simulate, network, faults, adversarial nodes, trace rendering

@@ -3,4 +3,8 @@
  *
  * @packageDocumentation
  */
-export { type MusilPluginOptions, musil } from './plugin.ts'
+import './matchers/register.ts'
+
+export type { SafetyMatcherOptions } from './matchers/model-matchers.ts'
+export type { MusilMatchers } from './matchers/register.ts'
+export { type ModelTestAPI, type ModelTestOptions, modelTest } from './model-test.ts'

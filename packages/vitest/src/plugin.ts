@@ -1,19 +1,41 @@
 /**
- * The `musil()` Vitest plugin. Placeholder until the plugin slice lands: it registers the
- * plugin name so configs can already list it.
+ * The `musil()` Vitest plugin: registers musil's matchers in every test file through a setup
+ * file, so `expect(model).toBeSafe()` needs no import.
  *
  * @module
  */
+/// <reference types="vitest/config" />
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 
 /** Options of the {@link musil} plugin. */
 export interface MusilPluginOptions {
-  /** A seed to use for every simulation test (overridden by MUSIL_SEED). */
-  seed?: number
+  /** Register the matchers in every test file (default true). */
+  registerMatchers?: boolean
 }
 
-/** The musil Vitest plugin: `plugins: [musil()]` in `vitest.config.ts`. */
+/** Path of the setup file next to this module: compiled `.js` in a package, `.ts` in the repo. */
+function setupFile(): string {
+  const js = fileURLToPath(new URL('./setup.js', import.meta.url))
+  return existsSync(js) ? js : fileURLToPath(new URL('./setup.ts', import.meta.url))
+}
+
+/**
+ * The musil Vitest plugin.
+ *
+ * @example
+ * // vitest.config.ts
+ * import { defineConfig } from 'vitest/config'
+ * import { musil } from '@musil/vitest/plugin'
+ * export default defineConfig({ plugins: [musil()] })
+ */
 export function musil(options: MusilPluginOptions = {}): Plugin {
-  void options
-  return { name: 'musil' }
+  return {
+    name: 'musil',
+    config() {
+      if (options.registerMatchers === false) return
+      return { test: { setupFiles: [setupFile()] } }
+    },
+  }
 }

@@ -12,7 +12,13 @@ import {
   UserCodeError,
 } from '../errors.ts'
 import { type Action, instanceLabel } from '../model/action.ts'
-import { fingerprint, fpHi, fpLo } from '../model/fingerprint.ts'
+import {
+  fingerprint,
+  fingerprintParent,
+  fpHi,
+  fpLo,
+  reuseParentHashes,
+} from '../model/fingerprint.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
@@ -70,8 +76,6 @@ class Search<S> {
   readonly opts: CheckOptions
   readonly store: VisitedStore = new VisitedStore()
   readonly key: (s: S) => void
-  /** With a view or symmetry the store does not key on the full state, so mutation checks need their own hash. */
-  readonly keyIsFullState: boolean
   generated = 0
   depth = 0
   started = performance.now()
@@ -83,7 +87,6 @@ class Search<S> {
     this.model = model
     this.opts = opts
     this.key = keyFingerprinter(model)
-    this.keyIsFullState = !model.symmetry && !model.view
     this.nextProgress = this.started + (opts.progressIntervalMs ?? 1000)
   }
 
@@ -134,7 +137,9 @@ class Search<S> {
     for (let fi = 0; fi < frontier.length; fi++) {
       const s = frontier[fi]!
       const si = levelStart + fi
-      if (!this.keyIsFullState) fingerprint(s)
+      // Full-state fingerprint before expansion: for the mutation check, and it records the
+      // parent's sub-object hashes that its successors' fingerprints reuse.
+      fingerprintParent(s)
       const beforeHi = fpHi
       const beforeLo = fpLo
       let count = 0
@@ -142,6 +147,7 @@ class Search<S> {
       let param: unknown
       // Which user function is running, so an exception can name it without a wrapper per call.
       let origin: UserCodeError['origin'] = 'guard'
+      reuseParentHashes(true)
       try {
         for (; ai < actions.length; ai++) {
           const a = actions[ai]!
@@ -183,9 +189,12 @@ class Search<S> {
           }
         }
       } catch (e) {
+        reuseParentHashes(false)
         if (e instanceof StateEncodingError || e instanceof StateMutationError) throw e
         this.recordError(e, si, origin, actions[ai], param)
         return next
+      } finally {
+        reuseParentHashes(false)
       }
       this.detectMutation(s, si, beforeHi, beforeLo)
       if (
@@ -228,7 +237,7 @@ class Search<S> {
           if (this.store.indexOf(fpHi, fpLo) < 0) unseen = true
         }
       }
-      if (count === 0 && this.opts.deadlock !== false && !(model.terminal && model.terminal(s))) {
+      if (count === 0 && this.opts.deadlock !== false && !model.terminal?.(s)) {
         this.violation = {
           kind: 'deadlock',
           name: 'deadlock',
@@ -261,6 +270,7 @@ class Search<S> {
     try {
       this.key(t)
     } catch (e) {
+      reuseParentHashes(false)
       if (e instanceof StateEncodingError) {
         const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
         e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
@@ -333,25 +343,24 @@ class Search<S> {
    * fingerprinting the state again after all its successors were generated.
    */
   detectMutation(s: S, si: number, beforeHi: number, beforeLo: number): void {
-    if (this.keyIsFullState) {
-      fingerprint(s)
-      if (fpHi === this.store.hi(si) && fpLo === this.store.lo(si)) return
-    } else {
-      fingerprint(s)
-      if (fpHi === beforeHi && fpLo === beforeLo) return
-    }
-    throw this.mutationError(si)
+    fingerprint(s)
+    if (fpHi === beforeHi && fpLo === beforeLo) return
+    throw this.mutationError(s, si)
   }
 
-  mutationError(si: number): StateMutationError {
+  mutationError(s: S, si: number): StateMutationError {
     let trace: Step<S>[] = []
     try {
       trace = this.traceTo(si)
     } catch {
       // The mutation may have broken replay too; report what we know.
     }
+    // Replay the expansion on copies to name the culprit: from the state as the trace rebuilds
+    // it, or else (when the mutation also corrupted an initial state) from the mutated state.
+    const last = trace.at(-1)?.state
     const culprit =
-      trace.length > 0 ? findMutatingAction(this.model, trace[trace.length - 1]!.state) : undefined
+      (last !== undefined ? findMutatingAction(this.model, last) : undefined) ??
+      findMutatingAction(this.model, s)
     const label = culprit ?? 'an action'
     return new StateMutationError(
       `${label} of ${this.model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
@@ -369,6 +378,7 @@ class Search<S> {
   }
 
   traceTo(i: number): Step<S>[] {
+    reuseParentHashes(false)
     return rebuildTrace(this.model, this.store, this.key, i)
   }
 

@@ -74,9 +74,11 @@ export function runEffect<S>(a: Action<S>, s: S, p: unknown): S {
 }
 
 /** Evaluates an `action.each` domain into an array, wrapping exceptions. */
-export function runDomain<S>(a: Action<S> & { kind: 'each' }, s: S): unknown[] {
+export function runDomain<S>(a: Action<S> & { kind: 'each' }, s: S): readonly unknown[] {
   try {
-    return Array.from(a.domain(s))
+    const d = a.domain(s)
+    // An array is iterated as it is (the common case: a fixed list of ids); others are copied.
+    return Array.isArray(d) ? d : Array.from(d)
   } catch (e) {
     throw new UserCodeError('domain', a.name, e)
   }

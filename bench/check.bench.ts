@@ -1,0 +1,176 @@
+/**
+ * Model-checking throughput on TLA+'s TwoPhase (two-phase commit), the same model code in three
+ * searches, timed in one process:
+ *
+ *   (a) floor: the successors of every reachable state generated once, no deduplication;
+ *   (b) musil's `check`;
+ *   (c) a naive BFS whose visited set is a `Set` of `JSON.stringify` keys.
+ *
+ * Prints distinct and generated states/s, bytes per visited state, and the ratios b/a (how
+ * close musil gets to the cost of the model code itself) and c/b (speed-up over naive).
+ *
+ *   npx tsx --conditions=@musil/source bench/check.bench.ts [--rm 7] [--reps 3]
+ *   (add node's --expose-gc for steadier heap figures)
+ */
+import { check, type Model, successors } from '@musil/core'
+import {
+  type TwoPhaseState,
+  twoPhaseCommit,
+} from '../examples/two-phase-commit/two-phase-commit.ts'
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback
+}
+const RM = arg('rm', 7)
+const REPS = arg('reps', 3)
+const EXPECTED: Record<number, [number, number]> = {
+  3: [288, 11],
+  5: [8832, 17],
+  6: [50816, 20],
+  7: [296448, 23],
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** A JSON key a user would write: sets as sorted arrays. */
+const naiveKey = (s: unknown): string =>
+  JSON.stringify(s, (_k, v) => (v instanceof Set ? [...v].sort() : v))
+
+function naiveBfs<S>(model: Model<S>): { distinct: number; generated: number; states: S[] } {
+  const seen = new Set<string>()
+  const states: S[] = []
+  let generated = 0
+  let frontier: S[] = []
+  for (const s of model.init) {
+    generated++
+    const k = naiveKey(s)
+    if (!seen.has(k)) {
+      seen.add(k)
+      frontier.push(s)
+      states.push(s)
+    }
+  }
+  while (frontier.length > 0) {
+    const next: S[] = []
+    for (const s of frontier) {
+      for (const a of model.actions) {
+        const params = a.kind === 'single' ? [undefined] : [...a.domain(s)]
+        for (const p of params) {
+          if (!(a.kind === 'single' ? a.guard(s) : a.guard(s, p))) continue
+          const t = a.kind === 'single' ? a.effect(s) : a.effect(s, p)
+          generated++
+          const k = naiveKey(t)
+          if (seen.has(k)) continue
+          seen.add(k)
+          next.push(t)
+          states.push(t)
+        }
+      }
+    }
+    frontier = next
+  }
+  return { distinct: seen.size, generated, states }
+}
+
+/** The floor: every reachable state's successors, generated once, with no visited set at all. */
+function floor<S>(model: Model<S>, states: readonly S[]): number {
+  let generated = 0
+  for (const s of states) {
+    for (const a of model.actions) {
+      if (a.kind === 'single') {
+        if (a.guard(s)) {
+          a.effect(s)
+          generated++
+        }
+      } else {
+        for (const p of a.domain(s)) {
+          if (a.guard(s, p)) {
+            a.effect(s, p)
+            generated++
+          }
+        }
+      }
+    }
+  }
+  return generated
+}
+
+function time<T>(f: () => T): { ms: number; value: T } {
+  const t0 = performance.now()
+  const value = f()
+  return { ms: performance.now() - t0, value }
+}
+
+const model: Model<TwoPhaseState> = twoPhaseCommit(RM)
+console.log(
+  `TwoPhase, ${RM} resource managers, ${REPS} repetitions each (median), node ${process.version}`,
+)
+
+// Reachable states for the floor, collected once (untimed).
+const reachable = naiveBfs(model).states
+void successors
+
+const floorMs: number[] = []
+const musilMs: number[] = []
+const naiveMs: number[] = []
+let musil = check(model)
+let naiveHeap = 0
+let naive = { distinct: 0, generated: 0 }
+for (let r = 0; r < REPS; r++) {
+  gc()
+  floorMs.push(time(() => floor(model, reachable)).ms)
+  gc()
+  const m = time(() => check(model))
+  musilMs.push(m.ms)
+  musil = m.value
+  gc()
+  const heap0 = process.memoryUsage().heapUsed
+  const n = time(() => naiveBfs(model))
+  naiveMs.push(n.ms)
+  naive = n.value
+  naiveHeap = Math.max(naiveHeap, process.memoryUsage().heapUsed - heap0)
+}
+
+const [wantDistinct, wantDepth] = EXPECTED[RM] ?? [musil.stats.distinct, musil.stats.depth]
+if (
+  musil.stats.distinct !== wantDistinct ||
+  musil.stats.depth !== wantDepth ||
+  naive.distinct !== wantDistinct
+) {
+  throw new Error(
+    `count mismatch: musil ${musil.stats.distinct}/${musil.stats.depth}, naive ${naive.distinct}, TLC ${wantDistinct}/${wantDepth}`,
+  )
+}
+
+const { distinct, generated } = musil.stats
+const a = median(floorMs)
+const b = median(musilMs)
+const c = median(naiveMs)
+const rate = (n: number, ms: number) =>
+  Math.round((n * 1000) / ms)
+    .toLocaleString('en-US')
+    .padStart(11)
+console.log(
+  `distinct ${distinct.toLocaleString('en-US')} (TLC ${wantDistinct.toLocaleString('en-US')}), generated ${generated.toLocaleString('en-US')}, depth ${musil.stats.depth} (TLC ${wantDepth})`,
+)
+console.log('')
+console.log('search                         time ms   distinct/s  generated/s  bytes/state')
+console.log(
+  `(a) floor: successors only  ${a.toFixed(0).padStart(10)}  ${'-'.padStart(11)}  ${rate(generated, a)}            -`,
+)
+console.log(
+  `(b) musil check             ${b.toFixed(0).padStart(10)}  ${rate(distinct, b)}  ${rate(generated, b)}  ${(musil.stats.storeBytes / distinct).toFixed(1).padStart(11)}`,
+)
+console.log(
+  `(c) naive JSON.stringify BFS${c.toFixed(0).padStart(10)}  ${rate(distinct, c)}  ${rate(generated, c)}  ${(naiveHeap / distinct).toFixed(0).padStart(11)}`,
+)
+console.log('')
+console.log(
+  `b/a = ${(b / a).toFixed(2)}  (musil's cost over the model code itself; target 1.3, limit 2)`,
+)
+console.log(`c/b = ${(c / b).toFixed(2)}  (speed-up over the naive BFS; at least 2.5)`)
+console.log(
+  `store: ${(musil.stats.storeBytes / distinct).toFixed(1)} bytes per visited state (target 16, limit 32); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
+)

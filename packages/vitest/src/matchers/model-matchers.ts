@@ -1,0 +1,106 @@
+/**
+ * `toBeSafe` and `toBeDeadlockFree` on models. Both are synchronous: an un-awaited async
+ * matcher can pass silently in Vitest, a synchronous one cannot.
+ *
+ * @module
+ */
+import {
+  type CheckOptions,
+  type CheckResult,
+  check,
+  defineModel,
+  isModel,
+  type Model,
+} from '@musil/core'
+import type { MatcherState } from 'vitest'
+import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
+
+/** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
+export type SafetyMatcherOptions = Omit<CheckOptions, 'onProgress'>
+
+function requireModel(received: unknown, matcher: string): Model<unknown> {
+  if (!isModel(received)) {
+    throw new TypeError(
+      `expect(received).${matcher}(): received ${received === null ? 'null' : typeof received}, expected a model built with defineModel() from @musil/core`,
+    )
+  }
+  return received
+}
+
+function statsLine(r: CheckResult<unknown>): string {
+  return `${count(r.stats.distinct)} distinct states, ${count(r.stats.generated)} generated, depth ${r.stats.depth}`
+}
+
+/**
+ * The result of a check as a matcher result. `passWhenSafe` decides the meaning of `pass`; an
+ * incomplete search without a violation fails both `.toBeX()` and `.not.toBeX()`, because it
+ * proves neither.
+ */
+export function checkResultToMatch(
+  ctx: MatcherState,
+  matcher: string,
+  model: Model<unknown>,
+  r: CheckResult<unknown>,
+  holdsLine: string,
+): SyncMatchResult {
+  const hint = `expect(${model.name}).${ctx.isNot ? 'not.' : ''}${matcher}()`
+  const v = r.violation
+  if (v) {
+    const what =
+      v.kind === 'invariant'
+        ? `invariant ${v.name} violated`
+        : v.kind === 'deadlock'
+          ? 'deadlock reached'
+          : `${v.error?.origin ?? 'user code'} of ${v.name} threw ${v.error?.type ?? 'an error'}: ${v.error?.message ?? v.message}`
+    return {
+      pass: false,
+      message: () =>
+        `${hint}\n\n${what} after ${v.trace.length - 1} steps (shortest counterexample; ${statsLine(r)})`,
+      ...traceDiff(v.trace, holdsLine),
+    }
+  }
+  if (!r.complete) {
+    return {
+      pass: ctx.isNot,
+      message: () =>
+        `${hint}\n\nsearch incomplete, so it proves nothing either way: ${r.incomplete?.message} (${statsLine(r)})`,
+    }
+  }
+  return {
+    pass: true,
+    message: () => `${hint}\n\nexpected a counterexample, but ${holdsLine} (${statsLine(r)})`,
+  }
+}
+
+/** `expect(model).toBeSafe(opts?)`: every reachable state satisfies every invariant. */
+export function toBeSafe(
+  this: MatcherState,
+  received: unknown,
+  options: SafetyMatcherOptions = {},
+): SyncMatchResult {
+  const model = requireModel(received, 'toBeSafe')
+  const r = check(model, { deadlock: false, ...options })
+  const names = Object.keys(model.invariants)
+  const holds =
+    names.length === 0
+      ? 'no invariants to violate'
+      : `every reachable state satisfies ${names.join(', ')}`
+  return checkResultToMatch(this, 'toBeSafe', model, r, holds)
+}
+
+/** `expect(model).toBeDeadlockFree(opts?)`: every reachable non-terminal state has a successor. */
+export function toBeDeadlockFree(
+  this: MatcherState,
+  received: unknown,
+  options: Omit<SafetyMatcherOptions, 'deadlock'> = {},
+): SyncMatchResult {
+  const model = requireModel(received, 'toBeDeadlockFree')
+  const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
+  return checkResultToMatch(
+    this,
+    'toBeDeadlockFree',
+    model,
+    r,
+    'every reachable non-terminal state has a successor',
+  )
+}

@@ -1,0 +1,61 @@
+/**
+ * `modelTest(name, model, opts?)`: one Vitest test that model-checks a model and fails with the
+ * shortest counterexample as its diff.
+ *
+ * @module
+ */
+import { type CheckOptions, check, isModel, type Model } from '@musil/core'
+import { expect, test } from 'vitest'
+import './matchers/register.ts'
+
+/** Options of {@link modelTest}: those of `check` plus a test timeout. */
+export interface ModelTestOptions extends CheckOptions {
+  /** Test timeout in milliseconds (Vitest's default otherwise). */
+  timeout?: number
+}
+
+type Register = (name: string, fn: () => void, timeout?: number) => void
+
+function define(register: Register) {
+  return <S>(name: string, model: Model<S>, options: ModelTestOptions = {}): void => {
+    if (!isModel(model)) {
+      throw new TypeError(
+        `modelTest('${name}', model): expected a model built with defineModel() from @musil/core`,
+      )
+    }
+    const { timeout, ...checkOptions } = options
+    register(
+      name,
+      () => {
+        const r = check(model, checkOptions)
+        // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe().
+        if (!r.ok)
+          expect(model).toBeSafe({ ...checkOptions, deadlock: checkOptions.deadlock ?? true })
+      },
+      timeout,
+    )
+  }
+}
+
+/** The signature of {@link modelTest}. */
+export interface ModelTestAPI {
+  /**
+   * Registers a test that runs `check(model, opts)`: it passes when every reachable state
+   * satisfies the invariants and (unless `deadlock: false`) no deadlock is reachable; otherwise
+   * it fails with the shortest counterexample as the diff.
+   *
+   * @example
+   * modelTest('two-phase commit is consistent', twoPhaseCommit(3))
+   */
+  <S>(name: string, model: Model<S>, options?: ModelTestOptions): void
+  /** Like `modelTest`, skipped. */
+  skip: <S>(name: string, model: Model<S>, options?: ModelTestOptions) => void
+  /** Like `modelTest`, and only the `.only` tests of the file run. */
+  only: <S>(name: string, model: Model<S>, options?: ModelTestOptions) => void
+}
+
+/** Registers a model-checking test; see {@link ModelTestAPI}. */
+export const modelTest: ModelTestAPI = Object.assign(define(test), {
+  skip: define(test.skip),
+  only: define(test.only),
+})
