@@ -12,7 +12,10 @@ import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
+import { producerConsumerChapter } from './producer-consumer/chapter.ts'
+import { readersWritersChapter } from './readers-writers/chapter.ts'
 import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chapter.ts'
+import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
@@ -28,9 +31,15 @@ const sharedMemory: Chapter[] = [
   petersonChapter,
   diningPhilosophersChapter,
   bankTransferChapter,
+  readersWritersChapter,
+  producerConsumerChapter,
 ]
 
-const distributed: Chapter[] = [reconciliationUnderLossChapter, partitionAndHealChapter]
+const distributed: Chapter[] = [
+  reconciliationUnderLossChapter,
+  partitionAndHealChapter,
+  routeDeliveryChapter,
+]
 
 const openSystems: Chapter[] = [
   k8sSchedulerChapter,

@@ -84,6 +84,8 @@ export class UserCodeError extends MusilError {
     | 'constraint'
     | 'view'
     | 'symmetry'
+    | 'goal'
+    | 'abstraction'
   /** The action label or invariant name. */
   readonly label: string
 

@@ -7,6 +7,15 @@
 
 // ---- model checking
 export { check } from './check/check.ts'
+// ---- liveness and refinement
+export {
+  checkLiveness,
+  type LivenessOptions,
+  type LivenessResult,
+  type LivenessStats,
+  type LivenessViolation,
+  type LivenessWarning,
+} from './check/liveness.ts'
 // ---- open systems and models from code (checkOpen, environments, transition tables)
 export {
   checkOpen,
@@ -16,6 +25,13 @@ export {
   openModel,
   residualObligations,
 } from './check/open.ts'
+export {
+  checkRefinement,
+  type RefinementOptions,
+  type RefinementResult,
+  type RefinementStats,
+  type RefinementViolation,
+} from './check/refinement.ts'
 export type {
   CheckOptions,
   CheckProgress,

@@ -7,4 +7,6 @@ import './matchers/register.ts'
 
 export type { SafetyMatcherOptions } from './matchers/model-matchers.ts'
 export type { MusilMatchers } from './matchers/register.ts'
+export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
+export type { RefineMatcherOptions } from './matchers/to-refine.ts'
 export { type ModelTestAPI, type ModelTestOptions, modelTest } from './model-test.ts'
