@@ -1,4 +1,4 @@
-import { check, formatSimTrace, simulateSeed, traceDigest } from '@musil/core'
+import { check, checkLiveness, formatSimTrace, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
   caughtUp,
@@ -13,6 +13,12 @@ describe('reconciliation under loss', () => {
   it('design: the model is safe (no stale or invented version, no deadlock)', () => {
     const r = check(routesModel())
     expect(r).toMatchObject({ ok: true, stats: { distinct: 2 } })
+  })
+
+  it('design: it converges when delivery is fair, and only then', () => {
+    const goal = { goal: caughtUp, goalName: 'applied==desired', everywhere: true }
+    expect(checkLiveness(routesModel(), { ...goal, fair: ['deliver'] }).ok).toBe(true)
+    expect(checkLiveness(routesModel(), goal).ok).toBe(false)
   })
 
   it('model the error: fire-and-forget misses its goal on a seed that replays identically', () => {
