@@ -7,7 +7,6 @@
  */
 import { SimulationConfigError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
-import { keyFingerprinter } from '../model/state-key.ts'
 import { formatValue } from '../render/value.ts'
 import { type Fault, FaultSchedule, validateFaults } from './faults.ts'
 import { NetworkModel } from './network.ts'
@@ -31,8 +30,6 @@ export interface CompiledSim<N extends Nodes, W, A> {
   readonly goalName: string
   readonly model: Model<A> | undefined
   readonly abstraction: ((w: W) => A) | undefined
-  /** Sets fpHi/fpLo to the model key of an abstract state. */
-  readonly key: ((a: A) => void) | undefined
   readonly maxTime: number
   readonly maxTimeExplicit: boolean
   readonly maxSteps: number
@@ -169,7 +166,6 @@ export function compileSimulation<N extends Nodes, W, A>(
     goalName: options.goalName ?? 'goal',
     model,
     abstraction,
-    key: model && keyFingerprinter(model),
     maxTime,
     maxTimeExplicit: options.maxTime !== undefined,
     maxSteps,

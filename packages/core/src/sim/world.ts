@@ -8,14 +8,13 @@
  *
  * @module
  */
-import { MusilError, NodeContextError } from '../errors.ts'
-import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
-import { forEachSuccessor } from '../model/successors.ts'
+import { NodeContextError } from '../errors.ts'
 import { RandomStream } from '../random/stream.ts'
 import { formatValue } from '../render/value.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
+import { type ContextHost, NodeContext } from './context.ts'
+import { describeError, describeEvent, describeFault } from './describe.ts'
 import {
   EV_CRASH,
   EV_DELIVER,
@@ -28,7 +27,8 @@ import {
   SimEvent,
 } from './event-queue.ts'
 import type { Fault } from './faults.ts'
-import { type Context, type DurableStorage, MapStorage, type Node, type Nodes } from './node.ts'
+import { MapStorage, type Node, type Nodes } from './node.ts'
+import { RefinementTracker } from './refinement-tracker.ts'
 import {
   DROP_CRASHED,
   DROP_LOSS,
@@ -64,61 +64,6 @@ export interface RunOutcome<W> {
   readonly fault: RunFault | undefined
 }
 
-/** The context handed to one incarnation of one node. */
-class NodeContext implements Context {
-  readonly self: string
-  readonly #world: SimWorld<Nodes, unknown, unknown>
-  readonly #node: number
-  readonly #incarnation: number
-
-  constructor(world: SimWorld<Nodes, unknown, unknown>, node: number, incarnation: number) {
-    this.self = world.sim.names[node]!
-    this.#world = world
-    this.#node = node
-    this.#incarnation = incarnation
-  }
-
-  get storage(): DurableStorage {
-    return this.#world.storageOf(this.#node)
-  }
-
-  now(): number {
-    return this.#world.time
-  }
-
-  send(dst: string, payload: unknown): void {
-    this.#live()
-    this.#world.send(this.#node, dst, payload)
-  }
-
-  setTimer(name: string, delay: number): void {
-    this.#live()
-    this.#world.setTimer(this.#node, name, delay)
-  }
-
-  cancelTimer(name: string): void {
-    this.#live()
-    this.#world.cancelTimer(this.#node, name)
-  }
-
-  random(): number {
-    this.#live()
-    return this.#world.nodeRandom(this.#node)
-  }
-
-  #live(): void {
-    const w = this.#world
-    if (w.incarnation[this.#node] !== this.#incarnation || !w.running) {
-      w.misuse(
-        this.#node,
-        w.running
-          ? `node '${this.self}' used a context from before its crash at t=${w.time}: a crashed node's handlers must not keep running (was ctx stored and reused?)`
-          : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
-      )
-    }
-  }
-}
-
 /** Accumulates the fault choices a run makes, as message keys (only when asked to). */
 class ChoiceRecorder {
   readonly faults: Set<number> = new Set()
@@ -128,9 +73,11 @@ class ChoiceRecorder {
 }
 
 /** One simulation's mutable world, reset for every seed. */
-export class SimWorld<N extends Nodes, W, A> {
+export class SimWorld<N extends Nodes, W, A> implements ContextHost {
   readonly sim: CompiledSim<N, W, A>
   readonly n: number
+  /** Node addresses, by index. */
+  readonly names: readonly string[]
   time = 0
   running = false
   seq = 0
@@ -167,14 +114,14 @@ export class SimWorld<N extends Nodes, W, A> {
   pending: RunFault | undefined
   fault: RunFault | undefined
   world: W | undefined
-  absPrev: A | undefined
-  absHi = 0
-  absLo = 0
+  /** Refinement against `sim.model` (undefined without a model); `start` resets it per seed. */
+  readonly refinement: RefinementTracker<A> | undefined
   readonly #mutateRandom: () => number = () => this.mutateRng!.random()
 
   constructor(sim: CompiledSim<N, W, A>) {
     this.sim = sim
     const n = (this.n = sim.names.length)
+    this.names = sim.names
     this.incarnation = new Int32Array(n)
     this.crashed = new Uint8Array(n)
     this.group = new Int32Array(n)
@@ -184,7 +131,8 @@ export class SimWorld<N extends Nodes, W, A> {
     this.nodes = new Array(n)
     this.ctxs = new Array(n)
     this.nodeRngs = new Array(n).fill(undefined)
-    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this as never, i, 0))
+    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this, i, 0))
+    this.refinement = sim.model && new RefinementTracker(sim.model)
     this.#restarts = sim.faults.some((f) => f.kind === 'crash' && f.restartAt !== undefined)
   }
 
@@ -278,7 +226,6 @@ export class SimWorld<N extends Nodes, W, A> {
     this.pending = undefined
     this.fault = undefined
     this.world = undefined
-    this.absPrev = undefined
     const built = callFactory(sim.factory, sim.names, false)
     this.record = this.#restarts ? { ...built } : built
     const names = sim.names
@@ -379,7 +326,7 @@ export class SimWorld<N extends Nodes, W, A> {
     this.crashed[node] = 0
     this.nodes[node] = fresh
     this.record[name] = fresh
-    this.ctxs[node] = new NodeContext(this as never, node, this.incarnation[node]!)
+    this.ctxs[node] = new NodeContext(this, node, this.incarnation[node]!)
     this.log.add(TR_RESTART, this.time, node, -1, faultIndex, 0, undefined)
     fresh.onStart?.(this.ctxs[node]!)
   }
@@ -589,12 +536,10 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #refine(w: W, ev: SimEvent | undefined): void {
     const { sim } = this
-    const model = sim.model!
-    const key = sim.key!
+    const tracker = this.refinement!
     let abs: A
     try {
       abs = sim.abstraction!(w)
-      key(abs)
     } catch (e) {
       this.fault = {
         kind: 'error',
@@ -603,56 +548,19 @@ export class SimWorld<N extends Nodes, W, A> {
       }
       return
     }
-    const hi = fpHi
-    const lo = fpLo
-    if (ev === undefined) {
-      let initial = false
-      for (const s of model.init) {
-        key(s)
-        if (fpHi === hi && fpLo === lo) initial = true
+    let broken: string | undefined
+    try {
+      broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, this.#when(ev))
+    } catch (e) {
+      this.fault = {
+        kind: 'error',
+        name: tracker.model.name,
+        detail: `model '${tracker.model.name}' failed during refinement ${this.#when(ev)}: ${describeError(e)}`,
       }
-      if (!initial) {
-        this.fault = {
-          kind: 'refinement',
-          name: model.name,
-          detail: `refinement of model '${model.name}': the first world maps to ${formatValue(abs)}, which is not an initial state of the model (initial: ${model.init.map((s) => formatValue(s)).join(', ')})`,
-        }
-        return
-      }
-    } else if (hi !== this.absHi || lo !== this.absLo) {
-      const prev = this.absPrev as A
-      let found = false
-      try {
-        forEachSuccessor(model, prev, (next) => {
-          if (found) return
-          key(next)
-          if (fpHi === hi && fpLo === lo) found = true
-        })
-      } catch (e) {
-        this.fault = {
-          kind: 'error',
-          name: model.name,
-          detail: `model '${model.name}' threw during refinement: ${describeError(e)}`,
-        }
-        return
-      }
-      if (!found) {
-        const steps: string[] = []
-        forEachSuccessor(model, prev, (next, ai, p) => {
-          if (steps.length < 4)
-            steps.push(`${instanceLabel(model.actions[ai] as never, p)} -> ${formatValue(next)}`)
-        })
-        this.fault = {
-          kind: 'refinement',
-          name: model.name,
-          detail: `refinement of model '${model.name}' broken ${this.#when(ev)}: the abstract state moved from ${formatValue(prev)} to ${formatValue(abs)}, which is neither a stutter nor a step of the model (its steps from there: ${steps.length > 0 ? steps.join('; ') : 'none'})`,
-        }
-        return
-      }
+      return
     }
-    this.absPrev = abs
-    this.absHi = hi
-    this.absLo = lo
+    if (broken !== undefined)
+      this.fault = { kind: 'refinement', name: tracker.model.name, detail: broken }
   }
 
   #checkGoal(world: W | undefined, end: SimEnd): void {
@@ -695,33 +603,13 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #nextEvent(): string {
     const ev = this.queue.peek()
-    return ev === undefined ? 'none' : `${this.#describe(ev)} at t=${ev.time}`
+    return ev === undefined ? 'none' : `${describeEvent(ev, this.names)} at t=${ev.time}`
   }
 
   #when(ev: SimEvent | undefined): string {
     return ev === undefined
       ? 'on the first snapshot (t=0)'
-      : `at t=${this.time} after ${this.#describe(ev)}`
-  }
-
-  #describe(ev: SimEvent): string {
-    const names = this.sim.names
-    switch (ev.kind) {
-      case EV_START:
-        return `the start of '${names[ev.node]}'`
-      case EV_DELIVER:
-        return `msg #${ev.id} ${names[ev.src]} -> ${names[ev.node]} ${formatValue(ev.ref)}`
-      case EV_TIMER:
-        return `timer '${String(ev.ref)}' of '${names[ev.node]}'`
-      case EV_CRASH:
-        return `the crash of '${names[ev.node]}'`
-      case EV_RESTART:
-        return `the restart of '${names[ev.node]}'`
-      case EV_PARTITION:
-        return `partition fault #${ev.id}`
-      default:
-        return `the heal of partition fault #${ev.id}`
-    }
+      : `at t=${this.time} after ${describeEvent(ev, this.names)}`
   }
 
   /**
@@ -784,15 +672,4 @@ export class SimWorld<N extends Nodes, W, A> {
       n: Math.floor(key / (n * n)),
     }
   }
-}
-
-/** One line naming a fault, for partition/heal trace events. */
-export function describeFault(f: Fault): string {
-  if (f.kind === 'partition') return f.groups.map((g) => `[${g.join(', ')}]`).join(' | ')
-  return `crash of ${f.node}`
-}
-
-function describeError(e: unknown): string {
-  if (MusilError.is(e)) return e.message
-  return e instanceof Error ? `${e.name}: ${e.message}` : formatValue(e)
 }
