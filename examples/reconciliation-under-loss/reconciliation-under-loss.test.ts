@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { check, checkLiveness, formatSimTrace, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
@@ -59,5 +60,20 @@ describe('reconciliation under loss', () => {
     expect(
       run.trace.filter((e) => e.kind === 'deliver' && e.payload === 'ack').length,
     ).toBeGreaterThan(0)
+  })
+})
+
+describe('the page', () => {
+  it('quotes what musil prints', () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/reconciliation-under-loss.md', import.meta.url),
+      'utf8',
+    )
+    const f = simulateRouteDelivery(false).failure!
+    expect(page).toContain(`${f.kind} on seed ${f.seed}: ${f.detail}`)
+    expect(page).toContain(`\`\`\`text\n${formatSimTrace(f.minimized)}\n\`\`\``)
+    expect(page).toContain(
+      `ok: true, runs: 300   (${simulateRouteDelivery(true).stats.steps.toLocaleString('en-US')} steps`,
+    )
   })
 })
