@@ -160,7 +160,9 @@ function reportFailure<N extends Nodes, W, A>(
   let choices = world.choices()
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
-  if (sim.minimize) {
+  // A run that never settled is its own story (and the longest there is): nothing to shrink.
+  const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
+  if (sim.minimize && !runaway) {
     const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
     minimizeRuns = m.runs
     minimized = m.trace

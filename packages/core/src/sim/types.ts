@@ -50,7 +50,8 @@ export interface SimulateOptions<N extends Nodes, W, A = unknown> {
   readonly maxSteps?: number
   /**
    * Minimise the failing seed's trace (default true). `maxRuns` bounds the replays the minimiser
-   * may spend (default 500).
+   * may spend (default 500); it also stops after replaying 1,000,000 steps (or 20 times the
+   * failing run's steps, if more). A run that never settled is not minimised.
    */
   readonly minimize?: boolean | { readonly maxRuns?: number }
 }
