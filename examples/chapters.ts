@@ -2,6 +2,7 @@
  * Every chapter of the textbook, in reading order, grouped by part. `npm run textbook` runs
  * them all.
  */
+import { asyncLostUpdateChapter } from './async-lost-update/chapter.ts'
 import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
@@ -13,6 +14,7 @@ import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
+import { raftElectionChapter } from './raft-election/chapter.ts'
 import { readersWritersChapter } from './readers-writers/chapter.ts'
 import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chapter.ts'
 import { routeDeliveryChapter } from './route-delivery/chapter.ts'
@@ -39,6 +41,7 @@ const distributed: Chapter[] = [
   reconciliationUnderLossChapter,
   partitionAndHealChapter,
   routeDeliveryChapter,
+  raftElectionChapter,
 ]
 
 const openSystems: Chapter[] = [
@@ -48,7 +51,7 @@ const openSystems: Chapter[] = [
   byzantineServiceChapter,
 ]
 
-const asynchronous: Chapter[] = []
+const asynchronous: Chapter[] = [asyncLostUpdateChapter]
 
 /** The chapters, in reading order. */
 export const chapters: readonly Chapter[] = [

@@ -50,13 +50,19 @@ export {
 } from './environments/spec.ts'
 // ---- errors
 export {
+  BoundaryError,
+  DeadlineError,
+  DeadlockError,
+  EntropyLeakError,
   EnvironmentSpecError,
+  InvariantError,
   ModelDefinitionError,
   MusilError,
   StateEncodingError,
   StateMutationError,
   TransitionTableError,
   UserCodeError,
+  WorldUsageError,
 } from './errors.ts'
 // ---- models
 export {
@@ -97,6 +103,36 @@ export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from '
 export { formatValue } from './render/value.ts'
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+// ---- deterministic async runtime (explore / replay), audit mode
+export {
+  type ExploreOptions,
+  type ExploreReport,
+  explore,
+  type ReplayOptions,
+  type ReplayReport,
+  type RunOptions,
+  replay,
+  type Scenario,
+  type WorldFailure,
+} from './world/explore.ts'
+export type {
+  CrashFault,
+  FaultFactory,
+  FaultHandle,
+  PartitionFault,
+  SlowLinkFault,
+} from './world/faults.ts'
+export {
+  type BindOptions,
+  DEFAULT_LATENCY,
+  type Endpoint,
+  type Message,
+  type Network,
+  type RecvOptions,
+} from './world/network.ts'
+export type { StrategyName } from './world/strategy.ts'
+export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
+export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
 // ---- simulation of callback nodes: simulate, network, faults, adversarial nodes, trace rendering
 
@@ -115,12 +151,12 @@ export {
 } from './sim/adversarial.ts'
 export { traceDigest } from './sim/digest.ts'
 export {
-  type CrashFault,
   crash,
-  type Fault,
   FaultSchedule,
-  type PartitionFault,
   partition,
+  type ScheduledCrash,
+  type ScheduledFault,
+  type ScheduledPartition,
 } from './sim/faults.ts'
 export {
   type LinkOptions,

@@ -8,7 +8,7 @@
 import { SimulationConfigError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { formatValue } from '../render/value.ts'
-import { type Fault, FaultSchedule, validateFaults } from './faults.ts'
+import { FaultSchedule, type ScheduledFault, validateFaults } from './faults.ts'
 import { NetworkModel } from './network.ts'
 import type { Node, NodeFactory, Nodes } from './node.ts'
 import {
@@ -41,7 +41,7 @@ export interface CompiledSim<N extends Nodes, W, A> {
   /** 1 when both latency bounds of the link are integers (integer latencies). */
   readonly intLatency: Uint8Array
   readonly mutate: NetworkModel['mutate']
-  readonly faults: readonly Fault[]
+  readonly faults: readonly ScheduledFault[]
   readonly minimize: boolean
   readonly minimizeMaxRuns: number
 }

@@ -15,7 +15,7 @@ import {
   EV_TIMER,
   type SimEvent,
 } from './event-queue.ts'
-import type { Fault } from './faults.ts'
+import type { ScheduledFault } from './faults.ts'
 
 /** The step an event is, e.g. `msg #3 cp -> agent 1` or `timer 'push' of 'cp'`. */
 export function describeEvent(ev: SimEvent, names: readonly string[]): string {
@@ -38,7 +38,7 @@ export function describeEvent(ev: SimEvent, names: readonly string[]): string {
 }
 
 /** One line naming a fault, for partition/heal trace events. */
-export function describeFault(f: Fault): string {
+export function describeFault(f: ScheduledFault): string {
   if (f.kind === 'partition') return f.groups.map((g) => `[${g.join(', ')}]`).join(' | ')
   return `crash of ${f.node}`
 }

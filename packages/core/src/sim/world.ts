@@ -26,7 +26,7 @@ import {
   EventQueue,
   SimEvent,
 } from './event-queue.ts'
-import type { Fault } from './faults.ts'
+import type { ScheduledFault } from './faults.ts'
 import { MapStorage, type Node, type Nodes } from './node.ts'
 import { RefinementTracker } from './refinement-tracker.ts'
 import {
@@ -292,7 +292,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
           break
         case EV_PARTITION:
           this.recorder?.faults.add(ev.id)
-          this.#partition(ev.ref as Fault & { kind: 'partition' }, ev.id)
+          this.#partition(ev.ref as ScheduledFault & { kind: 'partition' }, ev.id)
           break
         case EV_HEAL:
           if (this.currentPartition === ev.id) {
@@ -331,7 +331,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
     fresh.onStart?.(this.ctxs[node]!)
   }
 
-  #partition(f: Fault & { kind: 'partition' }, faultIndex: number): void {
+  #partition(f: ScheduledFault & { kind: 'partition' }, faultIndex: number): void {
     const { index } = this.sim
     // Nodes named in no group share one more group (index = groups.length).
     this.#faulted = true
