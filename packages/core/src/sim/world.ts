@@ -89,6 +89,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
   readonly ctxs: NodeContext[]
   readonly incarnation: Int32Array
   readonly crashed: Uint8Array
+  /** Per node: timer name to its latest scheduled firing (possibly fired already, or dead). */
   readonly timers: Map<string, SimEvent>[]
   /** Durable storage per node, created on first use; it outlives crashes within a run. */
   readonly storage: (MapStorage | undefined)[]
@@ -154,21 +155,15 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
       if (this.fault !== undefined) end = 'failed'
       else {
         for (;;) {
-          const ev = queue.peek()
+          const ev = queue.pop()
           if (ev === undefined) break
-          if (ev.dead) {
-            queue.pop()
-            continue
-          }
-          if (ev.time > sim.maxTime) {
-            end = 'maxTime'
+          if (ev.dead) continue
+          if (ev.time > sim.maxTime || this.steps >= sim.maxSteps) {
+            // Put it back: the report names the next event of a run that did not settle.
+            queue.push(ev)
+            end = ev.time > sim.maxTime ? 'maxTime' : 'maxSteps'
             break
           }
-          if (this.steps >= sim.maxSteps) {
-            end = 'maxSteps'
-            break
-          }
-          queue.pop()
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
@@ -276,9 +271,9 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
           break
         }
         case EV_TIMER: {
+          // The fired event stays in the node's timer map: marking it dead later (re-arm,
+          // cancel, crash) is harmless, and it saves two Map operations per firing.
           const name = ev.ref as string
-          const timers = this.timers[node]!
-          if (timers.get(name) === ev) timers.delete(name)
           this.log.add(TR_TIMER, this.time, node, -1, 0, 0, name)
           this.nodes[node]!.onTimer?.(this.ctxs[node]!, name)
           break
