@@ -133,3 +133,58 @@ export {
 export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
+
+// ---- simulation of callback nodes: simulate, network, faults, adversarial nodes, trace rendering
+
+export { NodeContextError, SimulationConfigError } from './errors.ts'
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
+export {
+  AdversarialNode,
+  type AdversarialOptions,
+  type Behavior,
+  type BehaviorAct,
+  type BehaviorWhen,
+} from './sim/adversarial.ts'
+export { traceDigest } from './sim/digest.ts'
+export {
+  crash,
+  FaultSchedule,
+  partition,
+  type ScheduledCrash,
+  type ScheduledFault,
+  type ScheduledPartition,
+} from './sim/faults.ts'
+export {
+  type LinkOptions,
+  type LinkOverride,
+  type LinkSettings,
+  type MutateFn,
+  NetworkModel,
+  type NetworkOptions,
+} from './sim/network.ts'
+export {
+  BaseNode,
+  type Context,
+  type DurableStorage,
+  type Node,
+  type NodeFactory,
+  type Nodes,
+} from './sim/node.ts'
+export { simulate, simulateSeed } from './sim/simulate.ts'
+export { causalSlice } from './sim/slice.ts'
+export {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MAX_TIME,
+  type MessageRef,
+  type SimChoices,
+  type SimEnd,
+  type SimFailure,
+  type SimReport,
+  type SimRun,
+  type SimStats,
+  type SimulateOptions,
+} from './sim/types.ts'
