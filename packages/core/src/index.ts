@@ -5,9 +5,34 @@
  * @packageDocumentation
  */
 
-// ---- model checking
+// Models: states, actions, symmetry, models built from code
+
+export {
+  type Action,
+  type ActionBuilder,
+  action,
+  type EachAction,
+  type SingleAction,
+} from './model/action.ts'
+export { fingerprintHex } from './model/fingerprint.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
+export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
+export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
+
+// Model checking: safety, liveness, refinement, open systems
+
 export { check } from './check/check.ts'
-// ---- liveness and refinement
 export {
   checkLiveness,
   type LivenessOptions,
@@ -16,7 +41,6 @@ export {
   type LivenessViolation,
   type LivenessWarning,
 } from './check/liveness.ts'
-// ---- open systems and models from code (checkOpen, environments, transition tables)
 export {
   checkOpen,
   checkOpenWith,
@@ -41,6 +65,9 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
+
+// Environments for open systems (prebuilt ones live under @musil/core/environments/*)
+
 export {
   type Assumption,
   defineEnvironment,
@@ -48,100 +75,9 @@ export {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
-// ---- errors
-export {
-  BoundaryError,
-  DeadlineError,
-  DeadlockError,
-  EntropyLeakError,
-  EnvironmentSpecError,
-  InvariantError,
-  ModelDefinitionError,
-  MusilError,
-  StateEncodingError,
-  StateMutationError,
-  TransitionTableError,
-  UserCodeError,
-  WorldUsageError,
-} from './errors.ts'
-// ---- models
-export {
-  type Action,
-  type ActionBuilder,
-  action,
-  type EachAction,
-  type SingleAction,
-} from './model/action.ts'
-export { fingerprintHex } from './model/fingerprint.ts'
-export {
-  declaredStates,
-  type StateOf,
-  type StatusField,
-  type StatusFieldHooks,
-  type StatusFieldOptions,
-  type StatusLens,
-  type StringFieldOf,
-  statusFieldActions,
-  type TransitionTable,
-} from './model/from-code.ts'
-export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
-export { type Successor, successors } from './model/successors.ts'
-export { symmetricIds } from './model/symmetry.ts'
-// ---- randomness
-export { RandomStream } from './random/stream.ts'
-// ---- rendering
-export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
-export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
-export {
-  type GraphEdge,
-  type GraphNode,
-  type StateGraph,
-  stateGraph,
-} from './render/state-graph.ts'
-export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
-// ---- rendering
-export { formatValue } from './render/value.ts'
-// ---- simulation reports (shared by simulate and explore)
-export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
-// ---- deterministic async runtime (explore / replay), audit mode
-export {
-  type ExploreOptions,
-  type ExploreReport,
-  explore,
-  type ReplayOptions,
-  type ReplayReport,
-  type RunOptions,
-  replay,
-  type Scenario,
-  type WorldFailure,
-} from './world/explore.ts'
-export type {
-  CrashFault,
-  FaultFactory,
-  FaultHandle,
-  PartitionFault,
-  SlowLinkFault,
-} from './world/faults.ts'
-export {
-  type BindOptions,
-  DEFAULT_LATENCY,
-  type Endpoint,
-  type Message,
-  type Network,
-  type RecvOptions,
-} from './world/network.ts'
-export type { StrategyName } from './world/strategy.ts'
-export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
-export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
-// ---- simulation of callback nodes: simulate, network, faults, adversarial nodes, trace rendering
+// Simulation of callback nodes: nodes, network, faults, adversarial nodes
 
-export { NodeContextError, SimulationConfigError } from './errors.ts'
-export {
-  type FormatSimTraceOptions,
-  formatSimTrace,
-  toMermaidSequence,
-} from './render/sim-trace.ts'
 export {
   AdversarialNode,
   type AdversarialOptions,
@@ -188,3 +124,81 @@ export {
   type SimStats,
   type SimulateOptions,
 } from './sim/types.ts'
+
+// Deterministic async runtime: explore, replay, World, audit mode
+
+export {
+  type ExploreOptions,
+  type ExploreReport,
+  explore,
+  type ReplayOptions,
+  type ReplayReport,
+  type RunOptions,
+  replay,
+  type Scenario,
+  type WorldFailure,
+} from './world/explore.ts'
+export type {
+  CrashFault,
+  FaultFactory,
+  FaultHandle,
+  PartitionFault,
+  SlowLinkFault,
+} from './world/faults.ts'
+export {
+  type BindOptions,
+  DEFAULT_LATENCY,
+  type Endpoint,
+  type Message,
+  type Network,
+  type RecvOptions,
+} from './world/network.ts'
+export type { StrategyName } from './world/strategy.ts'
+export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
+export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
+
+// Reports shared by both simulation runtimes
+
+export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+
+// Rendering: traces, diagrams, values
+
+export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
+export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
+export {
+  type GraphEdge,
+  type GraphNode,
+  type StateGraph,
+  stateGraph,
+} from './render/state-graph.ts'
+export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+export { formatValue } from './render/value.ts'
+
+// Randomness
+
+export { RandomStream } from './random/stream.ts'
+
+// Errors
+
+export {
+  BoundaryError,
+  DeadlineError,
+  DeadlockError,
+  EntropyLeakError,
+  EnvironmentSpecError,
+  InvariantError,
+  ModelDefinitionError,
+  MusilError,
+  NodeContextError,
+  SimulationConfigError,
+  StateEncodingError,
+  StateMutationError,
+  TransitionTableError,
+  UserCodeError,
+  WorldUsageError,
+} from './errors.ts'
