@@ -17,6 +17,7 @@ import {
   fingerprintParent,
   fpHi,
   fpLo,
+  parentIntact,
   reuseParentHashes,
 } from '../model/fingerprint.ts'
 import { isModel, type Model } from '../model/model.ts'
@@ -339,10 +340,13 @@ class Search<S> {
   }
 
   /**
-   * An effect that changes its input corrupts every state sharing that structure. Detected by
-   * fingerprinting the state again after all its successors were generated.
+   * An effect that changes its input corrupts every state sharing that structure. Detected
+   * after all the state's successors were generated: if every container still holds the
+   * entries recorded before the expansion (a comparison of references), nothing changed;
+   * otherwise the state is fingerprinted again and compared.
    */
   detectMutation(s: S, si: number, beforeHi: number, beforeLo: number): void {
+    if (parentIntact()) return
     fingerprint(s)
     if (fpHi === beforeHi && fpLo === beforeLo) return
     throw this.mutationError(s, si)
