@@ -336,7 +336,7 @@ function findEntry(rec: number, k: unknown): number {
   if (end - start <= 8) {
     for (let e = start; e < end; e++) {
       const x = recKind[rec] === K_SET ? entVal[e] : entKey[e]
-      if (x === k || (x !== x && k !== k)) return e
+      if (x === k || (Number.isNaN(x as number) && Number.isNaN(k as number))) return e
     }
     return -1
   }
