@@ -64,6 +64,10 @@ const K_MAP = 3
 const K_SET = 4
 /** `entChild` of a container entry whose record is not made yet. */
 const PENDING = -2
+/** `entChild` of a primitive entry whose key, value and term are as the last recording left them. */
+const KEPT = -3
+/** Never equal to a value of a state. */
+const NONE = Symbol('none')
 
 let recCap = 256
 const recObj: unknown[] = new Array<unknown>(recCap).fill(undefined)
@@ -86,6 +90,16 @@ let entKA = new Int32Array(entCap)
 let entKB = new Int32Array(entCap)
 let entVA = new Int32Array(entCap)
 let entVB = new Int32Array(entCap)
+/** The entry's term in its container's sums: a mix of its key and value hashes. */
+let entCA = new Int32Array(entCap)
+let entCB = new Int32Array(entCap)
+/**
+ * Per entry, the last primitive a successor put in its place and that entry's term: successors
+ * of different parents often change the same entry to the same value ('working' -> 'prepared').
+ */
+let entNewVal: unknown[] = new Array<unknown>(entCap).fill(NONE)
+let entNewCA = new Int32Array(entCap)
+let entNewCB = new Int32Array(entCap)
 let entChild = new Int32Array(entCap)
 let entSeen = new Int32Array(entCap)
 let nEnt = 0
@@ -366,8 +380,8 @@ function subtractUnmatched(rec: number, from: number, seen: number): void {
   let sb = sumB
   for (let e = from; e < end; e++) {
     if (seen !== 0 && entSeen[e] === seen) continue
-    sa = (sa - entryA(entKA[e]!, entVA[e]!)) | 0
-    sb = (sb - entryB(entKB[e]!, entVB[e]!)) | 0
+    sa = (sa - entCA[e]!) | 0
+    sb = (sb - entCB[e]!) | 0
   }
   sumA = sa
   sumB = sb
@@ -384,8 +398,13 @@ function updateArray(v: readonly unknown[], rec: number, depth: number): void {
     const e = start + i
     if (i < pn) {
       if (x === entVal[e]) continue
-      sa = (sa - entryA(entKA[e]!, entVA[e]!)) | 0
-      sb = (sb - entryB(entKB[e]!, entVB[e]!)) | 0
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
       if (typeof x === 'object' && x !== null && i + 1 < pn && entVal[e + 1] === x) {
         // Shifted down by one (a queue's head taken off): its hash is recorded.
         rA = entVA[e + 1]!
@@ -395,6 +414,16 @@ function updateArray(v: readonly unknown[], rec: number, depth: number): void {
         rB = entVB[e - 1]!
       } else {
         hashValue(x, entChild[e]!, depth + 1)
+        if (typeof x !== 'object') {
+          const ca = entryA(entKA[e]!, rA)
+          const cb = entryB(entKB[e]!, rB)
+          entNewVal[e] = x
+          entNewCA[e] = ca
+          entNewCB[e] = cb
+          sa = (sa + ca) | 0
+          sb = (sb + cb) | 0
+          continue
+        }
       }
     } else if (typeof x === 'object' && x !== null && i > 0 && i <= pn && entVal[e - 1] === x) {
       rA = entVA[e - 1]!
@@ -432,11 +461,23 @@ function updateObject(v: Record<string, unknown>, rec: number, depth: number): v
     }
     if (e >= 0) {
       if (x === entVal[e]) continue
-      sa = (sa - entryA(entKA[e]!, entVA[e]!)) | 0
-      sb = (sb - entryB(entKB[e]!, entVB[e]!)) | 0
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
       hashValue(x, entChild[e]!, depth + 1)
-      sa = (sa + entryA(entKA[e]!, rA)) | 0
-      sb = (sb + entryB(entKB[e]!, rB)) | 0
+      const ca = entryA(entKA[e]!, rA)
+      const cb = entryB(entKB[e]!, rB)
+      if (typeof x !== 'object') {
+        entNewVal[e] = x
+        entNewCA[e] = ca
+        entNewCB[e] = cb
+      }
+      sa = (sa + ca) | 0
+      sb = (sb + cb) | 0
     } else {
       hashValue(x, -1, depth + 1)
       const va = rA
@@ -471,11 +512,23 @@ function updateMap(v: ReadonlyMap<unknown, unknown>, rec: number, depth: number)
     }
     if (e >= 0) {
       if (x === entVal[e]) continue
-      sa = (sa - entryA(entKA[e]!, entVA[e]!)) | 0
-      sb = (sb - entryB(entKB[e]!, entVB[e]!)) | 0
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
       hashValue(x, entChild[e]!, depth + 1)
-      sa = (sa + entryA(entKA[e]!, rA)) | 0
-      sb = (sb + entryB(entKB[e]!, rB)) | 0
+      const ca = entryA(entKA[e]!, rA)
+      const cb = entryB(entKB[e]!, rB)
+      if (typeof x !== 'object') {
+        entNewVal[e] = x
+        entNewCA[e] = ca
+        entNewCB[e] = cb
+      }
+      sa = (sa + ca) | 0
+      sb = (sb + cb) | 0
     } else {
       hashValue(x, -1, depth + 1)
       const va = rA
@@ -558,6 +611,12 @@ function reserveEntries(n: number): void {
   entKB = grown(entKB, cap)
   entVA = grown(entVA, cap)
   entVB = grown(entVB, cap)
+  entCA = grown(entCA, cap)
+  entCB = grown(entCB, cap)
+  entNewVal.length = cap
+  entNewVal.fill(NONE, entCap)
+  entNewCA = grown(entNewCA, cap)
+  entNewCB = grown(entNewCB, cap)
   entChild = grown(entChild, cap)
   entSeen = grown(entSeen, cap)
   entCap = cap
@@ -575,15 +634,29 @@ function grown8(a: Uint8Array<ArrayBuffer>, cap: number): Uint8Array<ArrayBuffer
   return b
 }
 
-/** Stores value `x` in entry `e`: a primitive is hashed now (or its hash kept), a container later. */
-function noteValue(e: number, x: unknown, depth: number): void {
+/** Sets entry `e`'s key hash; a new key also voids the entry's memo of successor values. */
+function noteKey(e: number, k: unknown, ka: number, kb: number): void {
+  entKey[e] = k
+  entKA[e] = ka
+  entKB[e] = kb
+  entNewVal[e] = NONE
+}
+
+/**
+ * Stores value `x` in entry `e`: a primitive is hashed now, unless the last recording left the
+ * same one there (then with the same key, `sameKey`, its term is kept too); a container later.
+ */
+function noteValue(e: number, x: unknown, sameKey: boolean, depth: number): void {
   if (typeof x === 'object' && x !== null) {
     entVal[e] = x
     entChild[e] = PENDING
     return
   }
+  if (e < entOk && entVal[e] === x) {
+    entChild[e] = sameKey ? KEPT : -1
+    return
+  }
   entChild[e] = -1
-  if (e < entOk && entVal[e] === x) return
   hashValue(x, -1, depth)
   entVal[e] = x
   entVA[e] = rA
@@ -605,10 +678,10 @@ function recordContainer(v: object, depth: number): void {
     nEnt += n
     for (let i = 0; i < n; i++) {
       const e = start + i
-      entKey[e] = undefined
-      entKA[e] = i + S_ARRAY
-      entKB[e] = i + S_ARRAY
-      noteValue(e, v[i], depth + 1)
+      const ka = (i + S_ARRAY) | 0
+      const sameKey = e < entOk && entKA[e] === ka && entKB[e] === ka
+      if (!sameKey) noteKey(e, undefined, ka, ka)
+      noteValue(e, v[i], sameKey, depth + 1)
     }
   } else {
     const proto = Object.getPrototypeOf(v)
@@ -619,13 +692,12 @@ function recordContainer(v: object, depth: number): void {
       for (const k in o) {
         if (nEnt === entCap) reserveEntries(1)
         const e = nEnt++
-        if (!(e < entOk && entKey[e] === k)) {
+        const sameKey = e < entOk && entKey[e] === k
+        if (!sameKey) {
           hashString(k)
-          entKey[e] = k
-          entKA[e] = rA
-          entKB[e] = rB
+          noteKey(e, k, rA, rB)
         }
-        noteValue(e, o[k], depth + 1)
+        noteValue(e, o[k], sameKey, depth + 1)
       }
     } else if (v instanceof Map) {
       kind = K_MAP
@@ -634,13 +706,12 @@ function recordContainer(v: object, depth: number): void {
       for (const [k, x] of v) {
         const e = nEnt++
         if (typeof k === 'object' && k !== null) opaqueParent = true
-        if (!(e < entOk && entKey[e] === k && (typeof k !== 'object' || k === null))) {
+        const sameKey = e < entOk && entKey[e] === k && (typeof k !== 'object' || k === null)
+        if (!sameKey) {
           hashValue(k, -1, depth + 1)
-          entKey[e] = k
-          entKA[e] = rA
-          entKB[e] = rB
+          noteKey(e, k, rA, rB)
         }
-        noteValue(e, x, depth + 1)
+        noteValue(e, x, sameKey, depth + 1)
       }
     } else if (v instanceof Set) {
       kind = K_SET
@@ -648,10 +719,9 @@ function recordContainer(v: object, depth: number): void {
       reserveEntries(v.size)
       for (const x of v) {
         const e = nEnt++
-        entKey[e] = undefined
-        entKA[e] = S_SET
-        entKB[e] = S_SET
-        noteValue(e, x, depth + 1)
+        const sameKey = e < entOk && entKA[e] === S_SET && entKB[e] === S_SET
+        if (!sameKey) noteKey(e, undefined, S_SET, S_SET)
+        noteValue(e, x, sameKey, depth + 1)
       }
     } else {
       throw unencodable(v)
@@ -661,14 +731,21 @@ function recordContainer(v: object, depth: number): void {
   let sa = 0
   let sb = 0
   for (let e = start; e < end; e++) {
-    if (entChild[e] === PENDING) {
-      recordValue(entVal[e], depth + 1)
-      entVA[e] = rA
-      entVB[e] = rB
-      entChild[e] = rRec
+    const c = entChild[e]!
+    if (c === KEPT) {
+      entChild[e] = -1
+    } else {
+      if (c === PENDING) {
+        recordValue(entVal[e], depth + 1)
+        entVA[e] = rA
+        entVB[e] = rB
+        entChild[e] = rRec
+      }
+      entCA[e] = entryA(entKA[e]!, entVA[e]!)
+      entCB[e] = entryB(entKB[e]!, entVB[e]!)
     }
-    sa = (sa + entryA(entKA[e]!, entVA[e]!)) | 0
-    sb = (sb + entryB(entKB[e]!, entVB[e]!)) | 0
+    sa = (sa + entCA[e]!) | 0
+    sb = (sb + entCB[e]!) | 0
   }
   const n = end - start
   rA = avalancheA(stepA(salt ^ n, sa))
