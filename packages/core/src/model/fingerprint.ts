@@ -97,7 +97,7 @@ let entCB = new Int32Array(entCap)
  * Per entry, the last primitive a successor put in its place and that entry's term: successors
  * of different parents often change the same entry to the same value ('working' -> 'prepared').
  */
-let entNewVal: unknown[] = new Array<unknown>(entCap).fill(NONE)
+const entNewVal: unknown[] = new Array<unknown>(entCap).fill(NONE)
 let entNewCA = new Int32Array(entCap)
 let entNewCB = new Int32Array(entCap)
 let entChild = new Int32Array(entCap)
