@@ -134,12 +134,13 @@ class Search<S> {
     const checkDeadlock = opts.deadlock !== false
     const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
     const hasInvariants = Object.keys(model.invariants).length > 0
+    const key = this.key
     const next: S[] = []
     for (let fi = 0; fi < frontier.length; fi++) {
       const s = frontier[fi]!
       const si = levelStart + fi
-      // Full-state fingerprint before expansion: for the mutation check, and it records the
-      // parent's sub-object hashes that its successors' fingerprints reuse.
+      // Fingerprint and record the state before expansion: its successors' fingerprints start
+      // from the record, and the mutation check compares the state with it afterwards.
       fingerprintParent(s)
       const beforeHi = fpHi
       const beforeLo = fpLo
@@ -148,6 +149,9 @@ class Search<S> {
       let param: unknown
       // Which user function is running, so an exception can name it without a wrapper per call.
       let origin: UserCodeError['origin'] = 'guard'
+      // The successor being fingerprinted, if any: an encoding error names how it was produced.
+      let keying = false
+      let keyed: S | undefined
       reuseParentHashes(true)
       try {
         for (; ai < actions.length; ai++) {
@@ -162,7 +166,10 @@ class Search<S> {
             this.generated++
             origin = 'constraint'
             if (constraint !== undefined && !constraint(t)) continue
-            this.fingerprintOrExplain(t, si, a, undefined)
+            keying = true
+            keyed = t
+            key(t)
+            keying = false
             const ti = store.add(fpHi, fpLo, si)
             if (ti < 0) continue
             next.push(t)
@@ -180,7 +187,10 @@ class Search<S> {
               this.generated++
               origin = 'constraint'
               if (constraint !== undefined && !constraint(t)) continue
-              this.fingerprintOrExplain(t, si, a, param)
+              keying = true
+              keyed = t
+              key(t)
+              keying = false
               const ti = store.add(fpHi, fpLo, si)
               if (ti < 0) continue
               next.push(t)
@@ -191,6 +201,9 @@ class Search<S> {
         }
       } catch (e) {
         reuseParentHashes(false)
+        if (keying && e instanceof StateEncodingError) {
+          this.explainEncoding(e, keyed as S, si, actions[ai]!, param)
+        }
         if (e instanceof StateEncodingError || e instanceof StateMutationError) throw e
         this.recordError(e, si, origin, actions[ai], param)
         return next
@@ -272,13 +285,22 @@ class Search<S> {
       this.key(t)
     } catch (e) {
       reuseParentHashes(false)
-      if (e instanceof StateEncodingError) {
-        const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
-        e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
-        e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
-      }
+      if (e instanceof StateEncodingError) this.explainEncoding(e, t, parent, a, param)
       throw e
     }
+  }
+
+  /** Attaches to an encoding error the trace that produced the state at fault. */
+  explainEncoding(
+    e: StateEncodingError,
+    t: S,
+    parent: number,
+    a: Action<S> | 'init',
+    param: unknown,
+  ): void {
+    const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
+    e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
+    e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
   }
 
   /** Returns true (and records the violation) when an invariant fails or throws at state `i`. */

@@ -813,13 +813,11 @@ function intact(rec: number): boolean {
  * @throws {StateEncodingError} when the value holds a function, symbol, class instance or cycle.
  */
 export function fingerprint(value: unknown): void {
+  // `root` is only read to describe an error; after one it is simply left to the next call.
   root = value
   cycleChecked = false
-  try {
-    hashValue(value, reusing ? parentRec : -1, 0)
-  } finally {
-    root = undefined
-  }
+  hashValue(value, reusing ? parentRec : -1, 0)
+  root = undefined
   fpHi = avalancheA(rA ^ Math.imul(rB, 0x27d4eb2f))
   fpLo = avalancheB(rB ^ rA)
 }
