@@ -8,8 +8,12 @@
  * so arrays stay ordered), and it makes hashing incremental: a successor built by an immutable
  * update shares most entries with its parent, so its container sums are the parent's minus the
  * changed entries plus the new ones (Zobrist-style), and sub-objects it shares by reference are
- * not walked at all. Each kind of value has its own salt, so `1`, `"1"`, `1n` and `true`
- * differ. Strings are hashed once and cached: states repeat the same few keys and values.
+ * not walked at all. The parent is recorded as a tree of container records (entries by
+ * position, with their terms in the sums) and a successor is hashed side by side with it, so
+ * matching an entry is a comparison by position, not a lookup. The same record lets the
+ * checker verify, by comparing references, that an expansion left its state untouched. Each
+ * kind of value has its own salt, so `1`, `"1"`, `1n` and `true` differ. Strings are hashed
+ * once and cached: states repeat the same few keys and values.
  *
  * Results are left in {@link fpHi}/{@link fpLo} (module state, not an allocated pair) because
  * this runs once per generated successor.
