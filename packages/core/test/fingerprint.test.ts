@@ -316,6 +316,25 @@ describe('parentIntact (the mutation check)', () => {
   })
 })
 
+describe('consecutive parents sharing containers', () => {
+  it('reuse the records of a shared container only while it is unchanged', () => {
+    const shared = { ids: new Set(['r1', 'r2']), log: [{ n: 1 }] }
+    const first = { x: 1, shared }
+    const second = { x: 2, shared }
+    fingerprintParent(first)
+    fingerprintParent(second)
+    expect(hex()).toBe(fingerprintHex(second))
+    expect(parentIntact()).toBe(true)
+    // A change in place between two recordings must not be hidden by the reuse.
+    shared.ids.add('r3')
+    shared.log[0]!.n = 5
+    fingerprintParent({ x: 3, shared })
+    expect(hex()).toBe(fingerprintHex({ x: 3, shared }))
+    const child = { x: 3, shared: { ...shared, log: [...shared.log, { n: 2 }] } }
+    expect(incremental({ x: 3, shared }, child)).toBe(fingerprintHex(child))
+  })
+})
+
 describe('fingerprintParent on an unencodable state', () => {
   it('throws every time, also after a state of the same shape was recorded', () => {
     const fn = () => 1

@@ -82,6 +82,9 @@ let recHA = new Int32Array(recCap)
 let recHB = new Int32Array(recCap)
 let recSA = new Int32Array(recCap)
 let recSB = new Int32Array(recCap)
+/** End of the record's subtree: the records and entries of its containers, depth first. */
+let recEndRec = new Int32Array(recCap)
+let recEndEnt = new Int32Array(recCap)
 let nRec = 0
 /** Per record, built on demand: key (or Set member) -> entry, for entries out of order. */
 const recIndex: (Map<unknown, number> | undefined)[] = []
@@ -121,6 +124,13 @@ let parentRec = -1
 let haveParent = false
 /** A Map of the parent has a container as a key: `parentIntact` cannot vouch for it. */
 let opaqueParent = false
+/**
+ * Records of the last complete recording (0 after a failed one, or an opaque parent). A
+ * container found again at the same place in the next parent, at the same first entry and
+ * still holding the same entries, keeps its whole subtree of records: consecutive parents in
+ * a BFS level are often siblings that share most of their containers.
+ */
+let prevRecs = 0
 let reusing = false
 /** High 32 bits of the last fingerprint computed by {@link fingerprint}. */
 export let fpHi = 0
@@ -581,6 +591,15 @@ function updateSet(v: ReadonlySet<unknown>, rec: number, depth: number): void {
 
 function recordValue(v: unknown, depth: number): void {
   if (typeof v === 'object' && v !== null) {
+    const id = nRec
+    if (id < prevRecs && recObj[id] === v && recStart[id] === nEnt && intact(id)) {
+      nRec = recEndRec[id]!
+      nEnt = recEndEnt[id]!
+      rA = recHA[id]!
+      rB = recHB[id]!
+      rRec = id
+      return
+    }
     if (depth >= CYCLE_CHECK_DEPTH && !cycleChecked) checkForCycle()
     recordContainer(v, depth)
   } else {
@@ -600,6 +619,8 @@ function growRecords(): void {
   recHB = grown(recHB, cap)
   recSA = grown(recSA, cap)
   recSB = grown(recSB, cap)
+  recEndRec = grown(recEndRec, cap)
+  recEndEnt = grown(recEndEnt, cap)
   recCap = cap
 }
 
@@ -761,6 +782,8 @@ function recordContainer(v: object, depth: number): void {
   recHB[id] = rB
   recSA[id] = sa
   recSB[id] = sb
+  recEndRec[id] = nRec
+  recEndEnt[id] = nEnt
   rRec = id
 }
 
@@ -848,12 +871,14 @@ export function fingerprintParent(value: unknown): void {
   } catch (e) {
     // Entries were overwritten half-way: none of them may be trusted by the next recording.
     entOk = 0
+    prevRecs = 0
     nRec = 0
     throw e
   } finally {
     root = undefined
   }
   if (nEnt > entOk) entOk = nEnt
+  prevRecs = opaqueParent ? 0 : nRec
   parentRec = rRec
   haveParent = true
   fpHi = avalancheA(rA ^ Math.imul(rB, 0x27d4eb2f))
