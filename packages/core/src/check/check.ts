@@ -78,6 +78,9 @@ class Search<S> {
   readonly store: VisitedStore = new VisitedStore()
   readonly key: (s: S) => void
   generated = 0
+  /** Invariants as parallel arrays: checked on every new state, so no object iteration there. */
+  readonly invariantNames: string[]
+  readonly invariantPredicates: ((s: S) => boolean)[]
   depth = 0
   started = performance.now()
   nextProgress: number
@@ -88,6 +91,8 @@ class Search<S> {
     this.model = model
     this.opts = opts
     this.key = keyFingerprinter(model)
+    this.invariantNames = Object.keys(model.invariants)
+    this.invariantPredicates = this.invariantNames.map((n) => model.invariants[n]!)
     this.nextProgress = this.started + (opts.progressIntervalMs ?? 1000)
   }
 
@@ -133,9 +138,11 @@ class Search<S> {
     const { actions, constraint, terminal } = model
     const checkDeadlock = opts.deadlock !== false
     const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
-    const hasInvariants = Object.keys(model.invariants).length > 0
+    const hasInvariants = this.invariantNames.length > 0
     const key = this.key
     const next: S[] = []
+    // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
+    let generated = 0
     for (let fi = 0; fi < frontier.length; fi++) {
       const s = frontier[fi]!
       const si = levelStart + fi
@@ -163,7 +170,7 @@ class Search<S> {
             origin = 'effect'
             const t = a.effect(s)
             count++
-            this.generated++
+            generated++
             origin = 'constraint'
             if (constraint !== undefined && !constraint(t)) continue
             keying = true
@@ -174,7 +181,7 @@ class Search<S> {
             if (ti < 0) continue
             next.push(t)
             if (hasInvariants && this.checkInvariants(t, ti)) return next
-            if (store.size >= maxStates) return this.stopAt('maxStates', maxStates, next)
+            if (ti + 1 >= maxStates) return this.stopAt('maxStates', maxStates, next)
           } else {
             const domain = runDomain(a, s)
             for (let pi = 0; pi < domain.length; pi++) {
@@ -184,7 +191,7 @@ class Search<S> {
               origin = 'effect'
               const t = a.effect(s, param)
               count++
-              this.generated++
+              generated++
               origin = 'constraint'
               if (constraint !== undefined && !constraint(t)) continue
               keying = true
@@ -195,7 +202,7 @@ class Search<S> {
               if (ti < 0) continue
               next.push(t)
               if (hasInvariants && this.checkInvariants(t, ti)) return next
-              if (store.size >= maxStates) return this.stopAt('maxStates', maxStates, next)
+              if (ti + 1 >= maxStates) return this.stopAt('maxStates', maxStates, next)
             }
           }
         }
@@ -209,6 +216,8 @@ class Search<S> {
         return next
       } finally {
         reuseParentHashes(false)
+        this.generated += generated
+        generated = 0
       }
       this.detectMutation(s, si, beforeHi, beforeLo)
       if (
@@ -305,11 +314,13 @@ class Search<S> {
 
   /** Returns true (and records the violation) when an invariant fails or throws at state `i`. */
   checkInvariants(s: S, i: number): boolean {
-    const invariants = this.model.invariants
-    for (const name in invariants) {
+    const names = this.invariantNames
+    const predicates = this.invariantPredicates
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!
       let holds: boolean
       try {
-        holds = Boolean(invariants[name]!(s))
+        holds = Boolean(predicates[k]!(s))
       } catch (e) {
         this.violation = this.errorViolation(new UserCodeError('invariant', name, e), i)
         return true
