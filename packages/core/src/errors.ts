@@ -90,3 +90,30 @@ export class UserCodeError extends MusilError {
     this.label = label
   }
 }
+
+/**
+ * A simulation is set up wrongly: a factory that returns no nodes, a node without handlers, a
+ * network probability outside [0, 1], a fault naming a node the factory does not build, a seed
+ * that is not a safe integer. Thrown by `simulate` before any seed runs, because no seed could
+ * pass.
+ */
+export class SimulationConfigError extends MusilError {
+  override name = 'SimulationConfigError'
+}
+
+/**
+ * Node code misused its `Context` inside a simulated run: a message to an address the factory
+ * does not build, a negative or non-finite timer delay, a context used after its node crashed.
+ * `simulate` catches it and reports the seed as an `error` failure naming the node; it is thrown
+ * (rather than only recorded) so that the node's handler stops at the faulty call.
+ */
+export class NodeContextError extends MusilError {
+  override name = 'NodeContextError'
+  /** The node whose context was misused. */
+  readonly node: string
+
+  constructor(node: string, message: string) {
+    super(message)
+    this.node = node
+  }
+}

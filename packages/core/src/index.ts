@@ -20,6 +20,8 @@ export type {
 export {
   ModelDefinitionError,
   MusilError,
+  NodeContextError,
+  SimulationConfigError,
   StateEncodingError,
   StateMutationError,
   UserCodeError,
@@ -49,7 +51,59 @@ export {
   stateGraph,
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
 // ---- rendering
 export { formatValue } from './render/value.ts'
 // ---- simulation reports (shared by simulate and explore)
 export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+export {
+  AdversarialNode,
+  type AdversarialOptions,
+  type Behavior,
+  type BehaviorAct,
+  type BehaviorWhen,
+} from './sim/adversarial.ts'
+export { traceDigest } from './sim/digest.ts'
+export {
+  type CrashFault,
+  crash,
+  type Fault,
+  FaultSchedule,
+  type PartitionFault,
+  partition,
+} from './sim/faults.ts'
+export {
+  type LinkOptions,
+  type LinkOverride,
+  type LinkSettings,
+  type MutateFn,
+  NetworkModel,
+  type NetworkOptions,
+} from './sim/network.ts'
+export {
+  BaseNode,
+  type Context,
+  type DurableStorage,
+  type Node,
+  type NodeFactory,
+  type Nodes,
+} from './sim/node.ts'
+export { simulate, simulateSeed } from './sim/simulate.ts'
+export { causalSlice } from './sim/slice.ts'
+export {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MAX_TIME,
+  type MessageRef,
+  type SimChoices,
+  type SimEnd,
+  type SimFailure,
+  type SimReport,
+  type SimRun,
+  type SimStats,
+  type SimulateOptions,
+} from './sim/types.ts'

@@ -1,0 +1,222 @@
+/**
+ * Simulator throughput against its limit: the route-delivery world (re-push over a link that
+ * loses 30% and reorders) run by `simulate`, and by a minimal hand-written event loop doing the
+ * same work in the same process: the same node classes, the same seeded draws (one latency per
+ * send from the `network` substream, one loss draw from `faults`), a binary heap, a snapshot and
+ * the invariant after every step, the goal at the end. Both must handle exactly the same number
+ * of events, which the bench checks before printing anything.
+ *
+ * Run: npx tsx --conditions=@musil/source bench/simulate.bench.ts
+ */
+import { type Context, RandomStream, simulate } from '@musil/core'
+import {
+  caughtUp,
+  lossyLink,
+  routeNodes,
+  routeSnapshot,
+  routesModel,
+} from '../examples/reconciliation-under-loss/reconciliation-under-loss.ts'
+
+const SEEDS = Number(process.env.SEEDS ?? 20_000)
+const ROUNDS = Number(process.env.ROUNDS ?? 7)
+
+interface Result {
+  readonly events: number
+  readonly ms: number
+}
+
+function viaSimulate(refine: boolean): Result {
+  const t0 = performance.now()
+  const r = simulate(routeNodes(true), {
+    seeds: SEEDS,
+    snapshot: routeSnapshot,
+    network: lossyLink,
+    invariants: { noStaleOrInvented: (w) => w.applied <= w.desired },
+    goal: caughtUp,
+    ...(refine && {
+      model: routesModel(),
+      abstraction: (w: ReturnType<typeof routeSnapshot>) => w,
+    }),
+  })
+  const ms = performance.now() - t0
+  if (!r.ok) throw new Error(`bench world failed: ${r.failure?.detail}`)
+  return { events: r.stats.steps, ms }
+}
+
+/** An event of the hand-written loop. */
+class Ev {
+  time: number
+  seq: number
+  kind: number
+  node: number
+  src: number
+  ref: unknown
+  constructor(time: number, seq: number, kind: number, node: number, src: number, ref: unknown) {
+    this.time = time
+    this.seq = seq
+    this.kind = kind
+    this.node = node
+    this.src = src
+    this.ref = ref
+  }
+}
+
+/** The limit: a careful hand-written loop for exactly this world, reusing everything it can. */
+class HandLoop {
+  readonly heap: Ev[] = []
+  seq = 0
+  now = 0
+  net: RandomStream = new RandomStream(0, 'network')
+  faults: RandomStream = new RandomStream(0, 'faults')
+
+  push(e: Ev): void {
+    const heap = this.heap
+    let i = heap.length
+    heap.push(e)
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      const q = heap[p]!
+      if (q.time < e.time || (q.time === e.time && q.seq < e.seq)) break
+      heap[i] = q
+      i = p
+    }
+    heap[i] = e
+  }
+
+  pop(): Ev {
+    const heap = this.heap
+    const top = heap[0]!
+    const last = heap.pop()!
+    const n = heap.length
+    if (n > 0) {
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        if (l >= n) break
+        const r = l + 1
+        let c = l
+        let x = heap[l]!
+        if (r < n) {
+          const y = heap[r]!
+          if (y.time < x.time || (y.time === x.time && y.seq < x.seq)) {
+            c = r
+            x = y
+          }
+        }
+        if (last.time < x.time || (last.time === x.time && last.seq < x.seq)) break
+        heap[i] = x
+        i = c
+      }
+      heap[i] = last
+    }
+    return top
+  }
+}
+
+/** The hand loop's context: one per node, re-pointed at nothing per seed. */
+class HandContext implements Context {
+  readonly self: string
+  readonly node: number
+  readonly loop: HandLoop
+  readonly storage = undefined as never
+  constructor(loop: HandLoop, node: number) {
+    this.loop = loop
+    this.node = node
+    this.self = node === 0 ? 'cp' : 'agent'
+  }
+  now(): number {
+    return this.loop.now
+  }
+  send(dst: string, payload: unknown): void {
+    const loop = this.loop
+    const d = dst === 'cp' ? 0 : 1
+    const latency = loop.net.int(1, 3)
+    if (loop.faults.random() < 0.3) return
+    loop.push(new Ev(loop.now + latency, loop.seq++, 1, d, this.node, payload))
+  }
+  setTimer(name: string, delay: number): void {
+    const loop = this.loop
+    loop.push(new Ev(loop.now + delay, loop.seq++, 2, this.node, -1, name))
+  }
+  cancelTimer(): void {}
+  random(): number {
+    return 0
+  }
+}
+
+function viaHandLoop(): Result {
+  const t0 = performance.now()
+  let events = 0
+  const names = ['cp', 'agent']
+  const loop = new HandLoop()
+  const ctxs = [new HandContext(loop, 0), new HandContext(loop, 1)]
+  const make = routeNodes(true)
+  for (let seed = 0; seed < SEEDS; seed++) {
+    loop.seq = 0
+    loop.now = 0
+    loop.net = new RandomStream(seed, 'network')
+    loop.faults = new RandomStream(seed, 'faults')
+    const nodes = make()
+    const list = [nodes.cp, nodes.agent]
+    loop.push(new Ev(0, loop.seq++, 0, 0, -1, undefined))
+    loop.push(new Ev(0, loop.seq++, 0, 1, -1, undefined))
+    if (!(routeSnapshot(nodes).applied <= 1)) throw new Error('invariant')
+    while (loop.heap.length > 0) {
+      const e = loop.pop()
+      loop.now = e.time
+      events++
+      const node = list[e.node]!
+      if (e.kind === 0) node.onStart?.(ctxs[e.node]!)
+      else if (e.kind === 1) node.onMessage?.(ctxs[e.node]!, names[e.src]!, e.ref)
+      else node.onTimer?.(ctxs[e.node]!, e.ref as string)
+      const w = routeSnapshot(nodes)
+      if (!(w.applied <= w.desired)) throw new Error('invariant')
+    }
+    if (!caughtUp(routeSnapshot(nodes))) throw new Error(`goal failed on seed ${seed}`)
+  }
+  return { events, ms: performance.now() - t0 }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+
+const rows: Record<string, number[]> = {
+  simulate: [],
+  'simulate + refinement': [],
+  'hand-written loop': [],
+}
+let eventsSim = 0
+let eventsHand = 0
+for (let round = 0; round < ROUNDS; round++) {
+  const a = viaSimulate(false)
+  const b = viaSimulate(true)
+  const c = viaHandLoop()
+  eventsSim = a.events
+  eventsHand = c.events
+  if (a.events !== c.events || b.events !== c.events) {
+    throw new Error(
+      `not the same work: simulate handled ${a.events} events, the hand loop ${c.events}`,
+    )
+  }
+  rows.simulate!.push(a.ms)
+  rows['simulate + refinement']!.push(b.ms)
+  rows['hand-written loop']!.push(c.ms)
+}
+
+console.log(
+  `route delivery, re-push, loss 0.3, latency 1-3 ms: ${SEEDS} seeds, ${eventsSim} events per sweep (hand loop: ${eventsHand}), median of ${ROUNDS} rounds`,
+)
+const hand = median(rows['hand-written loop']!)
+console.log(
+  `${'runner'.padEnd(24)}${'events/s'.padStart(14)}${'seeds/s'.padStart(12)}${'ms'.padStart(9)}${'vs hand loop'.padStart(15)}`,
+)
+for (const [name, times] of Object.entries(rows)) {
+  const ms = median(times)
+  const evs = Math.round(eventsSim / (ms / 1000))
+  const sps = Math.round(SEEDS / (ms / 1000))
+  console.log(
+    `${name.padEnd(24)}${evs.toLocaleString('en-US').padStart(14)}${sps.toLocaleString('en-US').padStart(12)}${ms.toFixed(0).padStart(9)}${`${(ms / hand).toFixed(2)}x`.padStart(15)}`,
+  )
+}

@@ -1,0 +1,28 @@
+import { check } from '@musil/core'
+import { type Chapter, count } from '../chapter.ts'
+import { routesModel, simulateRouteDelivery } from './reconciliation-under-loss.ts'
+
+/** Reconciliation under loss: fire-and-forget is caught by a seed; re-push converges and refines. */
+export const reconciliationUnderLossChapter: Chapter = {
+  id: 'reconciliation-under-loss',
+  title: 'Reconciliation under loss',
+  part: 'Distributed protocols',
+  bug() {
+    const r = simulateRouteDelivery(false)
+    const f = r.failure
+    return {
+      ok: f?.kind === 'goal',
+      summary: f
+        ? `fire-and-forget never catches up on seed ${f.seed} (${f.minimized.length}-event trace, from ${f.originalLength})`
+        : `fire-and-forget converged on all ${r.runs} seeds`,
+    }
+  },
+  fix() {
+    const design = check(routesModel())
+    const r = simulateRouteDelivery(true)
+    return {
+      ok: design.ok && r.ok && r.runs === 300,
+      summary: `re-push converges and refines the model on ${count(r.runs)} seeds (${count(r.stats.steps)} steps); design safe over ${design.stats.distinct} states`,
+    }
+  },
+}

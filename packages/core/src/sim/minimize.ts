@@ -1,0 +1,162 @@
+/**
+ * Shortest failing trace. A failing seed made fault choices: which scheduled faults fired, which
+ * messages were lost, duplicated or corrupted. Replaying the seed with a *script* of choices
+ * makes exactly those happen (every other message arrives intact and once), so a run is a pure
+ * function of (seed, choices). The minimiser:
+ *
+ * 1. runs delta debugging (Zeller's ddmin) over the original choices, keeping a subset only when
+ *    the replay fails the *same* check (same kind and name): the faults the failure does not
+ *    depend on are dropped;
+ * 2. reads every candidate run through its causal slice on the nodes the check reads (see
+ *    `causalSlice`): deliveries, timers and whole nodes the failure does not depend on vanish;
+ * 3. reports the shortest sliced trace among the runs that failed the same check (the one with
+ *    the fewest faults among equally short ones).
+ *
+ * Every candidate is a run the network model allows (fewer faults than the original), so the
+ * minimised trace is a real failing run seen through its causal past, not an edited log.
+ *
+ * @module
+ */
+import type { TraceEvent } from '../report.ts'
+import type { CompiledChoices } from './compile.ts'
+import type { Nodes } from './node.ts'
+import { causalSlice } from './slice.ts'
+import type { SimChoices } from './types.ts'
+import type { RunFault, SimWorld } from './world.ts'
+
+const FAULT = 0
+const LOSS = 1
+const DUPLICATE = 2
+const CORRUPT = 3
+
+/** One removable choice: a tag and a fault index or message key. */
+type Item = readonly [tag: number, key: number]
+
+/** What the minimiser found. */
+export interface Minimized {
+  /** The shortest sliced failing trace found. */
+  readonly trace: TraceEvent[]
+  /** The choices that replay it. */
+  readonly choices: SimChoices
+  /** Replays spent. */
+  readonly runs: number
+}
+
+/**
+ * Minimises the failing run of `seed`, which `world` has just run with `record` on; `focus` are
+ * the nodes the failed check reads.
+ */
+export function minimizeRun<N extends Nodes, W, A>(
+  world: SimWorld<N, W, A>,
+  seed: number,
+  target: RunFault,
+  focus: readonly string[],
+  maxRuns: number,
+): Minimized {
+  const original = world.choices()
+  const { n } = world
+  const keyOf = (r: { src: string; dst: string; n: number }): number =>
+    r.n * n * n + world.sim.index.get(r.src)! * n + world.sim.index.get(r.dst)!
+  const items: Item[] = [
+    ...original.faults.map((f): Item => [FAULT, f]),
+    ...original.losses.map((r): Item => [LOSS, keyOf(r)]),
+    ...original.duplicates.map((r): Item => [DUPLICATE, keyOf(r)]),
+    ...original.corruptions.map((r): Item => [CORRUPT, keyOf(r)]),
+  ]
+  let best = { trace: causalSlice(world.trace(), focus), choices: original }
+  let runs = 0
+
+  const failsTheSameWay = (candidate: readonly Item[]): boolean => {
+    runs++
+    const out = world.run(seed, toScript(candidate), true)
+    const f = out.fault
+    if (f === undefined || f.kind !== target.kind || f.name !== target.name) return false
+    const trace = causalSlice(world.trace(), focus)
+    const choices = world.choices()
+    // Shortest slice first; among equally short ones, the fewest faults.
+    if (
+      trace.length < best.trace.length ||
+      (trace.length === best.trace.length && size(choices) < size(best.choices))
+    ) {
+      best = { trace, choices }
+    }
+    return true
+  }
+
+  ddmin(items, failsTheSameWay, () => runs < maxRuns)
+  return { ...best, runs }
+}
+
+function size(c: SimChoices): number {
+  return c.faults.length + c.losses.length + c.duplicates.length + c.corruptions.length
+}
+
+function toScript(items: readonly Item[]): CompiledChoices {
+  const faults = new Set<number>()
+  const losses = new Set<number>()
+  const duplicates = new Set<number>()
+  const corruptions = new Set<number>()
+  for (const [tag, key] of items) {
+    if (tag === FAULT) faults.add(key)
+    else if (tag === LOSS) losses.add(key)
+    else if (tag === DUPLICATE) duplicates.add(key)
+    else corruptions.add(key)
+  }
+  return { faults, losses, duplicates, corruptions }
+}
+
+/**
+ * Zeller and Hildebrandt's ddmin: a 1-minimal subset of `items` for which `fails` holds, in
+ * O(n²) tests at worst and O(log n) when one item is to blame. `more` stops it on a budget.
+ */
+export function ddmin<T>(
+  items: readonly T[],
+  fails: (subset: readonly T[]) => boolean,
+  more: () => boolean,
+): readonly T[] {
+  let current = items
+  if (current.length === 0 || !more()) return current
+  if (fails([])) return []
+  let n = 2
+  while (current.length >= 2 && more()) {
+    const chunks = split(current, n)
+    let reduced = false
+    for (const chunk of chunks) {
+      if (!more()) break
+      if (fails(chunk)) {
+        current = chunk
+        n = 2
+        reduced = true
+        break
+      }
+    }
+    // With two chunks each complement is the other chunk, already tried above.
+    if (!reduced && n > 2) {
+      for (let i = 0; i < chunks.length && more(); i++) {
+        const complement = chunks.flatMap((c, j) => (j === i ? [] : c))
+        if (fails(complement)) {
+          current = complement
+          n = Math.max(n - 1, 2)
+          reduced = true
+          break
+        }
+      }
+    }
+    if (!reduced) {
+      if (n >= current.length) break
+      n = Math.min(n * 2, current.length)
+    }
+  }
+  return current
+}
+
+function split<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = []
+  let start = 0
+  for (let i = 0; i < n; i++) {
+    const end = start + Math.floor((items.length - start) / (n - i))
+    if (end > start) out.push(items.slice(start, end))
+    start = end
+  }
+  return out
+}

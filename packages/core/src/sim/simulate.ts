@@ -1,0 +1,175 @@
+/**
+ * `simulate`: run real node code over many seeds under a virtual clock and a seeded,
+ * fault-injecting network, holding every run to invariants, a goal and (optionally) a model.
+ *
+ * @module
+ */
+import { MusilError, SimulationConfigError } from '../errors.ts'
+import { compileChoices, compileSimulation } from './compile.ts'
+import { minimizeRun } from './minimize.ts'
+import type { NodeFactory, Nodes } from './node.ts'
+import { causalSlice } from './slice.ts'
+import type { SimChoices, SimFailure, SimReport, SimRun, SimulateOptions } from './types.ts'
+import { SimWorld } from './world.ts'
+
+/**
+ * Simulates the nodes built by `factory` once per seed. Each seed gets a fresh world: the
+ * factory is called, every node's `onStart` runs at t=0, then events (deliveries, timers,
+ * faults) run one at a time in (virtual time, scheduling order). Invariants and refinement are
+ * checked on the first snapshot and after every step; the goal once the run settles (no events
+ * left) or reaches `maxTime`/`maxSteps`. The sweep stops at the first failing seed, which is
+ * replayed to confirm it is deterministic and then minimised to its shortest failing trace.
+ *
+ * A run is a pure function of its seed: `seeds: [failure.seed]` replays it bit for bit.
+ *
+ * @example
+ * const report = simulate(() => ({ cp: new ControlPlane(), agent: new Agent() }), {
+ *   seeds: 300,
+ *   snapshot: (n) => ({ desired: n.cp.desired, applied: n.agent.applied }),
+ *   network: new NetworkModel({ loss: 0.3, minLatency: 1, maxLatency: 3 }),
+ *   goal: (w) => w.applied === w.desired,
+ *   goalName: 'applied==desired',
+ * })
+ * if (!report.ok) console.log(formatSimTrace(report.failure!.minimized))
+ *
+ * @throws {SimulationConfigError} when the options are malformed (before any seed runs).
+ * @throws {MusilError} when a failing seed does not fail the same way on replay: node code reads
+ *   a source of nondeterminism (Math.random, Date.now, real timers, shared state across runs).
+ */
+export function simulate<N extends Nodes, W, A = unknown>(
+  factory: NodeFactory<N>,
+  options: SimulateOptions<N, W, A>,
+): SimReport<W> {
+  const started = performance.now()
+  const sim = compileSimulation(factory, options)
+  const world = new SimWorld(sim)
+  let runs = 0
+  let steps = 0
+  let unsettled = 0
+  let failure: SimFailure<W> | undefined
+  for (const seed of seedsOf(options.seeds)) {
+    runs++
+    const out = world.run(seed)
+    steps += out.steps
+    if (out.end === 'maxTime' || out.end === 'maxSteps') unsettled++
+    if (out.fault !== undefined) {
+      const trace = world.trace()
+      // Replay with choice recording: the same seed must fail the same way.
+      const again = world.run(seed, undefined, true)
+      const f = out.fault
+      if (
+        again.fault?.kind !== f.kind ||
+        again.fault.name !== f.name ||
+        world.log.length !== trace.length
+      ) {
+        throw new MusilError(
+          `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
+        )
+      }
+      const focus = world.focus(f)
+      let choices = world.choices()
+      let minimized = causalSlice(trace, focus)
+      let minimizeRuns = 0
+      if (sim.minimize) {
+        const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
+        minimizeRuns = m.runs
+        minimized = m.trace
+        choices = m.choices
+      }
+      failure = {
+        kind: f.kind,
+        seed,
+        name: f.name,
+        detail: f.detail,
+        world: out.world,
+        time: out.time,
+        trace,
+        focus,
+        minimized,
+        originalLength: trace.length,
+        choices,
+        minimizeRuns,
+      }
+      break
+    }
+  }
+  if (runs === 0) {
+    throw new SimulationConfigError(
+      "simulate(): 'seeds' is empty; give a count (seeds: 100) or a list of seeds",
+    )
+  }
+  const stats = { steps, unsettled, durationMs: performance.now() - started }
+  return failure === undefined ? { ok: true, runs, stats } : { ok: false, runs, failure, stats }
+}
+
+/**
+ * Runs one seed and returns everything about it, failing or not: the trace (for digests and
+ * rendering), the final world, how it ended, and its fault choices. With `choices`, the run is
+ * scripted: exactly the listed faults happen (see {@link SimChoices}); this replays a
+ * minimised failure. `options.seeds` is ignored; no minimisation is done.
+ *
+ * @example
+ * const run = simulateSeed(factory, options, 7)
+ * const again = simulateSeed(factory, options, 7)
+ * traceDigest(run.trace) === traceDigest(again.trace) // true
+ */
+export function simulateSeed<N extends Nodes, W, A = unknown>(
+  factory: NodeFactory<N>,
+  options: Omit<SimulateOptions<N, W, A>, 'seeds'> & {
+    readonly seeds?: SimulateOptions<N, W, A>['seeds']
+  },
+  seed: number,
+  choices?: SimChoices,
+): SimRun<W> {
+  const sim = compileSimulation(factory, { ...options, seeds: [seed] })
+  checkSeed(seed)
+  const script = choices && compileChoices(choices, sim.names, sim.faults.length)
+  const world = new SimWorld(sim)
+  const out = world.run(seed, script, true)
+  return {
+    seed,
+    ok: out.fault === undefined,
+    end: out.end,
+    steps: out.steps,
+    time: out.time,
+    world: out.world,
+    trace: world.trace(),
+    choices: world.choices(),
+    ...(out.fault && {
+      failure: { kind: out.fault.kind, name: out.fault.name, detail: out.fault.detail },
+    }),
+  }
+}
+
+function* seedsOf(seeds: number | Iterable<number>): Generator<number> {
+  if (typeof seeds === 'number') {
+    if (!Number.isSafeInteger(seeds) || seeds < 1) {
+      throw new SimulationConfigError(
+        `simulate(): 'seeds' as a count must be a positive integer, got ${String(seeds)}; or give a list of seeds`,
+      )
+    }
+    for (let s = 0; s < seeds; s++) yield s
+    return
+  }
+  if (
+    seeds === null ||
+    typeof seeds !== 'object' ||
+    typeof (seeds as Iterable<number>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new SimulationConfigError(
+      `simulate(): 'seeds' must be a count or a list of integer seeds, got ${String(seeds)}`,
+    )
+  }
+  for (const s of seeds) {
+    checkSeed(s)
+    yield s
+  }
+}
+
+function checkSeed(s: unknown): void {
+  if (typeof s !== 'number' || !Number.isSafeInteger(s)) {
+    throw new SimulationConfigError(
+      `simulate(): seed ${String(s)} is not a safe integer; seeds are integers`,
+    )
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Options and results of `simulate`. Results are plain data (they cross worker threads): the
+ * world is whatever `snapshot` returns, the trace is a list of `TraceEvent` objects.
+ *
+ * @module
+ */
+import type { Model } from '../model/model.ts'
+import type { FailureKind, RunFailure, RunReport, TraceEvent } from '../report.ts'
+import type { Fault, FaultSchedule } from './faults.ts'
+import type { NetworkModel } from './network.ts'
+import type { Nodes } from './node.ts'
+
+/** Default `maxTime`: one virtual minute. */
+export const DEFAULT_MAX_TIME = 60_000
+/** Default `maxSteps`: a runaway guard, far above what a settling run of a few nodes needs. */
+export const DEFAULT_MAX_STEPS = 100_000
+
+/**
+ * What `simulate` accepts besides the factory.
+ *
+ * @typeParam N - the factory's node record
+ * @typeParam W - the world: what `snapshot` makes of the nodes
+ * @typeParam A - the abstract state of `model`
+ */
+export interface SimulateOptions<N extends Nodes, W, A = unknown> {
+  /** Seeds to run: a count `n` (seeds 0..n-1) or any list. One seed `[s]` replays that run. */
+  readonly seeds: number | Iterable<number>
+  /** The world the checks see: build a plain value from the nodes' fields. */
+  readonly snapshot: (nodes: N) => W
+  /** The network; default reliable and in order, 1 ms latency. */
+  readonly network?: NetworkModel
+  /** Scheduled partitions and crashes. */
+  readonly faults?: FaultSchedule | readonly Fault[]
+  /** Named predicates checked on the first snapshot and after every step. */
+  readonly invariants?: Readonly<Record<string, (w: W) => boolean>>
+  /** Convergence: checked once the run settles (no events left) or reaches maxTime/maxSteps. */
+  readonly goal?: (w: W) => boolean
+  /** The goal's name in reports; default `goal`. */
+  readonly goalName?: string
+  /** The design the run must refine (needs `abstraction`). */
+  readonly model?: Model<A>
+  /** Maps a world to a state of `model`. */
+  readonly abstraction?: (w: W) => A
+  /**
+   * The horizon in virtual ms (default 60,000). Events after it are not run. Setting it says the
+   * horizon is intended: a run without a goal that reaches it passes.
+   */
+  readonly maxTime?: number
+  /** At most this many steps per run (default 100,000): a guard against runaway worlds. */
+  readonly maxSteps?: number
+  /**
+   * Minimise the failing seed's trace (default true). `maxRuns` bounds the replays the minimiser
+   * may spend (default 500).
+   */
+  readonly minimize?: boolean | { readonly maxRuns?: number }
+}
+
+/** A message of a run, named by its link and its ordinal on that link (0 = the first sent). */
+export interface MessageRef {
+  readonly src: string
+  readonly dst: string
+  readonly n: number
+}
+
+/**
+ * The fault choices of a run, as plain data. Replaying a seed with choices (see
+ * `simulateSeed`) makes exactly these things happen and nothing else: the listed messages are
+ * lost, duplicated or corrupted, every other message arrives intact and once, and only the
+ * listed scheduled faults fire. Latencies and node randomness still come from the seed.
+ */
+export interface SimChoices {
+  /** Indices into the fault schedule of the faults that fire. */
+  readonly faults: readonly number[]
+  readonly losses: readonly MessageRef[]
+  readonly duplicates: readonly MessageRef[]
+  readonly corruptions: readonly MessageRef[]
+}
+
+/**
+ * How a run ended: it ran out of events (`settled`), reached a bound, or stopped at a failure
+ * detected during the run (`failed`: an invariant, refinement or node error). A goal failure is
+ * detected after the run ended, so its run ends `settled`, `maxTime` or `maxSteps`.
+ */
+export type SimEnd = 'settled' | 'maxTime' | 'maxSteps' | 'failed'
+
+/**
+ * Why a seed failed, with everything needed to read and replay it.
+ *
+ * - `safety`: an invariant was false (after the step that broke it; `name` is the invariant).
+ * - `goal`: the goal was false when the run settled or reached its horizon (`name` = goalName).
+ * - `refinement`: a step moved the abstraction to a state that is neither the previous one nor a
+ *   successor of it in the model, or the first abstraction is not an initial state.
+ * - `error`: a node threw, sent to an unknown address or misused its context; `snapshot`, an
+ *   invariant, the goal, `abstraction` or `mutate` threw; or a run with no goal never settled.
+ *   `name` is the node (or the function) at fault.
+ * - `deadlock` is never produced by `simulate` (a callback world that runs out of events has
+ *   settled, and the goal says whether that is right); it exists for the async runtime.
+ */
+export interface SimFailure<W> extends RunFailure {
+  readonly kind: FailureKind
+  /** The invariant, goal, node or function at fault. */
+  readonly name: string
+  /** The world when the failure was detected (the last good world if `snapshot` threw). */
+  readonly world: W
+  /** Every event of the failing run, up to the failure. */
+  readonly trace: TraceEvent[]
+  /** Virtual time of the failure. */
+  readonly time: number
+  /**
+   * The nodes the failed check depends on: the node at fault for a node error, otherwise the
+   * nodes `snapshot` reads. `minimized` is their causal past.
+   */
+  readonly focus: string[]
+  /**
+   * The shortest failing trace found: the run with the fewest faults that still fails the same
+   * check (same kind and name), seen through its causal slice on `focus` (`causalSlice`), so
+   * the deliveries, timers and nodes the failure does not depend on are gone.
+   */
+  readonly minimized: TraceEvent[]
+  /** `trace.length`, next to `minimized.length`. */
+  readonly originalLength: number
+  /**
+   * The fault choices of the minimised run: `simulateSeed(factory, options, seed, choices)`
+   * replays it (its `trace` is the full run; `causalSlice(trace, focus)` is `minimized`).
+   */
+  readonly choices: SimChoices
+  /** Replays the minimiser ran. */
+  readonly minimizeRuns: number
+}
+
+/** The result of `simulate`: `{ ok, runs, failure? }`; a sweep stops at the first failing seed. */
+export type SimReport<W> = RunReport<SimFailure<W>> & {
+  /** Totals over the seeds run. */
+  readonly stats: SimStats
+}
+
+/** Totals over a sweep. */
+export interface SimStats {
+  /** Steps (events handled) over all runs. */
+  readonly steps: number
+  /** Runs that ended at maxTime or maxSteps instead of settling. */
+  readonly unsettled: number
+  /** Wall-clock duration of the sweep, minimisation included. */
+  readonly durationMs: number
+}
+
+/** The outcome of one seed, as `simulateSeed` returns it. */
+export interface SimRun<W> {
+  readonly seed: number
+  readonly ok: boolean
+  readonly end: SimEnd
+  /** Steps handled. */
+  readonly steps: number
+  /** Virtual time of the last step. */
+  readonly time: number
+  /** The final world (at the failure, for a failing run). */
+  readonly world: W
+  readonly trace: TraceEvent[]
+  /** The fault choices this run made; replaying them reproduces it. */
+  readonly choices: SimChoices
+  /** Present when the run failed; not minimised. */
+  readonly failure?: { readonly kind: FailureKind; readonly name: string; readonly detail: string }
+}
