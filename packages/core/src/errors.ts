@@ -117,3 +117,111 @@ export class NodeContextError extends MusilError {
     this.node = node
   }
 }
+// ---------------------------------------------------------------------------------------------
+// Deterministic async runtime (explore / replay)
+// ---------------------------------------------------------------------------------------------
+
+/** Formats virtual milliseconds for messages: `229.5 ms`. */
+function virtualMs(t: number): string {
+  // Microsecond precision is plenty for a message; the exact value is on the error's `time`.
+  return `${Math.round(t * 1000) / 1000} ms`
+}
+
+/**
+ * Every task of an async run is blocked and no timer is pending, so nothing can ever wake
+ * anything up again. `explore` reports it as a failure of kind `deadlock` instead of hanging.
+ */
+export class DeadlockError extends MusilError {
+  override name = 'DeadlockError'
+  /** Virtual time (ms) at which the run got stuck. */
+  readonly time: number
+  /** Tasks still alive, each with what it waits for when the runtime knows it. */
+  readonly waiting: readonly string[]
+
+  constructor(time: number, waiting: readonly string[]) {
+    const who = waiting.length > 0 ? `: ${waiting.join(', ')}` : ''
+    super(
+      `every task is blocked and no timer is pending at t=${virtualMs(time)}${who}. ` +
+        'Give a blocked recv() a timeout or an AbortSignal, or make sure someone sends what it waits for.',
+    )
+    this.time = time
+    this.waiting = waiting
+  }
+}
+
+/** An `always(pred, name)` predicate of an async run returned false after a scheduling step. */
+export class InvariantError extends MusilError {
+  override name = 'InvariantError'
+  /** The invariant's name, as given to `world.always`. */
+  readonly invariant: string
+  /** Virtual time (ms) of the step after which it failed. */
+  readonly time: number
+
+  constructor(invariant: string, time: number) {
+    super(`invariant "${invariant}" violated at t=${virtualMs(time)}`)
+    this.invariant = invariant
+    this.time = time
+  }
+}
+
+/**
+ * `world.runUntil(pred, { deadline })` gave up: the predicate was still false `deadline`
+ * virtual milliseconds after the call. Catchable; uncaught it fails the run with kind `goal`.
+ */
+export class DeadlineError extends MusilError {
+  override name = 'DeadlineError'
+  /** The name given to `runUntil`, or `runUntil` when none was given. */
+  readonly goal: string
+  /** The deadline, a duration in virtual ms counted from the call. */
+  readonly deadline: number
+  /** Virtual time (ms) at which the deadline passed. */
+  readonly time: number
+
+  constructor(goal: string, deadline: number, time: number) {
+    super(
+      `"${goal}" still false ${virtualMs(deadline)} after runUntil was called (t=${virtualMs(time)})`,
+    )
+    this.goal = goal
+    this.deadline = deadline
+    this.time = time
+  }
+}
+
+/**
+ * Code inside an async run crossed the determinism boundary: it started something the runtime
+ * cannot control (a real timer, a worker thread). `source` names what was called.
+ */
+export class BoundaryError extends MusilError {
+  override name = 'BoundaryError'
+  /** What was called, e.g. `setTimeout` or `new Worker()`. */
+  readonly source: string
+
+  constructor(source: string, message?: string) {
+    super(
+      message ??
+        `${source} was called inside an async run: it escapes the simulation's control, so the run would no ` +
+          'longer be a function of its seed. Use world.sleep(), world.spawn() or world.scheduled() instead.',
+    )
+    this.source = source
+  }
+}
+
+/**
+ * Audit mode caught code inside an async run reading entropy the seed does not control: the wall
+ * clock, `Math.random`, or `crypto` randomness. `source` names the call.
+ */
+export class EntropyLeakError extends BoundaryError {
+  override name = 'EntropyLeakError'
+
+  constructor(source: string, remedy: string) {
+    super(
+      source,
+      `${source} read uncontrolled entropy inside an async run, so the run is no longer a function of its seed. ${remedy}`,
+    )
+  }
+}
+
+/** A `World` was misused: a bad duration, a duplicate address, an unknown fault target, ... */
+export class WorldUsageError extends MusilError {
+  override name = 'WorldUsageError'
+}

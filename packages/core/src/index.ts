@@ -18,6 +18,11 @@ export type {
 } from './check/types.ts'
 // ---- errors
 export {
+  BoundaryError,
+  DeadlineError,
+  DeadlockError,
+  EntropyLeakError,
+  InvariantError,
   ModelDefinitionError,
   MusilError,
   NodeContextError,
@@ -25,6 +30,7 @@ export {
   StateEncodingError,
   StateMutationError,
   UserCodeError,
+  WorldUsageError,
 } from './errors.ts'
 // ---- models
 export {
@@ -43,6 +49,12 @@ export { symmetricIds } from './model/symmetry.ts'
 export { RandomStream } from './random/stream.ts'
 // ---- rendering
 export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
 export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
 export {
   type GraphEdge,
@@ -51,12 +63,6 @@ export {
   stateGraph,
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
-// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
-export {
-  type FormatSimTraceOptions,
-  formatSimTrace,
-  toMermaidSequence,
-} from './render/sim-trace.ts'
 // ---- rendering
 export { formatValue } from './render/value.ts'
 // ---- simulation reports (shared by simulate and explore)
@@ -107,3 +113,33 @@ export {
   type SimStats,
   type SimulateOptions,
 } from './sim/types.ts'
+// ---- deterministic async runtime (explore / replay), audit mode
+export {
+  type ExploreOptions,
+  type ExploreReport,
+  explore,
+  type ReplayOptions,
+  type ReplayReport,
+  type RunOptions,
+  replay,
+  type Scenario,
+  type WorldFailure,
+} from './world/explore.ts'
+export type {
+  CrashFault as WorldCrashFault,
+  FaultFactory,
+  FaultHandle,
+  PartitionFault as WorldPartitionFault,
+  SlowLinkFault,
+} from './world/faults.ts'
+export {
+  type BindOptions,
+  DEFAULT_LATENCY,
+  type Endpoint,
+  type Message,
+  type Network,
+  type RecvOptions,
+} from './world/network.ts'
+export type { StrategyName } from './world/strategy.ts'
+export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
+export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'

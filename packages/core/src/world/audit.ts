@@ -1,0 +1,312 @@
+/**
+ * Guards on the globals through which code escapes a run's control: the wall clock,
+ * `Math.random`, `crypto` randomness, real timers and worker threads.
+ *
+ * While at least one run is active the globals are replaced by wrappers that look up the async
+ * context: outside any run (Vitest's own code between steps) they call the original at once;
+ * inside a run in audit mode they throw `EntropyLeakError` / `BoundaryError` naming the source
+ * (and fail the run even if the code catches it); inside a run outside audit mode `crypto`
+ * randomness is served from the run's `csprng` substream. When the last run ends every global
+ * is put back: the very same function objects and property descriptors, even on error.
+ *
+ * Not caught, by construction: references taken before the run started (`const now = Date.now`),
+ * `node:timers` and `node:perf_hooks` imports, `process.hrtime`, native addons, and I/O.
+ *
+ * @module
+ */
+import { createRequire, syncBuiltinESMExports } from 'node:module'
+import { BoundaryError, EntropyLeakError } from '../errors.ts'
+import { runContext } from './context.ts'
+import type { Runtime } from './runtime.ts'
+
+const require = createRequire(import.meta.url)
+// The CommonJS faces of the builtins: assigning to them and calling syncBuiltinESMExports()
+// updates the live ESM bindings too, so `import { Worker } from 'node:worker_threads'` is caught.
+const nodeCrypto = require('node:crypto') as Record<string, unknown>
+const workerThreads = require('node:worker_threads') as Record<string, unknown>
+
+const CLOCK_REMEDY = 'Read virtual time with world.now() instead.'
+const RANDOM_REMEDY = 'Draw from world.rng instead.'
+const CRYPTO_REMEDY =
+  'Outside audit mode crypto randomness is served from the seed; in audit mode draw from world.rng.'
+
+/** The run whose code is executing now, if any. */
+function activeRun(): Runtime | undefined {
+  const store = runContext.getStore()
+  return store === undefined || store.runtime.ended ? undefined : store.runtime
+}
+
+function leak(runtime: Runtime, source: string, remedy: string): never {
+  const e = new EntropyLeakError(source, remedy)
+  runtime.noteLeak(e)
+  throw e
+}
+
+function boundary(runtime: Runtime, source: string): never {
+  const e = new BoundaryError(source)
+  runtime.noteLeak(e)
+  throw e
+}
+
+/** Fills any integer typed array from the run's seeded stream. */
+function seededFill<T extends ArrayBufferView | null>(runtime: Runtime, view: T): T {
+  if (view !== null && ArrayBuffer.isView(view)) {
+    runtime.csprng.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
+  }
+  return view
+}
+
+function seededUuid(runtime: Runtime): `${string}-${string}-${string}-${string}-${string}` {
+  const b = runtime.csprng.fill(new Uint8Array(16))
+  b[6] = (b[6] & 0x0f) | 0x40 // version 4
+  b[8] = (b[8] & 0x3f) | 0x80 // RFC 4122 variant
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+type Restore = () => void
+
+/** Replaces `owner[key]` by `make(original)`, returning how to put the exact original back. */
+function patch<O extends object>(
+  owner: O,
+  key: PropertyKey,
+  make: (original: any) => unknown,
+): Restore {
+  const own = Object.getOwnPropertyDescriptor(owner, key)
+  const original = (owner as Record<PropertyKey, unknown>)[key]
+  Object.defineProperty(owner, key, {
+    value: make(original),
+    writable: true,
+    enumerable: own?.enumerable ?? false,
+    configurable: true,
+  })
+  return () => {
+    if (own === undefined) delete (owner as Record<PropertyKey, unknown>)[key]
+    else Object.defineProperty(owner, key, own)
+  }
+}
+
+/** Installs every guard, pushing each undo into `restores` as it goes (so a failure can unwind). */
+function patchAll(restores: Restore[]): void {
+  const g = globalThis as unknown as Record<string, unknown>
+
+  // ---- clocks
+  const OriginalDate = Date
+  restores.push(
+    patch(
+      Date,
+      'now',
+      (now: () => number) =>
+        function now_() {
+          const run = activeRun()
+          if (run?.audit) leak(run, 'Date.now()', CLOCK_REMEDY)
+          return now.call(OriginalDate)
+        },
+    ),
+  )
+  restores.push(
+    patch(
+      g,
+      'Date',
+      (D: DateConstructor) =>
+        new Proxy(D, {
+          construct(target, args, newTarget) {
+            const run = args.length === 0 ? activeRun() : undefined
+            if (run?.audit)
+              leak(run, 'new Date()', `${CLOCK_REMEDY} new Date(world.now()) is fine.`)
+            return Reflect.construct(target, args, newTarget)
+          },
+          apply(target, self, args) {
+            const run = activeRun()
+            if (run?.audit) leak(run, 'Date()', CLOCK_REMEDY)
+            return Reflect.apply(target, self, args)
+          },
+        }),
+    ),
+  )
+  const perf = globalThis.performance
+  restores.push(
+    patch(
+      perf,
+      'now',
+      (now: () => number) =>
+        function now_() {
+          const run = activeRun()
+          if (run?.audit) leak(run, 'performance.now()', CLOCK_REMEDY)
+          return now.call(perf)
+        },
+    ),
+  )
+
+  // ---- randomness
+  restores.push(
+    patch(
+      Math,
+      'random',
+      (random: () => number) =>
+        function random_() {
+          const run = activeRun()
+          if (run?.audit) leak(run, 'Math.random()', RANDOM_REMEDY)
+          return random()
+        },
+    ),
+  )
+  // `crypto.getRandomValues` is a non-configurable accessor on Node's Crypto object, so the
+  // global `crypto` itself (a configurable getter) is swapped for a proxy that intercepts the two
+  // entropy methods and forwards everything else to the real object.
+  const webCrypto = globalThis.crypto
+  const webGetRandomValues = webCrypto.getRandomValues
+  const webRandomUUID = webCrypto.randomUUID
+  const getRandomValues = <T extends ArrayBufferView | null>(view: T): T => {
+    const run = activeRun()
+    if (run === undefined) return webGetRandomValues.call(webCrypto, view as never) as unknown as T
+    if (run.audit) leak(run, 'crypto.getRandomValues()', CRYPTO_REMEDY)
+    return seededFill(run, view)
+  }
+  const randomUUID = (): `${string}-${string}-${string}-${string}-${string}` => {
+    const run = activeRun()
+    if (run === undefined) return webRandomUUID.call(webCrypto)
+    if (run.audit) leak(run, 'crypto.randomUUID()', CRYPTO_REMEDY)
+    return seededUuid(run)
+  }
+  const cryptoProxy = new Proxy(webCrypto, {
+    get(target, key) {
+      if (key === 'getRandomValues') return getRandomValues
+      if (key === 'randomUUID') return randomUUID
+      return Reflect.get(target, key, target)
+    },
+  })
+  const cryptoDescriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
+  Object.defineProperty(globalThis, 'crypto', {
+    get: () => cryptoProxy,
+    enumerable: cryptoDescriptor?.enumerable ?? true,
+    configurable: true,
+  })
+  restores.push(() => {
+    if (cryptoDescriptor === undefined) delete g.crypto
+    else Object.defineProperty(globalThis, 'crypto', cryptoDescriptor)
+  })
+  // The same sources through `node:crypto` (its `getRandomValues` and `webcrypto` are
+  // non-configurable getters onto the object proxied above, so only the functions below can be
+  // swapped): `randomUUID`, `randomBytes` and `randomInt`, synchronous forms seeded.
+  restores.push(
+    patch(
+      nodeCrypto,
+      'randomUUID',
+      (original: (...a: unknown[]) => string) =>
+        (...args: unknown[]) => {
+          const run = activeRun()
+          if (run === undefined) return original(...args)
+          if (run.audit) leak(run, 'crypto.randomUUID()', CRYPTO_REMEDY)
+          return seededUuid(run)
+        },
+    ),
+  )
+  restores.push(
+    patch(
+      nodeCrypto,
+      'randomBytes',
+      (original: (...a: unknown[]) => unknown) =>
+        (...args: unknown[]) => {
+          const run = activeRun()
+          if (run === undefined || (typeof args[1] === 'function' && !run.audit))
+            return original(...args)
+          if (run.audit) leak(run, 'crypto.randomBytes()', CRYPTO_REMEDY)
+          return seededFill(run, Buffer.alloc(Number(args[0])))
+        },
+    ),
+  )
+
+  restores.push(
+    patch(
+      nodeCrypto,
+      'randomInt',
+      (original: (...a: unknown[]) => unknown) =>
+        (...args: unknown[]) => {
+          const run = activeRun()
+          if (run === undefined || (typeof args.at(-1) === 'function' && !run.audit))
+            return original(...args)
+          if (run.audit) leak(run, 'crypto.randomInt()', CRYPTO_REMEDY)
+          // randomInt(max) or randomInt(min, max), max excluded. Bad bounds get Node's own error.
+          const [min, max] = args.length >= 2 ? [args[0], args[1]] : [0, args[0]]
+          if (
+            !Number.isSafeInteger(min) ||
+            !Number.isSafeInteger(max) ||
+            (max as number) <= (min as number)
+          ) {
+            return original(...args)
+          }
+          return run.csprng.int(min as number, (max as number) - 1)
+        },
+    ),
+  )
+
+  // ---- real timers and threads: they run outside the scheduler, so in audit mode they are a boundary
+  for (const name of ['setTimeout', 'setInterval', 'setImmediate'] as const) {
+    restores.push(
+      patch(g, name, (original: (...a: unknown[]) => unknown) => {
+        const guarded = function (this: unknown, ...args: unknown[]) {
+          const run = activeRun()
+          if (run?.audit) boundary(run, `${name}()`)
+          return original.apply(this, args)
+        }
+        // util.promisify(setTimeout) and friends look this up; keep it working.
+        for (const key of Reflect.ownKeys(original)) {
+          if (typeof key === 'symbol')
+            Object.defineProperty(guarded, key, Object.getOwnPropertyDescriptor(original, key)!)
+        }
+        return guarded
+      }),
+    )
+  }
+  restores.push(
+    patch(
+      workerThreads,
+      'Worker',
+      (Worker: new (...a: unknown[]) => object) =>
+        new Proxy(Worker, {
+          construct(target, args, newTarget) {
+            const run = activeRun()
+            if (run?.audit) boundary(run, 'new Worker()')
+            return Reflect.construct(target, args, newTarget)
+          },
+        }),
+    ),
+  )
+  syncBuiltinESMExports()
+}
+
+let activeRuns = 0
+let restores: Restore[] = []
+
+/**
+ * Installs the guards for one more active run (they stay installed while any run is active,
+ * so overlapping runs in one process share them).
+ */
+export function acquireGuards(): void {
+  if (activeRuns++ > 0) return
+  restores = []
+  try {
+    patchAll(restores)
+  } catch (e) {
+    activeRuns--
+    unwind()
+    throw e
+  }
+}
+
+/** Releases one run's hold; the last release restores every global, in reverse order. */
+export function releaseGuards(): void {
+  if (activeRuns === 0 || --activeRuns > 0) return
+  unwind()
+}
+
+function unwind(): void {
+  const pending = restores.reverse()
+  restores = []
+  try {
+    for (const restore of pending) restore()
+  } finally {
+    syncBuiltinESMExports()
+  }
+}

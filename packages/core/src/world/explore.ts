@@ -1,0 +1,211 @@
+/**
+ * `explore` and `replay`: run an async scenario over many seeds, or one seed again.
+ *
+ * @module
+ */
+import { WorldUsageError } from '../errors.ts'
+import { RandomStream } from '../random/stream.ts'
+import type { RunFailure, RunReport, TraceEvent } from '../report.ts'
+import { acquireGuards, releaseGuards } from './audit.ts'
+import { Runtime } from './runtime.ts'
+import { PctStrategy, RandomStrategy, type Strategy, type StrategyName } from './strategy.ts'
+import { timelineDigest } from './timeline.ts'
+import type { World } from './world.ts'
+
+/** An async scenario: it sets up the world, spawns tasks, runs for a while, and returns. */
+export type Scenario = (world: World) => Promise<void>
+
+/** Options shared by `explore` and `replay`. */
+export interface RunOptions {
+  /** Trip on wall-clock time, `Math.random`, `crypto` randomness, real timers and worker threads. */
+  readonly audit?: boolean
+  /** Which ready wake-up runs next when several are ready at once. Default `random`. */
+  readonly strategy?: StrategyName
+  /** PCT: the bug depth `d` it targets (`d - 1` priority change points). Default 3. */
+  readonly pctDepth?: number
+  /**
+   * PCT: how many scheduling decisions (steps where two or more wake-ups were ready) a run is
+   * expected to make; change points are drawn among the first `pctSteps`. Default 100.
+   */
+  readonly pctSteps?: number
+  /** Scheduling steps after which a run that has not finished fails (a livelock guard). Default 1,000,000. */
+  readonly maxSteps?: number
+}
+
+/** Options of `explore`. */
+export interface ExploreOptions extends RunOptions {
+  /** How many seeds (`0 .. seeds-1`), or exactly which ones. */
+  readonly seeds: number | Iterable<number>
+}
+
+/** Options of `replay`. */
+export interface ReplayOptions extends RunOptions {
+  readonly seed: number
+}
+
+/** How one seed of an async scenario failed, with the timeline that led there. */
+export interface WorldFailure extends RunFailure {
+  /** Every event of the failing run, up to the failure. */
+  readonly timeline: readonly TraceEvent[]
+  /** Virtual time (ms) of the failure. */
+  readonly time: number
+  /** Scheduling steps taken. */
+  readonly steps: number
+}
+
+/** The report of `explore`: the shape every simulation report has. */
+export type ExploreReport = RunReport<WorldFailure>
+
+/** The report of `replay`: the same, plus the run's timeline and its digest even when it passed. */
+export interface ReplayReport extends RunReport<WorldFailure> {
+  readonly seed: number
+  readonly timeline: readonly TraceEvent[]
+  /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
+  readonly digest: string
+  readonly time: number
+  readonly steps: number
+}
+
+interface Settings {
+  readonly audit: boolean
+  readonly strategy: (seed: number) => Strategy
+  readonly maxSteps: number
+}
+
+function settingsOf(fn: string, scenario: unknown, o: RunOptions): Settings {
+  if (typeof scenario !== 'function') {
+    throw new WorldUsageError(
+      `${fn}() needs an async scenario function (world) => Promise<void>, got ${typeof scenario}`,
+    )
+  }
+  const strategy = o.strategy ?? 'random'
+  if (strategy !== 'random' && strategy !== 'pct') {
+    throw new WorldUsageError(
+      `${fn}(): strategy must be 'random' or 'pct', got ${String(strategy)}`,
+    )
+  }
+  const positive = (name: string, v: number | undefined, fallback: number): number => {
+    if (v === undefined) return fallback
+    if (!Number.isSafeInteger(v) || v < 1) {
+      throw new WorldUsageError(`${fn}(): ${name} must be a positive integer, got ${String(v)}`)
+    }
+    return v
+  }
+  const depth = positive('pctDepth', o.pctDepth, 3)
+  const steps = positive('pctSteps', o.pctSteps, 100)
+  const maxSteps = positive('maxSteps', o.maxSteps, 1_000_000)
+  return {
+    audit: o.audit === true,
+    maxSteps,
+    strategy:
+      strategy === 'pct'
+        ? (seed) => new PctStrategy(new RandomStream(seed, 'pct'), depth, steps)
+        : (seed) => new RandomStrategy(new RandomStream(seed, 'scheduler')),
+  }
+}
+
+function checkSeed(fn: string, seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    throw new WorldUsageError(`${fn}(): every seed must be a safe integer, got ${String(seed)}`)
+  }
+  return seed
+}
+
+/** Runs one seed. The caller holds the global guards (installed once per sweep, not per seed). */
+async function runOne(scenario: Scenario, seed: number, settings: Settings): Promise<Runtime> {
+  const runtime = new Runtime({ seed, ...settings })
+  await runtime.run(scenario)
+  return runtime
+}
+
+function failureOf(runtime: Runtime): WorldFailure | undefined {
+  const fault = runtime.fault
+  if (fault === undefined) return undefined
+  return {
+    kind: fault.kind,
+    seed: runtime.seed,
+    detail: fault.detail,
+    timeline: runtime.timeline,
+    time: runtime.now(),
+    steps: runtime.steps,
+  }
+}
+
+/**
+ * Runs `scenario` once per seed, each in a fresh {@link World}, and stops at the first failing
+ * seed. A failure carries the seed and the timeline; `replay(scenario, { seed })` reruns it bit
+ * for bit.
+ *
+ * @example
+ * const report = await explore(async (world) => {
+ *   let value = 0
+ *   const get = world.scheduled('get', async () => value)
+ *   const set = world.scheduled('set', async (v: number) => { value = v })
+ *   const inc = async () => set((await get()) + 1)
+ *   await Promise.all([world.spawn('a', inc).finished, world.spawn('b', inc).finished])
+ *   if (value !== 2) throw new Error(`lost update: ${value}`)
+ * }, { seeds: 100 })
+ * report.failure?.seed // the first seed that lost an update
+ */
+export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
+  const settings = settingsOf('explore', scenario, options ?? ({} as ExploreOptions))
+  const seeds = options.seeds
+  let iterable: Iterable<number>
+  if (typeof seeds === 'number') {
+    if (!Number.isSafeInteger(seeds) || seeds < 0) {
+      throw new WorldUsageError(
+        `explore(): seeds must be a count >= 0 or an iterable of seeds, got ${String(seeds)}`,
+      )
+    }
+    iterable = countUp(seeds)
+  } else if (seeds !== null && typeof seeds === 'object' && Symbol.iterator in seeds) {
+    iterable = seeds
+  } else {
+    throw new WorldUsageError(
+      `explore(): seeds must be a count >= 0 or an iterable of seeds, got ${String(seeds)}`,
+    )
+  }
+  let runs = 0
+  acquireGuards()
+  try {
+    for (const raw of iterable) {
+      const seed = checkSeed('explore', raw)
+      runs++
+      const failure = failureOf(await runOne(scenario, seed, settings))
+      if (failure !== undefined) return { ok: false, runs, failure }
+    }
+  } finally {
+    releaseGuards()
+  }
+  return { ok: true, runs }
+}
+
+function* countUp(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i
+}
+
+/**
+ * Runs one seed of `scenario` again, exactly as `explore` ran it (pass the same `strategy` and
+ * `audit`). The report adds the full timeline and its digest, pass or fail.
+ */
+export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
+  const settings = settingsOf('replay', scenario, options ?? ({} as ReplayOptions))
+  const seed = checkSeed('replay', options.seed)
+  acquireGuards()
+  let runtime: Runtime
+  try {
+    runtime = await runOne(scenario, seed, settings)
+  } finally {
+    releaseGuards()
+  }
+  const failure = failureOf(runtime)
+  const base = {
+    seed,
+    timeline: runtime.timeline,
+    digest: timelineDigest(runtime.timeline),
+    time: runtime.now(),
+    steps: runtime.steps,
+    runs: 1,
+  }
+  return failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure }
+}

@@ -1,0 +1,488 @@
+/**
+ * The run loop of the deterministic async runtime: virtual clock, ready set, tasks, invariants.
+ *
+ * A step is one wake-up followed by a full drain of the microtask queue. Between steps the
+ * runtime checks the invariants and `runUntil` goals, then picks the next wake-up: among those
+ * ready at the current instant the strategy decides; when none is ready the clock jumps to the
+ * next timer.
+ *
+ * @module
+ */
+import {
+  type BoundaryError,
+  DeadlineError,
+  DeadlockError,
+  InvariantError,
+  MusilError,
+  WorldUsageError,
+} from '../errors.ts'
+import { RandomStream } from '../random/stream.ts'
+import type { FailureKind, TraceEvent } from '../report.ts'
+import { macrotaskHop, type RunContext, runContext } from './context.ts'
+import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
+import { SimulatedNetwork } from './network.ts'
+import type { Strategy } from './strategy.ts'
+import { Wakeup, WakeupHeap } from './wakeup.ts'
+import type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world.ts'
+
+/** A task of a run (the scenario itself is the task `main`). */
+export class TaskState {
+  /** Set when the task's function returned. */
+  done = false
+  /** Set by a crash fault: the task's wake-ups are discarded from then on. */
+  crashed = false
+  /** What the task waits for, when the runtime knows (`recv on n1`), for deadlock reports. */
+  waiting: string | undefined = undefined
+  readonly context: RunContext
+  readonly finished: Promise<void>
+  resolveFinished!: () => void
+
+  readonly name: string
+
+  constructor(name: string, runtime: Runtime) {
+    this.name = name
+    this.context = { runtime, task: this }
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve
+    })
+  }
+}
+
+/** How one run ended badly. */
+export interface RunFault {
+  readonly kind: FailureKind
+  readonly detail: string
+}
+
+/** Options of one run. */
+export interface RuntimeOptions {
+  readonly seed: number
+  readonly audit: boolean
+  readonly strategy: (seed: number) => Strategy
+  readonly maxSteps: number
+}
+
+interface PendingUntil {
+  readonly pred: () => boolean
+  readonly name: string
+  readonly resolve: () => void
+  readonly task: TaskState
+  deadline: Wakeup | undefined
+}
+
+/** Describes a thrown value in one line: `TypeError: x is undefined`. */
+export function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : `non-Error value ${String(e)}`
+}
+
+/** The failure kind a thrown error stands for. */
+function kindOf(e: unknown): FailureKind {
+  if (!MusilError.is(e)) return 'error'
+  switch (e.name) {
+    case 'InvariantError':
+      return 'safety'
+    case 'DeadlineError':
+      return 'goal'
+    case 'DeadlockError':
+      return 'deadlock'
+    default:
+      return 'error'
+  }
+}
+
+function badDuration(what: string, ms: unknown): WorldUsageError | undefined {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return undefined
+  return new WorldUsageError(
+    `${what} needs a finite number of virtual milliseconds >= 0, got ${String(ms)}`,
+  )
+}
+
+function checkName(what: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new WorldUsageError(`${what} needs a non-empty name, got ${String(name)}`)
+  }
+  return name
+}
+
+/** One run of a scenario: implements {@link World} and drives the steps. */
+export class Runtime implements World {
+  readonly seed: number
+  readonly rng: RandomStream
+  readonly net: SimulatedNetwork
+  readonly faults: FaultFactory
+  readonly timeline: TraceEvent[] = []
+  readonly audit: boolean
+  /** Seeds `crypto` randomness used inside the run (outside audit mode). */
+  readonly csprng: RandomStream
+  /** Draws of the network (one latency per send) and of the faults (loss, duplication, fault handles). */
+  readonly networkStream: RandomStream
+  readonly faultStream: RandomStream
+  /** Set once the run is over: later calls from abandoned code are ignored. */
+  ended = false
+  /** The first reason the run failed; the loop stops at the end of the current step. */
+  fault: RunFault | undefined = undefined
+  /** Scheduling steps taken. */
+  steps = 0
+
+  readonly #strategy: Strategy
+  readonly #maxSteps: number
+  readonly #main: TaskState
+  readonly #tasks: TaskState[] = []
+  readonly #ready: Wakeup[] = []
+  readonly #timers = new WakeupHeap()
+  readonly #invariants: { readonly name: string; readonly pred: () => boolean }[] = []
+  readonly #untils: PendingUntil[] = []
+  #now = 0
+  #seq = 0
+  #scenarioDone = false
+  /** Scheduling decisions with a real choice so far. */
+  #choices = 0
+
+  constructor(options: RuntimeOptions) {
+    this.seed = options.seed
+    this.audit = options.audit
+    this.rng = new RandomStream(options.seed, 'user')
+    this.csprng = new RandomStream(options.seed, 'csprng')
+    this.networkStream = new RandomStream(options.seed, 'network')
+    this.faultStream = new RandomStream(options.seed, 'faults')
+    this.#strategy = options.strategy(options.seed)
+    this.#maxSteps = options.maxSteps
+    this.#main = new TaskState('main', this)
+    this.#tasks.push(this.#main)
+    this.net = new SimulatedNetwork(this)
+    this.faults = faultFactory
+  }
+
+  // ---- World -------------------------------------------------------------------------------
+
+  now(): number {
+    return this.#now
+  }
+
+  sleep(ms: number): Promise<void> {
+    const bad = badDuration('sleep', ms)
+    if (bad !== undefined) return Promise.reject(bad)
+    const task = this.currentTask()
+    if (this.ended) return new Promise(() => {})
+    return new Promise((resolve) => {
+      this.schedule(this.#now + ms, task.name, task, () => {
+        this.trace({ t: this.#now, kind: 'timer', node: task.name, name: 'sleep' })
+        resolve()
+      })
+    })
+  }
+
+  spawn(name: string, fn: () => Promise<void> | void): TaskHandle {
+    checkName('spawn', name)
+    if (typeof fn !== 'function') {
+      throw new WorldUsageError(`spawn("${name}") needs a function to run, got ${typeof fn}`)
+    }
+    const parent = this.currentTask()
+    const task = new TaskState(name, this)
+    if (this.ended) return { name, finished: task.finished }
+    this.#tasks.push(task)
+    this.trace({ t: this.#now, kind: 'spawn', node: parent.name, name })
+    this.schedule(this.#now, name, task, () => {
+      this.trace({ t: this.#now, kind: 'run', node: name, name: 'start' })
+      this.#start(task, fn, () => task.resolveFinished())
+    })
+    return { name, finished: task.finished }
+  }
+
+  record(event: unknown): void {
+    if (this.ended) return
+    this.timeline.push({
+      t: this.#now,
+      kind: 'user',
+      node: this.currentTask().name,
+      payload: event,
+    })
+  }
+
+  always(pred: () => boolean, name: string): void {
+    checkName('always', name)
+    if (typeof pred !== 'function') {
+      throw new WorldUsageError(`always("${name}") needs a predicate function, got ${typeof pred}`)
+    }
+    this.#invariants.push({ name, pred })
+  }
+
+  runFor(ms: number, options: RunForOptions = {}): Promise<void> {
+    const bad = badDuration('runFor', ms)
+    if (bad !== undefined) return Promise.reject(bad)
+    try {
+      commitFaults(this, options.faults ?? [], ms)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    return this.sleep(ms)
+  }
+
+  runUntil(pred: () => boolean, options: RunUntilOptions = {}): Promise<void> {
+    const name = options.name ?? 'runUntil'
+    if (typeof name !== 'string' || name.length === 0) {
+      return Promise.reject(
+        new WorldUsageError(`runUntil needs a non-empty name, got ${String(name)}`),
+      )
+    }
+    if (typeof pred !== 'function') {
+      return Promise.reject(
+        new WorldUsageError(`runUntil("${name}") needs a predicate function, got ${typeof pred}`),
+      )
+    }
+    const deadline = options.deadline
+    const bad =
+      deadline === undefined ? undefined : badDuration(`runUntil("${name}") deadline`, deadline)
+    if (bad !== undefined) return Promise.reject(bad)
+    try {
+      if (pred()) return Promise.resolve()
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    const task = this.currentTask()
+    if (this.ended) return new Promise(() => {})
+    return new Promise((resolve, reject) => {
+      const until: PendingUntil = { pred, name, resolve, task, deadline: undefined }
+      task.waiting = `runUntil "${name}"`
+      this.#untils.push(until)
+      if (deadline !== undefined) {
+        until.deadline = this.schedule(this.#now + deadline, task.name, task, () => {
+          this.#untils.splice(this.#untils.indexOf(until), 1)
+          task.waiting = undefined
+          this.trace({
+            t: this.#now,
+            kind: 'timer',
+            node: task.name,
+            name: 'deadline',
+            detail: name,
+          })
+          // The predicate wins a tie with its own deadline.
+          if (this.#holds(pred, `runUntil "${name}"`)) resolve()
+          else reject(new DeadlineError(name, deadline, this.#now))
+        })
+      }
+    })
+  }
+
+  scheduled<A extends unknown[], R>(
+    label: string,
+    fn: (...args: A) => R | Promise<R>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    checkName('scheduled', label)
+    if (typeof fn !== 'function') {
+      throw new WorldUsageError(`scheduled("${label}") needs a function to wrap, got ${typeof fn}`)
+    }
+    return (...args: A): Promise<Awaited<R>> => {
+      const task = this.currentTask()
+      if (this.ended) return new Promise(() => {})
+      return new Promise<Awaited<R>>((resolve, reject) => {
+        this.schedule(this.#now, task.name, task, () => {
+          this.trace({ t: this.#now, kind: 'run', node: task.name, name: label })
+          let result: R | Promise<R>
+          try {
+            result = runContext.run(task.context, fn, ...args)
+          } catch (e) {
+            reject(e)
+            return
+          }
+          Promise.resolve(result).then(resolve as (v: unknown) => void, reject)
+        })
+      })
+    }
+  }
+
+  // ---- used by the network and the faults --------------------------------------------------
+
+  /** The task whose code is running now (the scenario's `main` outside any spawned task). */
+  currentTask(): TaskState {
+    const store = runContext.getStore()
+    return store !== undefined && store.runtime === this ? store.task : this.#main
+  }
+
+  /** Queues `fire` at virtual time `time` (now or later) as a wake-up of `owner`. */
+  schedule(time: number, owner: string, task: TaskState | undefined, fire: () => void): Wakeup {
+    const w = new Wakeup(time, this.#seq++, owner, task, fire)
+    if (time <= this.#now) this.#ready.push(w)
+    else this.#timers.push(w)
+    return w
+  }
+
+  /** Appends one of the runtime's own events. */
+  trace(event: TraceEvent): void {
+    if (!this.ended) this.timeline.push(event)
+  }
+
+  /** Crash-stop of the task named `name`, if any: its pending and future wake-ups never fire. */
+  freezeTask(name: string): void {
+    for (const task of this.#tasks) if (task.name === name && !task.done) task.crashed = true
+  }
+
+  /** Whether a task with this name was spawned (or is `main`). */
+  hasTask(name: string): boolean {
+    return this.#tasks.some((t) => t.name === name)
+  }
+
+  /** Fails the run (first failure wins); the loop stops after the current step. */
+  fail(kind: FailureKind, detail: string): void {
+    if (this.fault === undefined && !this.ended) this.fault = { kind, detail }
+  }
+
+  /** Audit mode caught a boundary crossing: it fails the run even if the code catches the error. */
+  noteLeak(e: BoundaryError): void {
+    const task = this.currentTask()
+    const who = task === this.#main ? 'the scenario' : `task "${task.name}"`
+    this.fail('error', `${who}: ${describeError(e)}`)
+  }
+
+  // ---- the loop ----------------------------------------------------------------------------
+
+  /** Runs the scenario to its end, a failure, a deadlock or the step limit. */
+  async run(scenario: (world: World) => Promise<void>): Promise<void> {
+    const main = this.#main
+    this.schedule(0, 'main', main, () => {
+      this.trace({ t: this.#now, kind: 'run', node: 'main', name: 'start' })
+      this.#start(
+        main,
+        () => scenario(this),
+        () => {
+          main.resolveFinished()
+          this.#scenarioDone = true
+        },
+      )
+    })
+    try {
+      for (;;) {
+        const w = this.#next()
+        if (w === undefined) {
+          this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
+          break
+        }
+        if (this.steps >= this.#maxSteps) {
+          this.fail(
+            'error',
+            `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
+              'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
+          )
+          break
+        }
+        this.steps++
+        w.fire()
+        await macrotaskHop()
+        if (this.#afterStep()) break
+        // A goal that became true resolves its runUntil: let the waiter run before the next pick.
+        while (this.#settleUntils()) {
+          await macrotaskHop()
+          if (this.#afterStep()) break
+        }
+        if (this.fault !== undefined || this.#scenarioDone) break
+      }
+    } finally {
+      this.ended = true
+    }
+  }
+
+  /** Invariants, then the end conditions. True when the run is over. */
+  #afterStep(): boolean {
+    if (this.fault !== undefined) return true
+    const invariants = this.#invariants
+    for (let i = 0; i < invariants.length; i++) {
+      const inv = invariants[i]
+      if (!this.#holds(inv.pred, `invariant "${inv.name}"`)) {
+        if (this.fault === undefined)
+          this.fail('safety', new InvariantError(inv.name, this.#now).message)
+        return true
+      }
+    }
+    return this.fault !== undefined || this.#scenarioDone
+  }
+
+  /** Resolves every pending `runUntil` whose predicate holds. True when one did. */
+  #settleUntils(): boolean {
+    let settled = false
+    const untils = this.#untils
+    for (let i = 0; i < untils.length; ) {
+      const u = untils[i]
+      if (this.#holds(u.pred, `runUntil "${u.name}"`)) {
+        untils.splice(i, 1)
+        if (u.deadline !== undefined) u.deadline.cancelled = true
+        u.task.waiting = undefined
+        u.resolve()
+        settled = true
+      } else i++
+    }
+    return settled && this.fault === undefined
+  }
+
+  /** Evaluates a user predicate inside the run's context; a throw fails the run. */
+  #holds(pred: () => boolean, what: string): boolean {
+    try {
+      return runContext.run(this.#main.context, pred) === true
+    } catch (e) {
+      this.fail('error', `${what} threw ${describeError(e)}`)
+      return true
+    }
+  }
+
+  /** Runs a task's function in its own context; a throw fails the run, naming the task. */
+  #start(task: TaskState, fn: () => unknown, onDone: () => void): void {
+    const failed = (e: unknown): void => {
+      const who = task === this.#main ? 'the scenario' : `task "${task.name}"`
+      this.fail(
+        kindOf(e),
+        kindOf(e) === 'error' ? `${who} threw ${describeError(e)}` : (e as Error).message,
+      )
+    }
+    let result: unknown
+    try {
+      result = runContext.run(task.context, fn)
+    } catch (e) {
+      failed(e)
+      return
+    }
+    Promise.resolve(result).then(() => {
+      task.done = true
+      onDone()
+    }, failed)
+  }
+
+  /** The next wake-up: a strategy pick among those ready now, else the clock jumps. */
+  #next(): Wakeup | undefined {
+    const ready = this.#ready
+    for (;;) {
+      // Drop wake-ups that were cancelled or belong to crashed tasks.
+      let n = 0
+      for (let i = 0; i < ready.length; i++) {
+        const w = ready[i]
+        if (!w.cancelled && !w.task?.crashed) ready[n++] = w
+      }
+      ready.length = n
+      if (n > 0) {
+        // Only a real choice (two or more ready) is a scheduling decision: PCT counts those.
+        const i = n === 1 ? 0 : this.#strategy.pick(ready, ++this.#choices)
+        const w = ready[i]
+        ready.splice(i, 1)
+        return w
+      }
+      const timers = this.#timers
+      let head = timers.peek()
+      while (head !== undefined && (head.cancelled || head.task?.crashed)) {
+        timers.pop()
+        head = timers.peek()
+      }
+      if (head === undefined) return undefined
+      // Autojump: nothing can happen before the next timer, so time moves straight to it.
+      this.#now = head.time
+      while (head !== undefined && head.time === this.#now) {
+        timers.pop()
+        ready.push(head)
+        head = timers.peek()
+      }
+    }
+  }
+
+  #waiting(): string[] {
+    return this.#tasks
+      .filter((t) => !t.done && !t.crashed)
+      .map((t) => (t.waiting === undefined ? t.name : `${t.name} (${t.waiting})`))
+  }
+}

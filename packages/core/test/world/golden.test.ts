@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { formatTimeline, replay } from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import { pingPong } from './fixtures/ping-pong.ts'
+
+const SEED = 20260706
+const DIGEST = '5fd64e088367eac7'
+const EVENTS = 35
+/** Events 23 to the end: a lost message, the timeout it causes, and the tasks winding down. */
+const EXCERPT = `        66 ms  send       ping -> pong  {round: 4}
+        82 ms  deliver    ping -> pong  {round: 4}
+        82 ms  run        ponger  persist
+        82 ms  send       pong -> ping  {round: 4, echo: 85}
+        90 ms  deliver    pong -> ping  {round: 4, echo: 85}
+        90 ms  user       pinger  "round 4 ok"
+        90 ms  send       ping -> pong  {round: 5}
+        90 ms  drop       ping -> pong  {round: 5}  (lost)
+       120 ms  timer      pinger  recv timeout  (ping)
+       120 ms  user       pinger  "round 5 timed out"
+       282 ms  timer      ponger  recv timeout  (pong)
+       400 ms  timer      main  sleep`
+
+describe('golden timeline', () => {
+  it(`pins seed ${SEED} byte for byte`, async () => {
+    const r = await replay(pingPong, { seed: SEED })
+    expect(r.ok).toBe(true)
+    expect(formatTimeline(r.timeline.slice(23))).toBe(EXCERPT)
+    expect(r.timeline).toHaveLength(EVENTS)
+    expect(r.digest).toBe(DIGEST)
+  })
+
+  it('replays to the same digest, also under PCT', async () => {
+    for (const strategy of ['random', 'pct'] as const) {
+      const a = await replay(pingPong, { seed: SEED, strategy })
+      const b = await replay(pingPong, { seed: SEED, strategy })
+      expect(b.digest).toBe(a.digest)
+      expect(b.timeline).toEqual(a.timeline)
+    }
+  })
+
+  it('replays to the same digest in a worker thread', async () => {
+    const inWorker = await new Promise<{ digest: string; events: number }>((resolve, reject) => {
+      const worker = new Worker(
+        fileURLToPath(new URL('./fixtures/worker-entry.mjs', import.meta.url)),
+        {
+          workerData: { seed: SEED },
+          execArgv: ['--conditions=@musil/source'],
+        },
+      )
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    })
+    expect(inWorker).toEqual({ digest: DIGEST, events: EVENTS })
+  })
+})
