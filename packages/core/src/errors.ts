@@ -10,9 +10,14 @@ const BRAND = Symbol.for('musil.error')
 
 /** Base class of every error musil throws on purpose. */
 export class MusilError extends Error {
-  /** Footprint that identifies musil errors across package copies. */
-  readonly [BRAND]: true = true
   override name = 'MusilError'
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options)
+    // The footprint that identifies musil errors across package copies. Set here rather than
+    // declared as a computed member, which isolatedDeclarations cannot emit (TS9038).
+    Object.defineProperty(this, BRAND, { value: true })
+  }
 
   /** True when `e` is a musil error, whichever copy of the package created it. */
   static is(e: unknown): e is MusilError {
@@ -224,4 +229,39 @@ export class EntropyLeakError extends BoundaryError {
 /** A `World` was misused: a bad duration, a duplicate address, an unknown fault target, ... */
 export class WorldUsageError extends MusilError {
   override name = 'WorldUsageError'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vitest integration (simTest, sweeps, replay)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A seed setting is malformed: `MUSIL_SEED`, `-- --seed=N`, `MUSIL_SHARD=i/n`, a sweep's seed
+ * range or a `simTest.each` seed list. `source` names where the bad value came from.
+ */
+export class SeedConfigError extends MusilError {
+  override name = 'SeedConfigError'
+  /** Where the bad value came from, e.g. `MUSIL_SEED` or `simTest.each`. */
+  readonly source: string
+
+  constructor(source: string, message: string) {
+    super(`${source}: ${message}`)
+    this.source = source
+  }
+}
+
+/**
+ * A seed sweep could not run its seeds: the target module or export is missing or malformed,
+ * or a worker thread died. `seeds` lists the seeds whose outcome is unknown because of it, so
+ * no failing seed is silently lost.
+ */
+export class SweepError extends MusilError {
+  override name = 'SweepError'
+  /** Seeds that were not run (or whose result was lost) because of this error. */
+  readonly seeds: readonly number[]
+
+  constructor(message: string, seeds: readonly number[] = [], options?: ErrorOptions) {
+    super(message, options)
+    this.seeds = seeds
+  }
 }

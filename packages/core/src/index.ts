@@ -26,9 +26,11 @@ export {
   ModelDefinitionError,
   MusilError,
   NodeContextError,
+  SeedConfigError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,
+  SweepError,
   UserCodeError,
   WorldUsageError,
 } from './errors.ts'
@@ -44,7 +46,6 @@ export { fingerprintHex } from './model/fingerprint.ts'
 export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
 export { type Successor, successors } from './model/successors.ts'
 export { symmetricIds } from './model/symmetry.ts'
-
 // ---- randomness
 export { RandomStream } from './random/stream.ts'
 // ---- rendering

@@ -23,7 +23,7 @@ export class VisitedStore {
   #table: Int32Array
   #mask: number
 
-  constructor(initialCapacity = 1 << 12) {
+  constructor(initialCapacity: number = 1 << 12) {
     let cap = 16
     while (cap * MAX_LOAD < initialCapacity) cap *= 2
     this.#table = new Int32Array(cap)
