@@ -132,8 +132,14 @@ export interface SimSweepOptions {
   readonly check?: (report: SweepReport) => void | Promise<void>
 }
 
-/** The `simTest` API: Vitest's `test` with fixtures, plus `each` and `sweep`. */
-export type SimTestAPI = TestAPI<SimFixtures> & {
+/**
+ * The `simTest` API: Vitest's `test` with fixtures, plus `each` and `sweep`. The extras come
+ * first: for an intersection, TypeScript tries the first member's `each` overloads first.
+ */
+export type SimTestAPI = SimTestExtras & TestAPI<SimFixtures>
+
+/** What `simTest` adds to Vitest's `test`. */
+export interface SimTestExtras {
   /**
    * One test per seed. The seed is fixed at collection time, so it is in the test's name (the
    * `%i`/`$seed` token, else appended as ` (seed N)`) and in `task.meta.musil.seed`; filters,

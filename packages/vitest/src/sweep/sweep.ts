@@ -58,7 +58,8 @@ export interface SweepReport extends RunReport {
   readonly durationMs: number
 }
 
-interface Chunk {
+/** A task's worth of seeds. */
+export interface Chunk {
   readonly seeds: readonly number[]
   readonly min: number
   done: boolean
@@ -114,7 +115,15 @@ function tsxEsmApi(from: string): string {
   return new URL(entry, pathToFileURL(pkgPath)).href
 }
 
-function chunksOf(seeds: readonly number[], size: number, first: ReadonlySet<number>): Chunk[] {
+/**
+ * Splits the seeds into chunks of `size`, remembered failures (`first`) in their own leading
+ * chunks. Which chunk a seed is in never changes its outcome, only when it is known.
+ */
+export function planChunks(
+  seeds: readonly number[],
+  size: number,
+  first: ReadonlySet<number>,
+): Chunk[] {
   const chunks: Chunk[] = []
   const push = (list: number[]): void => {
     for (let i = 0; i < list.length; i += size) {
@@ -162,7 +171,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   if (!Number.isSafeInteger(size) || size < 1) {
     throw new SeedConfigError('sweep chunkSize', `must be a positive integer, got ${String(size)}`)
   }
-  const chunks = chunksOf(seeds, size, new Set(options.first ?? []))
+  const chunks = planChunks(seeds, size, new Set(options.first ?? []))
   const base = { total: all.length, shard, threads, chunks: chunks.length }
   if (seeds.length === 0) {
     return { ok: true, runs: 0, failingSeeds: [], ...base, durationMs: performance.now() - started }
