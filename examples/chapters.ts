@@ -1,21 +1,63 @@
 /**
- * Every chapter of the textbook, in reading order. `npm run textbook` runs them all.
+ * Every chapter of the textbook, in reading order, grouped by part. `npm run textbook` runs
+ * them all.
  */
-
 import { asyncLostUpdateChapter } from './async-lost-update/chapter.ts'
+import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
+import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
+import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { lostUpdateChapter } from './lost-update/chapter.ts'
+import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
+import { petersonChapter } from './peterson/chapter.ts'
+import { producerConsumerChapter } from './producer-consumer/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
+import { readersWritersChapter } from './readers-writers/chapter.ts'
 import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chapter.ts'
+import { routeDeliveryChapter } from './route-delivery/chapter.ts'
+import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
+import { tcasChapter } from './tcas/chapter.ts'
+import { trafficLightChapter } from './traffic-light/chapter.ts'
+
+const finiteStateMachines: Chapter[] = [
+  dieHardChapter,
+  trafficLightChapter,
+  serviceLifecycleChapter,
+]
+
+const sharedMemory: Chapter[] = [
+  lostUpdateChapter,
+  petersonChapter,
+  diningPhilosophersChapter,
+  bankTransferChapter,
+  readersWritersChapter,
+  producerConsumerChapter,
+]
+
+const distributed: Chapter[] = [
+  reconciliationUnderLossChapter,
+  partitionAndHealChapter,
+  routeDeliveryChapter,
+  raftElectionChapter,
+]
+
+const openSystems: Chapter[] = [
+  k8sSchedulerChapter,
+  multiEnvironmentChapter,
+  tcasChapter,
+  byzantineServiceChapter,
+]
+
+const asynchronous: Chapter[] = [asyncLostUpdateChapter]
 
 /** The chapters, in reading order. */
 export const chapters: readonly Chapter[] = [
-  dieHardChapter,
-  reconciliationUnderLossChapter,
-  partitionAndHealChapter,
-  byzantineServiceChapter,
-  raftElectionChapter,
-  asyncLostUpdateChapter,
+  ...finiteStateMachines,
+  ...sharedMemory,
+  ...distributed,
+  ...openSystems,
+  ...asynchronous,
 ]

@@ -53,6 +53,17 @@ describe('the lost update in async code', () => {
     expect(at('b:set')).toBeGreaterThan(-1)
   })
 
+  it('takes nothing from outside the world: the fixes pass in audit mode', async () => {
+    expect(await explore(lostUpdate({ increment: 'mutex' }), { seeds: 100, audit: true })).toEqual({
+      ok: true,
+      runs: 100,
+    })
+    expect(await explore(lostUpdate({ increment: 'cas' }), { seeds: 100, audit: true })).toEqual({
+      ok: true,
+      runs: 100,
+    })
+  })
+
   it('has a FIFO mutex', async () => {
     const mutex = new Mutex()
     const order: string[] = []

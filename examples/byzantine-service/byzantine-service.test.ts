@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { formatSimTrace, NetworkModel, simulate, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
@@ -74,5 +75,23 @@ describe('the Byzantine service: wire corruption', () => {
   it('the validating client rejects garbled replies and converges on every seed', () => {
     const r = simulateGarbledReplies(true)
     expect(r).toMatchObject({ ok: true, runs: 200 })
+  })
+})
+
+describe('the page', () => {
+  it('quotes what musil prints', () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/byzantine-service.md', import.meta.url),
+      'utf8',
+    )
+    const lie = simulateLyingService(false).failure!
+    expect(page).toContain(
+      `${lie.kind} on seed ${lie.seed}: ${lie.detail}\n\n${formatSimTrace(lie.minimized)}\n`,
+    )
+    const garbled = simulateGarbledReplies(false).failure!
+    expect(page).toContain(
+      `${garbled.kind} on seed ${garbled.seed}: invariant '${garbled.name}' violated at t=${garbled.time}`,
+    )
+    expect(page).toContain(formatSimTrace(garbled.minimized).split('\n').slice(-3).join('\n'))
   })
 })

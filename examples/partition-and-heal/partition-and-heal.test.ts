@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { formatSimTrace, simulate, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
@@ -78,5 +79,22 @@ describe('partition and heal: a cold restart', () => {
   it('a durable store and a client that retries un-acked writes lose nothing', () => {
     const r = simulateColdRestart({ durable: true, retry: true })
     expect(r).toMatchObject({ ok: true, runs: 200, stats: { unsettled: 0 } })
+  })
+})
+
+describe('the page', () => {
+  it('quotes what musil prints', () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/partition-and-heal.md', import.meta.url),
+      'utf8',
+    )
+    const headline = (f: { kind: string; seed: number; detail: string }) =>
+      `${f.kind} on seed ${f.seed}: ${f.detail}`
+    const wedged = simulatePartitionedPush(false).failure!
+    expect(page).toContain(`${headline(wedged)}\n\n${formatSimTrace(wedged.minimized)}\n`)
+    expect(page).toContain(headline(simulateColdRestart({ durable: false, retry: false }).failure!))
+    const unretried = simulateColdRestart({ durable: true, retry: false }).failure!
+    expect(page).toContain(headline(unretried))
+    expect(page).toContain(formatSimTrace(unretried.minimized).split('\n').slice(-5).join('\n'))
   })
 })

@@ -8,7 +8,7 @@ const SEEDS = 200
 export const raftElectionChapter: Chapter = {
   id: 'raft-election',
   title: 'Raft leader election',
-  part: 'Asynchronous code',
+  part: 'Distributed protocols',
   async bug() {
     const report = await explore(election({ buggy: true }), { seeds: SEEDS })
     const failure = report.failure

@@ -46,6 +46,10 @@ describe('Raft leader election', () => {
     expect((await explore(buggyFaulty, { seeds: SEEDS })).failure?.kind).toBe('safety')
   })
 
+  it('takes nothing from outside the world: the election passes in audit mode', async () => {
+    expect(await explore(election(), { seeds: 50, audit: true })).toEqual({ ok: true, runs: 50 })
+  })
+
   it('elects a leader that the others follow (the election makes progress)', async () => {
     let nodes: readonly RaftNode[] = []
     const report = await replay(

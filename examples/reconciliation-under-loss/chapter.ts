@@ -1,6 +1,6 @@
-import { check } from '@musil/core'
+import { check, checkLiveness } from '@musil/core'
 import { type Chapter, count } from '../chapter.ts'
-import { routesModel, simulateRouteDelivery } from './reconciliation-under-loss.ts'
+import { caughtUp, routesModel, simulateRouteDelivery } from './reconciliation-under-loss.ts'
 
 /** Reconciliation under loss: fire-and-forget is caught by a seed; re-push converges and refines. */
 export const reconciliationUnderLossChapter: Chapter = {
@@ -19,10 +19,15 @@ export const reconciliationUnderLossChapter: Chapter = {
   },
   fix() {
     const design = check(routesModel())
+    const converges = checkLiveness(routesModel(), {
+      goal: caughtUp,
+      everywhere: true,
+      fair: ['deliver'],
+    })
     const r = simulateRouteDelivery(true)
     return {
-      ok: design.ok && r.ok && r.runs === 300,
-      summary: `re-push converges and refines the model on ${count(r.runs)} seeds (${count(r.stats.steps)} steps); design safe over ${design.stats.distinct} states`,
+      ok: design.ok && converges.ok && r.ok && r.runs === 300,
+      summary: `re-push converges and refines the model on ${count(r.runs)} seeds (${count(r.stats.steps)} steps); the design is safe and converges under fair delivery`,
     }
   },
 }

@@ -1,4 +1,5 @@
-import { check, formatSimTrace, simulateSeed, traceDigest } from '@musil/core'
+import { readFileSync } from 'node:fs'
+import { check, checkLiveness, formatSimTrace, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
   caughtUp,
@@ -13,6 +14,12 @@ describe('reconciliation under loss', () => {
   it('design: the model is safe (no stale or invented version, no deadlock)', () => {
     const r = check(routesModel())
     expect(r).toMatchObject({ ok: true, stats: { distinct: 2 } })
+  })
+
+  it('design: it converges when delivery is fair, and only then', () => {
+    const goal = { goal: caughtUp, goalName: 'applied==desired', everywhere: true }
+    expect(checkLiveness(routesModel(), { ...goal, fair: ['deliver'] }).ok).toBe(true)
+    expect(checkLiveness(routesModel(), goal).ok).toBe(false)
   })
 
   it('model the error: fire-and-forget misses its goal on a seed that replays identically', () => {
@@ -53,5 +60,20 @@ describe('reconciliation under loss', () => {
     expect(
       run.trace.filter((e) => e.kind === 'deliver' && e.payload === 'ack').length,
     ).toBeGreaterThan(0)
+  })
+})
+
+describe('the page', () => {
+  it('quotes what musil prints', () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/reconciliation-under-loss.md', import.meta.url),
+      'utf8',
+    )
+    const f = simulateRouteDelivery(false).failure!
+    expect(page).toContain(`${f.kind} on seed ${f.seed}: ${f.detail}`)
+    expect(page).toContain(`\`\`\`text\n${formatSimTrace(f.minimized)}\n\`\`\``)
+    expect(page).toContain(
+      `ok: true, runs: 300   (${simulateRouteDelivery(true).stats.steps.toLocaleString('en-US')} steps`,
+    )
   })
 })

@@ -14,8 +14,7 @@ export class MusilError extends Error {
 
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options)
-    // The footprint that identifies musil errors across package copies. Set here rather than
-    // declared as a computed member, which isolatedDeclarations cannot emit (TS9038).
+    // A non-enumerable footprint that identifies musil errors across package copies.
     Object.defineProperty(this, BRAND, { value: true })
   }
 
@@ -85,6 +84,8 @@ export class UserCodeError extends MusilError {
     | 'constraint'
     | 'view'
     | 'symmetry'
+    | 'goal'
+    | 'abstraction'
   /** The action label or invariant name. */
   readonly label: string
 
@@ -97,31 +98,31 @@ export class UserCodeError extends MusilError {
 }
 
 /**
- * A simulation is set up wrongly: a factory that returns no nodes, a node without handlers, a
- * network probability outside [0, 1], a fault naming a node the factory does not build, a seed
- * that is not a safe integer. Thrown by `simulate` before any seed runs, because no seed could
- * pass.
+ * An environment given to `checkOpen` (or `defineEnvironment`) is malformed: no name, no
+ * actions, an assumption without a name or with an unknown status, a non-function guarantee, or
+ * an action label that clashes with one of the system's actions. `environment` names the
+ * environment at fault (or its position, `environments[2]`, when it has no usable name).
  */
-export class SimulationConfigError extends MusilError {
-  override name = 'SimulationConfigError'
+export class EnvironmentSpecError extends MusilError {
+  override name = 'EnvironmentSpecError'
+  /** The environment's name, or its position when it has none. */
+  readonly environment: string
+
+  constructor(message: string, environment: string) {
+    super(message)
+    this.environment = environment
+  }
 }
 
 /**
- * Node code misused its `Context` inside a simulated run: a message to an address the factory
- * does not build, a negative or non-finite timer delay, a context used after its node crashed.
- * `simulate` catches it and reports the seed as an `error` failure naming the node; it is thrown
- * (rather than only recorded) so that the node's handler stops at the faulty call.
+ * A transition table handed to `statusFieldActions` or `declaredStates` is malformed: not an
+ * object, a state whose targets are not an array of strings, or a target that has no entry of
+ * its own (the code would crash looking it up).
  */
-export class NodeContextError extends MusilError {
-  override name = 'NodeContextError'
-  /** The node whose context was misused. */
-  readonly node: string
-
-  constructor(node: string, message: string) {
-    super(message)
-    this.node = node
-  }
+export class TransitionTableError extends MusilError {
+  override name = 'TransitionTableError'
 }
+
 // ---------------------------------------------------------------------------------------------
 // Deterministic async runtime (explore / replay)
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +230,33 @@ export class EntropyLeakError extends BoundaryError {
 /** A `World` was misused: a bad duration, a duplicate address, an unknown fault target, ... */
 export class WorldUsageError extends MusilError {
   override name = 'WorldUsageError'
+}
+
+/**
+ * A simulation is set up wrongly: a factory that returns no nodes, a node without handlers, a
+ * network probability outside [0, 1], a fault naming a node the factory does not build, a seed
+ * that is not a safe integer. Thrown by `simulate` before any seed runs, because no seed could
+ * pass.
+ */
+export class SimulationConfigError extends MusilError {
+  override name = 'SimulationConfigError'
+}
+
+/**
+ * Node code misused its `Context` inside a simulated run: a message to an address the factory
+ * does not build, a negative or non-finite timer delay, a context used after its node crashed.
+ * `simulate` catches it and reports the seed as an `error` failure naming the node; it is thrown
+ * (rather than only recorded) so that the node's handler stops at the faulty call.
+ */
+export class NodeContextError extends MusilError {
+  override name = 'NodeContextError'
+  /** The node whose context was misused. */
+  readonly node: string
+
+  constructor(node: string, message: string) {
+    super(message)
+    this.node = node
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

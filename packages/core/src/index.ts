@@ -5,8 +5,57 @@
  * @packageDocumentation
  */
 
-// ---- model checking
+// Models: states, actions, symmetry, models built from code
+
+export {
+  type Action,
+  type ActionBuilder,
+  action,
+  type EachAction,
+  type SingleAction,
+} from './model/action.ts'
+export { fingerprintHex } from './model/fingerprint.ts'
+export {
+  declaredStates,
+  type StateOf,
+  type StatusField,
+  type StatusFieldHooks,
+  type StatusFieldOptions,
+  type StatusLens,
+  type StringFieldOf,
+  statusFieldActions,
+  type TransitionTable,
+} from './model/from-code.ts'
+export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
+export { type Successor, successors } from './model/successors.ts'
+export { symmetricIds } from './model/symmetry.ts'
+
+// Model checking: safety, liveness, refinement, open systems
+
 export { check } from './check/check.ts'
+export {
+  checkLiveness,
+  type LivenessOptions,
+  type LivenessResult,
+  type LivenessStats,
+  type LivenessViolation,
+  type LivenessWarning,
+} from './check/liveness.ts'
+export {
+  checkOpen,
+  checkOpenWith,
+  formatAssumptions,
+  type OpenCheckResult,
+  openModel,
+  residualObligations,
+} from './check/open.ts'
+export {
+  checkRefinement,
+  type RefinementOptions,
+  type RefinementResult,
+  type RefinementStats,
+  type RefinementViolation,
+} from './check/refinement.ts'
 export type {
   CheckOptions,
   CheckProgress,
@@ -16,58 +65,19 @@ export type {
   SafetyViolation,
   Step,
 } from './check/types.ts'
-// ---- errors
+
+// Environments for open systems (prebuilt ones live under @musil/core/environments/*)
+
 export {
-  BoundaryError,
-  DeadlineError,
-  DeadlockError,
-  EntropyLeakError,
-  InvariantError,
-  ModelDefinitionError,
-  MusilError,
-  NodeContextError,
-  SeedConfigError,
-  SimulationConfigError,
-  StateEncodingError,
-  StateMutationError,
-  SweepError,
-  UserCodeError,
-  WorldUsageError,
-} from './errors.ts'
-// ---- models
-export {
-  type Action,
-  type ActionBuilder,
-  action,
-  type EachAction,
-  type SingleAction,
-} from './model/action.ts'
-export { fingerprintHex } from './model/fingerprint.ts'
-export { defineModel, isModel, type Model, type ModelSpec } from './model/model.ts'
-export { type Successor, successors } from './model/successors.ts'
-export { symmetricIds } from './model/symmetry.ts'
-// ---- randomness
-export { RandomStream } from './random/stream.ts'
-// ---- rendering
-export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
-// ---- simulation of callback nodes (simulate, network, faults, adversarial nodes, trace rendering)
-export {
-  type FormatSimTraceOptions,
-  formatSimTrace,
-  toMermaidSequence,
-} from './render/sim-trace.ts'
-export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
-export {
-  type GraphEdge,
-  type GraphNode,
-  type StateGraph,
-  stateGraph,
-} from './render/state-graph.ts'
-export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
-// ---- rendering
-export { formatValue } from './render/value.ts'
-// ---- simulation reports (shared by simulate and explore)
-export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+  type Assumption,
+  defineEnvironment,
+  type EnvironmentAssumption,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './environments/spec.ts'
+
+// Simulation of callback nodes: nodes, network, faults, adversarial nodes
+
 export {
   AdversarialNode,
   type AdversarialOptions,
@@ -77,12 +87,12 @@ export {
 } from './sim/adversarial.ts'
 export { traceDigest } from './sim/digest.ts'
 export {
-  type CrashFault,
   crash,
-  type Fault,
   FaultSchedule,
-  type PartitionFault,
   partition,
+  type ScheduledCrash,
+  type ScheduledFault,
+  type ScheduledPartition,
 } from './sim/faults.ts'
 export {
   type LinkOptions,
@@ -114,7 +124,9 @@ export {
   type SimStats,
   type SimulateOptions,
 } from './sim/types.ts'
-// ---- deterministic async runtime (explore / replay), audit mode
+
+// Deterministic async runtime: explore, replay, World, audit mode
+
 export {
   type ExploreOptions,
   type ExploreReport,
@@ -127,10 +139,10 @@ export {
   type WorldFailure,
 } from './world/explore.ts'
 export type {
-  CrashFault as WorldCrashFault,
+  CrashFault,
   FaultFactory,
   FaultHandle,
-  PartitionFault as WorldPartitionFault,
+  PartitionFault,
   SlowLinkFault,
 } from './world/faults.ts'
 export {
@@ -144,3 +156,53 @@ export {
 export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
+
+// Reports shared by both simulation runtimes
+
+export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+
+// Rendering: traces, diagrams, values
+
+export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export {
+  type FormatSimTraceOptions,
+  formatSimTrace,
+  toMermaidSequence,
+} from './render/sim-trace.ts'
+export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
+export {
+  type GraphEdge,
+  type GraphNode,
+  type StateGraph,
+  stateGraph,
+} from './render/state-graph.ts'
+export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+export { formatValue } from './render/value.ts'
+
+// Randomness
+
+export { RandomStream } from './random/stream.ts'
+
+// Errors
+
+export {
+  BoundaryError,
+  DeadlineError,
+  DeadlockError,
+  EntropyLeakError,
+  EnvironmentSpecError,
+  InvariantError,
+  ModelDefinitionError,
+  MusilError,
+  NodeContextError,
+  SimulationConfigError,
+  StateEncodingError,
+  StateMutationError,
+  TransitionTableError,
+  UserCodeError,
+  WorldUsageError,
+} from './errors.ts'
+
+// Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
+
+export { SeedConfigError, SweepError } from './errors.ts'

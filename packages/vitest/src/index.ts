@@ -17,6 +17,8 @@ export type {
 export type { SafetyMatcherOptions } from './matchers/model-matchers.ts'
 export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
+export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
+export type { RefineMatcherOptions } from './matchers/to-refine.ts'
 export { type ModelTestAPI, type ModelTestOptions, modelTest } from './model-test.ts'
 export {
   escapeRegExp,

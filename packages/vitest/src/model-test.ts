@@ -4,26 +4,35 @@
  *
  * @module
  */
-import { type CheckOptions, check, isModel, type Model } from '@musil/core'
+import { type CheckOptions, check, checkLiveness, isModel, type Model } from '@musil/core'
 import { expect, test } from 'vitest'
 import './matchers/register.ts'
+import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 
-/** Options of {@link modelTest}: those of `check` plus a test timeout. */
-export interface ModelTestOptions extends CheckOptions {
+/** Options of {@link modelTest}: those of `check`, liveness goals, and a test timeout. */
+export interface ModelTestOptions<S = any> extends CheckOptions {
   /** Test timeout in milliseconds (Vitest's default otherwise). */
   timeout?: number
+  /**
+   * Liveness goals checked after safety passes, each as in `expect(model).toConverge(...)`:
+   * the test fails with the lasso of the first goal that some fair behaviour misses.
+   */
+  liveness?: ConvergeMatcherOptions<S> | readonly ConvergeMatcherOptions<S>[]
 }
 
 type Register = (name: string, fn: () => void, timeout?: number) => void
 
 function define(register: Register) {
-  return <S>(name: string, model: Model<S>, options: ModelTestOptions = {}): void => {
+  return <S>(name: string, model: Model<S>, options: ModelTestOptions<S> = {}): void => {
+    // Kept before the isModel guard, which would narrow the state type to unknown.
+    const typed: Model<S> = model
     if (!isModel(model)) {
       throw new TypeError(
         `modelTest('${name}', model): expected a model built with defineModel() from @musil/core`,
       )
     }
-    const { timeout, ...checkOptions } = options
+    const { timeout, liveness, ...checkOptions } = options
+    const goals = liveness === undefined ? [] : Array.isArray(liveness) ? liveness : [liveness]
     register(
       name,
       () => {
@@ -31,6 +40,9 @@ function define(register: Register) {
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe().
         if (!r.ok)
           expect(model).toBeSafe({ ...checkOptions, deadlock: checkOptions.deadlock ?? true })
+        for (const goal of goals as ConvergeMatcherOptions<S>[]) {
+          if (!checkLiveness(typed, goal).ok) expect(typed).toConverge(goal)
+        }
       },
       timeout,
     )
@@ -47,11 +59,11 @@ export interface ModelTestAPI {
    * @example
    * modelTest('two-phase commit is consistent', twoPhaseCommit(3))
    */
-  <S>(name: string, model: Model<S>, options?: ModelTestOptions): void
+  <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>): void
   /** Like `modelTest`, skipped. */
-  skip: <S>(name: string, model: Model<S>, options?: ModelTestOptions) => void
+  skip: <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>) => void
   /** Like `modelTest`, and only the `.only` tests of the file run. */
-  only: <S>(name: string, model: Model<S>, options?: ModelTestOptions) => void
+  only: <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>) => void
 }
 
 /** Registers a model-checking test; see {@link ModelTestAPI}. */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+/// <reference types="vitest/config" />
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
@@ -92,7 +93,7 @@ export function musil(options: MusilPluginOptions = {}): Plugin {
   return {
     name: 'musil',
     config() {
-      if (options.registerMatchers === false) return null
+      if (options.registerMatchers === false) return
       return { test: { setupFiles: [setupFile()] } }
     },
     configureVitest({ vitest, project }: VitestPluginContext) {

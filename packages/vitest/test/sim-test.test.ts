@@ -61,8 +61,10 @@ describe('simTest fixtures', () => {
 
   simTest('a matcher on an un-awaited explore() fails loudly instead of passing', async () => {
     const pending = explore(lostUpdate.scenario, { seeds: 3 })
-    expect(() => expect(pending).toConverge()).toThrow('expected a simulation report')
-    expect(() => expect(pending).toBeSafe()).toThrow('expected a model built with defineModel()')
+    const message =
+      'received object (a Promise: await explore() before expect), expected a model built with defineModel() from @musil/core, or a simulation report'
+    expect(() => expect(pending).toConverge()).toThrow(`expect(received).toConverge(): ${message}`)
+    expect(() => expect(pending).toBeSafe()).toThrow(`expect(received).toBeSafe(): ${message}`)
     await pending
   })
 })

@@ -162,11 +162,14 @@ describe('simulation matchers', () => {
       expect(goalReport).toConverge(...([{ goal: () => true }] as unknown as [])),
     ).toThrow('expect(report).toConverge(): a simulation report takes no arguments')
     expect(() => expect({ ok: true }).toConverge()).toThrow(
-      'expect(received).toConverge(): received object, expected a simulation report ({ ok, runs, failure? }',
+      'expect(received).toConverge(): received object, expected a model built with defineModel() from @musil/core, or a simulation report ({ ok, runs, failure? }',
     )
-    expect(() => expect(null).toRefine()).toThrow('received null, expected a simulation report')
-    // toBeSafe hands anything that is not a report to the model matcher, which names models.
-    expect(() => expect(42).toBeSafe()).toThrow('expected a model built with defineModel()')
+    expect(() => expect(null).toRefine()).toThrow(
+      'received null, expected a model built with defineModel()',
+    )
+    expect(() => expect(42).toBeSafe()).toThrow(
+      'received number, expected a model built with defineModel()',
+    )
   })
 
   it('still model-checks models through the same toBeSafe', () => {

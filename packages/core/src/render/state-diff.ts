@@ -45,12 +45,16 @@ function join(path: string, key: string): string {
 function diff(a: unknown, b: unknown, path: string, out: StateChange[]): void {
   if (same(a, b)) return
   if (isPlainObject(a) && isPlainObject(b)) {
+    // A key that appears or disappears reads as a value that was or becomes undefined.
     for (const k of Object.keys(a)) {
-      if (!(k in b)) out.push({ kind: 'remove', path: join(path, k), value: a[k] })
+      if (!Object.hasOwn(b, k))
+        out.push({ kind: 'set', path: join(path, k), before: a[k], after: undefined })
       else diff(a[k], b[k], join(path, k), out)
     }
-    for (const k of Object.keys(b))
-      if (!(k in a)) out.push({ kind: 'add', path: join(path, k), value: b[k] })
+    for (const k of Object.keys(b)) {
+      if (!Object.hasOwn(a, k))
+        out.push({ kind: 'set', path: join(path, k), before: undefined, after: b[k] })
+    }
     return
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {

@@ -4,12 +4,12 @@
  *
  * @module
  */
+import { exploreStates } from '../check/explore.ts'
 import type { Step } from '../check/types.ts'
 import { instanceLabel } from '../model/action.ts'
 import { fpHi, fpLo } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
-import { forEachSuccessor } from '../model/successors.ts'
 
 /** A node of a {@link StateGraph}. */
 export interface GraphNode<S> {
@@ -37,45 +37,39 @@ export interface StateGraph<S> {
   readonly complete: boolean
 }
 
-/** Explores up to `maxStates` states breadth-first and returns the graph between them. */
+/**
+ * Explores up to `maxStates` states breadth-first (with `check`'s conventions) and returns the
+ * graph between them. When the bound cuts the exploration, states found but not yet expanded
+ * have no outgoing edges and are not marked as deadlocks.
+ */
 export function stateGraph<S>(model: Model<S>, maxStates = 100): StateGraph<S> {
-  const key = keyFingerprinter(model)
-  const ids = new Map<string, number>()
   const nodes: GraphNode<S>[] = []
   const edges: GraphEdge[] = []
-  let complete = true
-  const idOf = (s: S, initial: boolean): number | undefined => {
-    key(s)
-    const k = `${fpHi}:${fpLo}`
-    const known = ids.get(k)
-    if (known !== undefined) return known
-    if (nodes.length >= maxStates) {
-      complete = false
-      return undefined
-    }
-    const id = nodes.length
-    ids.set(k, id)
-    const violates = Object.entries(model.invariants)
-      .filter(([, inv]) => !safeBool(() => inv(s)))
-      .map(([name]) => name)
-    nodes.push({ id, state: s, initial, violates, deadlock: false })
-    return id
-  }
-  for (const s of model.init) {
-    if (model.constraint && !model.constraint(s)) continue
-    idOf(s, true)
-  }
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!
-    const n = forEachSuccessor(model, node.state, (t, ai, p) => {
-      if (model.constraint && !model.constraint(t)) return
-      const to = idOf(t, false)
-      if (to !== undefined)
-        edges.push({ from: node.id, to, label: instanceLabel(model.actions[ai] as never, p) })
-    })
-    if (n === 0 && !model.terminal?.(node.state)) nodes[i] = { ...node, deadlock: true }
-  }
-  return { nodes, edges, complete }
+  const explored = exploreStates(
+    model,
+    {
+      state(s, id, initial) {
+        const violates = Object.entries(model.invariants)
+          .filter(([, inv]) => !safeBool(() => inv(s)))
+          .map(([name]) => name)
+        nodes.push({ id, state: s, initial, violates, deadlock: false })
+        return undefined
+      },
+      edge(from, to, action, param) {
+        if (to >= 0)
+          edges.push({ from, to, label: instanceLabel(model.actions[action] as never, param) })
+        return undefined
+      },
+      expanded(id, successors) {
+        const node = nodes[id]!
+        if (successors === 0 && !model.terminal?.(node.state))
+          nodes[id] = { ...node, deadlock: true }
+        return undefined
+      },
+    },
+    { maxStates },
+  )
+  return { nodes, edges, complete: explored.incomplete === undefined }
 }
 
 /** The node ids visited by `trace` in `graph`, in order (states outside the graph are skipped). */

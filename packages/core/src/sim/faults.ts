@@ -12,7 +12,7 @@ import { SimulationConfigError } from '../errors.ts'
  * a message in flight when the partition starts is lost too. Nodes named in no group form one
  * more group together. A new partition replaces the previous one.
  */
-export interface PartitionFault {
+export interface ScheduledPartition {
   readonly kind: 'partition'
   readonly groups: readonly (readonly string[])[]
   /** Virtual time (ms) the partition starts. */
@@ -26,7 +26,7 @@ export interface PartitionFault {
  * everything in its fields is gone. With `restartAt`, the node is rebuilt by the factory at that
  * time and `onStart` runs again; only what it wrote to `ctx.storage` survives.
  */
-export interface CrashFault {
+export interface ScheduledCrash {
   readonly kind: 'crash'
   readonly node: string
   /** Virtual time (ms) of the crash. */
@@ -36,7 +36,7 @@ export interface CrashFault {
 }
 
 /** One scheduled fault. */
-export type Fault = PartitionFault | CrashFault
+export type ScheduledFault = ScheduledPartition | ScheduledCrash
 
 /**
  * A partition fault.
@@ -47,9 +47,9 @@ export type Fault = PartitionFault | CrashFault
 export function partition(
   groups: readonly (readonly string[])[],
   window: { from?: number; until?: number } = {},
-): PartitionFault {
+): ScheduledPartition {
   const from = window.from ?? 0
-  const fault: PartitionFault = {
+  const fault: ScheduledPartition = {
     kind: 'partition',
     groups: groups.map((g) => [...g]),
     from,
@@ -64,7 +64,7 @@ export function partition(
  * @example
  * crash('store', { at: 12, restartAt: 20 })
  */
-export function crash(node: string, when: { at: number; restartAt?: number }): CrashFault {
+export function crash(node: string, when: { at: number; restartAt?: number }): ScheduledCrash {
   return {
     kind: 'crash',
     node,
@@ -82,9 +82,9 @@ export function crash(node: string, when: { at: number; restartAt?: number }): C
  *   .crash('agent', { at: 150, restartAt: 160 })
  */
 export class FaultSchedule {
-  readonly faults: readonly Fault[]
+  readonly faults: readonly ScheduledFault[]
 
-  constructor(faults: readonly Fault[] = []) {
+  constructor(faults: readonly ScheduledFault[] = []) {
     this.faults = [...faults]
   }
 
@@ -103,7 +103,7 @@ export class FaultSchedule {
 }
 
 /** Checks every fault against the simulation's node names; throws naming the fault at fault. */
-export function validateFaults(faults: readonly Fault[], names: readonly string[]): void {
+export function validateFaults(faults: readonly ScheduledFault[], names: readonly string[]): void {
   const known = new Set(names)
   const unknown = (n: string, i: number, what: string): never => {
     throw new SimulationConfigError(

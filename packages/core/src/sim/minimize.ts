@@ -24,6 +24,9 @@ import { causalSlice } from './slice.ts'
 import type { SimChoices } from './types.ts'
 import type { RunFault, SimWorld } from './world.ts'
 
+/** Steps the minimiser may replay in total (at least; 20 times the failing run's steps). */
+const STEP_BUDGET = 1_000_000
+
 const FAULT = 0
 const LOSS = 1
 const DUPLICATE = 2
@@ -65,10 +68,13 @@ export function minimizeRun<N extends Nodes, W, A>(
   ]
   let best = { trace: causalSlice(world.trace(), focus), choices: original }
   let runs = 0
+  // Replays cost what the failing run cost; bound the total so a long run minimises in seconds.
+  let stepsLeft = Math.max(STEP_BUDGET, 20 * world.steps)
 
   const failsTheSameWay = (candidate: readonly Item[]): boolean => {
     runs++
     const out = world.run(seed, toScript(candidate), true)
+    stepsLeft -= out.steps
     const f = out.fault
     if (f === undefined || f.kind !== target.kind || f.name !== target.name) return false
     const trace = causalSlice(world.trace(), focus)
@@ -83,7 +89,7 @@ export function minimizeRun<N extends Nodes, W, A>(
     return true
   }
 
-  ddmin(items, failsTheSameWay, () => runs < maxRuns)
+  ddmin(items, failsTheSameWay, () => runs < maxRuns && stepsLeft > 0)
   return { ...best, runs }
 }
 

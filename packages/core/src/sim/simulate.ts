@@ -10,7 +10,7 @@ import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
 import { causalSlice } from './slice.ts'
 import type { SimChoices, SimFailure, SimReport, SimRun, SimulateOptions } from './types.ts'
-import { SimWorld } from './world.ts'
+import { type RunOutcome, SimWorld } from './world.ts'
 
 /**
  * Simulates the nodes built by `factory` once per seed. Each seed gets a fresh world: the
@@ -47,50 +47,37 @@ export function simulate<N extends Nodes, W, A = unknown>(
   let steps = 0
   let unsettled = 0
   let failure: SimFailure<W> | undefined
-  for (const seed of seedsOf(options.seeds)) {
+  // One seed: run it, and on failure replay, minimise and report it. True stops the sweep.
+  const runSeed = (seed: number): boolean => {
     runs++
     const out = world.run(seed)
     steps += out.steps
     if (out.end === 'maxTime' || out.end === 'maxSteps') unsettled++
-    if (out.fault !== undefined) {
-      const trace = world.trace()
-      // Replay with choice recording: the same seed must fail the same way.
-      const again = world.run(seed, undefined, true)
-      const f = out.fault
-      if (
-        again.fault?.kind !== f.kind ||
-        again.fault.name !== f.name ||
-        world.log.length !== trace.length
-      ) {
-        throw new MusilError(
-          `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
-        )
-      }
-      const focus = world.focus(f)
-      let choices = world.choices()
-      let minimized = causalSlice(trace, focus)
-      let minimizeRuns = 0
-      if (sim.minimize) {
-        const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
-        minimizeRuns = m.runs
-        minimized = m.trace
-        choices = m.choices
-      }
-      failure = {
-        kind: f.kind,
-        seed,
-        name: f.name,
-        detail: f.detail,
-        world: out.world,
-        time: out.time,
-        trace,
-        focus,
-        minimized,
-        originalLength: trace.length,
-        choices,
-        minimizeRuns,
-      }
-      break
+    if (out.fault === undefined) return false
+    failure = reportFailure(world, seed, out)
+    return true
+  }
+  const seeds = options.seeds
+  if (typeof seeds === 'number') {
+    if (!Number.isSafeInteger(seeds) || seeds < 1) {
+      throw new SimulationConfigError(
+        `simulate(): 'seeds' as a count must be a positive integer, got ${String(seeds)}; or give a list of seeds`,
+      )
+    }
+    for (let seed = 0; seed < seeds; seed++) if (runSeed(seed)) break
+  } else {
+    if (
+      seeds === null ||
+      typeof seeds !== 'object' ||
+      typeof seeds[Symbol.iterator] !== 'function'
+    ) {
+      throw new SimulationConfigError(
+        `simulate(): 'seeds' must be a count or a list of integer seeds, got ${String(seeds)}`,
+      )
+    }
+    for (const seed of seeds) {
+      checkSeed(seed)
+      if (runSeed(seed)) break
     }
   }
   if (runs === 0) {
@@ -141,35 +128,58 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   }
 }
 
-function* seedsOf(seeds: number | Iterable<number>): Generator<number> {
-  if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new SimulationConfigError(
-        `simulate(): 'seeds' as a count must be a positive integer, got ${String(seeds)}; or give a list of seeds`,
-      )
-    }
-    for (let s = 0; s < seeds; s++) yield s
-    return
-  }
-  if (
-    seeds === null ||
-    typeof seeds !== 'object' ||
-    typeof (seeds as Iterable<number>)[Symbol.iterator] !== 'function'
-  ) {
-    throw new SimulationConfigError(
-      `simulate(): 'seeds' must be a count or a list of integer seeds, got ${String(seeds)}`,
-    )
-  }
-  for (const s of seeds) {
-    checkSeed(s)
-    yield s
-  }
-}
-
 function checkSeed(s: unknown): void {
   if (typeof s !== 'number' || !Number.isSafeInteger(s)) {
     throw new SimulationConfigError(
       `simulate(): seed ${String(s)} is not a safe integer; seeds are integers`,
     )
+  }
+}
+
+/** Replays a failing seed (it must fail the same way), then minimises it into a `SimFailure`. */
+function reportFailure<N extends Nodes, W, A>(
+  world: SimWorld<N, W, A>,
+  seed: number,
+  out: RunOutcome<W>,
+): SimFailure<W> {
+  const sim = world.sim
+  const f = out.fault!
+  const trace = world.trace()
+  // Replay with choice recording: the same seed must fail the same way.
+  const again = world.run(seed, undefined, true)
+  if (
+    again.fault?.kind !== f.kind ||
+    again.fault.name !== f.name ||
+    world.log.length !== trace.length
+  ) {
+    throw new MusilError(
+      `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
+    )
+  }
+  const focus = world.focus(f)
+  let choices = world.choices()
+  let minimized = causalSlice(trace, focus)
+  let minimizeRuns = 0
+  // A run that never settled is its own story (and the longest there is): nothing to shrink.
+  const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
+  if (sim.minimize && !runaway) {
+    const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
+    minimizeRuns = m.runs
+    minimized = m.trace
+    choices = m.choices
+  }
+  return {
+    kind: f.kind,
+    seed,
+    name: f.name,
+    detail: f.detail,
+    world: out.world,
+    time: out.time,
+    trace,
+    focus,
+    minimized,
+    originalLength: trace.length,
+    choices,
+    minimizeRuns,
   }
 }

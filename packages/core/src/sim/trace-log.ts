@@ -52,7 +52,8 @@ export class TraceLog {
   #ref: unknown[] = []
 
   reset(): void {
-    this.#ref.length = 0
+    // Drop references (payloads can be collected) but keep the array's capacity.
+    this.#ref.fill(undefined, 0, this.length)
     this.length = 0
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Model } from '../model/model.ts'
 import type { FailureKind, RunFailure, RunReport, TraceEvent } from '../report.ts'
-import type { Fault, FaultSchedule } from './faults.ts'
+import type { FaultSchedule, ScheduledFault } from './faults.ts'
 import type { NetworkModel } from './network.ts'
 import type { Nodes } from './node.ts'
 
@@ -30,7 +30,7 @@ export interface SimulateOptions<N extends Nodes, W, A = unknown> {
   /** The network; default reliable and in order, 1 ms latency. */
   readonly network?: NetworkModel
   /** Scheduled partitions and crashes. */
-  readonly faults?: FaultSchedule | readonly Fault[]
+  readonly faults?: FaultSchedule | readonly ScheduledFault[]
   /** Named predicates checked on the first snapshot and after every step. */
   readonly invariants?: Readonly<Record<string, (w: W) => boolean>>
   /** Convergence: checked once the run settles (no events left) or reaches maxTime/maxSteps. */
@@ -50,7 +50,8 @@ export interface SimulateOptions<N extends Nodes, W, A = unknown> {
   readonly maxSteps?: number
   /**
    * Minimise the failing seed's trace (default true). `maxRuns` bounds the replays the minimiser
-   * may spend (default 500).
+   * may spend (default 500); it also stops after replaying 1,000,000 steps (or 20 times the
+   * failing run's steps, if more). A run that never settled is not minimised.
    */
   readonly minimize?: boolean | { readonly maxRuns?: number }
 }

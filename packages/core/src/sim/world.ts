@@ -8,14 +8,13 @@
  *
  * @module
  */
-import { MusilError, NodeContextError } from '../errors.ts'
-import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
-import { forEachSuccessor } from '../model/successors.ts'
+import { NodeContextError } from '../errors.ts'
 import { RandomStream } from '../random/stream.ts'
 import { formatValue } from '../render/value.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
+import { type ContextHost, NodeContext } from './context.ts'
+import { describeError, describeEvent, describeFault } from './describe.ts'
 import {
   EV_CRASH,
   EV_DELIVER,
@@ -27,8 +26,9 @@ import {
   EventQueue,
   SimEvent,
 } from './event-queue.ts'
-import type { Fault } from './faults.ts'
-import { type Context, type DurableStorage, MapStorage, type Node, type Nodes } from './node.ts'
+import type { ScheduledFault } from './faults.ts'
+import { MapStorage, type Node, type Nodes } from './node.ts'
+import { RefinementTracker } from './refinement-tracker.ts'
 import {
   DROP_CRASHED,
   DROP_LOSS,
@@ -64,59 +64,6 @@ export interface RunOutcome<W> {
   readonly fault: RunFault | undefined
 }
 
-/** The context handed to one incarnation of one node. */
-class NodeContext implements Context {
-  readonly self: string
-  readonly storage: DurableStorage
-  readonly #world: SimWorld<Nodes, unknown, unknown>
-  readonly #node: number
-  readonly #incarnation: number
-
-  constructor(world: SimWorld<Nodes, unknown, unknown>, node: number, incarnation: number) {
-    this.self = world.sim.names[node]!
-    this.storage = world.storage[node]!
-    this.#world = world
-    this.#node = node
-    this.#incarnation = incarnation
-  }
-
-  now(): number {
-    return this.#world.time
-  }
-
-  send(dst: string, payload: unknown): void {
-    this.#live()
-    this.#world.send(this.#node, dst, payload)
-  }
-
-  setTimer(name: string, delay: number): void {
-    this.#live()
-    this.#world.setTimer(this.#node, name, delay)
-  }
-
-  cancelTimer(name: string): void {
-    this.#live()
-    this.#world.cancelTimer(this.#node, name)
-  }
-
-  random(): number {
-    this.#live()
-    return this.#world.nodeRandom(this.#node)
-  }
-
-  #live(): void {
-    const w = this.#world
-    if (w.incarnation[this.#node] !== this.#incarnation || !w.running) {
-      w.misuse(
-        this.#node,
-        w.running
-          ? `node '${this.self}' used a context from before its crash at t=${w.time}: a crashed node's handlers must not keep running (was ctx stored and reused?)`
-          : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
-      )
-    }
-  }
-}
-
 /** Accumulates the fault choices a run makes, as message keys (only when asked to). */
 class ChoiceRecorder {
   readonly faults: Set<number> = new Set()
@@ -126,22 +73,32 @@ class ChoiceRecorder {
 }
 
 /** One simulation's mutable world, reset for every seed. */
-export class SimWorld<N extends Nodes, W, A> {
+export class SimWorld<N extends Nodes, W, A> implements ContextHost {
   readonly sim: CompiledSim<N, W, A>
   readonly n: number
+  /** Node addresses, by index. */
+  readonly names: readonly string[]
   time = 0
   running = false
   seq = 0
   steps = 0
   readonly queue: EventQueue = new EventQueue()
   readonly log: TraceLog = new TraceLog()
-  nodes: Node[] = []
+  readonly nodes: Node[]
   record: Record<string, Node> = {}
-  ctxs: NodeContext[] = []
+  readonly ctxs: NodeContext[]
   readonly incarnation: Int32Array
   readonly crashed: Uint8Array
+  /** Per node: timer name to its latest scheduled firing (possibly fired already, or dead). */
   readonly timers: Map<string, SimEvent>[]
-  storage: MapStorage[] = []
+  /** Durable storage per node, created on first use; it outlives crashes within a run. */
+  readonly storage: (MapStorage | undefined)[]
+  /** Contexts of each node's first incarnation, reused from seed to seed. */
+  readonly #firstContexts: NodeContext[]
+  /** Whether a restart may replace a node in the record (then each seed copies the record). */
+  readonly #restarts: boolean
+  /** Set when a crash or partition ran, so the next reset clears the per-node fault state. */
+  #faulted = false
   readonly group: Int32Array
   partitioned = false
   currentPartition = -1
@@ -151,26 +108,39 @@ export class SimWorld<N extends Nodes, W, A> {
   netRng: RandomStream = new RandomStream(0, 'network')
   faultRng: RandomStream = new RandomStream(0, 'faults')
   mutateRng: RandomStream | undefined
-  nodeRngs: (RandomStream | undefined)[] = []
+  readonly nodeRngs: (RandomStream | undefined)[]
   script: CompiledChoices | undefined
   recorder: ChoiceRecorder | undefined
   /** A context misuse or mutate error: it fails the run even if node code catches the throw. */
   pending: RunFault | undefined
   fault: RunFault | undefined
   world: W | undefined
-  absPrev: A | undefined
-  absHi = 0
-  absLo = 0
+  /** Refinement against `sim.model` (undefined without a model); `start` resets it per seed. */
+  readonly refinement: RefinementTracker<A> | undefined
   readonly #mutateRandom: () => number = () => this.mutateRng!.random()
 
   constructor(sim: CompiledSim<N, W, A>) {
     this.sim = sim
     const n = (this.n = sim.names.length)
+    this.names = sim.names
     this.incarnation = new Int32Array(n)
     this.crashed = new Uint8Array(n)
     this.group = new Int32Array(n)
     this.linkCount = new Int32Array(n * n)
     this.timers = Array.from({ length: n }, () => new Map())
+    this.storage = new Array(n).fill(undefined)
+    this.nodes = new Array(n)
+    this.ctxs = new Array(n)
+    this.nodeRngs = new Array(n).fill(undefined)
+    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this, i, 0))
+    this.refinement = sim.model && new RefinementTracker(sim.model)
+    this.#restarts = sim.faults.some((f) => f.kind === 'crash' && f.restartAt !== undefined)
+  }
+
+  storageOf(node: number): MapStorage {
+    let s = this.storage[node]
+    if (s === undefined) s = this.storage[node] = new MapStorage()
+    return s
   }
 
   /** Runs one seed to its end. With `script`, only the listed faults happen. */
@@ -185,21 +155,15 @@ export class SimWorld<N extends Nodes, W, A> {
       if (this.fault !== undefined) end = 'failed'
       else {
         for (;;) {
-          const ev = queue.peek()
+          const ev = queue.pop()
           if (ev === undefined) break
-          if (ev.dead) {
-            queue.pop()
-            continue
-          }
-          if (ev.time > sim.maxTime) {
-            end = 'maxTime'
+          if (ev.dead) continue
+          if (ev.time > sim.maxTime || this.steps >= sim.maxSteps) {
+            // Put it back: the report names the next event of a run that did not settle.
+            queue.push(ev)
+            end = ev.time > sim.maxTime ? 'maxTime' : 'maxSteps'
             break
           }
-          if (this.steps >= sim.maxSteps) {
-            end = 'maxSteps'
-            break
-          }
-          queue.pop()
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
@@ -236,30 +200,39 @@ export class SimWorld<N extends Nodes, W, A> {
     this.queue.clear()
     this.log.reset()
     this.linkCount.fill(0)
-    this.incarnation.fill(0)
-    this.crashed.fill(0)
-    this.group.fill(0)
+    if (this.#faulted) {
+      // Only a run with crashes or partitions dirties these.
+      this.incarnation.fill(0)
+      this.crashed.fill(0)
+      this.group.fill(0)
+      this.#faulted = false
+    }
     this.partitioned = false
     this.currentPartition = -1
-    for (const t of this.timers) t.clear()
+    const timers = this.timers
+    for (let i = 0; i < n; i++) if (timers[i]!.size > 0) timers[i]!.clear()
     this.netRng = new RandomStream(seed, 'network')
     this.faultRng = new RandomStream(seed, 'faults')
     this.mutateRng = sim.mutate ? new RandomStream(seed, 'mutate') : undefined
-    this.nodeRngs = new Array(n).fill(undefined)
+    this.nodeRngs.fill(undefined)
+    this.storage.fill(undefined)
     this.script = script
     this.recorder = record ? new ChoiceRecorder() : undefined
     this.pending = undefined
     this.fault = undefined
     this.world = undefined
-    this.absPrev = undefined
-    const built = callFactory(sim.factory, sim.names)
-    this.record = { ...built }
-    this.nodes = sim.names.map((name) => built[name]!)
-    this.storage = Array.from({ length: n }, () => new MapStorage())
-    this.ctxs = this.nodes.map((_, i) => new NodeContext(this as never, i, 0))
-    for (let i = 0; i < n; i++) this.#push(0, EV_START, i, -1, 0, undefined)
-    sim.faults.forEach((f, i) => {
-      if (script !== undefined && !script.faults.has(i)) return
+    const built = callFactory(sim.factory, sim.names, false)
+    this.record = this.#restarts ? { ...built } : built
+    const names = sim.names
+    for (let i = 0; i < n; i++) {
+      this.nodes[i] = built[names[i]!]!
+      this.ctxs[i] = this.#firstContexts[i]!
+      this.#push(0, EV_START, i, -1, 0, undefined)
+    }
+    const faults = sim.faults
+    for (let i = 0; i < faults.length; i++) {
+      const f = faults[i]!
+      if (script !== undefined && !script.faults.has(i)) continue
       if (f.kind === 'partition') {
         this.#push(f.from, EV_PARTITION, -1, -1, i, f)
         if (f.until !== undefined) this.#push(f.until, EV_HEAL, -1, -1, i, f)
@@ -268,7 +241,7 @@ export class SimWorld<N extends Nodes, W, A> {
         this.#push(f.at, EV_CRASH, node, -1, i, f)
         if (f.restartAt !== undefined) this.#push(f.restartAt, EV_RESTART, node, -1, i, f)
       }
-    })
+    }
   }
 
   #push(time: number, kind: number, node: number, src: number, id: number, ref: unknown): SimEvent {
@@ -298,9 +271,9 @@ export class SimWorld<N extends Nodes, W, A> {
           break
         }
         case EV_TIMER: {
+          // The fired event stays in the node's timer map: marking it dead later (re-arm,
+          // cancel, crash) is harmless, and it saves two Map operations per firing.
           const name = ev.ref as string
-          const timers = this.timers[node]!
-          if (timers.get(name) === ev) timers.delete(name)
           this.log.add(TR_TIMER, this.time, node, -1, 0, 0, name)
           this.nodes[node]!.onTimer?.(this.ctxs[node]!, name)
           break
@@ -314,7 +287,7 @@ export class SimWorld<N extends Nodes, W, A> {
           break
         case EV_PARTITION:
           this.recorder?.faults.add(ev.id)
-          this.#partition(ev.ref as Fault & { kind: 'partition' }, ev.id)
+          this.#partition(ev.ref as ScheduledFault & { kind: 'partition' }, ev.id)
           break
         case EV_HEAL:
           if (this.currentPartition === ev.id) {
@@ -332,6 +305,7 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #crash(node: number, faultIndex: number): void {
     if (this.crashed[node] === 1) return
+    this.#faulted = true
     this.crashed[node] = 1
     this.incarnation[node]!++
     const timers = this.timers[node]!
@@ -347,14 +321,15 @@ export class SimWorld<N extends Nodes, W, A> {
     this.crashed[node] = 0
     this.nodes[node] = fresh
     this.record[name] = fresh
-    this.ctxs[node] = new NodeContext(this as never, node, this.incarnation[node]!)
+    this.ctxs[node] = new NodeContext(this, node, this.incarnation[node]!)
     this.log.add(TR_RESTART, this.time, node, -1, faultIndex, 0, undefined)
     fresh.onStart?.(this.ctxs[node]!)
   }
 
-  #partition(f: Fault & { kind: 'partition' }, faultIndex: number): void {
+  #partition(f: ScheduledFault & { kind: 'partition' }, faultIndex: number): void {
     const { index } = this.sim
     // Nodes named in no group share one more group (index = groups.length).
+    this.#faulted = true
     this.group.fill(f.groups.length)
     f.groups.forEach((g, gi) => {
       for (const name of g) this.group[index.get(name)!] = gi
@@ -556,12 +531,10 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #refine(w: W, ev: SimEvent | undefined): void {
     const { sim } = this
-    const model = sim.model!
-    const key = sim.key!
+    const tracker = this.refinement!
     let abs: A
     try {
       abs = sim.abstraction!(w)
-      key(abs)
     } catch (e) {
       this.fault = {
         kind: 'error',
@@ -570,56 +543,19 @@ export class SimWorld<N extends Nodes, W, A> {
       }
       return
     }
-    const hi = fpHi
-    const lo = fpLo
-    if (ev === undefined) {
-      let initial = false
-      for (const s of model.init) {
-        key(s)
-        if (fpHi === hi && fpLo === lo) initial = true
+    let broken: string | undefined
+    try {
+      broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, this.#when(ev))
+    } catch (e) {
+      this.fault = {
+        kind: 'error',
+        name: tracker.model.name,
+        detail: `model '${tracker.model.name}' failed during refinement ${this.#when(ev)}: ${describeError(e)}`,
       }
-      if (!initial) {
-        this.fault = {
-          kind: 'refinement',
-          name: model.name,
-          detail: `refinement of model '${model.name}': the first world maps to ${formatValue(abs)}, which is not an initial state of the model (initial: ${model.init.map((s) => formatValue(s)).join(', ')})`,
-        }
-        return
-      }
-    } else if (hi !== this.absHi || lo !== this.absLo) {
-      const prev = this.absPrev as A
-      let found = false
-      try {
-        forEachSuccessor(model, prev, (next) => {
-          if (found) return
-          key(next)
-          if (fpHi === hi && fpLo === lo) found = true
-        })
-      } catch (e) {
-        this.fault = {
-          kind: 'error',
-          name: model.name,
-          detail: `model '${model.name}' threw during refinement: ${describeError(e)}`,
-        }
-        return
-      }
-      if (!found) {
-        const steps: string[] = []
-        forEachSuccessor(model, prev, (next, ai, p) => {
-          if (steps.length < 4)
-            steps.push(`${instanceLabel(model.actions[ai] as never, p)} -> ${formatValue(next)}`)
-        })
-        this.fault = {
-          kind: 'refinement',
-          name: model.name,
-          detail: `refinement of model '${model.name}' broken ${this.#when(ev)}: the abstract state moved from ${formatValue(prev)} to ${formatValue(abs)}, which is neither a stutter nor a step of the model (its steps from there: ${steps.length > 0 ? steps.join('; ') : 'none'})`,
-        }
-        return
-      }
+      return
     }
-    this.absPrev = abs
-    this.absHi = hi
-    this.absLo = lo
+    if (broken !== undefined)
+      this.fault = { kind: 'refinement', name: tracker.model.name, detail: broken }
   }
 
   #checkGoal(world: W | undefined, end: SimEnd): void {
@@ -662,33 +598,13 @@ export class SimWorld<N extends Nodes, W, A> {
 
   #nextEvent(): string {
     const ev = this.queue.peek()
-    return ev === undefined ? 'none' : `${this.#describe(ev)} at t=${ev.time}`
+    return ev === undefined ? 'none' : `${describeEvent(ev, this.names)} at t=${ev.time}`
   }
 
   #when(ev: SimEvent | undefined): string {
     return ev === undefined
       ? 'on the first snapshot (t=0)'
-      : `at t=${this.time} after ${this.#describe(ev)}`
-  }
-
-  #describe(ev: SimEvent): string {
-    const names = this.sim.names
-    switch (ev.kind) {
-      case EV_START:
-        return `the start of '${names[ev.node]}'`
-      case EV_DELIVER:
-        return `msg #${ev.id} ${names[ev.src]} -> ${names[ev.node]} ${formatValue(ev.ref)}`
-      case EV_TIMER:
-        return `timer '${String(ev.ref)}' of '${names[ev.node]}'`
-      case EV_CRASH:
-        return `the crash of '${names[ev.node]}'`
-      case EV_RESTART:
-        return `the restart of '${names[ev.node]}'`
-      case EV_PARTITION:
-        return `partition fault #${ev.id}`
-      default:
-        return `the heal of partition fault #${ev.id}`
-    }
+      : `at t=${this.time} after ${describeEvent(ev, this.names)}`
   }
 
   /**
@@ -751,15 +667,4 @@ export class SimWorld<N extends Nodes, W, A> {
       n: Math.floor(key / (n * n)),
     }
   }
-}
-
-/** One line naming a fault, for partition/heal trace events. */
-export function describeFault(f: Fault): string {
-  if (f.kind === 'partition') return f.groups.map((g) => `[${g.join(', ')}]`).join(' | ')
-  return `crash of ${f.node}`
-}
-
-function describeError(e: unknown): string {
-  if (MusilError.is(e)) return e.message
-  return e instanceof Error ? `${e.name}: ${e.message}` : formatValue(e)
 }

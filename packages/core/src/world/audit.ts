@@ -1,5 +1,5 @@
 /**
- * Guards on the globals through which code escapes a run's control: the wall clock,
+ * Guards on the globals through which code escapes a run's control: the wall clock and process clocks,
  * `Math.random`, `crypto` randomness, real timers and worker threads.
  *
  * While at least one run is active the globals are replaced by wrappers that look up the async
@@ -134,6 +134,34 @@ function patchAll(restores: Restore[]): void {
           const run = activeRun()
           if (run?.audit) leak(run, 'performance.now()', CLOCK_REMEDY)
           return now.call(perf)
+        },
+    ),
+  )
+
+  restores.push(
+    patch(process, 'hrtime', (hrtime: NodeJS.HRTime) => {
+      const guarded = function hrtime_(time?: [number, number]) {
+        const run = activeRun()
+        if (run?.audit) leak(run, 'process.hrtime()', CLOCK_REMEDY)
+        return hrtime.call(process, time)
+      }
+      guarded.bigint = function bigint() {
+        const run = activeRun()
+        if (run?.audit) leak(run, 'process.hrtime.bigint()', CLOCK_REMEDY)
+        return hrtime.bigint()
+      }
+      return guarded
+    }),
+  )
+  restores.push(
+    patch(
+      process,
+      'uptime',
+      (uptime: () => number) =>
+        function uptime_() {
+          const run = activeRun()
+          if (run?.audit) leak(run, 'process.uptime()', CLOCK_REMEDY)
+          return uptime.call(process)
         },
     ),
   )

@@ -73,6 +73,11 @@ interface Settings {
 }
 
 function settingsOf(fn: string, scenario: unknown, o: RunOptions): Settings {
+  if (typeof o !== 'object' || o === null) {
+    throw new WorldUsageError(
+      `${fn}() needs an options object as its second argument, got ${String(o)}`,
+    )
+  }
   if (typeof scenario !== 'function') {
     throw new WorldUsageError(
       `${fn}() needs an async scenario function (world) => Promise<void>, got ${typeof scenario}`,
@@ -148,7 +153,7 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
  * report.failure?.seed // the first seed that lost an update
  */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
-  const settings = settingsOf('explore', scenario, options ?? ({} as ExploreOptions))
+  const settings = settingsOf('explore', scenario, options)
   const seeds = options.seeds
   let iterable: Iterable<number>
   if (typeof seeds === 'number') {
@@ -189,7 +194,7 @@ function* countUp(n: number): Generator<number> {
  * `audit`). The report adds the full timeline and its digest, pass or fail.
  */
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
-  const settings = settingsOf('replay', scenario, options ?? ({} as ReplayOptions))
+  const settings = settingsOf('replay', scenario, options)
   const seed = checkSeed('replay', options.seed)
   acquireGuards()
   let runtime: Runtime

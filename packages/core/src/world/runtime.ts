@@ -177,6 +177,12 @@ export class Runtime implements World {
     if (typeof fn !== 'function') {
       throw new WorldUsageError(`spawn("${name}") needs a function to run, got ${typeof fn}`)
     }
+    if (this.#tasks.some((t) => t.name === name && !t.done && !t.crashed)) {
+      throw new WorldUsageError(
+        `spawn("${name}"): a task of that name is still running; give each concurrent task its own name ` +
+          '(the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
+      )
+    }
     const parent = this.currentTask()
     const task = new TaskState(name, this)
     if (this.ended) return { name, finished: task.finished }

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { fingerprintHex } from '../model/fingerprint.ts'
 import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
 
@@ -31,16 +30,35 @@ export function formatTimeline(timeline: readonly TraceEvent[], last?: number): 
 }
 
 /**
- * A 64-bit hex digest of the timeline's text rendering. Two runs with equal digests produced the
- * same events, with the same times, in the same order. Times print exactly (`toFixed(3)` only for
- * display above; the digest uses full precision).
+ * A 64-bit hex digest of the timeline's exact text (times at full precision). Two runs with
+ * equal digests produced the same events, with the same times, in the same order.
+ *
+ * The hash is defined here, not borrowed from the state fingerprints, because a digest pinned in
+ * a test or a bug report must only change when the timeline does: two independent 32-bit lanes
+ * (FNV-1a, and a murmur3-style mix) over the UTF-16 code units of the text.
  */
 export function timelineDigest(timeline: readonly TraceEvent[]): string {
-  const text = timeline
-    .map(
-      (e) =>
-        `${e.t}|${e.kind}|${e.node ?? ''}|${e.src ?? ''}|${e.dst ?? ''}|${e.name ?? ''}|${e.payload === undefined ? '' : formatValue(e.payload)}|${e.detail ?? ''}`,
-    )
-    .join('\n')
-  return fingerprintHex(text)
+  let fnv = 0x811c9dc5
+  let mur = 0x9747b28c
+  for (const e of timeline) {
+    const line = `${e.t}|${e.kind}|${e.node ?? ''}|${e.src ?? ''}|${e.dst ?? ''}|${e.name ?? ''}|${e.payload === undefined ? '' : formatValue(e.payload)}|${e.detail ?? ''}\n`
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i)
+      fnv = Math.imul(fnv ^ c, 0x01000193)
+      let k = Math.imul(c, 0xcc9e2d51)
+      k = (k << 15) | (k >>> 17)
+      mur ^= Math.imul(k, 0x1b873593)
+      mur = (Math.imul((mur << 13) | (mur >>> 19), 5) + 0xe6546b64) | 0
+    }
+  }
+  mur ^= mur >>> 16
+  mur = Math.imul(mur, 0x85ebca6b)
+  mur ^= mur >>> 13
+  mur = Math.imul(mur, 0xc2b2ae35)
+  mur ^= mur >>> 16
+  return hex32(fnv) + hex32(mur)
+}
+
+function hex32(h: number): string {
+  return (h >>> 0).toString(16).padStart(8, '0')
 }

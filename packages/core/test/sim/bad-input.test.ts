@@ -1,4 +1,5 @@
 import {
+  AdversarialNode,
   action,
   BaseNode,
   type Context,
@@ -199,7 +200,13 @@ describe('a world that never settles ends at its bounds with a clear report', ()
       maxSteps: 5000,
     })
     expect(r).toMatchObject({ ok: false, runs: 1, stats: { unsettled: 1, steps: 5000 } })
-    expect(r.failure).toMatchObject({ kind: 'error', name: 'maxSteps', world: 4999 })
+    expect(r.failure).toMatchObject({
+      kind: 'error',
+      name: 'maxSteps',
+      world: 4999,
+      minimizeRuns: 0,
+    })
+    expect(r.failure!.minimized).toHaveLength(r.failure!.originalLength)
     expect(r.failure!.detail).toBe(
       "the run never settled: the run reached maxSteps (5000) at t=4999 with events still queued (next: timer 'tick' of 'f' at t=5000). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever",
     )
@@ -355,6 +362,15 @@ describe('misconfiguration is thrown before any seed runs', () => {
     expect(MusilError.is(error)).toBe(true)
     expect((error as Error).name).toBe('SimulationConfigError')
     expect((error as Error).message).toContain(message)
+  })
+
+  it('an adversarial node without behaviours', () => {
+    expect(() => new AdversarialNode({} as never)).toThrow(
+      'AdversarialNode expects { behaviors: [[when, act], ...] }',
+    )
+    expect(() => new AdversarialNode({ behaviors: [[() => true]] as never })).toThrow(
+      'AdversarialNode: behaviors[0] must be a pair [when(src, payload, ctx), act(ctx, src, payload)]',
+    )
   })
 
   it('a factory that builds different nodes for different seeds', () => {

@@ -128,6 +128,23 @@ describe('network', () => {
     ])
   })
 
+  it('keeps a link in order when only minLatency is raised', () => {
+    const net = new NetworkModel({ minLatency: 5 })
+    expect(net.defaults).toEqual({ loss: 0, duplicate: 0, minLatency: 5, maxLatency: 5 })
+    const run = simulateSeed(sinkWorld(4), { snapshot: got, network: net }, 3)
+    expect(run.world).toEqual({ got: [0, 1, 2, 3], at: [5, 5, 5, 5] })
+  })
+
+  it('draws float latencies when a bound is not an integer', () => {
+    const run = simulateSeed(
+      sinkWorld(20),
+      { snapshot: got, network: new NetworkModel({ minLatency: 0.5, maxLatency: 2 }) },
+      0,
+    )
+    for (const t of run.world.at) expect(t >= 0.5 && t < 2).toBe(true)
+    expect(run.world.at.some((t) => !Number.isInteger(t))).toBe(true)
+  })
+
   it('applies per-link overrides on one direction only', () => {
     class Echo extends BaseNode {
       got: unknown[] = []
@@ -255,6 +272,31 @@ describe('faults', () => {
     expect(kinds).toContain('restart')
     expect(run.trace.filter((e) => e.kind === 'drop').map((e) => e.t)).toEqual([41, 51])
     expect(run.world).toEqual({ volatile: 5, durable: 7 })
+  })
+
+  it("discards a crashed node's pending timers; the rebuilt node starts afresh", () => {
+    class Alarm extends BaseNode {
+      rang: number[] = []
+      override onStart(ctx: Context): void {
+        ctx.setTimer('alarm', 10)
+      }
+      override onTimer(ctx: Context): void {
+        this.rang.push(ctx.now())
+      }
+    }
+    const run = simulateSeed(
+      () => ({ alarm: new Alarm() }),
+      { snapshot: (n) => n.alarm.rang, faults: [crash('alarm', { at: 5, restartAt: 7 })] },
+      0,
+    )
+    // The first incarnation's alarm (due at 10) never rings; the second one's rings at 17.
+    expect(run.world).toEqual([17])
+    expect(run.trace.map((e) => `${e.kind}@${e.t}`)).toEqual([
+      'start@0',
+      'crash@5',
+      'restart@7',
+      'timer@17',
+    ])
   })
 
   it('treats crash without restart as crash-stop', () => {

@@ -21,6 +21,9 @@ const sources: [string, () => unknown, 'EntropyLeakError' | 'BoundaryError'][] =
   ['new Date()', () => new Date(), 'EntropyLeakError'],
   ['Date()', () => (Date as unknown as () => string)(), 'EntropyLeakError'],
   ['performance.now()', () => performance.now(), 'EntropyLeakError'],
+  ['process.hrtime()', () => process.hrtime(), 'EntropyLeakError'],
+  ['process.hrtime.bigint()', () => process.hrtime.bigint(), 'EntropyLeakError'],
+  ['process.uptime()', () => process.uptime(), 'EntropyLeakError'],
   ['Math.random()', () => Math.random(), 'EntropyLeakError'],
   ['crypto.getRandomValues()', () => crypto.getRandomValues(new Uint8Array(4)), 'EntropyLeakError'],
   ['crypto.randomUUID()', () => crypto.randomUUID(), 'EntropyLeakError'],
@@ -154,6 +157,17 @@ describe('audit mode', () => {
     expect(crypto.randomUUID()).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it('restores everything when the sweep itself throws half-way (a bad seed)', async () => {
+    const before = originals()
+    const err = await explore(async (world) => world.sleep(1), {
+      seeds: [0, 1, 'two' as never],
+      audit: true,
+    }).catch((e: unknown) => e)
+    expect((err as Error).message).toBe('explore(): every seed must be a safe integer, got two')
+    for (const [key, value] of Object.entries(originals()))
+      expect(value, key).toBe(before[key as keyof typeof before])
+  })
+
   it('keeps restoring correctly when runs overlap', async () => {
     const before = originals()
     const run = (seed: number) => replay(async (world) => world.sleep(seed), { seed, audit: true })
@@ -202,6 +216,9 @@ function originals() {
     Date: globalThis.Date,
     dateNow: Date.now,
     performanceNow: performance.now,
+    hrtime: process.hrtime,
+    hrtimeBigint: process.hrtime.bigint,
+    uptime: process.uptime,
     mathRandom: Math.random,
     crypto: globalThis.crypto,
     getRandomValues: globalThis.crypto.getRandomValues,

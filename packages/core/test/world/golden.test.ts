@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { pingPong } from './fixtures/ping-pong.ts'
 
 const SEED = 20260706
-const DIGEST = '5fd64e088367eac7'
+const DIGEST = 'a982504a4e1be029'
 const EVENTS = 35
 /** Events 23 to the end: a lost message, the timeout it causes, and the tasks winding down. */
 const EXCERPT = `        66 ms  send       ping -> pong  {round: 4}

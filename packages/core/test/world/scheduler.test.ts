@@ -7,7 +7,7 @@ import {
   type World,
   WorldUsageError,
 } from '@musil/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 /** The timeline without the runtime's bookkeeping: only what the user recorded. */
 const userEvents = (timeline: readonly TraceEvent[]): unknown[][] =>
@@ -178,6 +178,66 @@ describe('controlled scheduler', () => {
   })
 })
 
+describe('PCT', () => {
+  const yielders = async (world: World): Promise<void> => {
+    let order = ''
+    const task = (name: string) => async () => {
+      for (let i = 0; i < 5; i++) {
+        await world.sleep(0)
+        order += name
+      }
+    }
+    const a = world.spawn('a', task('a'))
+    const b = world.spawn('b', task('b'))
+    await Promise.all([a.finished, b.finished])
+    world.record(order)
+  }
+  const orders = async (options: object): Promise<Set<string>> => {
+    const seen = new Set<string>()
+    for (let seed = 0; seed < 60; seed++) {
+      const r = await replay(yielders, { seed, ...options })
+      seen.add(String(userEvents(r.timeline).at(-1)?.[2]))
+    }
+    return seen
+  }
+
+  it('runs the highest-priority task for as long as it can (depth 1: no change point)', async () => {
+    expect(await orders({ strategy: 'pct', pctDepth: 1 })).toEqual(
+      new Set(['aaaaabbbbb', 'bbbbbaaaaa']),
+    )
+  })
+
+  it('switches at most once per change point (depth 2: one change point)', async () => {
+    const seen = await orders({ strategy: 'pct', pctDepth: 2, pctSteps: 12 })
+    for (const order of seen) expect(order.match(/(a+|b+)/g)?.length ?? 0).toBeLessThanOrEqual(3)
+    expect(seen.size).toBeGreaterThan(2)
+  })
+
+  it('differs from uniform random choice, which interleaves freely', async () => {
+    const seen = await orders({ strategy: 'random' })
+    expect([...seen].some((o) => (o.match(/(a+|b+)/g)?.length ?? 0) > 3)).toBe(true)
+  })
+})
+
+describe('isolation from the host', () => {
+  it('keeps running when Vitest fake timers are installed (the scheduler holds the real setImmediate)', async () => {
+    vi.useFakeTimers()
+    try {
+      const r = await replay(
+        async (world) => {
+          await world.sleep(1000)
+          world.record(world.now())
+        },
+        { seed: 0 },
+      )
+      expect(r.ok).toBe(true)
+      expect(userEvents(r.timeline)).toEqual([[1000, 'main', 1000]])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
 describe('how a run ends', () => {
   it('ends at once when a task throws, naming the task', async () => {
     const report = await explore(
@@ -326,9 +386,26 @@ describe('explore', () => {
     await expect(explore(42 as never, { seeds: 1 })).rejects.toThrow(
       'explore() needs an async scenario function (world) => Promise<void>, got number',
     )
+    await expect(explore(async () => {}, undefined as never)).rejects.toThrow(
+      'explore() needs an options object as its second argument, got undefined',
+    )
     await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(
       'replay(): every seed must be a safe integer, got NaN',
     )
+  })
+})
+
+describe('task names', () => {
+  it('may be reused once the earlier task has finished', async () => {
+    const r = await replay(
+      async (world) => {
+        await world.spawn('job', async () => {}).finished
+        await world.spawn('job', async () => world.record('second job')).finished
+      },
+      { seed: 0 },
+    )
+    expect(r.ok).toBe(true)
+    expect(userEvents(r.timeline)).toEqual([[0, 'job', 'second job']])
   })
 })
 
@@ -363,6 +440,16 @@ describe('bad input inside a run', () => {
       'spawn without a function',
       (w: World) => w.spawn('x', 3 as never),
       'spawn("x") needs a function to run, got number',
+    ],
+    [
+      'two live tasks with one name',
+      (w: World) => [w.spawn('dup', () => w.sleep(5)), w.spawn('dup', async () => {})],
+      'spawn("dup"): a task of that name is still running; give each concurrent task its own name (the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
+    ],
+    [
+      'spawning main',
+      (w: World) => w.spawn('main', async () => {}),
+      'spawn("main"): a task of that name is still running; give each concurrent task its own name (the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
     ],
     [
       'always without a predicate',

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isModel } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import { isRunReport } from './simulation-matchers.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
@@ -13,8 +14,8 @@ import type { SyncMatchResult } from './trace-diff.ts'
 export type SyncMatcher = (this: MatcherState, received: unknown, ...args: any[]) => SyncMatchResult
 
 /**
- * A matcher that hands models to `onModel` and simulation reports to `onReport`. Without a model
- * side, anything but a report is a `TypeError` naming what the matcher accepts.
+ * A matcher that hands models to `onModel` and simulation reports to `onReport`. Anything else
+ * is a `TypeError` naming what the matcher accepts.
  */
 export function bySubject(
   name: string,
@@ -23,10 +24,17 @@ export function bySubject(
 ): SyncMatcher {
   return function dispatch(this: MatcherState, received: unknown, ...args: unknown[]) {
     if (isRunReport(received)) return onReport.call(this, received, ...args)
-    // The model matcher names its own bad-input error (it expects a model).
-    if (onModel !== undefined) return onModel.call(this, received, ...args)
+    // Arguments mean a model-style call (options, a spec): the model matcher names its misuse.
+    if (onModel !== undefined && (isModel(received) || args.length > 0)) {
+      return onModel.call(this, received, ...args)
+    }
+    const got = received === null ? 'null' : typeof received
+    // A Promise here is almost always an un-awaited explore(): say so, it is the likely fix.
+    const hint = received instanceof Promise ? ' (a Promise: await explore() before expect)' : ''
+    const model =
+      onModel === undefined ? '' : 'a model built with defineModel() from @musil/core, or '
     throw new TypeError(
-      `expect(received).${name}(): received ${received === null ? 'null' : typeof received}, expected a simulation report ({ ok, runs, failure? } from simulate, explore, a simTest fixture or a sweep)`,
+      `expect(received).${name}(): received ${got}${hint}, expected ${model}a simulation report ({ ok, runs, failure? } from simulate, explore, a simTest fixture or a sweep)`,
     )
   }
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import type { Model } from '@musil/core'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
@@ -12,6 +14,11 @@ import {
   simulationToConverge,
   simulationToRefine,
 } from './simulation-matchers.ts'
+import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
+import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
+
+/** The state type of a model, or `any` when `T` is not a model. */
+type StateOf<T> = T extends Model<infer S> ? S : any
 
 /** The matchers musil adds to `expect`. */
 export interface MusilMatchers<R = unknown> {
@@ -35,21 +42,40 @@ export interface MusilMatchers<R = unknown> {
    */
   toBeDeadlockFree: (options?: Omit<SafetyMatcherOptions, 'deadlock'>) => R
   /**
-   * On a simulation report: every seed reached its goal (`simulate`'s `goal` when the run
-   * settled or hit its horizon; `explore`'s `runUntil` deadline). The diff is the minimised trace.
+   * On a model: checks liveness of `received`: every fair behaviour reaches `options.goal`
+   * (with `everywhere`, again and again), under TLA+ semantics (behaviours may stutter). On
+   * failure the diff is the lasso: the prefix, then the cycle that repeats forever. An
+   * incomplete search fails, and so does its `.not`.
+   *
+   * On a simulation report (no options): every seed reached its goal (`simulate`'s `goal` when
+   * the run settled or hit its horizon; `explore`'s `runUntil` deadline). The diff is the
+   * minimised trace.
    *
    * @example
-   * expect(report).toConverge()
+   * expect(routeDelivery).toConverge({ goal: (s) => s.applied === s.desired, everywhere: true, fair: ['deliver'] })
+   * expect(simulate(factory, { seeds: 300, snapshot, network, goal })).toConverge()
    */
-  toConverge: () => R
+  toConverge: {
+    (options: ConvergeMatcherOptions<StateOf<R>>): R
+    (): R
+  }
   /**
-   * On a simulation report: every step of every seed refined the model given to `simulate`
-   * (`model` and `abstraction` options). The diff is the minimised trace up to the bad step.
+   * On a model: checks that `received` (an implementation model) refines `spec` under
+   * `abstraction`: its initial states map to initial states of `spec`, and each of its steps to
+   * a step of `spec` or a stutter. On failure the diff sets the abstracted trace against the
+   * spec's allowed steps.
+   *
+   * On a simulation report (no arguments): every step of every seed refined the model given to
+   * `simulate` (its `model` and `abstraction` options). The diff is the minimised trace.
    *
    * @example
+   * expect(atomicWorkers).toRefine(counter, (s) => ({ n: s.n }))
    * expect(simulate(factory, { seeds: 100, snapshot, model, abstraction })).toRefine()
    */
-  toRefine: () => R
+  toRefine: {
+    <A>(spec: Model<A>, abstraction: (s: StateOf<R>) => A, options?: RefineMatcherOptions): R
+    (): R
+  }
 }
 
 declare module 'vitest' {
@@ -60,6 +86,6 @@ declare module 'vitest' {
 expect.extend({
   toBeSafe: bySubject('toBeSafe', toBeSafe, simulationToBeSafe),
   toBeDeadlockFree,
-  toConverge: bySubject('toConverge', undefined, simulationToConverge),
-  toRefine: bySubject('toRefine', undefined, simulationToRefine),
+  toConverge: bySubject('toConverge', toConverge, simulationToConverge),
+  toRefine: bySubject('toRefine', toRefine, simulationToRefine),
 })

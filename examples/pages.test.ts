@@ -1,0 +1,64 @@
+/**
+ * The textbook's pages must show what musil really prints. Every chapter has a page and a row in
+ * the index, and every counterexample a page shows is the one `check` returns today, as
+ * `formatTrace` renders it (a change to a model, or to the renderer, fails here until the page
+ * is updated).
+ */
+import { readFileSync } from 'node:fs'
+import { check, formatTrace, type Model } from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import { bankTransfer } from './bank-transfer/bank-transfer.ts'
+import { chapters } from './chapters.ts'
+import { dieHard } from './die-hard/die-hard.ts'
+import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
+import { lostUpdate } from './lost-update/lost-update.ts'
+import { twoProcessMutex } from './peterson/peterson.ts'
+import { crossing } from './traffic-light/traffic-light.ts'
+
+const page = (id: string): string =>
+  readFileSync(new URL(`../docs/examples/${id}.md`, import.meta.url), 'utf8')
+
+/** The counterexamples the pages print, by page. */
+const SHOWN: readonly [id: string, model: Model<any>][] = [
+  ['die-hard', dieHard()],
+  ['traffic-light', crossing('cross-not-green')],
+  ['lost-update', lostUpdate({ threads: 2 })],
+  ['peterson', twoProcessMutex('check-then-flag')],
+  ['peterson', twoProcessMutex('flag-then-check')],
+  ['peterson', twoProcessMutex('turn-then-flag')],
+  ['dining-philosophers', diningPhilosophers({ philosophers: 5 })],
+  ['bank-transfer', bankTransfer()],
+]
+
+describe('textbook pages', () => {
+  it.each(SHOWN)(
+    '%s shows the counterexample check returns, as formatTrace prints it',
+    (id, model) => {
+      const v = check(model).violation!
+      expect(page(id)).toContain(`\`\`\`text\n${v.message}\n${formatTrace(v.trace)}\n\`\`\``)
+    },
+  )
+
+  it.each(chapters.map((c) => [c.id] as const))(
+    'chapter %s has a page and a row in the index',
+    (id) => {
+      expect(page(id).startsWith('# ')).toBe(true)
+      expect(page('README')).toContain(`](./${id}.md)`)
+    },
+  )
+
+  // The pages below quote the textbook's output; other chapters' pages may not.
+  const QUOTING = new Set(SHOWN.map(([id]) => id))
+  const quoting = chapters.filter((c) => QUOTING.has(c.id))
+
+  it.each(quoting.map((c) => [c.id, c] as const))(
+    '%s is titled as the textbook titles it and quotes what the chapter prints',
+    async (id, c) => {
+      const text = page(id)
+      expect(text.split('\n')[0]).toBe(`# ${c.title}`)
+      const [bug, fix] = await Promise.all([c.bug(), c.fix()])
+      expect(text).toContain(`bug  found    ${bug.summary}`)
+      expect(text).toContain(`fix  verified ${fix.summary}`)
+    },
+  )
+})

@@ -1,0 +1,79 @@
+/**
+ * The `Context` a node's handlers receive: one object per node incarnation, forwarding to the run
+ * that hosts it. A context outlives nothing: once its node crashed (or the run ended) every call
+ * is refused with an error naming the node, so a handler cannot act from beyond the grave.
+ *
+ * @module
+ */
+import type { Context, DurableStorage } from './node.ts'
+
+/** What a context needs from the run that hosts it. */
+export interface ContextHost {
+  readonly names: readonly string[]
+  readonly time: number
+  readonly running: boolean
+  /** Per node: bumped at each crash, so contexts of an earlier incarnation are recognised. */
+  readonly incarnation: Int32Array
+  send(from: number, dst: string, payload: unknown): void
+  setTimer(node: number, name: string, delay: number): void
+  cancelTimer(node: number, name: string): void
+  nodeRandom(node: number): number
+  storageOf(node: number): DurableStorage
+  /** Records a misuse so that catching the throw cannot hide it, and throws. */
+  misuse(node: number, message: string): never
+}
+
+/** The context handed to one incarnation of one node. */
+export class NodeContext implements Context {
+  readonly self: string
+  readonly #world: ContextHost
+  readonly #node: number
+  readonly #incarnation: number
+
+  constructor(world: ContextHost, node: number, incarnation: number) {
+    this.self = world.names[node]!
+    this.#world = world
+    this.#node = node
+    this.#incarnation = incarnation
+  }
+
+  get storage(): DurableStorage {
+    return this.#world.storageOf(this.#node)
+  }
+
+  now(): number {
+    return this.#world.time
+  }
+
+  send(dst: string, payload: unknown): void {
+    this.#live()
+    this.#world.send(this.#node, dst, payload)
+  }
+
+  setTimer(name: string, delay: number): void {
+    this.#live()
+    this.#world.setTimer(this.#node, name, delay)
+  }
+
+  cancelTimer(name: string): void {
+    this.#live()
+    this.#world.cancelTimer(this.#node, name)
+  }
+
+  random(): number {
+    this.#live()
+    return this.#world.nodeRandom(this.#node)
+  }
+
+  #live(): void {
+    const w = this.#world
+    if (w.incarnation[this.#node] !== this.#incarnation || !w.running) {
+      w.misuse(
+        this.#node,
+        w.running
+          ? `node '${this.self}' used a context from before its crash at t=${w.time}: a crashed node's handlers must not keep running (was ctx stored and reused?)`
+          : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
+      )
+    }
+  }
+}
