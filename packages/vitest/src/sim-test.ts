@@ -231,6 +231,12 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       },
     })
     await Promise.all(pending)
+    const shardNote = report.shard
+      ? ` (MUSIL_SHARD=${report.shard.index}/${report.shard.count})`
+      : ''
+    console.log(
+      `[musil] ${fullName}: ${report.runs} of ${report.total} seeds run${shardNote} on ${report.threads} thread(s) in ${Math.round(report.durationMs)} ms, ${report.failingSeeds.length} failing`,
+    )
     const lowest = report.failingSeeds[0]
     setMeta(task, {
       seedsRun: report.runs,

@@ -202,6 +202,27 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(r.output).toContain('Tests  2 passed')
   }, 60_000)
 
+  it('splits a sweep across machines with MUSIL_SHARD: 1/2 and 2/2 run exactly the unsharded seeds', () => {
+    const key = 'sweep.fixture.ts > fire-and-forget over 60 seeds'
+    const runs = (output: string): number => Number(/: (\d+) of 60 seeds run/.exec(output)?.[1])
+    const all = vitest(['sweep.fixture.ts'])
+    const allFailing = memory()[key]!
+    const first = vitest(['sweep.fixture.ts'], { MUSIL_SHARD: '1/2' })
+    const firstFailing = memory()[key]!
+    const second = vitest(['sweep.fixture.ts'], { MUSIL_SHARD: '2/2' })
+    const secondFailing = memory()[key]!
+    expect(first.output).toContain('30 of 60 seeds run (MUSIL_SHARD=1/2) on 2 thread(s)')
+    expect(second.output).toContain('30 of 60 seeds run (MUSIL_SHARD=2/2) on 2 thread(s)')
+    expect(runs(first.output) + runs(second.output)).toBe(runs(all.output))
+    expect(firstFailing.every((s) => s % 2 === 0) && secondFailing.every((s) => s % 2 === 1)).toBe(
+      true,
+    )
+    expect([...firstFailing, ...secondFailing].sort((a, b) => a - b)).toEqual(allFailing)
+    const bad = vitest(['sweep.fixture.ts'], { MUSIL_SHARD: '3/2' })
+    expect(bad.status).toBe(1)
+    expect(bad.output).toContain("MUSIL_SHARD: '3/2' is out of range")
+  }, 180_000)
+
   it('fails a sweep with its lowest failing seed, lists every failing seed, and writes the HTML report', () => {
     const r = vitest(['sweep.fixture.ts'])
     expect(r.status).toBe(1)
