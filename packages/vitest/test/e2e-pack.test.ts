@@ -16,7 +16,13 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 let project = ''
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env }
+  const clean: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    CI: 'true',
+    ...env,
+  }
   for (const k of [
     'VITEST',
     'VITEST_WORKER_ID',
