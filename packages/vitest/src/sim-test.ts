@@ -212,7 +212,8 @@ function sweepTest(name: string, options: SimSweepOptions): void {
     const memory = (provided('musil:memory') as FailingSeedMemory | undefined) ?? {}
     const command = (seed: number): string => replayCommand({ file, fullName, root, seed })
     const pending: Promise<void>[] = []
-    setMeta(task, { memoryKey: key })
+    // A replay of one seed says nothing about the rest of the range: leave the memory alone.
+    if (!replay) setMeta(task, { memoryKey: key })
     const report = await sweep({
       module: options.module,
       export: options.export ?? 'default',

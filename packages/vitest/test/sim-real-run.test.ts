@@ -255,6 +255,8 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(again.status).toBe(1)
     const withoutList = failureBlock(r.output).replace(/\nfailing seeds \(\d+\): .*/, '')
     expect(failureBlock(again.output)).toBe(withoutList)
+    // Replaying one seed leaves the sweep's remembered seeds alone.
+    expect(memory()['sweep.fixture.ts > fire-and-forget over 60 seeds']).toEqual(failing)
     // The fixed target passes the whole sweep, and the memory forgets the sweep's seeds.
     const fixed = vitest(['sweep.fixture.ts'], { FIXTURE_REPUSH: '1' })
     expect(fixed.status).toBe(0)
