@@ -89,7 +89,7 @@ export class MusilReporter implements Reporter {
     }
     if (entries.length === 0) return
     log('')
-    log(`[musil] ${entries.length} failing simulation test(s); replay with:`)
+    log(`[musil] ${entries.length} failing musil test(s); replay with:`)
     for (const e of entries) {
       log(`  ${e.test}${e.seed !== undefined ? ` (seed ${e.seed})` : ''}`)
       if (e.replay) log(`    ${e.replay}`)

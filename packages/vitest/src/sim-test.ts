@@ -17,16 +17,16 @@ import {
   type SimulateOptions,
   simulate as simulateSeeds,
 } from '@musil/core'
-import { expect, inject, type TestAPI, type TestContext, type TestOptions, test } from 'vitest'
-import type { FailingSeedMemory, MusilTaskMeta, ProvidedSeed, Shard } from './context.ts'
-import { memoryKey } from './context.ts'
+import { expect, type TestAPI, type TestContext, type TestOptions, test } from 'vitest'
+import type { FailingSeedMemory, ProvidedSeed, Shard } from './context.ts'
 import './matchers/register.ts'
 import { matcherFor } from './matchers/simulation-matchers.ts'
-import { fullTestName, replayCommand } from './replay.ts'
+import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
 import { checkSeed, parseShard, type SeedSet } from './seeds.ts'
 import { type SweepReport, sweep } from './sweep/sweep.ts'
 import { runSeed, type SimTarget } from './target.ts'
+import { provided, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** The fixtures `simTest` adds to the test context. */
 export interface SimFixtures {
@@ -43,35 +43,10 @@ export interface SimFixtures {
   run: (target: SimTarget) => Promise<RunReport>
 }
 
-type Task = TestContext['task']
-
-/** What the plugin provided, or nothing when the plugin is not installed. */
-function provided<
-  K extends 'musil:seed' | 'musil:shard' | 'musil:conditions' | 'musil:memory' | 'musil:root',
->(key: K): ReturnType<typeof inject<K>> | undefined {
-  try {
-    return inject(key)
-  } catch {
-    return undefined
-  }
-}
-
-function where(task: Task): { file: string; fullName: string; root: string; key: string } {
-  const root = (provided('musil:root') as string | undefined) ?? process.cwd()
-  const file = task.file.filepath
-  const fullName = fullTestName(task)
-  const rel = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file
-  return { file, fullName, root, key: memoryKey(rel, fullName) }
-}
-
-function setMeta(task: Task, meta: MusilTaskMeta): void {
-  task.meta.musil = { ...task.meta.musil, ...meta }
-}
-
 const base: TestAPI<SimFixtures> = test.extend<SimFixtures>({
   seed: [
     async ({ task, annotate }, use) => {
-      const { file, fullName, root, key } = where(task)
+      const { file, fullName, root, key } = testPlace(task)
       const memory = (provided('musil:memory') as FailingSeedMemory | undefined) ?? {}
       const fromEach = task.meta.musil?.seedSource === 'each' ? task.meta.musil.seed : undefined
       const chosen = chooseSeed({
@@ -81,7 +56,7 @@ const base: TestAPI<SimFixtures> = test.extend<SimFixtures>({
         remembered: memory[key],
       })
       const replay = replayCommand({ file, fullName, root, seed: chosen.seed })
-      setMeta(task, {
+      setMusilMeta(task, {
         seed: chosen.seed,
         seedSource: chosen.source,
         replay,
@@ -204,7 +179,7 @@ function envShard(): Shard | null {
 
 function sweepTest(name: string, options: SimSweepOptions): void {
   test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate }) => {
-    const { file, fullName, root, key } = where(task)
+    const { file, fullName, root, key } = testPlace(task)
     const replay = replaySeed({
       env: process.env.MUSIL_SEED,
       provided: provided('musil:seed') as ProvidedSeed | null | undefined,
@@ -213,7 +188,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
     const command = (seed: number): string => replayCommand({ file, fullName, root, seed })
     const pending: Promise<void>[] = []
     // A replay of one seed says nothing about the rest of the range: leave the memory alone.
-    if (!replay) setMeta(task, { memoryKey: key })
+    if (!replay) setMusilMeta(task, { memoryKey: key })
     const report = await sweep({
       module: options.module,
       export: options.export ?? 'default',
@@ -239,7 +214,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       `[musil] ${fullName}: ${report.runs} of ${report.total} seeds run${shardNote} on ${report.threads} thread(s) in ${Math.round(report.durationMs)} ms, ${report.failingSeeds.length} failing`,
     )
     const lowest = report.failingSeeds[0]
-    setMeta(task, {
+    setMusilMeta(task, {
       seedsRun: report.runs,
       failingSeeds: report.failingSeeds.slice(0, 100).map((f) => f.seed),
       failingSeedsTotal: report.failingSeeds.length,

@@ -167,6 +167,16 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(passing.status).toBe(0)
   }, 120_000)
 
+  it('lists a failing modelTest with the command that reruns it', () => {
+    const r = vitest(['model.fixture.ts'])
+    expect(r.status).toBe(1)
+    expect(r.output).toContain('invariant belowThree violated after 3 steps')
+    expect(r.output).toContain('[musil] 1 failing musil test(s); replay with:')
+    expect(r.output).toContain("    npx vitest run model.fixture.ts -t '^climb stays below three$'")
+    const again = shell("npx vitest run model.fixture.ts -t '^climb stays below three$'")
+    expect(failureBlock(again.output)).toBe(failureBlock(r.output))
+  }, 60_000)
+
   it('rejects a malformed MUSIL_SEED before running anything, naming the variable', () => {
     const r = vitest(['sim.fixture.ts'], { MUSIL_SEED: 'seventeen' })
     expect(r.status).toBe(1)
