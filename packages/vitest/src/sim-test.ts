@@ -178,7 +178,7 @@ function envShard(): Shard | null {
 }
 
 function sweepTest(name: string, options: SimSweepOptions): void {
-  test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate }) => {
+  test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate, signal }) => {
     const { file, fullName, root, key } = testPlace(task)
     const replay = replaySeed({
       env: process.env.MUSIL_SEED,
@@ -199,6 +199,8 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       shard: replay ? null : envShard(),
       first: memory[key] ?? [],
       conditions: (provided('musil:conditions') as string[] | undefined) ?? [],
+      // A timed-out or cancelled test stops its threads at once.
+      signal,
       onFirstFailure: (f) => {
         // Known before the sweep ends: say it now, the rest of the range may take minutes.
         const line = `seed ${f.seed} fails (${f.kind}: ${f.detail}); replay: ${command(f.seed)}`

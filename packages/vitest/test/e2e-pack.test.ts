@@ -196,5 +196,14 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
     expect(one.output).toContain(
       `seed ${seed} (--seed); replay: MUSIL_SEED=${seed} npx vitest run route.test.ts`,
     )
+
+    // The bin does the same with --seed, for shells without VAR=value prefixes.
+    const viaBin = run(
+      npm,
+      ['exec', '--', 'musil', 'test', `--seed=${seed}`, '-t', '^fire-and-forget converges$'],
+      app,
+    )
+    expect(viaBin.status, viaBin.output).toBe(1)
+    expect(viaBin.output).toContain(`seed ${seed} (MUSIL_SEED); replay: MUSIL_SEED=${seed}`)
   }, 600_000)
 })

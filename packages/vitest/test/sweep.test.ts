@@ -210,6 +210,35 @@ describe('sweep', () => {
     )
   }, 60_000)
 
+  it('stops its threads and rejects when aborted, losing no seed silently', async () => {
+    const controller = new AbortController()
+    const running = sweep({
+      module,
+      export: 'fireAndForget',
+      seeds: 1_000_000,
+      threads: 2,
+      conditions,
+      signal: controller.signal,
+      onFirstFailure: () => controller.abort(new Error('test timed out')),
+    })
+    const e = await running.catch((x: unknown) => x)
+    expect(SweepError.is(e)).toBe(true)
+    expect((e as Error).message).toMatch(
+      /could not run \d+ seed\(s\): sweep aborted: test timed out/,
+    )
+    expect((e as SweepError).seeds.length).toBeGreaterThan(0)
+    await expect(
+      sweep({
+        module,
+        export: 'repush',
+        seeds: 3,
+        threads: 1,
+        conditions,
+        signal: AbortSignal.abort(),
+      }),
+    ).rejects.toThrow()
+  }, 60_000)
+
   it('rejects bad seeds, threads and chunk sizes with SeedConfigError', async () => {
     const bad = [
       [{ seeds: 0 }, /sweep seeds: a seed count must be a positive integer, got 0/],

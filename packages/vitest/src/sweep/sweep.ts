@@ -40,6 +40,8 @@ export interface SweepOptions {
   readonly conditions?: readonly string[]
   /** Called once, as soon as the lowest failing seed is known (every lower seed has run). */
   readonly onFirstFailure?: (failure: SeedFailure) => void
+  /** Stops the sweep: its threads are terminated and it rejects (e.g. Vitest's test `signal`). */
+  readonly signal?: AbortSignal
 }
 
 /** The result of a sweep: a `RunReport` (so the simulation matchers apply) plus every failing seed. */
@@ -144,6 +146,14 @@ function describe(e: unknown): string {
 /** The worker could not load the target: no seed can run, so the sweep stops with this error. */
 class TargetLoadError extends SweepError {}
 
+/** The pool as a whole stopped (a thread failed outside any task, or the sweep was aborted). */
+class PoolStopped extends SweepError {}
+
+/** Errors that end the sweep, as opposed to a thread dying under one of its seeds. */
+function isFatal(e: unknown): boolean {
+  return e instanceof TargetLoadError || e instanceof PoolStopped
+}
+
 /**
  * Runs a target over a seed range in worker threads and collects every failing seed. The lowest
  * failing seed is then run once more to get its full, minimised failure.
@@ -177,7 +187,8 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     return { ok: true, runs: 0, failingSeeds: [], ...base, durationMs: performance.now() - started }
   }
 
-  const pool = createPool(threads, options.conditions ?? [])
+  options.signal?.throwIfAborted()
+  const pool = createPool(threads, options.conditions ?? [], options.signal)
   const failures: SeedFailure[] = []
   let announced = false
   const announce = (): void => {
@@ -195,7 +206,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds })
       failures.push(...r.failures)
     } catch (e) {
-      if (e instanceof TargetLoadError) throw e
+      if (isFatal(e)) throw e
       // The thread died (or crashed) somewhere in this chunk: find which seeds kill a worker
       // by running each seed alone. Results are kept per seed, so nothing else changes.
       for (const seed of chunk.seeds) {
@@ -203,7 +214,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
           const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: [seed] })
           failures.push(...r.failures)
         } catch (inner) {
-          if (inner instanceof TargetLoadError) throw inner
+          if (isFatal(inner)) throw inner
           failures.push({
             seed,
             kind: 'error',
@@ -236,7 +247,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     // A seed that kills its thread has no report to fetch: its failure is the death itself.
     const full = await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
       (e: unknown): FailureResult => {
-        if (e instanceof TargetLoadError) throw e
+        if (isFatal(e)) throw e
         return { report: { ok: false, runs: 1, failure: lowest } }
       },
     )
@@ -272,7 +283,11 @@ interface PoolThread {
   emit(event: 'error', error: Error): boolean
 }
 
-function createPool(threads: number, conditions: readonly string[]): SweepPool {
+function createPool(
+  threads: number,
+  conditions: readonly string[],
+  signal?: AbortSignal,
+): SweepPool {
   const pool = new Tinypool({
     // A URL object: tinypool imports non-file URLs (the data: bootstrap) as they are.
     filename: workerFile() as unknown as string,
@@ -283,18 +298,27 @@ function createPool(threads: number, conditions: readonly string[]): SweepPool {
   })
   // tinypool reports a worker that fails outside any task (e.g. while loading) as a pool 'error'
   // and leaves queued tasks waiting: turn it into a rejection of every task.
+  let destroying = false
   let failed: (e: unknown) => void = () => {}
   const failure = new Promise<never>((_, reject) => {
     failed = reject
   })
   failure.catch(() => {})
   pool.on('error', (e: unknown) =>
-    failed(new SweepError(`a sweep worker thread failed: ${describe(e)}`, [], { cause: e })),
+    failed(new PoolStopped(`a sweep worker thread failed: ${describe(e)}`, [], { cause: e })),
   )
+  // An abort (a test timeout, a cancelled run) stops every thread now, not when it is done.
+  const onAbort = (): void => {
+    failed(
+      new PoolStopped(`sweep aborted: ${describe(signal?.reason)}`, [], { cause: signal?.reason }),
+    )
+    destroying = true
+    void pool.destroy()
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
   // tinypool's thread runtime does not notice a thread that exits (process.exit() in user code):
   // its tasks would wait forever. Turn the exit into the thread 'error' tinypool does handle: it
   // rejects exactly that thread's tasks and starts a replacement (watched in turn).
-  let destroying = false
   const watched = new WeakSet<object>()
   const watch = (): void => {
     for (const t of pool.threads as unknown as PoolThread[]) {
@@ -317,9 +341,11 @@ function createPool(threads: number, conditions: readonly string[]): SweepPool {
       }
       return r as R
     },
-    destroy: () => {
+    destroy: async () => {
+      signal?.removeEventListener('abort', onAbort)
+      if (destroying) return
       destroying = true
-      return pool.destroy()
+      await pool.destroy()
     },
   }
 }
