@@ -113,7 +113,23 @@ export async function failingSeeds(
   const failures: SeedFailure[] = []
   let rest = seeds
   while (rest.length > 0) {
-    const report = await run(target, rest, false)
+    let report: RunReport
+    try {
+      report = await run(target, rest, false)
+    } catch {
+      // The runtime itself threw (a seed that does not replay the same way, a misconfigured
+      // target): find the seed by running each one alone, and keep going after it.
+      for (const seed of rest) {
+        try {
+          const r = await run(target, [seed], false)
+          if (r.failure) failures.push({ seed, kind: r.failure.kind, detail: r.failure.detail })
+        } catch (e) {
+          const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+          failures.push({ seed, kind: 'error', detail })
+        }
+      }
+      break
+    }
     const f = report.failure
     if (f === undefined) break
     failures.push({ seed: f.seed, kind: f.kind, detail: f.detail })

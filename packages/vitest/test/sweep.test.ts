@@ -170,6 +170,21 @@ describe('sweep', () => {
     expect(seedsOf(again)).toEqual(seedsOf(r))
   }, 120_000)
 
+  it('records a seed whose run throws (here: not deterministic) as a failure of kind error', async () => {
+    const r = await sweep({ module, export: 'nondeterministic', seeds: 20, threads: 1, conditions })
+    expect(r.ok).toBe(false)
+    expect(r.runs).toBe(20)
+    const thrown = r.failingSeeds.filter((f) => f.detail.includes('is not deterministic'))
+    expect(thrown.length).toBeGreaterThan(0)
+    for (const f of thrown) {
+      expect(f).toMatchObject({
+        kind: 'error',
+        detail: expect.stringMatching(/^MusilError: seed \d+ is not deterministic/),
+      })
+      expect(f.detail).not.toContain('worker thread')
+    }
+  }, 60_000)
+
   it('runs remembered seeds first without changing the result', async () => {
     const plain = await sweep({
       module,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SweepError } from '@musil/core'
+import { type RunReport, SweepError } from '@musil/core'
 import {
   asTarget,
   failingSeeds,
@@ -85,7 +85,13 @@ export default async function runTask(
     case 'chunk':
       return { failures: await failingSeeds(t, task.seeds) }
     case 'failure': {
-      const report = await runSeed(t, task.seed)
+      let report: RunReport
+      try {
+        report = await runSeed(t, task.seed)
+      } catch (e) {
+        const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+        report = { ok: false, runs: 1, failure: { kind: 'error', seed: task.seed, detail } }
+      }
       return report.failure === undefined
         ? { report }
         : { report, reported: reportedFailure(report.failure) }

@@ -83,3 +83,25 @@ export const diesSometimes = defineSimulation((): { x: Exiter } => ({ x: new Exi
 
 /** Not a target at all. */
 export const notATarget = 42
+
+/**
+ * Not a function of its seed: a counter shared between runs decides whether the check fails, so
+ * a failing run does not fail again on replay and simulate throws (a nondeterminism error).
+ */
+let runsSoFar = 0
+class Flaky extends BaseNode {
+  done = false
+  odd = false
+  override onStart(ctx: Context): void {
+    runsSoFar++
+    this.odd = runsSoFar % 2 === 1
+    ctx.setTimer('t', 1)
+  }
+  override onTimer(): void {
+    this.done = true
+  }
+}
+export const nondeterministic = defineSimulation((): { f: Flaky } => ({ f: new Flaky() }), {
+  snapshot: (n: { f: Flaky }) => ({ done: n.f.done, odd: n.f.odd }),
+  invariants: { oddRunsOnly: (w) => !w.done || w.odd },
+})
