@@ -43,42 +43,54 @@ export interface SimFixtures {
   run: (target: SimTarget) => Promise<RunReport>
 }
 
-const base: TestAPI<SimFixtures> = test.extend<SimFixtures>({
-  seed: [
-    async ({ task, annotate }, use) => {
-      const { file, fullName, root, key } = testPlace(task)
-      const memory = (provided('musil:memory') as FailingSeedMemory | undefined) ?? {}
-      const fromEach = task.meta.musil?.seedSource === 'each' ? task.meta.musil.seed : undefined
-      const chosen = chooseSeed({
-        each: fromEach,
-        env: process.env.MUSIL_SEED,
-        provided: provided('musil:seed') as ProvidedSeed | null | undefined,
-        remembered: memory[key],
-      })
-      const replay = replayCommand({ file, fullName, root, seed: chosen.seed })
-      setMusilMeta(task, {
-        seed: chosen.seed,
-        seedSource: chosen.source,
-        replay,
-        // `.each` tests always run their own seed: nothing to remember for them.
-        ...(chosen.source !== 'each' && { memoryKey: key }),
-      })
-      // The default reporter prints annotations under failed tests only: the seed and its replay.
-      await annotate(`seed ${chosen.seed} (${chosen.source}); replay: ${replay}`, 'musil:replay')
-      await use(chosen.seed)
-    },
-    { auto: true },
-  ],
-  simulate: async ({ seed }, use) => {
-    await use((factory, options) => simulateSeeds(factory, { ...options, seeds: [seed] }))
-  },
-  explore: async ({ seed }, use) => {
-    await use((scenario, options = {}) => exploreSeeds(scenario, { ...options, seeds: [seed] }))
-  },
-  run: async ({ seed }, use) => {
-    await use((target) => runSeed(target, seed))
-  },
-})
+/** Picks this test's seed, records it with its replay command, and annotates the test. */
+async function seedFixture({ task, annotate }: TestContext): Promise<number> {
+  const { file, fullName, root, key } = testPlace(task)
+  const memory = (provided('musil:memory') as FailingSeedMemory | undefined) ?? {}
+  const fromEach = task.meta.musil?.seedSource === 'each' ? task.meta.musil.seed : undefined
+  const chosen = chooseSeed({
+    each: fromEach,
+    env: process.env.MUSIL_SEED,
+    provided: provided('musil:seed') as ProvidedSeed | null | undefined,
+    remembered: memory[key],
+  })
+  const replay = replayCommand({ file, fullName, root, seed: chosen.seed })
+  setMusilMeta(task, {
+    seed: chosen.seed,
+    seedSource: chosen.source,
+    replay,
+    // `.each` tests always run their own seed: nothing to remember for them.
+    ...(chosen.source !== 'each' && { memoryKey: key }),
+  })
+  // The default reporter prints annotations under failed tests only: the seed and its replay.
+  await annotate(`seed ${chosen.seed} (${chosen.source}); replay: ${replay}`, 'musil:replay')
+  return chosen.seed
+}
+
+// Vitest 4.1 builder fixtures. `seed` is automatic: every simTest records its seed and replay
+// command, whether or not the body asks for it. The declared type is the plain fixture record:
+// the builder's inferred type also carries Vitest's internal scope markers, which an exported
+// declaration (isolatedDeclarations) cannot spell.
+const base = test
+  .extend('seed', { auto: true }, seedFixture)
+  .extend(
+    'simulate',
+    ({ seed }): SimFixtures['simulate'] =>
+      (factory, options) =>
+        simulateSeeds(factory, { ...options, seeds: [seed] }),
+  )
+  .extend(
+    'explore',
+    ({ seed }): SimFixtures['explore'] =>
+      (scenario, options = {}) =>
+        exploreSeeds(scenario, { ...options, seeds: [seed] }),
+  )
+  .extend(
+    'run',
+    ({ seed }): SimFixtures['run'] =>
+      (target) =>
+        runSeed(target, seed),
+  ) as unknown as TestAPI<SimFixtures>
 
 /** A test body with the simulation fixtures. */
 export type SimTestFunction = (context: SimFixtures & TestContext) => unknown
