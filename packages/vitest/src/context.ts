@@ -21,7 +21,7 @@ export type FailingSeedMemory = Readonly<Record<string, readonly number[]>>
 export interface MusilTaskMeta {
   /** The seed the test ran (for a sweep: its lowest failing seed, when one failed). */
   seed?: number
-  /** Where the seed came from: `each`, `MUSIL_SEED`, `--seed`, `--sequence.seed`, `memory`, `random`. */
+  /** Where the seed came from: `each`, `MUSIL_SEED`, `--seed`, `--sequence.seed`, `config`, `memory`, `random`, or `sweep` (the lowest failing seed of a sweep). */
   seedSource?: SeedSource
   /** The one command that replays this test with this seed. */
   replay?: string
@@ -59,6 +59,7 @@ export type SeedSource =
   | 'config'
   | 'memory'
   | 'random'
+  | 'sweep'
 
 /** The provided seed with the setting it came from. */
 export interface ProvidedSeed {

@@ -23,8 +23,8 @@ import './matchers/register.ts'
 import { matcherFor } from './matchers/simulation-matchers.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, parseShard, type SeedSet } from './seeds.ts'
-import { type SweepReport, sweep } from './sweep/sweep.ts'
+import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
+import { type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import { runSeed, type SimTarget } from './target.ts'
 import { provided, setMusilMeta, testPlace } from './test-meta.ts'
 
@@ -190,6 +190,9 @@ function envShard(): Shard | null {
 }
 
 function sweepTest(name: string, options: SimSweepOptions): void {
+  // Malformed options fail when the file is collected, not minutes into a run.
+  targetRef(options.module, options.export ?? 'default')
+  expandSeeds(options.seeds, `simTest.sweep('${name}') seeds`)
   test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate, signal }) => {
     const { file, fullName, root, key } = testPlace(task)
     const replay = replaySeed({
@@ -234,7 +237,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       failingSeedsTotal: report.failingSeeds.length,
       ...(lowest && {
         seed: lowest.seed,
-        seedSource: replay?.source ?? 'random',
+        seedSource: replay?.source ?? 'sweep',
         replay: command(lowest.seed),
       }),
       ...(report.reported && { failure: report.reported }),

@@ -81,5 +81,11 @@ describe('simTest bad input', () => {
     expect(() => simTest.each([1])('no body', 42 as never)).toThrow(
       "simTest.each(...)('no body'): the test body must be a function",
     )
+    expect(() => simTest.sweep('no seeds', { module: import.meta.url, seeds: 0 })).toThrow(
+      "simTest.sweep('no seeds') seeds: a seed count must be a positive integer, got 0",
+    )
+    expect(() =>
+      simTest.sweep('bad module', { module: 'https://example.com/x.ts', seeds: 3 }),
+    ).toThrow('sweep module must be a file: URL or a path, got https://example.com/x.ts')
   })
 })
