@@ -129,6 +129,11 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(first.output).toContain(`❯ musil:replay`)
     expect(replayCommands(first.output)).toEqual([command])
 
+    // The HTML report shows the minimised trace and its sequence diagram.
+    const html = readFileSync(join(root, '.musil/report.html'), 'utf8')
+    expect(html).toContain('<pre class="trace">t=0  start  cp\n')
+    expect(html).toContain('<pre class="mermaid">sequenceDiagram\n  participant p0 as cp')
+
     // Paste the command into a shell: the same failure, line for line.
     const again = shell(command)
     expect(again.status).toBe(1)

@@ -69,6 +69,30 @@ describe('simTest fixtures', () => {
   })
 })
 
+const lostSeed = simulate(fireAndForget.factory, { ...fireAndForget.options, seeds: 100 }).failure!
+  .seed
+describe('failures for the report', () => {
+  simTest.each([lostSeed])(
+    'a failing matcher records the failure in the test meta',
+    ({ seed, simulate: sim, task }) => {
+      const report = sim(fireAndForget.factory, fireAndForget.options)
+      expect(() => expect(report).toConverge()).toThrow('expect(report).toConverge()')
+      expect(task.meta.musil?.failure).toMatchObject({
+        kind: 'goal',
+        seed,
+        detail: report.failure!.detail,
+        trace: expect.stringContaining('(msg #0 lost in transit)'),
+        mermaid: expect.stringMatching(/^sequenceDiagram\n/),
+      })
+    },
+  )
+
+  simTest.each([lostSeed])('a passing matcher records nothing', ({ simulate: sim, task }) => {
+    expect(sim(fireAndForget.factory, fireAndForget.options)).not.toConverge()
+    expect(task.meta.musil?.failure).toBeUndefined()
+  })
+})
+
 describe('simTest bad input', () => {
   simTest('rejects empty and malformed seed lists when the test is declared', () => {
     expect(() => simTest.each([])).toThrow(

@@ -12,8 +12,9 @@
  */
 import { type FailureKind, formatSimTrace, type RunFailure, type RunReport } from '@musil/core'
 import type { MatcherState } from 'vitest'
+import type { MusilTaskMeta } from '../context.ts'
 import type { SeedFailure } from '../target.ts'
-import { failureTrace } from '../target.ts'
+import { failureTrace, reportedFailure } from '../target.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
@@ -74,11 +75,15 @@ function traceText(failure: RunFailure): string {
 }
 
 function traceNote(failure: RunFailure): string {
-  const events = failureTrace(failure).length
-  const original = (failure as { originalLength?: number }).originalLength
-  return original !== undefined && original !== events
-    ? `minimised trace: ${events} of ${original} events`
-    : `trace: ${events} events`
+  const f = failure as {
+    minimized?: readonly unknown[]
+    originalLength?: number
+    timeline?: readonly unknown[]
+  }
+  if (f.minimized !== undefined) {
+    return `minimised trace: ${f.minimized.length} of ${f.originalLength ?? f.minimized.length} events`
+  }
+  return `${f.timeline !== undefined ? 'timeline' : 'trace'}: ${failureTrace(failure).length} events`
 }
 
 function failingSeedsOf(report: RunReport): readonly SeedFailure[] | undefined {
@@ -86,7 +91,38 @@ function failingSeedsOf(report: RunReport): readonly SeedFailure[] | undefined {
   return Array.isArray(list) ? list : undefined
 }
 
+/**
+ * When the assertion fails on a report with a failure, records that failure in the test's meta
+ * so the reporter's HTML page can show its trace and sequence diagram.
+ */
+function recordFailure(
+  ctx: MatcherState,
+  report: RunReport,
+  result: SyncMatchResult,
+): SyncMatchResult {
+  const task = (ctx as { task?: { meta: { musil?: MusilTaskMeta } } }).task
+  const f = report.failure
+  if (
+    task !== undefined &&
+    f !== undefined &&
+    result.pass === Boolean(ctx.isNot) &&
+    !task.meta.musil?.failure
+  ) {
+    task.meta.musil = { ...task.meta.musil, failure: reportedFailure(f) }
+  }
+  return result
+}
+
 function matchReport(
+  ctx: MatcherState,
+  received: unknown,
+  property: Property,
+  args: readonly unknown[],
+): SyncMatchResult {
+  return recordFailure(ctx, received as RunReport, judge(ctx, received, property, args))
+}
+
+function judge(
   ctx: MatcherState,
   received: unknown,
   property: Property,
@@ -145,7 +181,7 @@ function matchReport(
     }
   }
   return {
-    pass: ctx.isNot,
+    pass: Boolean(ctx.isNot),
     message: () =>
       `${hint}\n\nthe run stopped at seed ${f.seed} on a ${head}; the seeds after it never ran, so the report says nothing about ${property.about} either way. Fix that failure first, or assert it with the matcher for its kind.\n${traceNote(f)}; ${replayHint(ctx, f)}`,
     ...diff,
