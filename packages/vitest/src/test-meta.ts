@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isAbsolute, relative, sep } from 'node:path'
 import { inject, type TestContext } from 'vitest'
 import { type MusilTaskMeta, memoryKey } from './context.ts'
 import { fullTestName } from './replay.ts'
@@ -33,7 +34,9 @@ export function testPlace(task: Task): TestPlace {
   const root = (provided('musil:root') as string | undefined) ?? process.cwd()
   const file = task.file.filepath
   const fullName = fullTestName(task)
-  const rel = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file
+  const inside = relative(root, file)
+  // Keys use forward slashes, so a memory file written on one OS is read on another.
+  const rel = inside.startsWith('..') || isAbsolute(inside) ? file : inside.split(sep).join('/')
   return { file, fullName, root, key: memoryKey(rel, fullName) }
 }
 
