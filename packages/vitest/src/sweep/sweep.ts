@@ -190,6 +190,8 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   options.signal?.throwIfAborted()
   const pool = createPool(threads, options.conditions ?? [], options.signal)
   const failures: SeedFailure[] = []
+  // Seeds that kill their thread: rerunning one for its report would only kill another.
+  const deaths = new Set<number>()
   let announced = false
   const announce = (): void => {
     if (announced || failures.length === 0 || options.onFirstFailure === undefined) return
@@ -215,6 +217,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
           failures.push(...r.failures)
         } catch (inner) {
           if (isFatal(inner)) throw inner
+          deaths.add(seed)
           failures.push({
             seed,
             kind: 'error',
@@ -245,12 +248,15 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     }
     const lowest = failures[0]!
     // A seed that kills its thread has no report to fetch: its failure is the death itself.
-    const full = await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
-      (e: unknown): FailureResult => {
-        if (isFatal(e)) throw e
-        return { report: { ok: false, runs: 1, failure: lowest } }
-      },
-    )
+    const death: FailureResult = { report: { ok: false, runs: 1, failure: lowest } }
+    const full = deaths.has(lowest.seed)
+      ? death
+      : await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
+          (e: unknown): FailureResult => {
+            if (isFatal(e)) throw e
+            return death
+          },
+        )
     const failure: RunFailure = full.report.failure ?? {
       // The seed failed in its chunk but passes alone: the target is not a function of its seed.
       kind: 'error',
