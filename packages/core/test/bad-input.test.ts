@@ -169,6 +169,58 @@ describe('an effect that mutates its input', () => {
   })
 })
 
+describe('an effect that mutates a nested container of its input', () => {
+  interface Net {
+    readonly sent: { readonly ids: Set<number>; readonly log: Record<string, number> }
+    readonly n: number
+  }
+  const model = (effect: (s: Net) => Net) =>
+    defineModel<Net>({
+      name: 'net',
+      init: { sent: { ids: new Set(), log: { a: 0 } }, n: 0 },
+      actions: [
+        action(
+          'tick',
+          (s) => s.n < 3,
+          (s) => ({ ...s, n: s.n + 1 }),
+        ),
+        action('send', (s) => s.n === 2, effect),
+      ],
+    })
+
+  it('is caught when a Set is changed in place', () => {
+    const e = caught(() =>
+      check(
+        model((s) => {
+          ;(s.sent.ids as Set<number>).add(s.sent.ids.size)
+          return { ...s, n: 9 }
+        }),
+      ),
+    )
+    expect(e).toBeInstanceOf(StateMutationError)
+    expect((e as StateMutationError).action).toBe('send')
+    expect(e.message).toMatch(
+      /^send of net mutated the state it was given \(after \d+ steps\): effects must return a new state/,
+    )
+  })
+
+  it('is caught when a nested value is changed in place', () => {
+    const e = caught(() =>
+      check(
+        model((s) => {
+          ;(s.sent.log as Record<string, number>).a! += 1
+          return { ...s, n: 9 }
+        }),
+      ),
+    )
+    expect(e).toBeInstanceOf(StateMutationError)
+    expect((e as StateMutationError).action).toBe('send')
+    expect(e.message).toMatch(
+      /^send of net mutated the state it was given \(after \d+ steps\): effects must return a new state/,
+    )
+  })
+})
+
 describe('malformed models', () => {
   it('rejects a model with no initial state', () => {
     const e = caught(() => defineModel({ name: 'empty', init: [], actions: [inc] }))

@@ -17,6 +17,7 @@ import {
   fingerprintParent,
   fpHi,
   fpLo,
+  parentIntact,
   reuseParentHashes,
 } from '../model/fingerprint.ts'
 import { isModel, type Model } from '../model/model.ts'
@@ -133,12 +134,13 @@ class Search<S> {
     const checkDeadlock = opts.deadlock !== false
     const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
     const hasInvariants = Object.keys(model.invariants).length > 0
+    const key = this.key
     const next: S[] = []
     for (let fi = 0; fi < frontier.length; fi++) {
       const s = frontier[fi]!
       const si = levelStart + fi
-      // Full-state fingerprint before expansion: for the mutation check, and it records the
-      // parent's sub-object hashes that its successors' fingerprints reuse.
+      // Fingerprint and record the state before expansion: its successors' fingerprints start
+      // from the record, and the mutation check compares the state with it afterwards.
       fingerprintParent(s)
       const beforeHi = fpHi
       const beforeLo = fpLo
@@ -147,6 +149,9 @@ class Search<S> {
       let param: unknown
       // Which user function is running, so an exception can name it without a wrapper per call.
       let origin: UserCodeError['origin'] = 'guard'
+      // The successor being fingerprinted, if any: an encoding error names how it was produced.
+      let keying = false
+      let keyed: S | undefined
       reuseParentHashes(true)
       try {
         for (; ai < actions.length; ai++) {
@@ -161,7 +166,10 @@ class Search<S> {
             this.generated++
             origin = 'constraint'
             if (constraint !== undefined && !constraint(t)) continue
-            this.fingerprintOrExplain(t, si, a, undefined)
+            keying = true
+            keyed = t
+            key(t)
+            keying = false
             const ti = store.add(fpHi, fpLo, si)
             if (ti < 0) continue
             next.push(t)
@@ -179,7 +187,10 @@ class Search<S> {
               this.generated++
               origin = 'constraint'
               if (constraint !== undefined && !constraint(t)) continue
-              this.fingerprintOrExplain(t, si, a, param)
+              keying = true
+              keyed = t
+              key(t)
+              keying = false
               const ti = store.add(fpHi, fpLo, si)
               if (ti < 0) continue
               next.push(t)
@@ -190,6 +201,9 @@ class Search<S> {
         }
       } catch (e) {
         reuseParentHashes(false)
+        if (keying && e instanceof StateEncodingError) {
+          this.explainEncoding(e, keyed as S, si, actions[ai]!, param)
+        }
         if (e instanceof StateEncodingError || e instanceof StateMutationError) throw e
         this.recordError(e, si, origin, actions[ai], param)
         return next
@@ -271,13 +285,22 @@ class Search<S> {
       this.key(t)
     } catch (e) {
       reuseParentHashes(false)
-      if (e instanceof StateEncodingError) {
-        const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
-        e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
-        e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
-      }
+      if (e instanceof StateEncodingError) this.explainEncoding(e, t, parent, a, param)
       throw e
     }
+  }
+
+  /** Attaches to an encoding error the trace that produced the state at fault. */
+  explainEncoding(
+    e: StateEncodingError,
+    t: S,
+    parent: number,
+    a: Action<S> | 'init',
+    param: unknown,
+  ): void {
+    const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
+    e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
+    e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
   }
 
   /** Returns true (and records the violation) when an invariant fails or throws at state `i`. */
@@ -339,10 +362,13 @@ class Search<S> {
   }
 
   /**
-   * An effect that changes its input corrupts every state sharing that structure. Detected by
-   * fingerprinting the state again after all its successors were generated.
+   * An effect that changes its input corrupts every state sharing that structure. Detected
+   * after all the state's successors were generated: if every container still holds the
+   * entries recorded before the expansion (a comparison of references), nothing changed;
+   * otherwise the state is fingerprinted again and compared.
    */
   detectMutation(s: S, si: number, beforeHi: number, beforeLo: number): void {
+    if (parentIntact()) return
     fingerprint(s)
     if (fpHi === beforeHi && fpLo === beforeLo) return
     throw this.mutationError(s, si)

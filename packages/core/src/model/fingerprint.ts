@@ -8,8 +8,12 @@
  * so arrays stay ordered), and it makes hashing incremental: a successor built by an immutable
  * update shares most entries with its parent, so its container sums are the parent's minus the
  * changed entries plus the new ones (Zobrist-style), and sub-objects it shares by reference are
- * not walked at all. Each kind of value has its own salt, so `1`, `"1"`, `1n` and `true`
- * differ. Strings are hashed once and cached: states repeat the same few keys and values.
+ * not walked at all. The parent is recorded as a tree of container records (entries by
+ * position, with their terms in the sums) and a successor is hashed side by side with it, so
+ * matching an entry is a comparison by position, not a lookup. The same record lets the
+ * checker verify, by comparing references, that an expansion left its state untouched. Each
+ * kind of value has its own salt, so `1`, `"1"`, `1n` and `true` differ. Strings are hashed
+ * once and cached: states repeat the same few keys and values.
  *
  * Results are left in {@link fpHi}/{@link fpLo} (module state, not an allocated pair) because
  * this runs once per generated successor.
@@ -36,13 +40,10 @@ const S_SET = 0x6a09e667
 const CYCLE_CHECK_DEPTH = 256
 /** Distinct strings whose hashes are cached before the cache starts over. */
 const STRING_CACHE_SIZE = 1 << 16
-/** Slots per remembered container: final hash (2 lanes), entry sums (2 lanes), entry count. */
-const PART = 5
 
 const f64 = new Float64Array(1)
 const u32 = new Uint32Array(f64.buffer)
 const objectProto = Object.prototype
-const hasOwn = Object.hasOwn
 
 // Result of the last `hashValue`: two lanes, plus a container's entry sums and count.
 let rA = 0
@@ -57,13 +58,80 @@ let cycleChecked = false
 const stringSlots = new Map<string, number>()
 const stringHashes = new Int32Array(STRING_CACHE_SIZE * 2)
 
-// The containers of the state being expanded, by identity, with their hashes and entry sums.
-let parentRoot: unknown
-const parentParts = new Map<object, number>()
-const parentHashes: number[] = []
-let recording = false
-let reusing = false
+// The state being expanded, recorded as a tree of container records (see `fingerprintParent`).
+// Record r: its container, kind, first entry and entry count, final hash and entry sums. Entry e:
+// key and value, their hashes, and the record of the value when it is a container (else -1).
+// All of it lives in arrays reused from one parent to the next, so recording allocates nothing.
+const K_ARRAY = 1
+const K_OBJECT = 2
+const K_MAP = 3
+const K_SET = 4
+/** `entChild` of a container entry whose record is not made yet. */
+const PENDING = -2
+/** `entChild` of a primitive entry whose key, value and term are as the last recording left them. */
+const KEPT = -3
+/** Never equal to a value of a state. */
+const NONE = Symbol('none')
 
+let recCap = 256
+const recObj: unknown[] = new Array<unknown>(recCap).fill(undefined)
+let recKind = new Uint8Array(recCap)
+let recStart = new Int32Array(recCap)
+let recCount = new Int32Array(recCap)
+let recHA = new Int32Array(recCap)
+let recHB = new Int32Array(recCap)
+let recSA = new Int32Array(recCap)
+let recSB = new Int32Array(recCap)
+/** End of the record's subtree: the records and entries of its containers, depth first. */
+let recEndRec = new Int32Array(recCap)
+let recEndEnt = new Int32Array(recCap)
+let nRec = 0
+/** Per record, built on demand: key (or Set member) -> entry, for entries out of order. */
+const recIndex: (Map<unknown, number> | undefined)[] = []
+const indexedRecs: number[] = []
+
+let entCap = 1024
+const entKey: unknown[] = new Array<unknown>(entCap).fill(undefined)
+const entVal: unknown[] = new Array<unknown>(entCap).fill(undefined)
+let entKA = new Int32Array(entCap)
+let entKB = new Int32Array(entCap)
+let entVA = new Int32Array(entCap)
+let entVB = new Int32Array(entCap)
+/** The entry's term in its container's sums: a mix of its key and value hashes. */
+let entCA = new Int32Array(entCap)
+let entCB = new Int32Array(entCap)
+/**
+ * Per entry, the last primitive a successor put in its place and that entry's term: successors
+ * of different parents often change the same entry to the same value ('working' -> 'prepared').
+ */
+const entNewVal: unknown[] = new Array<unknown>(entCap).fill(NONE)
+let entNewCA = new Int32Array(entCap)
+let entNewCB = new Int32Array(entCap)
+let entChild = new Int32Array(entCap)
+let entSeen = new Int32Array(entCap)
+let nEnt = 0
+/**
+ * Entries below this index hold a key and a primitive value together with their hashes, as
+ * left by the last recordings: a parent that has the same primitive at the same place reuses
+ * them instead of looking the string up again (parents mostly share their layout).
+ */
+let entOk = 0
+let stamp = 0
+/** Record made by the last `recordValue` (-1 for a primitive). */
+let rRec = -1
+/** Record of the parent's root, or -1 (no parent, or a primitive root). */
+let parentRec = -1
+let haveParent = false
+/** A Map of the parent has a container as a key: `parentIntact` cannot vouch for it. */
+let opaqueParent = false
+/**
+ * Records of the last complete recording (0 after a failed one, or an opaque parent). A
+ * container found again at the same place in the next parent, at the same first entry and
+ * still holding the same entries, keeps its whole subtree of records: consecutive parents in
+ * a BFS level are often siblings that share most of their containers.
+ */
+let prevRecs = 0
+let reusing = false
 /** High 32 bits of the last fingerprint computed by {@link fingerprint}. */
 export let fpHi = 0
 /** Low 32 bits of the last fingerprint computed by {@link fingerprint}. */
@@ -142,10 +210,11 @@ function hashString(s: string): void {
 }
 
 /**
- * Sets `rA`/`rB` to the hash of `v`. `prev` is the value at the same place in the parent state
- * (or undefined): when both are containers, only the entries that differ are hashed.
+ * Sets `rA`/`rB` to the hash of `v`. `rec` is the record of the parent's container at the same
+ * place (or -1): when `v` is a container of the same kind, only the entries that differ from
+ * the record are hashed.
  */
-function hashValue(v: unknown, prev: unknown, depth: number): void {
+function hashValue(v: unknown, rec: number, depth: number): void {
   switch (typeof v) {
     case 'number':
       if ((v | 0) === v) {
@@ -180,57 +249,43 @@ function hashValue(v: unknown, prev: unknown, depth: number): void {
         return
       }
       if (depth >= CYCLE_CHECK_DEPTH && !cycleChecked) checkForCycle()
-      let at: number | undefined
-      if (reusing) {
-        at = parentParts.get(v)
-        if (at !== undefined) {
-          rA = parentHashes[at]!
-          rB = parentHashes[at + 1]!
-          return
-        }
-        // The parent's container at the same place, if remembered, seeds the entry sums.
-        at = typeof prev === 'object' && prev !== null ? parentParts.get(prev) : undefined
+      if (rec >= 0 && recObj[rec] === v) {
+        // The parent's own container (an action that left the state as it was).
+        rA = recHA[rec]!
+        rB = recHB[rec]!
+        return
       }
       let salt: number
       if (Array.isArray(v)) {
         salt = S_ARRAY
-        if (at !== undefined && Array.isArray(prev)) updateArray(v, prev, at, depth)
+        if (rec >= 0 && recKind[rec] === K_ARRAY) updateArray(v, rec, depth)
         else hashArray(v, depth)
       } else {
         const proto = Object.getPrototypeOf(v)
         if (proto === objectProto || proto === null) {
           salt = S_OBJECT
-          if (at !== undefined && isPlainObject(prev))
-            updateObject(v as Record<string, unknown>, prev, at, depth)
+          if (rec >= 0 && recKind[rec] === K_OBJECT)
+            updateObject(v as Record<string, unknown>, rec, depth)
           else hashObject(v as Record<string, unknown>, depth)
         } else if (v instanceof Map) {
           salt = S_MAP
-          if (at !== undefined && prev instanceof Map) updateMap(v, prev, at, depth)
+          if (rec >= 0 && recKind[rec] === K_MAP) updateMap(v, rec, depth)
           else hashMap(v, depth)
         } else if (v instanceof Set) {
           salt = S_SET
-          hashSet(v, depth)
+          if (rec >= 0 && recKind[rec] === K_SET) updateSet(v, rec, depth)
+          else hashSet(v, depth)
         } else {
           throw unencodable(v)
         }
       }
       rA = avalancheA(stepA(salt ^ count, sumA))
       rB = avalancheB(stepB(salt + count, sumB))
-      if (recording) {
-        parentParts.set(v, parentHashes.length)
-        parentHashes.push(rA, rB, sumA, sumB, count)
-      }
       return
     }
     default:
       throw unencodable(v)
   }
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null) return false
-  const proto = Object.getPrototypeOf(x)
-  return proto === objectProto || proto === null
 }
 
 // Each container hasher leaves its entry sums in `sumA`/`sumB`/`count`; `hashValue` finalises.
@@ -239,7 +294,7 @@ function hashArray(v: readonly unknown[], depth: number): void {
   let sa = 0
   let sb = 0
   for (let i = 0; i < v.length; i++) {
-    hashValue(v[i], undefined, depth + 1)
+    hashValue(v[i], -1, depth + 1)
     sa = (sa + entryA(i + S_ARRAY, rA)) | 0
     sb = (sb + entryB(i + S_ARRAY, rB)) | 0
   }
@@ -248,109 +303,18 @@ function hashArray(v: readonly unknown[], depth: number): void {
   count = v.length
 }
 
-function updateArray(
-  v: readonly unknown[],
-  prev: readonly unknown[],
-  at: number,
-  depth: number,
-): void {
-  let sa = parentHashes[at + 2]!
-  let sb = parentHashes[at + 3]!
-  const n = v.length
-  const pn = prev.length
-  for (let i = 0; i < n; i++) {
-    const x = v[i]
-    if (i < pn) {
-      const px = prev[i]
-      if (x === px) continue
-      hashValue(px, undefined, depth + 1)
-      sa = (sa - entryA(i + S_ARRAY, rA)) | 0
-      sb = (sb - entryB(i + S_ARRAY, rB)) | 0
-      hashValue(x, px, depth + 1)
-    } else {
-      hashValue(x, undefined, depth + 1)
-    }
-    sa = (sa + entryA(i + S_ARRAY, rA)) | 0
-    sb = (sb + entryB(i + S_ARRAY, rB)) | 0
-  }
-  for (let i = n; i < pn; i++) {
-    hashValue(prev[i], undefined, depth + 1)
-    sa = (sa - entryA(i + S_ARRAY, rA)) | 0
-    sb = (sb - entryB(i + S_ARRAY, rB)) | 0
-  }
-  sumA = sa
-  sumB = sb
-  count = n
-}
-
 function hashObject(v: Record<string, unknown>, depth: number): void {
   let sa = 0
   let sb = 0
   let n = 0
   for (const k in v) {
-    hashValue(v[k], undefined, depth + 1)
+    hashValue(v[k], -1, depth + 1)
     const va = rA
     const vb = rB
     hashString(k)
     sa = (sa + entryA(rA, va)) | 0
     sb = (sb + entryB(rB, vb)) | 0
     n++
-  }
-  sumA = sa
-  sumB = sb
-  count = n
-}
-
-function updateObject(
-  v: Record<string, unknown>,
-  prev: Record<string, unknown>,
-  at: number,
-  depth: number,
-): void {
-  let sa = parentHashes[at + 2]!
-  let sb = parentHashes[at + 3]!
-  const prevCount = parentHashes[at + 4]!
-  let n = 0
-  let shared = 0
-  for (const k in v) {
-    n++
-    const x = v[k]
-    const px = prev[k]
-    if (x === px && (x !== undefined || hasOwn(prev, k))) {
-      shared++
-      continue
-    }
-    let pa = 0
-    let pb = 0
-    const inPrev = px !== undefined || hasOwn(prev, k)
-    if (inPrev) {
-      shared++
-      hashValue(px, undefined, depth + 1)
-      pa = rA
-      pb = rB
-    }
-    hashValue(x, px, depth + 1)
-    const va = rA
-    const vb = rB
-    hashString(k)
-    if (inPrev) {
-      sa = (sa - entryA(rA, pa)) | 0
-      sb = (sb - entryB(rB, pb)) | 0
-    }
-    sa = (sa + entryA(rA, va)) | 0
-    sb = (sb + entryB(rB, vb)) | 0
-  }
-  if (shared < prevCount) {
-    // Some of the parent's keys are gone: take their entries out.
-    for (const k in prev) {
-      if (hasOwn(v, k)) continue
-      hashValue(prev[k], undefined, depth + 1)
-      const pa = rA
-      const pb = rB
-      hashString(k)
-      sa = (sa - entryA(rA, pa)) | 0
-      sb = (sb - entryB(rB, pb)) | 0
-    }
   }
   sumA = sa
   sumB = sb
@@ -361,58 +325,12 @@ function hashMap(v: ReadonlyMap<unknown, unknown>, depth: number): void {
   let sa = 0
   let sb = 0
   for (const [k, x] of v) {
-    hashValue(x, undefined, depth + 1)
+    hashValue(x, -1, depth + 1)
     const va = rA
     const vb = rB
-    hashValue(k, undefined, depth + 1)
+    hashValue(k, -1, depth + 1)
     sa = (sa + entryA(rA, va)) | 0
     sb = (sb + entryB(rB, vb)) | 0
-  }
-  sumA = sa
-  sumB = sb
-  count = v.size
-}
-
-function updateMap(
-  v: ReadonlyMap<unknown, unknown>,
-  prev: ReadonlyMap<unknown, unknown>,
-  at: number,
-  depth: number,
-): void {
-  let sa = parentHashes[at + 2]!
-  let sb = parentHashes[at + 3]!
-  const prevCount = parentHashes[at + 4]!
-  let shared = 0
-  for (const [k, x] of v) {
-    const px = prev.get(k)
-    const inPrev = px !== undefined || prev.has(k)
-    if (inPrev) {
-      shared++
-      if (x === px) continue
-      hashValue(px, undefined, depth + 1)
-      const pa = rA
-      const pb = rB
-      hashValue(k, undefined, depth + 1)
-      sa = (sa - entryA(rA, pa)) | 0
-      sb = (sb - entryB(rB, pb)) | 0
-    }
-    hashValue(x, px, depth + 1)
-    const va = rA
-    const vb = rB
-    hashValue(k, undefined, depth + 1)
-    sa = (sa + entryA(rA, va)) | 0
-    sb = (sb + entryB(rB, vb)) | 0
-  }
-  if (shared < prevCount) {
-    for (const [k, px] of prev) {
-      if (v.has(k)) continue
-      hashValue(px, undefined, depth + 1)
-      const pa = rA
-      const pb = rB
-      hashValue(k, undefined, depth + 1)
-      sa = (sa - entryA(rA, pa)) | 0
-      sb = (sb - entryB(rB, pb)) | 0
-    }
   }
   sumA = sa
   sumB = sb
@@ -423,7 +341,7 @@ function hashSet(v: ReadonlySet<unknown>, depth: number): void {
   let sa = 0
   let sb = 0
   for (const x of v) {
-    hashValue(x, undefined, depth + 1)
+    hashValue(x, -1, depth + 1)
     sa = (sa + entryA(S_SET, rA)) | 0
     sb = (sb + entryB(S_SET, rB)) | 0
   }
@@ -432,46 +350,560 @@ function hashSet(v: ReadonlySet<unknown>, depth: number): void {
   count = v.size
 }
 
+// Incremental hashers: a successor's container against the record of the parent's container at
+// the same place. They walk the two side by side; while keys (or members) come in the same
+// order, which is the rule for immutable updates (spread, `new Set(s).add(x)`, `new Map(m)`),
+// matching is a comparison by position, with no lookup in the parent. Out of order, a key index
+// of the record is built once and used for the rest. Entries equal by identity keep their
+// recorded hash; the others replace it in the recorded sums.
+
+/** Entry of record `rec` whose key (or Set member) is `k`, or -1. */
+function findEntry(rec: number, k: unknown): number {
+  const start = recStart[rec]!
+  const end = start + recCount[rec]!
+  if (end - start <= 8) {
+    for (let e = start; e < end; e++) {
+      const x = recKind[rec] === K_SET ? entVal[e] : entKey[e]
+      if (x === k || (Number.isNaN(x as number) && Number.isNaN(k as number))) return e
+    }
+    return -1
+  }
+  let index = recIndex[rec]
+  if (index === undefined) {
+    index = new Map()
+    const set = recKind[rec] === K_SET
+    for (let e = start; e < end; e++) index.set(set ? entVal[e] : entKey[e], e)
+    recIndex[rec] = index
+    indexedRecs.push(rec)
+  }
+  return index.get(k) ?? -1
+}
+
+function nextStamp(): number {
+  if (stamp === 0x7fffffff) {
+    entSeen.fill(0)
+    stamp = 0
+  }
+  return ++stamp
+}
+
+/** Takes the entries of `rec` from `from` on that were not matched (stamp) out of the sums. */
+function subtractUnmatched(rec: number, from: number, seen: number): void {
+  const end = recStart[rec]! + recCount[rec]!
+  let sa = sumA
+  let sb = sumB
+  for (let e = from; e < end; e++) {
+    if (seen !== 0 && entSeen[e] === seen) continue
+    sa = (sa - entCA[e]!) | 0
+    sb = (sb - entCB[e]!) | 0
+  }
+  sumA = sa
+  sumB = sb
+}
+
+function updateArray(v: readonly unknown[], rec: number, depth: number): void {
+  let sa = recSA[rec]!
+  let sb = recSB[rec]!
+  const start = recStart[rec]!
+  const pn = recCount[rec]!
+  const n = v.length
+  for (let i = 0; i < n; i++) {
+    const x = v[i]
+    const e = start + i
+    if (i < pn) {
+      if (x === entVal[e]) continue
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
+      if (typeof x === 'object' && x !== null && i + 1 < pn && entVal[e + 1] === x) {
+        // Shifted down by one (a queue's head taken off): its hash is recorded.
+        rA = entVA[e + 1]!
+        rB = entVB[e + 1]!
+      } else if (typeof x === 'object' && x !== null && i > 0 && entVal[e - 1] === x) {
+        rA = entVA[e - 1]!
+        rB = entVB[e - 1]!
+      } else {
+        hashValue(x, entChild[e]!, depth + 1)
+        if (typeof x !== 'object') {
+          const ca = entryA(entKA[e]!, rA)
+          const cb = entryB(entKB[e]!, rB)
+          entNewVal[e] = x
+          entNewCA[e] = ca
+          entNewCB[e] = cb
+          sa = (sa + ca) | 0
+          sb = (sb + cb) | 0
+          continue
+        }
+      }
+    } else if (typeof x === 'object' && x !== null && i > 0 && i <= pn && entVal[e - 1] === x) {
+      rA = entVA[e - 1]!
+      rB = entVB[e - 1]!
+    } else {
+      hashValue(x, -1, depth + 1)
+    }
+    sa = (sa + entryA(i + S_ARRAY, rA)) | 0
+    sb = (sb + entryB(i + S_ARRAY, rB)) | 0
+  }
+  sumA = sa
+  sumB = sb
+  if (n < pn) subtractUnmatched(rec, start + n, 0)
+  count = n
+}
+
+function updateObject(v: Record<string, unknown>, rec: number, depth: number): void {
+  let sa = recSA[rec]!
+  let sb = recSB[rec]!
+  const start = recStart[rec]!
+  const end = start + recCount[rec]!
+  let next = start
+  let seen = 0
+  let n = 0
+  for (const k in v) {
+    const x = v[k]
+    n++
+    let e: number
+    if (seen === 0 && next < end && entKey[next] === k) {
+      e = next++
+    } else {
+      if (seen === 0) seen = nextStamp()
+      e = findEntry(rec, k)
+      if (e >= 0) entSeen[e] = seen
+    }
+    if (e >= 0) {
+      if (x === entVal[e]) continue
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
+      hashValue(x, entChild[e]!, depth + 1)
+      const ca = entryA(entKA[e]!, rA)
+      const cb = entryB(entKB[e]!, rB)
+      if (typeof x !== 'object') {
+        entNewVal[e] = x
+        entNewCA[e] = ca
+        entNewCB[e] = cb
+      }
+      sa = (sa + ca) | 0
+      sb = (sb + cb) | 0
+    } else {
+      hashValue(x, -1, depth + 1)
+      const va = rA
+      const vb = rB
+      hashString(k)
+      sa = (sa + entryA(rA, va)) | 0
+      sb = (sb + entryB(rB, vb)) | 0
+    }
+  }
+  // Keys of the parent that are gone.
+  sumA = sa
+  sumB = sb
+  if (next < end) subtractUnmatched(rec, next, seen)
+  count = n
+}
+
+function updateMap(v: ReadonlyMap<unknown, unknown>, rec: number, depth: number): void {
+  let sa = recSA[rec]!
+  let sb = recSB[rec]!
+  const start = recStart[rec]!
+  const end = start + recCount[rec]!
+  let next = start
+  let seen = 0
+  for (const [k, x] of v) {
+    let e: number
+    if (seen === 0 && next < end && entKey[next] === k) {
+      e = next++
+    } else {
+      if (seen === 0) seen = nextStamp()
+      e = findEntry(rec, k)
+      if (e >= 0) entSeen[e] = seen
+    }
+    if (e >= 0) {
+      if (x === entVal[e]) continue
+      sa = (sa - entCA[e]!) | 0
+      sb = (sb - entCB[e]!) | 0
+      if (x === entNewVal[e]) {
+        sa = (sa + entNewCA[e]!) | 0
+        sb = (sb + entNewCB[e]!) | 0
+        continue
+      }
+      hashValue(x, entChild[e]!, depth + 1)
+      const ca = entryA(entKA[e]!, rA)
+      const cb = entryB(entKB[e]!, rB)
+      if (typeof x !== 'object') {
+        entNewVal[e] = x
+        entNewCA[e] = ca
+        entNewCB[e] = cb
+      }
+      sa = (sa + ca) | 0
+      sb = (sb + cb) | 0
+    } else {
+      hashValue(x, -1, depth + 1)
+      const va = rA
+      const vb = rB
+      hashValue(k, -1, depth + 1)
+      sa = (sa + entryA(rA, va)) | 0
+      sb = (sb + entryB(rB, vb)) | 0
+    }
+  }
+  sumA = sa
+  sumB = sb
+  if (next < end) subtractUnmatched(rec, next, seen)
+  count = v.size
+}
+
+function updateSet(v: ReadonlySet<unknown>, rec: number, depth: number): void {
+  let sa = recSA[rec]!
+  let sb = recSB[rec]!
+  const start = recStart[rec]!
+  const end = start + recCount[rec]!
+  let next = start
+  let seen = 0
+  for (const x of v) {
+    let e: number
+    if (seen === 0 && next < end && entVal[next] === x) {
+      e = next++
+    } else {
+      if (seen === 0) seen = nextStamp()
+      e = findEntry(rec, x)
+      if (e >= 0) entSeen[e] = seen
+    }
+    if (e >= 0) continue
+    hashValue(x, -1, depth + 1)
+    sa = (sa + entryA(S_SET, rA)) | 0
+    sb = (sb + entryB(S_SET, rB)) | 0
+  }
+  sumA = sa
+  sumB = sb
+  if (next < end) subtractUnmatched(rec, next, seen)
+  count = v.size
+}
+
+// Recording the parent: a full walk that also fills the records. A container's entries are
+// listed first (keys and primitive values hashed on the way), then its container values are
+// recorded, so each record's entries are contiguous.
+
+function recordValue(v: unknown, depth: number): void {
+  if (typeof v === 'object' && v !== null) {
+    const id = nRec
+    if (id < prevRecs && recObj[id] === v && recStart[id] === nEnt && intact(id)) {
+      nRec = recEndRec[id]!
+      nEnt = recEndEnt[id]!
+      rA = recHA[id]!
+      rB = recHB[id]!
+      rRec = id
+      return
+    }
+    if (depth >= CYCLE_CHECK_DEPTH && !cycleChecked) checkForCycle()
+    recordContainer(v, depth)
+  } else {
+    hashValue(v, -1, depth)
+    rRec = -1
+  }
+}
+
+function growRecords(): void {
+  const cap = recCap * 2
+  recObj.length = cap
+  recObj.fill(undefined, recCap)
+  recKind = grown8(recKind, cap)
+  recStart = grown(recStart, cap)
+  recCount = grown(recCount, cap)
+  recHA = grown(recHA, cap)
+  recHB = grown(recHB, cap)
+  recSA = grown(recSA, cap)
+  recSB = grown(recSB, cap)
+  recEndRec = grown(recEndRec, cap)
+  recEndEnt = grown(recEndEnt, cap)
+  recCap = cap
+}
+
+function reserveEntries(n: number): void {
+  if (nEnt + n <= entCap) return
+  let cap = entCap * 2
+  while (cap < nEnt + n) cap *= 2
+  entKey.length = cap
+  entKey.fill(undefined, entCap)
+  entVal.length = cap
+  entVal.fill(undefined, entCap)
+  entKA = grown(entKA, cap)
+  entKB = grown(entKB, cap)
+  entVA = grown(entVA, cap)
+  entVB = grown(entVB, cap)
+  entCA = grown(entCA, cap)
+  entCB = grown(entCB, cap)
+  entNewVal.length = cap
+  entNewVal.fill(NONE, entCap)
+  entNewCA = grown(entNewCA, cap)
+  entNewCB = grown(entNewCB, cap)
+  entChild = grown(entChild, cap)
+  entSeen = grown(entSeen, cap)
+  entCap = cap
+}
+
+function grown(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap)
+  b.set(a)
+  return b
+}
+
+function grown8(a: Uint8Array<ArrayBuffer>, cap: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(cap)
+  b.set(a)
+  return b
+}
+
+/** Sets entry `e`'s key hash; a new key also voids the entry's memo of successor values. */
+function noteKey(e: number, k: unknown, ka: number, kb: number): void {
+  entKey[e] = k
+  entKA[e] = ka
+  entKB[e] = kb
+  entNewVal[e] = NONE
+}
+
+/**
+ * Stores value `x` in entry `e`: a primitive is hashed now, unless the last recording left the
+ * same one there (then with the same key, `sameKey`, its term is kept too); a container later.
+ */
+function noteValue(e: number, x: unknown, sameKey: boolean, depth: number): void {
+  if (typeof x === 'object' && x !== null) {
+    entVal[e] = x
+    entChild[e] = PENDING
+    return
+  }
+  if (e < entOk && entVal[e] === x) {
+    entChild[e] = sameKey ? KEPT : -1
+    return
+  }
+  entChild[e] = -1
+  hashValue(x, -1, depth)
+  entVal[e] = x
+  entVA[e] = rA
+  entVB[e] = rB
+}
+
+function recordContainer(v: object, depth: number): void {
+  if (nRec === recCap) growRecords()
+  const id = nRec++
+  recObj[id] = v
+  const start = nEnt
+  let kind: number
+  let salt: number
+  if (Array.isArray(v)) {
+    kind = K_ARRAY
+    salt = S_ARRAY
+    const n = v.length
+    reserveEntries(n)
+    nEnt += n
+    for (let i = 0; i < n; i++) {
+      const e = start + i
+      const ka = (i + S_ARRAY) | 0
+      const sameKey = e < entOk && entKA[e] === ka && entKB[e] === ka
+      if (!sameKey) noteKey(e, undefined, ka, ka)
+      noteValue(e, v[i], sameKey, depth + 1)
+    }
+  } else {
+    const proto = Object.getPrototypeOf(v)
+    if (proto === objectProto || proto === null) {
+      kind = K_OBJECT
+      salt = S_OBJECT
+      const o = v as Record<string, unknown>
+      for (const k in o) {
+        if (nEnt === entCap) reserveEntries(1)
+        const e = nEnt++
+        const sameKey = e < entOk && entKey[e] === k
+        if (!sameKey) {
+          hashString(k)
+          noteKey(e, k, rA, rB)
+        }
+        noteValue(e, o[k], sameKey, depth + 1)
+      }
+    } else if (v instanceof Map) {
+      kind = K_MAP
+      salt = S_MAP
+      reserveEntries(v.size)
+      for (const [k, x] of v) {
+        const e = nEnt++
+        if (typeof k === 'object' && k !== null) opaqueParent = true
+        const sameKey = e < entOk && entKey[e] === k && (typeof k !== 'object' || k === null)
+        if (!sameKey) {
+          hashValue(k, -1, depth + 1)
+          noteKey(e, k, rA, rB)
+        }
+        noteValue(e, x, sameKey, depth + 1)
+      }
+    } else if (v instanceof Set) {
+      kind = K_SET
+      salt = S_SET
+      reserveEntries(v.size)
+      for (const x of v) {
+        const e = nEnt++
+        const sameKey = e < entOk && entKA[e] === S_SET && entKB[e] === S_SET
+        if (!sameKey) noteKey(e, undefined, S_SET, S_SET)
+        noteValue(e, x, sameKey, depth + 1)
+      }
+    } else {
+      throw unencodable(v)
+    }
+  }
+  const end = nEnt
+  let sa = 0
+  let sb = 0
+  for (let e = start; e < end; e++) {
+    const c = entChild[e]!
+    if (c === KEPT) {
+      entChild[e] = -1
+    } else {
+      if (c === PENDING) {
+        recordValue(entVal[e], depth + 1)
+        entVA[e] = rA
+        entVB[e] = rB
+        entChild[e] = rRec
+      }
+      entCA[e] = entryA(entKA[e]!, entVA[e]!)
+      entCB[e] = entryB(entKB[e]!, entVB[e]!)
+    }
+    sa = (sa + entCA[e]!) | 0
+    sb = (sb + entCB[e]!) | 0
+  }
+  const n = end - start
+  rA = avalancheA(stepA(salt ^ n, sa))
+  rB = avalancheB(stepB(salt + n, sb))
+  recKind[id] = kind
+  recStart[id] = start
+  recCount[id] = n
+  recHA[id] = rA
+  recHB[id] = rB
+  recSA[id] = sa
+  recSB[id] = sb
+  recEndRec[id] = nRec
+  recEndEnt[id] = nEnt
+  rRec = id
+}
+
+/** True when record `rec`'s container still holds the recorded entries (by identity), deeply. */
+function intact(rec: number): boolean {
+  const o = recObj[rec]
+  const start = recStart[rec]!
+  const end = start + recCount[rec]!
+  let e = start
+  switch (recKind[rec]) {
+    case K_OBJECT: {
+      const obj = o as Record<string, unknown>
+      for (const k in obj) {
+        if (e === end || entKey[e] !== k || obj[k] !== entVal[e]) return false
+        e++
+      }
+      if (e !== end) return false
+      break
+    }
+    case K_ARRAY: {
+      const a = o as unknown[]
+      if (a.length !== end - start) return false
+      for (let i = 0; i < a.length; i++) if (a[i] !== entVal[start + i]) return false
+      break
+    }
+    case K_MAP: {
+      const m = o as Map<unknown, unknown>
+      if (m.size !== end - start) return false
+      for (const [k, x] of m) {
+        if (entKey[e] !== k || entVal[e] !== x) return false
+        e++
+      }
+      break
+    }
+    default: {
+      const set = o as Set<unknown>
+      if (set.size !== end - start) return false
+      for (const x of set) {
+        if (entVal[e] !== x) return false
+        e++
+      }
+    }
+  }
+  for (e = start; e < end; e++) {
+    const c = entChild[e]!
+    if (c >= 0 && !intact(c)) return false
+  }
+  return true
+}
+
 /**
  * Computes the 64-bit fingerprint of `value` into {@link fpHi} and {@link fpLo}.
  *
  * @throws {StateEncodingError} when the value holds a function, symbol, class instance or cycle.
  */
 export function fingerprint(value: unknown): void {
+  // `root` is only read to describe an error; after one it is simply left to the next call.
   root = value
   cycleChecked = false
-  hashValue(value, reusing ? parentRoot : undefined, 0)
+  hashValue(value, reusing ? parentRec : -1, 0)
+  root = undefined
   fpHi = avalancheA(rA ^ Math.imul(rB, 0x27d4eb2f))
   fpLo = avalancheB(rB ^ rA)
-  root = undefined
 }
 
 /**
- * Fingerprints a state about to be expanded (like {@link fingerprint}) and remembers its
- * containers' hashes and entry sums, which {@link reuseParentHashes} lets its successors'
- * fingerprints start from. The memory is replaced at the next call.
+ * Fingerprints a state about to be expanded (like {@link fingerprint}) and records it: each
+ * container with its entries, their hashes and its entry sums, by position. Its successors'
+ * fingerprints start from these records (see {@link reuseParentHashes}), and
+ * {@link parentIntact} checks the state against them. The record is replaced at the next call.
  */
 export function fingerprintParent(value: unknown): void {
-  parentParts.clear()
-  parentHashes.length = 0
-  parentRoot = value
+  for (const r of indexedRecs) recIndex[r] = undefined
+  indexedRecs.length = 0
+  nRec = 0
+  nEnt = 0
+  parentRec = -1
+  haveParent = false
+  opaqueParent = false
   reusing = false
-  recording = true
+  root = value
+  cycleChecked = false
   try {
-    fingerprint(value)
+    recordValue(value, 0)
+  } catch (e) {
+    // Entries were overwritten half-way: none of them may be trusted by the next recording.
+    entOk = 0
+    prevRecs = 0
+    nRec = 0
+    throw e
   } finally {
-    recording = false
+    root = undefined
   }
+  if (nEnt > entOk) entOk = nEnt
+  prevRecs = opaqueParent ? 0 : nRec
+  parentRec = rRec
+  haveParent = true
+  fpHi = avalancheA(rA ^ Math.imul(rB, 0x27d4eb2f))
+  fpLo = avalancheB(rB ^ rA)
 }
 
 /**
- * While on, {@link fingerprint} reuses what {@link fingerprintParent} remembered: hashes of
- * containers shared by reference, and entry sums of the parent's containers at the same place.
- * The result is identical to a full walk as long as the parent was not mutated (the checker
- * verifies that after each expansion).
+ * While on, {@link fingerprint} starts from what {@link fingerprintParent} recorded: the hash
+ * of every container shared with the parent at the same place, and the entry sums of the
+ * parent's container at the same place for the others. The result is identical to a full walk
+ * as long as the parent was not mutated (the checker verifies that after each expansion).
  */
 export function reuseParentHashes(on: boolean): void {
   reusing = on
+}
+
+/**
+ * True when every container of the state last given to {@link fingerprintParent} still holds
+ * exactly the entries recorded then (same keys in the same order, identical values), so its
+ * fingerprint cannot have changed. False means it may have: fingerprint it again to know.
+ * Much cheaper than a fingerprint: no hashing, just a comparison of references.
+ */
+export function parentIntact(): boolean {
+  if (!haveParent || opaqueParent) return false
+  return parentRec < 0 || intact(parentRec)
 }
 
 /** The fingerprint of `value` as a 16-digit hex string (for tests and reports, not hot paths). */
