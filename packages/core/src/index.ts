@@ -202,3 +202,7 @@ export {
   UserCodeError,
   WorldUsageError,
 } from './errors.ts'
+
+// Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
+
+export { SeedConfigError, SweepError } from './errors.ts'

@@ -5,9 +5,11 @@
  * @module
  */
 import { type CheckOptions, check, checkLiveness, isModel, type Model } from '@musil/core'
-import { expect, test } from 'vitest'
+import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
+import { replayCommand } from './replay.ts'
+import { setMusilMeta, testPlace } from './test-meta.ts'
 
 /** Options of {@link modelTest}: those of `check`, liveness goals, and a test timeout. */
 export interface ModelTestOptions<S = any> extends CheckOptions {
@@ -20,7 +22,7 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
   liveness?: ConvergeMatcherOptions<S> | readonly ConvergeMatcherOptions<S>[]
 }
 
-type Register = (name: string, fn: () => void, timeout?: number) => void
+type Register = (name: string, fn: (context: TestContext) => void, timeout?: number) => void
 
 function define(register: Register) {
   return <S>(name: string, model: Model<S>, options: ModelTestOptions<S> = {}): void => {
@@ -35,7 +37,10 @@ function define(register: Register) {
     const goals = liveness === undefined ? [] : Array.isArray(liveness) ? liveness : [liveness]
     register(
       name,
-      () => {
+      ({ task }) => {
+        // The reporter lists a failing model check with the command that reruns it.
+        const { file, fullName, root } = testPlace(task)
+        setMusilMeta(task, { replay: replayCommand({ file, fullName, root }) })
         const r = check(model, checkOptions)
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe().
         if (!r.ok)

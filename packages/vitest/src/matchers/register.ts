@@ -7,7 +7,13 @@
 
 import type { Model } from '@musil/core'
 import { expect } from 'vitest'
+import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
+import {
+  simulationToBeSafe,
+  simulationToConverge,
+  simulationToRefine,
+} from './simulation-matchers.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
 
@@ -17,12 +23,17 @@ type StateOf<T> = T extends Model<infer S> ? S : any
 /** The matchers musil adds to `expect`. */
 export interface MusilMatchers<R = unknown> {
   /**
-   * Model-checks `received` (a model from `defineModel`): every reachable state satisfies every
+   * On a model from `defineModel`: model-checks it; every reachable state satisfies every
    * invariant. On failure the diff is the shortest counterexample, one line per step. An
    * incomplete search (a bound was reached) fails, and so does its `.not`.
    *
+   * On a simulation report (`simulate`, `explore`, a `simTest` fixture, a sweep): no seed broke
+   * an invariant, threw or deadlocked. On failure the diff is the minimised trace, one event per
+   * line, and the message names the seed and the command that replays it.
+   *
    * @example
    * expect(dieHard()).not.toBeSafe()
+   * expect(simulate(factory, { seeds: [seed], snapshot, invariants })).toBeSafe()
    */
   toBeSafe: (options?: SafetyMatcherOptions) => R
   /**
@@ -31,28 +42,40 @@ export interface MusilMatchers<R = unknown> {
    */
   toBeDeadlockFree: (options?: Omit<SafetyMatcherOptions, 'deadlock'>) => R
   /**
-   * Checks liveness of `received` (a model): every fair behaviour reaches `options.goal` (with
-   * `everywhere`, again and again), under TLA+ semantics (behaviours may stutter). On failure
-   * the diff is the lasso: the prefix, then the cycle that repeats forever. An incomplete search
-   * fails, and so does its `.not`.
+   * On a model: checks liveness of `received`: every fair behaviour reaches `options.goal`
+   * (with `everywhere`, again and again), under TLA+ semantics (behaviours may stutter). On
+   * failure the diff is the lasso: the prefix, then the cycle that repeats forever. An
+   * incomplete search fails, and so does its `.not`.
+   *
+   * On a simulation report (no options): every seed reached its goal (`simulate`'s `goal` when
+   * the run settled or hit its horizon; `explore`'s `runUntil` deadline). The diff is the
+   * minimised trace.
    *
    * @example
    * expect(routeDelivery).toConverge({ goal: (s) => s.applied === s.desired, everywhere: true, fair: ['deliver'] })
+   * expect(simulate(factory, { seeds: 300, snapshot, network, goal })).toConverge()
    */
-  toConverge: (options: ConvergeMatcherOptions<StateOf<R>>) => R
+  toConverge: {
+    (options: ConvergeMatcherOptions<StateOf<R>>): R
+    (): R
+  }
   /**
-   * Checks that `received` (an implementation model) refines `spec` under `abstraction`: its
-   * initial states map to initial states of `spec`, and each of its steps to a step of `spec`
-   * or a stutter. On failure the diff sets the abstracted trace against the spec's allowed steps.
+   * On a model: checks that `received` (an implementation model) refines `spec` under
+   * `abstraction`: its initial states map to initial states of `spec`, and each of its steps to
+   * a step of `spec` or a stutter. On failure the diff sets the abstracted trace against the
+   * spec's allowed steps.
+   *
+   * On a simulation report (no arguments): every step of every seed refined the model given to
+   * `simulate` (its `model` and `abstraction` options). The diff is the minimised trace.
    *
    * @example
    * expect(atomicWorkers).toRefine(counter, (s) => ({ n: s.n }))
+   * expect(simulate(factory, { seeds: 100, snapshot, model, abstraction })).toRefine()
    */
-  toRefine: <A>(
-    spec: Model<A>,
-    abstraction: (s: StateOf<R>) => A,
-    options?: RefineMatcherOptions,
-  ) => R
+  toRefine: {
+    <A>(spec: Model<A>, abstraction: (s: StateOf<R>) => A, options?: RefineMatcherOptions): R
+    (): R
+  }
 }
 
 declare module 'vitest' {
@@ -60,4 +83,9 @@ declare module 'vitest' {
   interface AsymmetricMatchersContaining extends MusilMatchers {}
 }
 
-expect.extend({ toBeSafe, toBeDeadlockFree, toConverge, toRefine })
+expect.extend({
+  toBeSafe: bySubject('toBeSafe', toBeSafe, simulationToBeSafe),
+  toBeDeadlockFree,
+  toConverge: bySubject('toConverge', toConverge, simulationToConverge),
+  toRefine: bySubject('toRefine', toRefine, simulationToRefine),
+})

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * `musil test --seed=N [vitest args...]`: runs `vitest run` with `MUSIL_SEED=N`, for shells where
+ * setting an environment variable in front of a command is awkward (Windows `cmd`). Plain
+ * `vitest --seed=N` cannot work: Vitest's CLI rejects flags it does not know.
+ *
+ * @module
+ */
+import { spawnSync } from 'node:child_process'
+import { realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseSeed, parseShard } from './seeds.ts'
+
+const USAGE = `usage: musil test [--seed=N] [--shard=i/n] [vitest run arguments...]
+  --seed=N     run simulation tests with seed N (sets MUSIL_SEED)
+  --shard=i/n  run this machine's share of every sweep's seeds (sets MUSIL_SHARD)
+example: musil test --seed=17 test/gossip.test.ts -t '^gossip converges$'`
+
+/** Splits musil's own flags from the arguments passed on to Vitest. */
+export function parseArgs(args: readonly string[]): {
+  env: Record<string, string>
+  rest: string[]
+} {
+  const env: Record<string, string> = {}
+  const rest: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const value = (flag: string): string | undefined =>
+      a === flag ? args[++i] : a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : undefined
+    const seed = value('--seed')
+    if (seed !== undefined) {
+      env.MUSIL_SEED = String(parseSeed(seed, '--seed'))
+      continue
+    }
+    const shard = value('--shard')
+    if (shard !== undefined) {
+      const s = parseShard(shard, '--shard')
+      env.MUSIL_SHARD = `${s.index}/${s.count}`
+      continue
+    }
+    rest.push(a)
+  }
+  return { env, rest }
+}
+
+function main(argv: readonly string[]): number {
+  const [command, ...args] = argv
+  if (command !== 'test') {
+    console.error(USAGE)
+    return command === undefined || command === '--help' || command === '-h' ? 0 : 2
+  }
+  let parsed: { env: Record<string, string>; rest: string[] }
+  try {
+    parsed = parseArgs(args)
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e))
+    return 2
+  }
+  const require = createRequire(pathToFileURL(join(process.cwd(), 'package.json')))
+  const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
+  const r = spawnSync(process.execPath, [vitest, 'run', ...parsed.rest], {
+    stdio: 'inherit',
+    env: { ...process.env, ...parsed.env },
+  })
+  return r.status ?? 1
+}
+
+// Run only as a program (npm links the bin through a symlink: compare real paths).
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
+) {
+  process.exitCode = main(process.argv.slice(2))
+}

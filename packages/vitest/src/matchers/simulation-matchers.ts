@@ -1,0 +1,223 @@
+/**
+ * `toBeSafe`, `toConverge` and `toRefine` on a finished simulation report: what `simulate`,
+ * `explore`, `replay`, the `simTest` fixtures and sweeps return. Synchronous on purpose: the
+ * simulation has already run, and an un-awaited async matcher can pass silently in Vitest.
+ *
+ * A report from `simulate`/`explore` stops at its first failing seed. When that failure is of
+ * another kind than the property asked about (say a goal failure under `toBeSafe`), the seeds
+ * after it were never run, so the report proves nothing either way: both the matcher and its
+ * `.not` fail, as an incomplete model check does.
+ *
+ * @module
+ */
+import { type FailureKind, formatSimTrace, type RunFailure, type RunReport } from '@musil/core'
+import type { MatcherState } from 'vitest'
+import type { MusilTaskMeta } from '../context.ts'
+import type { SeedFailure } from '../target.ts'
+import { failureTrace, reportedFailure } from '../target.ts'
+import type { SyncMatchResult } from './trace-diff.ts'
+
+/** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
+export function isRunReport(x: unknown): x is RunReport {
+  if (x === null || typeof x !== 'object') return false
+  const r = x as Record<string, unknown>
+  if (typeof r.ok !== 'boolean' || typeof r.runs !== 'number') return false
+  const f = r.failure as Record<string, unknown> | undefined
+  return (
+    f === undefined ||
+    (f !== null &&
+      typeof f === 'object' &&
+      typeof f.kind === 'string' &&
+      typeof f.seed === 'number' &&
+      typeof f.detail === 'string')
+  )
+}
+
+interface Property {
+  readonly matcher: 'toBeSafe' | 'toConverge' | 'toRefine'
+  /** Failure kinds that refute the property. */
+  readonly kinds: ReadonlySet<FailureKind>
+  /** What holds when it is not refuted: the one-line `expected` of the diff. */
+  readonly holds: string
+  /** The property in a sentence, for "says nothing about ...". */
+  readonly about: string
+}
+
+const SAFE: Property = {
+  matcher: 'toBeSafe',
+  kinds: new Set<FailureKind>(['safety', 'error', 'deadlock']),
+  holds: 'every seed keeps every invariant, with no error and no deadlock',
+  about: 'safety',
+}
+const CONVERGE: Property = {
+  matcher: 'toConverge',
+  kinds: new Set<FailureKind>(['goal']),
+  holds: 'every seed reaches its goal',
+  about: 'convergence',
+}
+const REFINE: Property = {
+  matcher: 'toRefine',
+  kinds: new Set<FailureKind>(['refinement']),
+  holds: 'every step of every seed maps to a step of the model (or a stutter)',
+  about: 'refinement',
+}
+
+function replayHint(ctx: MatcherState, failure: RunFailure): string {
+  const meta = (ctx as { task?: { meta?: { musil?: { replay?: string; seed?: number } } } }).task
+    ?.meta?.musil
+  if (meta?.replay !== undefined && meta.seed === failure.seed) return `replay: ${meta.replay}`
+  return `replay: run seed ${failure.seed} alone (seeds: [${failure.seed}]), or MUSIL_SEED=${failure.seed} with simTest`
+}
+
+function traceText(failure: RunFailure): string {
+  const events = failureTrace(failure)
+  return events.length === 0 ? '(no events recorded)' : formatSimTrace(events)
+}
+
+function traceNote(failure: RunFailure): string {
+  const f = failure as {
+    minimized?: readonly unknown[]
+    originalLength?: number
+    timeline?: readonly unknown[]
+  }
+  if (f.minimized !== undefined) {
+    return `minimised trace: ${f.minimized.length} of ${f.originalLength ?? f.minimized.length} events`
+  }
+  return `${f.timeline !== undefined ? 'timeline' : 'trace'}: ${failureTrace(failure).length} events`
+}
+
+function failingSeedsOf(report: RunReport): readonly SeedFailure[] | undefined {
+  const list = (report as { failingSeeds?: readonly SeedFailure[] }).failingSeeds
+  return Array.isArray(list) ? list : undefined
+}
+
+/**
+ * When the assertion fails on a report with a failure, records that failure in the test's meta
+ * so the reporter's HTML page can show its trace and sequence diagram.
+ */
+function recordFailure(
+  ctx: MatcherState,
+  report: RunReport,
+  result: SyncMatchResult,
+): SyncMatchResult {
+  const task = (ctx as { task?: { meta: { musil?: MusilTaskMeta } } }).task
+  const f = report.failure
+  if (
+    task !== undefined &&
+    f !== undefined &&
+    result.pass === Boolean(ctx.isNot) &&
+    !task.meta.musil?.failure
+  ) {
+    task.meta.musil = { ...task.meta.musil, failure: reportedFailure(f) }
+  }
+  return result
+}
+
+function matchReport(
+  ctx: MatcherState,
+  received: unknown,
+  property: Property,
+  args: readonly unknown[],
+): SyncMatchResult {
+  return recordFailure(ctx, received as RunReport, judge(ctx, received, property, args))
+}
+
+function judge(
+  ctx: MatcherState,
+  received: unknown,
+  property: Property,
+  args: readonly unknown[],
+): SyncMatchResult {
+  const hint = `expect(report).${ctx.isNot ? 'not.' : ''}${property.matcher}()`
+  if (args.length > 0) {
+    throw new TypeError(
+      `${hint}: a simulation report takes no arguments; the checks ran during the simulation (give simulate() its invariants, goal, or model and abstraction)`,
+    )
+  }
+  const report = received as RunReport
+  const f = report.failure
+  if (f === undefined) {
+    return {
+      pass: true,
+      message: () =>
+        `${hint}\n\nexpected a failing seed, but all ${report.runs} seed(s) passed (${property.holds})`,
+    }
+  }
+  const all = failingSeedsOf(report)
+  const refuting = all?.filter((s) => property.kinds.has(s.kind))
+  const diff = { actual: traceText(f), expected: property.holds }
+  const head = `${f.kind} failure on seed ${f.seed}: ${f.detail}`
+  if (property.kinds.has(f.kind)) {
+    const more =
+      refuting !== undefined && refuting.length > 1
+        ? `\nfailing seeds (${refuting.length}): ${refuting
+            .slice(0, 20)
+            .map((s) => s.seed)
+            .join(', ')}${refuting.length > 20 ? ', …' : ''}`
+        : ''
+    return {
+      pass: false,
+      message: () => `${hint}\n\n${head}\n${traceNote(f)}; ${replayHint(ctx, f)}${more}`,
+      ...diff,
+    }
+  }
+  if (refuting !== undefined) {
+    // A sweep ran every seed: its list of failing seeds is complete, so it decides the property.
+    if (refuting.length === 0) {
+      return {
+        pass: true,
+        message: () =>
+          `${hint}\n\nno seed fails ${property.about}; the failing seeds fail otherwise (lowest: ${head})`,
+      }
+    }
+    const first = refuting[0]!
+    return {
+      pass: false,
+      message: () =>
+        `${hint}\n\n${first.kind} failure on seed ${first.seed}: ${first.detail}\nfailing seeds (${refuting.length}): ${refuting
+          .slice(0, 20)
+          .map((s) => s.seed)
+          .join(', ')}\nreplay: MUSIL_SEED=${first.seed} with the same test`,
+    }
+  }
+  return {
+    pass: Boolean(ctx.isNot),
+    message: () =>
+      `${hint}\n\nthe run stopped at seed ${f.seed} on a ${head}; the seeds after it never ran, so the report says nothing about ${property.about} either way. Fix that failure first, or assert it with the matcher for its kind.\n${traceNote(f)}; ${replayHint(ctx, f)}`,
+    ...diff,
+  }
+}
+
+/** `expect(report).toBeSafe()`: no seed broke an invariant, threw, or deadlocked. */
+export function simulationToBeSafe(
+  this: MatcherState,
+  received: unknown,
+  ...args: unknown[]
+): SyncMatchResult {
+  return matchReport(this, received, SAFE, args)
+}
+
+/** `expect(report).toConverge()`: every seed reached the goal (simulate's `goal`, explore's `runUntil`). */
+export function simulationToConverge(
+  this: MatcherState,
+  received: unknown,
+  ...args: unknown[]
+): SyncMatchResult {
+  return matchReport(this, received, CONVERGE, args)
+}
+
+/** `expect(report).toRefine()`: every step of every seed refined the model given to `simulate`. */
+export function simulationToRefine(
+  this: MatcherState,
+  received: unknown,
+  ...args: unknown[]
+): SyncMatchResult {
+  return matchReport(this, received, REFINE, args)
+}
+
+/** The matcher that fails on `kind`: how a sweep test asserts its report with the right diff. */
+export function matcherFor(kind: FailureKind): 'toBeSafe' | 'toConverge' | 'toRefine' {
+  if (CONVERGE.kinds.has(kind)) return 'toConverge'
+  if (REFINE.kinds.has(kind)) return 'toRefine'
+  return 'toBeSafe'
+}

@@ -1,0 +1,71 @@
+/**
+ * The replay command printed with every failure: one line a user can paste into a shell to run
+ * exactly that test with exactly that seed.
+ *
+ * @module
+ */
+import { isAbsolute, relative, sep } from 'node:path'
+
+/** Escapes `text` for use inside a regular expression, so `-t` matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * Quotes `text` for a POSIX shell: bare when it is made of safe characters, otherwise in single
+ * quotes (a single quote inside becomes `'\''`).
+ */
+export function shellQuote(text: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The name `vitest -t` matches a test against: its suite names and its own name joined by one
+ * space (Vitest's `getTaskFullName`), not the `a > b` form reporters print.
+ */
+export function fullTestName(task: {
+  name: string
+  suite?: { name: string; suite?: unknown }
+}): string {
+  const names: string[] = [task.name]
+  let suite = task.suite as { name: string; suite?: unknown } | undefined
+  while (suite) {
+    if (suite.name) names.unshift(suite.name)
+    suite = suite.suite as { name: string; suite?: unknown } | undefined
+  }
+  return names.join(' ')
+}
+
+/** What a replay command needs. */
+export interface ReplayTarget {
+  /** Absolute path of the test file. */
+  readonly file: string
+  /** `fullTestName` of the test. */
+  readonly fullName: string
+  /** The seed to replay; omitted for tests without one (model checks). */
+  readonly seed?: number
+  /** Directory the command is run from (the project root); paths are printed relative to it. */
+  readonly root?: string
+}
+
+/**
+ * `MUSIL_SEED=17 npx vitest run test/gossip.test.ts -t '^gossip converges \(seed 17\)$'`
+ *
+ * The environment variable is the contract because it reaches every pool and survives `npm
+ * test`; `-t` is anchored and escaped so only this test runs.
+ */
+export function replayCommand(target: ReplayTarget): string {
+  const file =
+    target.root !== undefined && isAbsolute(target.file)
+      ? relative(target.root, target.file).split(sep).join('/')
+      : target.file
+  const parts = [
+    ...(target.seed === undefined ? [] : [`MUSIL_SEED=${target.seed}`]),
+    'npx vitest run',
+    shellQuote(file),
+    '-t',
+    shellQuote(`^${escapeRegExp(target.fullName)}$`),
+  ]
+  return parts.join(' ')
+}

@@ -1,0 +1,111 @@
+/**
+ * `MusilReporter`: at the end of a run it lists every failing seed with the command that replays
+ * it, writes the HTML report of the failures, and updates the memory of failing seeds. The
+ * `musil()` plugin installs it unless told not to.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative } from 'node:path'
+import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import type { MusilTaskMeta } from './context.ts'
+import { readMemory, type SeedOutcome, updateMemory, writeMemory } from './failing-seeds.ts'
+import { type ReportEntry, renderHtmlReport } from './html-report.ts'
+
+/** Options of {@link MusilReporter}. */
+export interface MusilReporterOptions {
+  /** Where to write the HTML report, relative to the root. Default `.musil/report.html`; `false` for none. */
+  readonly html?: string | false
+  /** Update `.musil/failing-seeds.json` (default true). */
+  readonly memory?: boolean
+}
+
+const BRAND = Symbol.for('musil.reporter')
+
+/**
+ * The musil reporter. Add it next to the default one if you do not use the plugin:
+ *
+ * @example
+ * // vitest.config.ts
+ * import { MusilReporter } from '@musil/vitest/reporter'
+ * export default defineConfig({ test: { reporters: ['default', new MusilReporter()] } })
+ */
+export class MusilReporter implements Reporter {
+  readonly options: MusilReporterOptions
+  #vitest: Vitest | undefined
+
+  constructor(options: MusilReporterOptions = {}) {
+    this.options = options
+    // A footprint rather than `instanceof`: the plugin and the config may load different copies.
+    Object.defineProperty(this, BRAND, { value: true })
+  }
+
+  /** True when `r` is a musil reporter, from whichever copy of the package. */
+  static is(r: unknown): r is MusilReporter {
+    return typeof r === 'object' && r !== null && (r as Record<symbol, unknown>)[BRAND] === true
+  }
+
+  onInit(vitest: Vitest): void {
+    this.#vitest = vitest
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const vitest = this.#vitest
+    const root = vitest?.config.root ?? process.cwd()
+    const log = (line: string): void => (vitest ? vitest.logger.log(line) : console.log(line))
+    const entries: ReportEntry[] = []
+    const outcomes: SeedOutcome[] = []
+    for (const module of modules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state
+        if (state !== 'passed' && state !== 'failed') continue
+        const meta = test.meta().musil as MusilTaskMeta | undefined
+        if (meta?.memoryKey !== undefined) {
+          outcomes.push({
+            key: meta.memoryKey,
+            passed: state === 'passed',
+            ...(meta.seed !== undefined && { seed: meta.seed }),
+            ...(meta.failingSeeds !== undefined && { failingSeeds: meta.failingSeeds }),
+          })
+        }
+        if (state !== 'failed' || meta === undefined) continue
+        const file = relative(root, module.moduleId)
+        const error = test.result().errors?.[0]?.message
+        entries.push({
+          test: `${file} > ${test.fullName}`,
+          ...(meta.seed !== undefined && { seed: meta.seed }),
+          ...(meta.replay !== undefined && { replay: meta.replay }),
+          ...(meta.failure !== undefined && { failure: meta.failure }),
+          ...(meta.failingSeeds !== undefined && { failingSeeds: meta.failingSeeds }),
+          ...(meta.failingSeedsTotal !== undefined && {
+            failingSeedsTotal: meta.failingSeedsTotal,
+          }),
+          ...(error !== undefined && { error }),
+        })
+      }
+    }
+    if (this.options.memory !== false && outcomes.length > 0) {
+      writeMemory(root, updateMemory(readMemory(root, log), outcomes))
+    }
+    if (entries.length === 0) return
+    log('')
+    log(`[musil] ${entries.length} failing musil test(s); replay with:`)
+    for (const e of entries) {
+      log(`  ${e.test}${e.seed !== undefined ? ` (seed ${e.seed})` : ''}`)
+      if (e.replay) log(`    ${e.replay}`)
+      if (e.failingSeeds && e.failingSeeds.length > 1) {
+        const total = e.failingSeedsTotal ?? e.failingSeeds.length
+        log(
+          `    failing seeds (${total}): ${e.failingSeeds.slice(0, 20).join(', ')}${total > 20 ? ', …' : ''}`,
+        )
+      }
+    }
+    const html = this.options.html ?? '.musil/report.html'
+    if (html !== false) {
+      const path = isAbsolute(html) ? html : join(root, html)
+      mkdirSync(dirname(path), { recursive: true })
+      writeFileSync(path, renderHtmlReport(entries))
+      log(`[musil] wrote ${relative(root, path)}`)
+    }
+  }
+}

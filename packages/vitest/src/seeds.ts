@@ -1,0 +1,112 @@
+/**
+ * Seeds as Vitest settings: parsing `MUSIL_SEED`/`--seed=N`, `MUSIL_SHARD=i/n`, seed ranges, and
+ * drawing a fresh seed when none is given. Pure functions, no Vitest import: sweep workers and
+ * the plugin use them too.
+ *
+ * @module
+ */
+import { SeedConfigError } from '@musil/core'
+import type { Shard } from './context.ts'
+
+/** Seeds are non-negative safe integers (what `simulate` and `explore` accept, and shell-friendly). */
+export function parseSeed(raw: string | number, source: string): number {
+  const text = String(raw).trim()
+  if (!/^\d+$/.test(text)) {
+    throw new SeedConfigError(
+      source,
+      `'${String(raw)}' is not a seed; seeds are non-negative integers, e.g. MUSIL_SEED=17`,
+    )
+  }
+  const seed = Number(text)
+  if (!Number.isSafeInteger(seed)) {
+    throw new SeedConfigError(
+      source,
+      `${text} is too large for a seed (max ${Number.MAX_SAFE_INTEGER})`,
+    )
+  }
+  return seed
+}
+
+/** Checks one seed given in code (`simTest.each`, sweep lists). */
+export function checkSeed(seed: unknown, source: string): number {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new SeedConfigError(
+      source,
+      `seed ${typeof seed === 'string' ? `'${seed}'` : String(seed)} is not a non-negative safe integer`,
+    )
+  }
+  return seed
+}
+
+/**
+ * A fresh seed for a test that was given none. It is the one place musil reads real entropy: the
+ * seed is printed with the replay command on failure, so the run stays reproducible.
+ */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31)
+}
+
+/** `MUSIL_SHARD=i/n` (1 <= i <= n). */
+export function parseShard(raw: string, source = 'MUSIL_SHARD'): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw)
+  if (!m) {
+    throw new SeedConfigError(source, `'${raw}' is not a shard; write i/n, e.g. MUSIL_SHARD=1/4`)
+  }
+  const index = Number(m[1])
+  const count = Number(m[2])
+  if (count < 1 || index < 1 || index > count) {
+    throw new SeedConfigError(
+      source,
+      `'${raw}' is out of range; the index runs from 1 to the count, e.g. 1/4 .. 4/4`,
+    )
+  }
+  return { index, count }
+}
+
+/** True when `seed` belongs to `shard` (`seed % count === index - 1`); every seed without one. */
+export function inShard(seed: number, shard: Shard | null | undefined): boolean {
+  return shard == null || seed % shard.count === shard.index - 1
+}
+
+/** A half-open range of seeds `[from, to)`. */
+export interface SeedRange {
+  readonly from: number
+  readonly to: number
+}
+
+/** What a sweep accepts as its seeds: a count `n` (0..n-1), a range, or a list. */
+export type SeedSet = number | SeedRange | readonly number[]
+
+/** The seeds of a {@link SeedSet} in ascending order, without duplicates, validated. */
+export function expandSeeds(seeds: SeedSet, source: string): number[] {
+  if (typeof seeds === 'number') {
+    if (!Number.isSafeInteger(seeds) || seeds < 1) {
+      throw new SeedConfigError(
+        source,
+        `a seed count must be a positive integer, got ${String(seeds)}`,
+      )
+    }
+    return Array.from({ length: seeds }, (_, i) => i)
+  }
+  if (Array.isArray(seeds)) {
+    if (seeds.length === 0) throw new SeedConfigError(source, 'the seed list is empty')
+    const list = seeds.map((s) => checkSeed(s, source))
+    return [...new Set(list)].sort((a, b) => a - b)
+  }
+  if (seeds !== null && typeof seeds === 'object' && 'from' in seeds && 'to' in seeds) {
+    const { from, to } = seeds as SeedRange
+    checkSeed(from, source)
+    checkSeed(to, source)
+    if (to <= from) {
+      throw new SeedConfigError(
+        source,
+        `the range { from: ${from}, to: ${to} } is empty (to is exclusive)`,
+      )
+    }
+    return Array.from({ length: to - from }, (_, i) => from + i)
+  }
+  throw new SeedConfigError(
+    source,
+    `seeds must be a count, { from, to } or a list of seeds, got ${JSON.stringify(seeds)}`,
+  )
+}

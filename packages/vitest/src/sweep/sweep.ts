@@ -1,0 +1,372 @@
+/**
+ * Seed sweeps: a seed range split into chunks over a tinypool of worker threads. Each worker
+ * imports the target module by URL and runs whole chunks; the sweep collects every failing seed,
+ * so the result is the same for any thread count and chunk size, and reports the lowest failing
+ * seed as soon as every seed below it has run. This module does not import Vitest.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import { pathToFileURL } from 'node:url'
+import { type RunFailure, type RunReport, SeedConfigError, SweepError } from '@musil/core'
+import Tinypool from 'tinypool'
+import type { ReportedFailure, Shard } from '../context.ts'
+import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
+import type { SeedFailure } from '../target.ts'
+import type { ChunkResult, FailureResult, LoadFailure, SweepTask, TargetRef } from './protocol.ts'
+
+/** Options of {@link sweep}. */
+export interface SweepOptions {
+  /**
+   * The module that exports the target: a `file:` URL or an absolute path, usually
+   * `new URL('./gossip.sim.ts', import.meta.url)`. TypeScript is loaded through tsx on Node 20.
+   */
+  readonly module: string | URL
+  /** The export holding the target (`defineSimulation`/`defineScenario`). Default `default`. */
+  readonly export?: string
+  /** The seeds: a count `n` (0..n-1), `{ from, to }` (to exclusive) or a list. */
+  readonly seeds: SeedSet
+  /** Worker threads. Default: the available parallelism minus one, at least 1. */
+  readonly threads?: number
+  /** Seeds per task sent to a worker. Default: about 8 chunks per thread, at most 250 seeds. */
+  readonly chunkSize?: number
+  /** Run only this machine's share of the seeds (`seed % count === index - 1`). */
+  readonly shard?: Shard | null
+  /** Seeds to run before the others (remembered failures); ignored unless they are in the sweep. */
+  readonly first?: readonly number[]
+  /** Extra export conditions for the workers' module resolution, e.g. `@musil/source`. */
+  readonly conditions?: readonly string[]
+  /** Called once, as soon as the lowest failing seed is known (every lower seed has run). */
+  readonly onFirstFailure?: (failure: SeedFailure) => void
+  /** Stops the sweep: its threads are terminated and it rejects (e.g. Vitest's test `signal`). */
+  readonly signal?: AbortSignal
+}
+
+/** The result of a sweep: a `RunReport` (so the simulation matchers apply) plus every failing seed. */
+export interface SweepReport extends RunReport {
+  /** The lowest failing seed's full failure, minimised: what the matchers show. */
+  readonly failure?: RunFailure
+  /** Every failing seed of the sweep, ascending. */
+  readonly failingSeeds: readonly SeedFailure[]
+  /** The lowest failure, rendered for reports (trace text and Mermaid diagram). */
+  readonly reported?: ReportedFailure
+  /** The seeds this sweep was given before sharding. */
+  readonly total: number
+  readonly shard: Shard | null
+  readonly threads: number
+  readonly chunks: number
+  readonly durationMs: number
+}
+
+/** A task's worth of seeds. */
+export interface Chunk {
+  readonly seeds: readonly number[]
+  readonly min: number
+  done: boolean
+}
+
+/** Resolves the module reference a worker imports. */
+export function targetRef(module: string | URL, exportName = 'default'): TargetRef {
+  const url =
+    module instanceof URL
+      ? module.href
+      : /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)
+        ? module
+        : pathToFileURL(module).href
+  if (!url.startsWith('file:')) {
+    throw new SweepError(`sweep module must be a file: URL or a path, got ${url}`)
+  }
+  return { module: url, export: exportName }
+}
+
+/** Default thread count: leave one core to Vitest's own worker. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1)
+}
+
+/**
+ * The file tinypool loads in each thread. From the compiled package it is `worker.js`; from the
+ * TypeScript sources (musil's own tests) it is a tiny bootstrap that registers tsx first, because
+ * Node 20 cannot import `worker.ts` by itself.
+ */
+function workerFile(): URL {
+  const self = import.meta.url
+  if (!/\.ts$/.test(new URL(self).pathname)) return new URL('./worker.js', self)
+  const tsxApi = tsxEsmApi(self)
+  const worker = new URL('./worker.ts', self).href
+  const source = [
+    `const api = await import(${JSON.stringify(tsxApi)})`,
+    'api.register()',
+    'globalThis.__musilTypeScriptLoader = true',
+    `const worker = await import(${JSON.stringify(worker)})`,
+    'export default worker.default',
+  ].join('\n')
+  return new URL(`data:text/javascript,${encodeURIComponent(source)}`)
+}
+
+/** URL of tsx's ESM loader API (its CommonJS twin registers a loader that cannot find itself). */
+function tsxEsmApi(from: string): string {
+  const require = createRequire(from)
+  const pkgPath = require.resolve('tsx/package.json')
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } }>
+  }
+  const entry = pkg.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs'
+  return new URL(entry, pathToFileURL(pkgPath)).href
+}
+
+/**
+ * Splits the seeds into chunks of `size`, remembered failures (`first`) in their own leading
+ * chunks. Which chunk a seed is in never changes its outcome, only when it is known.
+ */
+export function planChunks(
+  seeds: readonly number[],
+  size: number,
+  first: ReadonlySet<number>,
+): Chunk[] {
+  const chunks: Chunk[] = []
+  const push = (list: number[]): void => {
+    for (let i = 0; i < list.length; i += size) {
+      const part = list.slice(i, i + size)
+      chunks.push({ seeds: part, min: Math.min(...part), done: false })
+    }
+  }
+  // Remembered failures go first, so a regression shows up in the first seconds of a long sweep.
+  push(seeds.filter((s) => first.has(s)))
+  push(seeds.filter((s) => !first.has(s)))
+  return chunks
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** The worker could not load the target: no seed can run, so the sweep stops with this error. */
+class TargetLoadError extends SweepError {}
+
+/** The pool as a whole stopped (a thread failed outside any task, or the sweep was aborted). */
+class PoolStopped extends SweepError {}
+
+/** Errors that end the sweep, as opposed to a thread dying under one of its seeds. */
+function isFatal(e: unknown): boolean {
+  return e instanceof TargetLoadError || e instanceof PoolStopped
+}
+
+/**
+ * Runs a target over a seed range in worker threads and collects every failing seed. The lowest
+ * failing seed is then run once more to get its full, minimised failure.
+ *
+ * A worker thread that dies is replaced; the seeds of its chunk are rerun one per task, and a
+ * seed that kills a worker on its own is reported as a failure of kind `error`. So no failing
+ * seed is lost and nothing waits forever on a dead thread.
+ *
+ * @example
+ * const report = await sweep({ module: new URL('./gossip.sim.ts', import.meta.url), export: 'gossip', seeds: 10_000 })
+ * report.failingSeeds.map((f) => f.seed)
+ */
+export async function sweep(options: SweepOptions): Promise<SweepReport> {
+  const started = performance.now()
+  const ref = targetRef(options.module, options.export ?? 'default')
+  const all = expandSeeds(options.seeds, 'sweep seeds')
+  const shard = options.shard ?? null
+  const seeds = all.filter((s) => inShard(s, shard))
+  const threads = options.threads ?? defaultThreads()
+  if (!Number.isSafeInteger(threads) || threads < 1) {
+    throw new SeedConfigError('sweep threads', `must be a positive integer, got ${String(threads)}`)
+  }
+  const size =
+    options.chunkSize ?? Math.max(1, Math.min(250, Math.ceil(seeds.length / (threads * 8))))
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new SeedConfigError('sweep chunkSize', `must be a positive integer, got ${String(size)}`)
+  }
+  const chunks = planChunks(seeds, size, new Set(options.first ?? []))
+  const base = { total: all.length, shard, threads, chunks: chunks.length }
+  if (seeds.length === 0) {
+    return { ok: true, runs: 0, failingSeeds: [], ...base, durationMs: performance.now() - started }
+  }
+
+  options.signal?.throwIfAborted()
+  const pool = createPool(threads, options.conditions ?? [], options.signal)
+  const failures: SeedFailure[] = []
+  // Seeds that kill their thread: rerunning one for its report would only kill another.
+  const deaths = new Set<number>()
+  let announced = false
+  const announce = (): void => {
+    if (announced || failures.length === 0 || options.onFirstFailure === undefined) return
+    const lowest = failures.reduce((a, b) => (b.seed < a.seed ? b : a))
+    if (chunks.every((c) => c.done || c.min > lowest.seed)) {
+      announced = true
+      options.onFirstFailure(lowest)
+    }
+  }
+  const run = <R>(task: SweepTask): Promise<R> => pool.run<R>(task)
+
+  const runChunk = async (chunk: Chunk): Promise<void> => {
+    try {
+      const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds })
+      failures.push(...r.failures)
+    } catch (e) {
+      if (isFatal(e)) throw e
+      // The thread died (or crashed) somewhere in this chunk: find which seeds kill a worker
+      // by running each seed alone. Results are kept per seed, so nothing else changes.
+      for (const seed of chunk.seeds) {
+        try {
+          const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: [seed] })
+          failures.push(...r.failures)
+        } catch (inner) {
+          if (isFatal(inner)) throw inner
+          deaths.add(seed)
+          failures.push({
+            seed,
+            kind: 'error',
+            detail: `the worker thread running seed ${seed} died: ${describe(inner)}`,
+          })
+        }
+      }
+    }
+    chunk.done = true
+    announce()
+  }
+
+  try {
+    const outcomes = await Promise.allSettled(chunks.map(runChunk))
+    const broken = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ e: o.reason, i }] : []))
+    if (broken.length > 0) {
+      const lost = broken.flatMap(({ i }) => chunks[i]!.seeds)
+      throw new SweepError(
+        `sweep of ${ref.module}#${ref.export} could not run ${lost.length} seed(s): ${describe(broken[0]!.e)}`,
+        lost,
+        { cause: broken[0]!.e },
+      )
+    }
+    failures.sort((a, b) => a.seed - b.seed)
+    const durationMs = (): number => performance.now() - started
+    if (failures.length === 0) {
+      return { ok: true, runs: seeds.length, failingSeeds: [], ...base, durationMs: durationMs() }
+    }
+    const lowest = failures[0]!
+    // A seed that kills its thread has no report to fetch: its failure is the death itself.
+    const death: FailureResult = { report: { ok: false, runs: 1, failure: lowest } }
+    const full = deaths.has(lowest.seed)
+      ? death
+      : await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
+          (e: unknown): FailureResult => {
+            if (isFatal(e)) throw e
+            return death
+          },
+        )
+    const failure: RunFailure = full.report.failure ?? {
+      // The seed failed in its chunk but passes alone: the target is not a function of its seed.
+      kind: 'error',
+      seed: lowest.seed,
+      detail: `seed ${lowest.seed} failed in the sweep (${lowest.kind}: ${lowest.detail}) but passed when run alone: the target reads state shared between runs or another source of nondeterminism`,
+    }
+    return {
+      ok: false,
+      runs: seeds.length,
+      failure,
+      failingSeeds: failures,
+      ...(full.reported && { reported: full.reported }),
+      ...base,
+      durationMs: durationMs(),
+    }
+  } finally {
+    await pool.destroy()
+  }
+}
+
+/** A pool whose `run` rejects, instead of waiting forever, when a worker dies or cannot start. */
+interface SweepPool {
+  run<R>(task: SweepTask): Promise<R>
+  destroy(): Promise<void>
+}
+
+/** The part of tinypool's thread wrapper the death watch uses. */
+interface PoolThread {
+  once(event: 'exit', listener: (code: number) => void): void
+  emit(event: 'error', error: Error): boolean
+}
+
+function createPool(
+  threads: number,
+  conditions: readonly string[],
+  signal?: AbortSignal,
+): SweepPool {
+  const pool = new Tinypool({
+    // A URL object: tinypool imports non-file URLs (the data: bootstrap) as they are.
+    filename: workerFile() as unknown as string,
+    minThreads: threads,
+    maxThreads: threads,
+    isolateWorkers: false,
+    execArgv: conditions.map((c) => `--conditions=${c}`),
+  })
+  // tinypool reports a worker that fails outside any task (e.g. while loading) as a pool 'error'
+  // and leaves queued tasks waiting: turn it into a rejection of every task.
+  let destroying = false
+  let failed: (e: unknown) => void = () => {}
+  const failure = new Promise<never>((_, reject) => {
+    failed = reject
+  })
+  failure.catch(() => {})
+  pool.on('error', (e: unknown) =>
+    failed(new PoolStopped(`a sweep worker thread failed: ${describe(e)}`, [], { cause: e })),
+  )
+  // An abort (a test timeout, a cancelled run) stops every thread now, not when it is done.
+  const onAbort = (): void => {
+    failed(
+      new PoolStopped(`sweep aborted: ${describe(signal?.reason)}`, [], { cause: signal?.reason }),
+    )
+    destroying = true
+    void pool.destroy()
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  // tinypool's thread runtime does not notice a thread that exits (process.exit() in user code):
+  // its tasks would wait forever. Turn the exit into the thread 'error' tinypool does handle: it
+  // rejects exactly that thread's tasks and starts a replacement (watched in turn).
+  const watched = new WeakSet<object>()
+  const watch = (): void => {
+    for (const t of pool.threads as unknown as PoolThread[]) {
+      if (watched.has(t)) continue
+      watched.add(t)
+      t.once('exit', (code) => {
+        if (destroying) return
+        t.emit('error', new Error(`worker thread exited with code ${code}`))
+        watch()
+      })
+    }
+  }
+  watch()
+  return {
+    run: async <R>(task: SweepTask): Promise<R> => {
+      watch()
+      const r = await Promise.race([pool.run(task) as Promise<R | LoadFailure>, failure])
+      if (r !== null && typeof r === 'object' && 'loadError' in r) {
+        throw new TargetLoadError(r.loadError)
+      }
+      return r as R
+    },
+    destroy: async () => {
+      signal?.removeEventListener('abort', onAbort)
+      if (destroying) return
+      destroying = true
+      await pool.destroy()
+    },
+  }
+}
+
+/** Runs one seed of a target in a worker thread and returns its trace digest (determinism proofs). */
+export async function digestInWorker(
+  module: string | URL,
+  exportName: string,
+  seed: number,
+  conditions: readonly string[] = [],
+): Promise<string> {
+  const pool = createPool(1, conditions)
+  try {
+    return await pool.run<string>({ ...targetRef(module, exportName), op: 'digest', seed })
+  } finally {
+    await pool.destroy()
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Simulation targets: a simulation (callback nodes for `simulate`) or a scenario (async code for
+ * `explore`) packaged as a plain value, so one definition runs in a test, in a sweep's worker
+ * threads and in a replay alike. This module does not import Vitest: worker threads load it.
+ *
+ * @module
+ */
+import {
+  explore,
+  formatSimTrace,
+  type NodeFactory,
+  type Nodes,
+  type RunFailure,
+  type RunOptions,
+  type RunReport,
+  replay,
+  type Scenario,
+  type SimulateOptions,
+  SweepError,
+  simulate,
+  simulateSeed,
+  type TraceEvent,
+  toMermaidSequence,
+  traceDigest,
+} from '@musil/core'
+import type { ReportedFailure } from './context.ts'
+
+/**
+ * Callback nodes under `simulate`: the factory and every option but the seeds, which the test or
+ * the sweep supplies.
+ */
+export interface SimulationTarget<N extends Nodes = Nodes, W = unknown, A = unknown> {
+  readonly factory: NodeFactory<N>
+  readonly options: Omit<SimulateOptions<N, W, A>, 'seeds'>
+}
+
+/** Async code under `explore`: the scenario and every option but the seeds. */
+export interface ScenarioTarget {
+  readonly scenario: Scenario
+  readonly options?: RunOptions
+}
+
+/** Anything a simulation test or a sweep can run: see {@link defineSimulation}, {@link defineScenario}. */
+export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
+
+/**
+ * Packages callback nodes and their `simulate` options (without `seeds`) as a target. Export it
+ * from a module to sweep it over worker threads.
+ *
+ * @example
+ * export const routeDelivery = defineSimulation(() => ({ cp: new ControlPlane(), agent: new Agent() }), {
+ *   snapshot: (n) => ({ desired: n.cp.desired, applied: n.agent.applied }),
+ *   network: new NetworkModel({ loss: 0.3 }),
+ *   goal: (w) => w.applied === w.desired,
+ * })
+ */
+export function defineSimulation<N extends Nodes, W, A = unknown>(
+  factory: NodeFactory<N>,
+  options: Omit<SimulateOptions<N, W, A>, 'seeds'>,
+): SimulationTarget<N, W, A> {
+  return { factory, options }
+}
+
+/**
+ * Packages an async scenario and its `explore` options (without `seeds`) as a target.
+ *
+ * @example
+ * export const election = defineScenario(async (world) => { ... }, { strategy: 'pct' })
+ */
+export function defineScenario(scenario: Scenario, options: RunOptions = {}): ScenarioTarget {
+  return { scenario, options }
+}
+
+/** True for a {@link ScenarioTarget}. */
+export function isScenarioTarget(t: SimTarget): t is ScenarioTarget {
+  return typeof (t as ScenarioTarget).scenario === 'function'
+}
+
+/**
+ * Checks that `value` is a target; `where` names it in the error (e.g. the module and export).
+ * A bare async function is accepted as a scenario.
+ */
+export function asTarget(value: unknown, where: string): SimTarget {
+  if (typeof value === 'function') return { scenario: value as Scenario }
+  if (value !== null && typeof value === 'object') {
+    const v = value as Record<string, unknown>
+    if (typeof v.scenario === 'function') return value as ScenarioTarget
+    if (typeof v.factory === 'function' && v.options !== null && typeof v.options === 'object') {
+      return value as SimulationTarget
+    }
+  }
+  throw new SweepError(
+    `${where} is not a simulation target: export defineSimulation(factory, options) or defineScenario(scenario, options) from @musil/vitest/target (got ${value === null ? 'null' : typeof value})`,
+  )
+}
+
+/** One failing seed, as a sweep collects it (plain data). */
+export interface SeedFailure {
+  readonly seed: number
+  readonly kind: RunFailure['kind']
+  readonly detail: string
+}
+
+/**
+ * Runs `seeds` in order and returns the failing ones. Unlike `simulate`/`explore`, it does not
+ * stop at the first failure: a sweep must know every failing seed of its chunk. Nothing is
+ * minimised here; {@link runSeed} does that for the one failure that is reported in full.
+ */
+export async function failingSeeds(
+  target: SimTarget,
+  seeds: readonly number[],
+): Promise<SeedFailure[]> {
+  const failures: SeedFailure[] = []
+  let rest = seeds
+  while (rest.length > 0) {
+    let report: RunReport
+    try {
+      report = await run(target, rest, false)
+    } catch {
+      // The runtime itself threw (a seed that does not replay the same way, a misconfigured
+      // target): find the seed by running each one alone, and keep going after it.
+      for (const seed of rest) {
+        try {
+          const r = await run(target, [seed], false)
+          if (r.failure) failures.push({ seed, kind: r.failure.kind, detail: r.failure.detail })
+        } catch (e) {
+          const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+          failures.push({ seed, kind: 'error', detail })
+        }
+      }
+      break
+    }
+    const f = report.failure
+    if (f === undefined) break
+    failures.push({ seed: f.seed, kind: f.kind, detail: f.detail })
+    rest = rest.slice(rest.indexOf(f.seed) + 1)
+  }
+  return failures
+}
+
+/** Runs one seed exactly as a test does: a full report, minimised when the runtime minimises. */
+export function runSeed(target: SimTarget, seed: number): Promise<RunReport> {
+  return run(target, [seed], true)
+}
+
+async function run(
+  target: SimTarget,
+  seeds: readonly number[],
+  minimize: boolean,
+): Promise<RunReport> {
+  if (isScenarioTarget(target)) return explore(target.scenario, { ...target.options, seeds })
+  const options = minimize ? target.options : { ...target.options, minimize: false }
+  return simulate(target.factory, { ...options, seeds })
+}
+
+/**
+ * The digest of one seed's full trace (`traceDigest` for simulations, `timelineDigest` for
+ * scenarios): equal digests, equal runs. Used to prove a seed runs the same in any thread.
+ */
+export async function seedDigest(target: SimTarget, seed: number): Promise<string> {
+  if (isScenarioTarget(target))
+    return (await replay(target.scenario, { ...target.options, seed })).digest
+  return traceDigest(simulateSeed(target.factory, target.options, seed).trace)
+}
+
+/** The events a failure is best read from: the minimised trace, else the trace or timeline. */
+export function failureTrace(failure: RunFailure): readonly TraceEvent[] {
+  const f = failure as RunFailure & {
+    minimized?: readonly TraceEvent[]
+    trace?: readonly TraceEvent[]
+    timeline?: readonly TraceEvent[]
+  }
+  return f.minimized ?? f.trace ?? f.timeline ?? []
+}
+
+/** A failure as reports show it: plain strings, so it survives JSON and worker threads. */
+export function reportedFailure(failure: RunFailure): ReportedFailure {
+  const events = failureTrace(failure)
+  const original = (failure as { originalLength?: number }).originalLength
+  return {
+    kind: failure.kind,
+    seed: failure.seed,
+    detail: failure.detail,
+    trace: formatSimTrace(events),
+    mermaid: toMermaidSequence(events),
+    ...(original !== undefined && original !== events.length && { originalLength: original }),
+  }
+}

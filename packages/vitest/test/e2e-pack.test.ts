@@ -1,0 +1,209 @@
+// End to end: build and `npm pack` @musil/core and @musil/vitest, install the tarballs into a
+// fresh project outside the repository with Vitest, and run simulation tests there through the
+// plugin: a failing simTest with its replay command, and a sweep over worker threads that load
+// the project's TypeScript through tsx. Slow and needs the npm registry (or its cache), so it
+// runs only with MUSIL_E2E=1 (`npm run test:e2e`).
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url))
+const enabled = process.env.MUSIL_E2E === '1'
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+let project = ''
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const clean: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    CI: 'true',
+    ...env,
+  }
+  for (const k of [
+    'VITEST',
+    'VITEST_WORKER_ID',
+    'VITEST_POOL_ID',
+    'TEST',
+    'MUSIL_SEED',
+    'MUSIL_SHARD',
+    'NODE_OPTIONS',
+  ]) {
+    if (!(k in env)) delete clean[k]
+  }
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: clean, timeout: 240_000 })
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
+}
+
+const TARGET = `import { BaseNode, type Context, NetworkModel } from '@musil/core'
+import { defineSimulation } from '@musil/vitest/target'
+
+class Pusher extends BaseNode {
+  desired = 1
+  acked = false
+  constructor(readonly repush: boolean) { super() }
+  override onStart(ctx: Context): void {
+    ctx.send('agent', this.desired)
+    if (this.repush) ctx.setTimer('push', 2)
+  }
+  override onMessage(_ctx: Context, _src: string, payload: unknown): void {
+    if (payload === 'ack') this.acked = true
+  }
+  override onTimer(ctx: Context): void {
+    if (!this.acked) { ctx.send('agent', this.desired); ctx.setTimer('push', 2) }
+  }
+}
+class Agent extends BaseNode {
+  applied = 0
+  override onMessage(ctx: Context, src: string, payload: unknown): void {
+    this.applied = Math.max(this.applied, payload as number)
+    ctx.send(src, 'ack')
+  }
+}
+const push = (repush: boolean) =>
+  defineSimulation(() => ({ cp: new Pusher(repush), agent: new Agent() }), {
+    snapshot: (n) => ({ desired: n.cp.desired, applied: n.agent.applied }),
+    network: new NetworkModel({ loss: 0.3, minLatency: 1, maxLatency: 3 }),
+    goal: (w) => w.applied === w.desired,
+    goalName: 'applied==desired',
+  })
+export const fireAndForget = push(false)
+export const repush = push(true)
+`
+
+const TEST = `import { expect } from 'vitest'
+import { simTest } from '@musil/vitest'
+import { fireAndForget, repush } from './route.ts'
+
+simTest('fire-and-forget converges', ({ simulate }) => {
+  expect(simulate(fireAndForget.factory, fireAndForget.options)).toConverge()
+})
+
+simTest.sweep('re-push converges on 400 seeds', {
+  module: new URL('./route.ts', import.meta.url),
+  export: 'repush',
+  seeds: 400,
+  threads: 2,
+})
+
+simTest.sweep('fire-and-forget on 200 seeds', {
+  module: new URL('./route.ts', import.meta.url),
+  export: 'fireAndForget',
+  seeds: 200,
+  threads: 2,
+})
+`
+
+describe.runIf(enabled)('installed from npm pack tarballs', () => {
+  afterAll(() => {
+    if (project) rmSync(project, { recursive: true, force: true })
+  })
+
+  it('runs simulation tests, sweeps and replays through the plugin in a fresh project', () => {
+    const build = run(npm, ['run', 'build'], repo)
+    expect(build.status, build.output).toBe(0)
+    project = mkdtempSync(join(tmpdir(), 'musil-e2e-'))
+    const packs = join(project, 'tarballs')
+    mkdirSync(packs)
+    for (const pkg of ['core', 'vitest']) {
+      execFileSync(npm, ['pack', '--pack-destination', packs], {
+        cwd: join(repo, 'packages', pkg),
+        stdio: 'pipe',
+      })
+    }
+    const tarballs = readdirSync(packs)
+    const core = tarballs.find((t) => t.startsWith('musil-core-'))!
+    const vitestPkg = tarballs.find((t) => t.startsWith('musil-vitest-'))!
+    expect([core, vitestPkg].every(Boolean)).toBe(true)
+    // The compiled sweep worker, setup file, reporter and bin are in the tarball.
+    const files = execFileSync('tar', ['-tzf', join(packs, vitestPkg)], { encoding: 'utf8' }).split(
+      '\n',
+    )
+    for (const f of [
+      'index.js',
+      'plugin.js',
+      'setup.js',
+      'reporter.js',
+      'target-entry.js',
+      'bin.js',
+      'sweep/worker.js',
+      'sweep/sweep.js',
+    ]) {
+      expect(files).toContain(`package/dist/${f}`)
+    }
+    const app = join(project, 'app')
+    mkdirSync(app)
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'musil-e2e-app',
+          private: true,
+          type: 'module',
+          devDependencies: {
+            '@musil/core': `file:../tarballs/${core}`,
+            '@musil/vitest': `file:../tarballs/${vitestPkg}`,
+            tsx: '4.23.15',
+            vitest: '4.1.12',
+          },
+          overrides: { '@musil/core': `file:../tarballs/${core}` },
+        },
+        null,
+        2,
+      ),
+    )
+    writeFileSync(
+      join(app, 'vitest.config.ts'),
+      "import { defineConfig } from 'vitest/config'\nimport { musil } from '@musil/vitest/plugin'\n\nexport default defineConfig({ plugins: [musil()], test: { diff: { expand: true } } })\n",
+    )
+    writeFileSync(join(app, 'route.ts'), TARGET)
+    writeFileSync(join(app, 'route.test.ts'), TEST)
+    const install = run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], app)
+    expect(install.status, install.output).toBe(0)
+
+    // A seed that fails: the sweep finds the lowest one and prints its replay command.
+    const all = run(npm, ['exec', '--', 'vitest', 'run'], app)
+    expect(all.status, all.output).toBe(1)
+    expect(all.output).toMatch(/✓ re-push converges on 400 seeds/)
+    expect(all.output).toContain('Error: expect(report).toConverge()')
+    expect(all.output).toContain('- every seed reaches its goal')
+    expect(all.output).toContain('(msg #0 lost in transit)')
+    const command =
+      /^ {4}(MUSIL_SEED=\d+ npx vitest run route\.test\.ts -t '\^fire-and-forget on 200 seeds\$')$/m.exec(
+        all.output,
+      )?.[1]
+    expect(command, all.output).toBeDefined()
+    expect(all.output).toContain('[musil] wrote .musil/report.html')
+
+    // The printed command replays exactly that seed and fails the same way.
+    const seed = /MUSIL_SEED=(\d+)/.exec(command!)![1]!
+    const again = run('sh', ['-c', command!], app)
+    expect(again.status, again.output).toBe(1)
+    expect(again.output).toContain(
+      `goal failure on seed ${seed}: goal 'applied==desired' not reached`,
+    )
+
+    // The same seed makes the single-seed simTest fail too.
+    const one = run(
+      npm,
+      ['exec', '--', 'vitest', 'run', '-t', '^fire-and-forget converges$', '--', `--seed=${seed}`],
+      app,
+    )
+    expect(one.status, one.output).toBe(1)
+    expect(one.output).toContain(
+      `seed ${seed} (--seed); replay: MUSIL_SEED=${seed} npx vitest run route.test.ts`,
+    )
+
+    // The bin does the same with --seed, for shells without VAR=value prefixes.
+    const viaBin = run(
+      npm,
+      ['exec', '--', 'musil', 'test', `--seed=${seed}`, '-t', '^fire-and-forget converges$'],
+      app,
+    )
+    expect(viaBin.status, viaBin.output).toBe(1)
+    expect(viaBin.output).toContain(`seed ${seed} (MUSIL_SEED); replay: MUSIL_SEED=${seed}`)
+  }, 600_000)
+})
