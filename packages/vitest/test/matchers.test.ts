@@ -2,6 +2,7 @@ import { action, defineModel } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { modelTest } from '../src/index.ts'
+import { failureOf } from './helpers.ts'
 
 const counter = (limit: number) =>
   defineModel({
@@ -17,16 +18,6 @@ const counter = (limit: number) =>
     invariants: { small: (s) => s.n <= 3 },
     terminal: (s) => s.n === limit,
   })
-
-function failureOf(f: () => void): { message: string; actual: string; expected: string } {
-  try {
-    f()
-  } catch (e) {
-    const err = e as { message: string; actual: string; expected: string }
-    return { message: err.message, actual: err.actual, expected: err.expected }
-  }
-  throw new Error('expected the assertion to fail')
-}
 
 describe('toBeSafe', () => {
   it('passes on a safe model and fails .not with the state counts', () => {

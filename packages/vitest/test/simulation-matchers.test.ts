@@ -10,17 +10,8 @@ import {
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import '../src/index.ts'
+import { failureOf } from './helpers.ts'
 import { fireAndForget, lostUpdate, repush } from './targets/route-push.ts'
-
-function failureOf(f: () => void): { message: string; actual: string; expected: string } {
-  try {
-    f()
-  } catch (e) {
-    const err = e as { message: string; actual: string; expected: string }
-    return { message: err.message, actual: err.actual, expected: err.expected }
-  }
-  throw new Error('expected the assertion to fail')
-}
 
 const goalReport = simulate(fireAndForget.factory, { ...fireAndForget.options, seeds: 50 })
 const okReport = simulate(repush.factory, { ...repush.options, seeds: 20 })

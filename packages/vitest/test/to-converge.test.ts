@@ -7,16 +7,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import { converged, routeDeliveryDesign } from '../../../examples/route-delivery/route-delivery.ts'
 import { type ConvergeMatcherOptions, type ModelTestOptions, modelTest } from '../src/index.ts'
 import { CYCLE_MARKER } from '../src/matchers/to-converge.ts'
-
-function failureOf(f: () => void): { message: string; actual: string; expected: string } {
-  try {
-    f()
-  } catch (e) {
-    const err = e as { message: string; actual: string; expected: string }
-    return { message: err.message, actual: err.actual, expected: err.expected }
-  }
-  throw new Error('expected the assertion to fail')
-}
+import { failureOf } from './helpers.ts'
 
 const design = routeDeliveryDesign()
 const convergence = { goal: converged, goalName: 'applied==desired', everywhere: true } as const

@@ -5,16 +5,7 @@ import {
   routeDeliveryDesign,
   routeDeliveryLink,
 } from '../../../examples/route-delivery/route-delivery.ts'
-
-function failureOf(f: () => void): { message: string; actual: string; expected: string } {
-  try {
-    f()
-  } catch (e) {
-    const err = e as { message: string; actual: string; expected: string }
-    return { message: err.message, actual: err.actual, expected: err.expected }
-  }
-  throw new Error('expected the assertion to fail')
-}
+import { failureOf } from './helpers.ts'
 
 interface Count {
   n: number

@@ -24,7 +24,7 @@ import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
-import { findMutatingAction } from './mutation.ts'
+import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
 import type {
   CheckOptions,
@@ -382,28 +382,7 @@ class Search<S> {
     if (parentIntact()) return
     fingerprint(s)
     if (fpHi === beforeHi && fpLo === beforeLo) return
-    throw this.mutationError(s, si)
-  }
-
-  mutationError(s: S, si: number): StateMutationError {
-    let trace: Step<S>[] = []
-    try {
-      trace = this.traceTo(si)
-    } catch {
-      // The mutation may have broken replay too; report what we know.
-    }
-    // Replay the expansion on copies to name the culprit: from the state as the trace rebuilds
-    // it, or else (when the mutation also corrupted an initial state) from the mutated state.
-    const last = trace.at(-1)?.state
-    const culprit =
-      (last !== undefined ? findMutatingAction(this.model, last) : undefined) ??
-      findMutatingAction(this.model, s)
-    const label = culprit ?? 'an action'
-    return new StateMutationError(
-      `${label} of ${this.model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
-      label,
-      trace,
-    )
+    throw mutationError(this.model, (i) => this.traceTo(i), s, si)
   }
 
   userCall<T>(origin: 'terminal' | 'constraint', label: string, f: () => T): T {

@@ -9,13 +9,13 @@
  *
  * @module
  */
-import { StateMutationError, UserCodeError } from '../errors.ts'
+import { UserCodeError } from '../errors.ts'
 import { fingerprint, fpHi, fpLo } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { forEachSuccessor } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
-import { findMutatingAction } from './mutation.ts'
+import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
 import type { Incompleteness, Step } from './types.ts'
 
@@ -156,7 +156,7 @@ export function exploreStates<S>(
         if (visitor.edge?.(si, ti, ai, param, s, t) === true) stopped = true
       })
       fingerprint(s)
-      if (fpHi !== beforeHi || fpLo !== beforeLo) throw mutationError(model, traceTo, si)
+      if (fpHi !== beforeHi || fpLo !== beforeLo) throw mutationError(model, traceTo, s, si)
       if (stopped || incomplete !== undefined) break
       expanded = si + 1
       if (visitor.expanded?.(si, count) === true) stopped = true
@@ -176,25 +176,4 @@ export function exploreStates<S>(
     traceTo,
     ...(incomplete && { incomplete }),
   }
-}
-
-function mutationError<S>(
-  model: Model<S>,
-  traceTo: (i: number) => Step<S>[],
-  si: number,
-): StateMutationError {
-  let trace: Step<S>[] = []
-  try {
-    trace = traceTo(si)
-  } catch {
-    // The mutation may have broken replay too; report what we know.
-  }
-  const culprit =
-    trace.length > 0 ? findMutatingAction(model, trace[trace.length - 1]!.state) : undefined
-  const label = culprit ?? 'an action'
-  return new StateMutationError(
-    `${label} of ${model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
-    label,
-    trace,
-  )
 }

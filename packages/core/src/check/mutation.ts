@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { StateMutationError } from '../errors.ts'
 import { type Action, instanceLabel } from '../model/action.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
+import type { Step } from './types.ts'
 
 /** Label of the first action instance whose guard or effect changes a copy of `s`, if any. */
 export function findMutatingAction<S>(model: Model<S>, s: S): string | undefined {
@@ -35,4 +37,34 @@ function safely<T>(f: () => T): T | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The error for a state that changed while its successors were generated: the trace to it and
+ * the action that changed it, found by replaying the expansion on copies, from the state as
+ * the trace rebuilds it or else (when the mutation also corrupted an initial state, so the
+ * trace cannot be rebuilt) from the mutated state itself.
+ */
+export function mutationError<S>(
+  model: Model<S>,
+  traceTo: (i: number) => Step<S>[],
+  s: S,
+  si: number,
+): StateMutationError {
+  let trace: Step<S>[] = []
+  try {
+    trace = traceTo(si)
+  } catch {
+    // The mutation may have broken replay too; report what we know.
+  }
+  const last = trace.at(-1)?.state
+  const culprit =
+    (last !== undefined ? findMutatingAction(model, last) : undefined) ??
+    findMutatingAction(model, s)
+  const label = culprit ?? 'an action'
+  return new StateMutationError(
+    `${label} of ${model.name} mutated the state it was given (after ${Math.max(trace.length - 1, 0)} steps): effects must return a new state, e.g. ({ ...s, x: s.x + 1 }) or [...s.queue, m], never assign to s`,
+    label,
+    trace,
+  )
 }
