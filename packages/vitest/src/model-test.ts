@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type CheckOptions, check, checkLiveness, isModel, type Model } from '@musil/core'
+import {
+  type CheckOptions,
+  type CheckProgress,
+  check,
+  checkLiveness,
+  isModel,
+  type Model,
+} from '@musil/core'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
@@ -20,6 +27,24 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
    * the test fails with the lasso of the first goal that some fair behaviour misses.
    */
   liveness?: ConvergeMatcherOptions<S> | readonly ConvergeMatcherOptions<S>[]
+  /**
+   * Print progress of a long search on stderr, about every 5 s once it has run 5 s (default
+   * true; ignored when `onProgress` is given).
+   */
+  progress?: boolean
+}
+
+const PROGRESS_INTERVAL_MS = 5000
+
+/** Progress lines for a long check, so a big model does not look like a hung test. */
+function progressPrinter(name: string): (p: CheckProgress) => void {
+  return (p) => {
+    if (p.done && p.elapsedMs < PROGRESS_INTERVAL_MS) return
+    const n = (x: number) => Math.round(x).toLocaleString('en-US')
+    process.stderr.write(
+      `[musil] ${name}: ${n(p.distinct)} distinct, ${n(p.generated)} generated, depth ${p.depth}, ${n(p.queued)} queued, ${n(p.distinctPerSecond)} distinct/s${p.done ? ', done' : ''}\n`,
+    )
+  }
 }
 
 type Register = (name: string, fn: (context: TestContext) => void, timeout?: number) => void
@@ -33,7 +58,7 @@ function define(register: Register) {
         `modelTest('${name}', model): expected a model built with defineModel() from @musil/core`,
       )
     }
-    const { timeout, liveness, ...checkOptions } = options
+    const { timeout, liveness, progress = true, ...checkOptions } = options
     const goals = liveness === undefined ? [] : Array.isArray(liveness) ? liveness : [liveness]
     register(
       name,
@@ -41,7 +66,16 @@ function define(register: Register) {
         // The reporter lists a failing model check with the command that reruns it.
         const { file, fullName, root } = testPlace(task)
         setMusilMeta(task, { replay: replayCommand({ file, fullName, root }) })
-        const r = check(model, checkOptions)
+        const r = check(
+          model,
+          progress && checkOptions.onProgress === undefined
+            ? {
+                ...checkOptions,
+                onProgress: progressPrinter(model.name),
+                progressIntervalMs: PROGRESS_INTERVAL_MS,
+              }
+            : checkOptions,
+        )
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe().
         if (!r.ok)
           expect(model).toBeSafe({ ...checkOptions, deadlock: checkOptions.deadlock ?? true })
