@@ -23,7 +23,8 @@ describe('documentation links', () => {
       for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
         const link = m[1]!
         if (/^[a-z]+:/.test(link)) continue
-        if (!existsSync(join(dirname(file), link))) broken.push(`${relative(root, file)} -> ${link}`)
+        if (!existsSync(join(dirname(file), link)))
+          broken.push(`${relative(root, file)} -> ${link}`)
       }
     }
     expect(broken).toEqual([])
