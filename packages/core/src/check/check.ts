@@ -427,7 +427,8 @@ class Search<S> {
     const stats: CheckStats = {
       distinct,
       generated: this.generated,
-      depth: this.depth,
+      // A violating state found while expanding level k sits at level k + 1: count it.
+      depth: Math.max(this.depth, this.violation?.trace.length ?? 0),
       durationMs,
       collisionProbability: (distinct * Math.max(this.generated - distinct, 0)) / TWO_POW_64,
       storeBytes: this.store.bytesInUse,

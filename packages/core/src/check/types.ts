@@ -17,7 +17,7 @@ export interface CheckStats {
   distinct: number
   /** Initial states plus every successor produced, duplicates included (TLC "states generated"). */
   generated: number
-  /** Number of BFS levels; the initial states are level 1. */
+  /** Number of BFS levels reached, the initial states being level 1 (a violating state's level counts). */
   depth: number
   /** Wall-clock duration of the search. */
   durationMs: number
