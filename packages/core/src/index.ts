@@ -116,6 +116,7 @@ export {
   DEFAULT_MAX_STEPS,
   DEFAULT_MAX_TIME,
   type MessageRef,
+  type SimChecks,
   type SimChoices,
   type SimEnd,
   type SimFailure,

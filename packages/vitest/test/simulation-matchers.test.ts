@@ -79,9 +79,46 @@ describe('simulation matchers', () => {
   it('passes on a report where every seed passed, and .not then fails', () => {
     expect(okReport).toConverge()
     expect(okReport).toBeSafe()
-    expect(okReport).toRefine()
     expect(failureOf(() => expect(okReport).not.toBeSafe()).message).toContain(
       'expected a failing seed, but all 20 seed(s) passed',
+    )
+  })
+
+  it('never passes a property the simulation did not check', () => {
+    // okReport's simulation had no model: nothing was checked for refinement.
+    for (const run of [() => expect(okReport).toRefine(), () => expect(okReport).not.toRefine()]) {
+      expect(failureOf(run).message).toContain(
+        'simulate() was given no model, so no step was checked against one',
+      )
+    }
+    // safetyReport's simulation had no goal: nothing was checked for convergence.
+    for (const run of [
+      () => expect(safetyReport).toConverge(),
+      () => expect(safetyReport).not.toConverge(),
+    ]) {
+      expect(failureOf(run).message).toContain('simulate() was given no goal')
+    }
+    expect(okReport.checked).toEqual({
+      invariants: ['noInvented'],
+      goal: 'applied==desired',
+      refinement: false,
+    })
+  })
+
+  it('toRefine(model, abstraction) runs the same seeds again against the model', () => {
+    const unchecked = simulate(() => ({ j: new Jumper() }), {
+      seeds: 2,
+      snapshot: (nodes: { j: Jumper }) => ({ n: nodes.j.n }),
+    })
+    const f = failureOf(() => expect(unchecked).toRefine(countByOne, (w: { n: number }) => w))
+    expect(f.message).toContain('refinement failure on seed 0')
+    expect(() => expect(unchecked).toRefine(countByOne, 'no' as never)).toThrow(
+      'give a model built with defineModel() and an abstraction function',
+    )
+    // A report that crossed a thread (or JSON) has no way to run again: it says so.
+    const copy = JSON.parse(JSON.stringify(unchecked))
+    expect(() => expect(copy).toRefine(countByOne, (w: { n: number }) => w)).toThrow(
+      'this report cannot be run again',
     )
   })
 
@@ -115,8 +152,7 @@ describe('simulation matchers', () => {
       expect(f.message).toContain('says nothing about safety either way')
       expect(f.actual).toBe(formatSimTrace(goalReport.failure!.minimized))
     }
-    expect(() => expect(safetyReport).toConverge()).toThrow('says nothing about convergence')
-    expect(() => expect(safetyReport).toRefine()).toThrow('says nothing about refinement')
+    expect(() => expect(goalReport).toRefine()).toThrow('simulate() was given no model')
   })
 
   it('reads explore reports: the timeline is the diff', async () => {

@@ -9,7 +9,14 @@ import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
 import { causalSlice } from './slice.ts'
-import type { SimChoices, SimFailure, SimReport, SimRun, SimulateOptions } from './types.ts'
+import type {
+  SimChecks,
+  SimChoices,
+  SimFailure,
+  SimReport,
+  SimRun,
+  SimulateOptions,
+} from './types.ts'
 import { type RunOutcome, SimWorld } from './world.ts'
 
 /**
@@ -86,8 +93,29 @@ export function simulate<N extends Nodes, W, A = unknown>(
     )
   }
   const stats = { steps, unsettled, durationMs: performance.now() - started }
-  return failure === undefined ? { ok: true, runs, stats } : { ok: false, runs, failure, stats }
+  const checked: SimChecks = {
+    invariants: Object.keys(options.invariants ?? {}),
+    ...(options.goal !== undefined && { goal: options.goalName ?? 'goal' }),
+    refinement: options.model !== undefined,
+  }
+  const report: SimReport<W> =
+    failure === undefined
+      ? { ok: true, runs, stats, checked }
+      : { ok: false, runs, failure, stats, checked }
+  // Not data (it holds the factory): hidden from enumeration, so reports stay serialisable.
+  Object.defineProperty(report, RERUN, {
+    value: (extra: Partial<SimulateOptions<N, W, A>>) =>
+      simulate(factory, { ...options, ...extra }),
+  })
+  return report
 }
+
+/**
+ * The key under which a report from `simulate` keeps a way to run the same seeds again with
+ * other options: `expect(report).toRefine(model, abstraction)` uses it. It does not survive a
+ * worker thread or serialisation.
+ */
+export const RERUN: unique symbol = Symbol.for('musil.simulate.rerun')
 
 /**
  * Runs one seed and returns everything about it, failing or not: the trace (for digests and

@@ -133,6 +133,18 @@ export interface SimFailure<W> extends RunFailure {
 export type SimReport<W> = RunReport<SimFailure<W>> & {
   /** Totals over the seeds run. */
   readonly stats: SimStats
+  /** What every run was held to, so a matcher can tell "passed" from "never checked". */
+  readonly checked: SimChecks
+}
+
+/** The checks a simulation ran (from its options). */
+export interface SimChecks {
+  /** Names of the invariants checked after every step. */
+  readonly invariants: readonly string[]
+  /** The goal's name, when a goal was checked once each run settled. */
+  readonly goal?: string
+  /** True when every step was checked against a model (`model` + `abstraction`). */
+  readonly refinement: boolean
 }
 
 /** Totals over a sweep. */

@@ -157,9 +157,9 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const seeds = options.seeds
   let iterable: Iterable<number>
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 0) {
+    if (!Number.isSafeInteger(seeds) || seeds < 1) {
       throw new WorldUsageError(
-        `explore(): seeds must be a count >= 0 or an iterable of seeds, got ${String(seeds)}`,
+        `explore(): seeds must be a count >= 1 or an iterable of seeds, got ${String(seeds)}`,
       )
     }
     iterable = countUp(seeds)
@@ -181,6 +181,12 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     }
   } finally {
     releaseGuards()
+  }
+  if (runs === 0) {
+    // A sweep of no seeds proves nothing: never report it as a pass.
+    throw new WorldUsageError(
+      'explore(): seeds is empty, so nothing ran; give a count (seeds: 100) or a list of seeds',
+    )
   }
   return { ok: true, runs }
 }

@@ -368,8 +368,8 @@ describe('explore', () => {
   })
 
   it.each([
-    [{ seeds: -1 }, 'explore(): seeds must be a count >= 0 or an iterable of seeds, got -1'],
-    [{ seeds: 1.5 }, 'explore(): seeds must be a count >= 0 or an iterable of seeds, got 1.5'],
+    [{ seeds: -1 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got -1'],
+    [{ seeds: 1.5 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got 1.5'],
     [{ seeds: [0, 0.5] }, 'explore(): every seed must be a safe integer, got 0.5'],
     [{ seeds: 1, strategy: 'dfs' }, "explore(): strategy must be 'random' or 'pct', got dfs"],
     [{ seeds: 1, pctDepth: 0 }, 'explore(): pctDepth must be a positive integer, got 0'],
@@ -380,6 +380,14 @@ describe('explore', () => {
     expect(err).toBeInstanceOf(WorldUsageError)
     expect((err as Error).message).toBe(message)
     expect(MusilError.is(err)).toBe(true)
+  })
+
+  it('rejects an empty sweep instead of reporting it as a pass', async () => {
+    for (const seeds of [0, []]) {
+      const err = await explore(async () => {}, { seeds } as never).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(WorldUsageError)
+      expect((err as Error).message).toMatch(/^explore\(\): seeds (is empty|must be a count >= 1)/)
+    }
   })
 
   it('rejects a scenario that is not a function, and a bad replay seed', async () => {

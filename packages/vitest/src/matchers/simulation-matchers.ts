@@ -10,7 +10,14 @@
  *
  * @module
  */
-import { type FailureKind, formatSimTrace, type RunFailure, type RunReport } from '@musil/core'
+import {
+  type FailureKind,
+  formatSimTrace,
+  isModel,
+  type RunFailure,
+  type RunReport,
+  type SimChecks,
+} from '@musil/core'
 import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
 import type { SeedFailure } from '../target.ts'
@@ -113,13 +120,58 @@ function recordFailure(
   return result
 }
 
+/** Where `simulate` keeps a way to run the same seeds again with other options. */
+const RERUN = Symbol.for('musil.simulate.rerun')
+type Rerun = (extra: { model: unknown; abstraction: unknown }) => RunReport
+
 function matchReport(
   ctx: MatcherState,
   received: unknown,
   property: Property,
   args: readonly unknown[],
 ): SyncMatchResult {
+  if (property === REFINE && args.length > 0) {
+    // expect(report).toRefine(model, abstraction): run the same seeds again, checked against it.
+    const report = rerunAgainst(ctx, received as RunReport, args)
+    return recordFailure(ctx, report, judge(ctx, report, property, []))
+  }
   return recordFailure(ctx, received as RunReport, judge(ctx, received, property, args))
+}
+
+function rerunAgainst(ctx: MatcherState, report: RunReport, args: readonly unknown[]): RunReport {
+  const hint = `expect(report).${ctx.isNot ? 'not.' : ''}toRefine(model, abstraction)`
+  const [model, abstraction] = args
+  if (!isModel(model) || typeof abstraction !== 'function' || args.length > 2) {
+    throw new TypeError(
+      `${hint}: give a model built with defineModel() and an abstraction function (world) => model state`,
+    )
+  }
+  const rerun = (report as { [RERUN]?: Rerun })[RERUN]
+  if (typeof rerun !== 'function') {
+    throw new TypeError(
+      `${hint}: this report cannot be run again (it is not from simulate() in this thread); give simulate() the model and abstraction instead and call toRefine() without arguments`,
+    )
+  }
+  return rerun({ model, abstraction })
+}
+
+/** What a report from `simulate` says it checked (reports from elsewhere do not say). */
+function checksOf(report: RunReport): SimChecks | undefined {
+  const c = (report as { checked?: SimChecks }).checked
+  return c !== null && typeof c === 'object' ? c : undefined
+}
+
+/** Why the property was never checked by this report, if it was not. */
+function uncheckedReason(report: RunReport, property: Property): string | undefined {
+  const checked = checksOf(report)
+  if (checked === undefined) return undefined
+  if (property === CONVERGE && checked.goal === undefined) {
+    return 'simulate() was given no goal, so no run was checked for convergence: pass goal (and goalName) to simulate()'
+  }
+  if (property === REFINE && !checked.refinement) {
+    return 'simulate() was given no model, so no step was checked against one: pass model and abstraction to simulate(), or write expect(report).toRefine(model, abstraction)'
+  }
+  return undefined
 }
 
 function judge(
@@ -131,10 +183,15 @@ function judge(
   const hint = `expect(report).${ctx.isNot ? 'not.' : ''}${property.matcher}()`
   if (args.length > 0) {
     throw new TypeError(
-      `${hint}: a simulation report takes no arguments; the checks ran during the simulation (give simulate() its invariants, goal, or model and abstraction)`,
+      `${hint}: a simulation report takes no arguments here; the checks ran during the simulation (give simulate() its invariants or goal; for refinement, toRefine(model, abstraction) runs the seeds again)`,
     )
   }
   const report = received as RunReport
+  const unchecked = uncheckedReason(report, property)
+  if (unchecked !== undefined) {
+    // Nothing was checked, so the report proves nothing: the matcher and its .not both fail.
+    return { pass: Boolean(ctx.isNot), message: () => `${hint}\n\n${unchecked}` }
+  }
   const f = report.failure
   if (f === undefined) {
     return {
