@@ -89,6 +89,61 @@ describe('user code that throws', () => {
   })
 })
 
+describe('user code that misbehaves elsewhere', () => {
+  const counter = (extra: Partial<Parameters<typeof defineModel<Counter>>[0]>) =>
+    defineModel<Counter>({ name: 'ctr', init: { n: 0 }, actions: [inc], ...extra })
+
+  it('names an effect that forgets to return the next state', () => {
+    const noReturn = action<Counter>('inc', (s) => s.n < 2, ((s: Counter) => {
+      void { n: s.n + 1 }
+    }) as never)
+    const r = check(defineModel({ name: 'ctr', init: { n: 0 }, actions: [noReturn] }))
+    expect(r.violation).toMatchObject({ kind: 'error', name: 'inc', error: { origin: 'effect' } })
+    expect(r.violation?.message).toContain('returned undefined instead of the next state')
+  })
+
+  it('names an invariant that forgets to return', () => {
+    const r = check(
+      counter({
+        terminal: (s) => s.n === 5,
+        invariants: { small: ((s: Counter) => void s) as never },
+      }),
+    )
+    expect(r.violation).toMatchObject({
+      kind: 'error',
+      name: 'small',
+      error: { origin: 'invariant' },
+    })
+    expect(r.violation?.message).toContain('returned undefined instead of a boolean')
+  })
+
+  it('reports a terminal predicate that throws with the trace, naming the model', () => {
+    const r = check(
+      counter({
+        terminal: (s) => {
+          if (s.n === 5) throw new Error('term boom')
+          return false
+        },
+      }),
+    )
+    expect(r.violation?.message).toBe('terminal of ctr threw after 5 steps: term boom')
+    expect(r.violation?.trace).toHaveLength(6)
+  })
+
+  it('reports an effect that throws beyond the depth bound like any other', () => {
+    const boom = action<Counter>(
+      'boom',
+      (s) => s.n === 3,
+      () => {
+        throw new Error('deep boom')
+      },
+    )
+    const r = check(counter({ actions: [inc, boom], terminal: (s) => s.n === 5 }), { maxDepth: 4 })
+    expect(r.violation).toMatchObject({ kind: 'error', name: 'boom', error: { origin: 'effect' } })
+    expect(r.violation?.trace).toHaveLength(4)
+  })
+})
+
 describe('states that cannot be fingerprinted', () => {
   const holding = (value: unknown) =>
     defineModel<{ n: number; x?: unknown }>({
@@ -294,6 +349,26 @@ describe('bounds', () => {
       incomplete: { reason: 'maxDepth', limit: 4 },
     })
     expect(r.stats).toMatchObject({ distinct: 4, depth: 4 })
+  })
+
+  it('is complete when maxStates equals the number of reachable states', () => {
+    const r = check(defineModel({ init: { n: 0 }, actions: [inc], terminal: (s) => s.n === 5 }), {
+      maxStates: 6,
+    })
+    expect(r).toMatchObject({ ok: true, complete: true, stats: { distinct: 6 } })
+    const cut = check(defineModel({ init: { n: 0 }, actions: [inc], terminal: (s) => s.n === 5 }), {
+      maxStates: 5,
+    })
+    expect(cut).toMatchObject({ ok: false, complete: false, stats: { distinct: 5 } })
+  })
+
+  it('applies maxStates to the initial states too', () => {
+    const many = defineModel({
+      init: [0, 1, 2, 3].map((n) => ({ n })),
+      actions: [],
+      terminal: () => true,
+    })
+    expect(check(many, { maxStates: 2 })).toMatchObject({ complete: false, stats: { distinct: 2 } })
   })
 
   it('is complete when the depth bound happens to cover everything', () => {

@@ -22,7 +22,7 @@ import {
 } from '../model/fingerprint.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
-import { runDomain } from '../model/successors.ts'
+import { forEachSuccessor, runDomain } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
@@ -37,6 +37,10 @@ import type {
 } from './types.ts'
 
 const TWO_POW_64 = 2 ** 64
+const NO_NEXT_STATE =
+  'it returned undefined instead of the next state (does the effect forget to return, e.g. (s) => { ({ ...s }) }?)'
+const NO_VERDICT =
+  'it returned undefined instead of a boolean (does the predicate forget to return?)'
 
 /**
  * Explores every reachable state of `model` breadth-first and reports the first invariant
@@ -124,6 +128,11 @@ class Search<S> {
       )
         continue
       this.fingerprintOrExplain(s, -1, 'init')
+      const max = this.opts.maxStates
+      if (max !== undefined && this.store.size >= max && this.store.indexOf(fpHi, fpLo) < 0) {
+        this.stopAt('maxStates', max, frontier)
+        break
+      }
       const i = this.store.add(fpHi, fpLo, -1)
       if (i < 0) continue
       frontier.push(s)
@@ -169,6 +178,7 @@ class Search<S> {
             if (!a.guard(s)) continue
             origin = 'effect'
             const t = a.effect(s)
+            if (t === undefined) throw new TypeError(NO_NEXT_STATE)
             count++
             generated++
             origin = 'constraint'
@@ -177,11 +187,13 @@ class Search<S> {
             keyed = t
             key(t)
             keying = false
+            if (store.size >= maxStates && store.indexOf(fpHi, fpLo) < 0) {
+              return this.stopAt('maxStates', maxStates, next)
+            }
             const ti = store.add(fpHi, fpLo, si)
             if (ti < 0) continue
             next.push(t)
             if (hasInvariants && this.checkInvariants(t, ti)) return next
-            if (ti + 1 >= maxStates) return this.stopAt('maxStates', maxStates, next)
           } else {
             const domain = runDomain(a, s)
             for (let pi = 0; pi < domain.length; pi++) {
@@ -190,6 +202,7 @@ class Search<S> {
               if (!a.guard(s, param)) continue
               origin = 'effect'
               const t = a.effect(s, param)
+              if (t === undefined) throw new TypeError(NO_NEXT_STATE)
               count++
               generated++
               origin = 'constraint'
@@ -198,11 +211,13 @@ class Search<S> {
               keyed = t
               key(t)
               keying = false
+              if (store.size >= maxStates && store.indexOf(fpHi, fpLo) < 0) {
+                return this.stopAt('maxStates', maxStates, next)
+              }
               const ti = store.add(fpHi, fpLo, si)
               if (ti < 0) continue
               next.push(t)
               if (hasInvariants && this.checkInvariants(t, ti)) return next
-              if (ti + 1 >= maxStates) return this.stopAt('maxStates', maxStates, next)
             }
           }
         }
@@ -220,11 +235,7 @@ class Search<S> {
         generated = 0
       }
       this.detectMutation(s, si, beforeHi, beforeLo)
-      if (
-        count === 0 &&
-        checkDeadlock &&
-        !(terminal && this.userCall('terminal', 'terminal', () => terminal(s)))
-      ) {
+      if (count === 0 && checkDeadlock && !this.isTerminal(s, si)) {
         this.violation = {
           kind: 'deadlock',
           name: 'deadlock',
@@ -233,6 +244,7 @@ class Search<S> {
         }
         return next
       }
+      if (this.violation) return next
       this.maybeReportProgress(frontier.length - fi + next.length)
     }
     return next
@@ -246,29 +258,31 @@ class Search<S> {
     const { model } = this
     for (let fi = 0; fi < frontier.length; fi++) {
       const s = frontier[fi]!
-      let count = 0
+      const si = levelStart + fi
       let unseen = false
-      for (const a of model.actions) {
-        const params = a.kind === 'single' ? [undefined] : runDomain(a, s)
-        for (const p of params) {
-          const enabled = a.kind === 'single' ? a.guard(s) : a.guard(s, p)
-          if (!enabled) continue
-          count++
-          const t = a.kind === 'single' ? a.effect(s) : a.effect(s, p)
-          if (model.constraint && !model.constraint(t)) continue
+      let count: number
+      try {
+        count = forEachSuccessor(model, s, (t) => {
+          if (model.constraint && !model.constraint(t)) return
           this.key(t)
           if (this.store.indexOf(fpHi, fpLo) < 0) unseen = true
-        }
+        })
+      } catch (e) {
+        if (e instanceof StateEncodingError) throw e
+        this.recordError(e, si, 'constraint', undefined, undefined)
+        return
       }
-      if (count === 0 && this.opts.deadlock !== false && !model.terminal?.(s)) {
+      if (count === 0 && this.opts.deadlock !== false && !this.isTerminal(s, si)) {
+        if (this.violation) return
         this.violation = {
           kind: 'deadlock',
           name: 'deadlock',
           message: `deadlock: a reachable state of ${model.name} has no enabled action and is not terminal`,
-          trace: this.traceTo(levelStart + fi),
+          trace: this.traceTo(si),
         }
         return
       }
+      if (this.violation) return
       if (unseen && !this.incomplete) {
         this.incomplete = {
           reason: 'maxDepth',
@@ -276,6 +290,21 @@ class Search<S> {
           message: `search cut at depth ${this.opts.maxDepth}: states beyond it were not explored; raise maxDepth or bound the model with a constraint`,
         }
       }
+    }
+  }
+
+  /**
+   * Whether `s` may lack successors. A `terminal` predicate that throws is recorded as an
+   * `error` violation with the trace to `s` (and `s` then counts as terminal).
+   */
+  isTerminal(s: S, si: number): boolean {
+    const terminal = this.model.terminal
+    if (terminal === undefined) return false
+    try {
+      return Boolean(terminal(s))
+    } catch (e) {
+      this.violation = this.errorViolation(new UserCodeError('terminal', this.model.name, e), si)
+      return true
     }
   }
 
@@ -320,7 +349,9 @@ class Search<S> {
       const name = names[k]!
       let holds: boolean
       try {
-        holds = Boolean(predicates[k]!(s))
+        const verdict = predicates[k]!(s)
+        if (verdict === undefined) throw new TypeError(NO_VERDICT)
+        holds = Boolean(verdict)
       } catch (e) {
         this.violation = this.errorViolation(new UserCodeError('invariant', name, e), i)
         return true
