@@ -144,7 +144,7 @@ class Search<S> {
   /** Expands one BFS level; returns the next one. Inlined for speed: this is the hot loop. */
   expandLevel(frontier: S[], levelStart: number): S[] {
     const { model, store, opts } = this
-    const { actions, constraint, terminal } = model
+    const { actions, constraint } = model
     const checkDeadlock = opts.deadlock !== false
     const maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
     const hasInvariants = this.invariantNames.length > 0
