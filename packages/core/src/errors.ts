@@ -88,6 +88,8 @@ export class UserCodeError extends MusilError {
     | 'abstraction'
   /** The action label or invariant name. */
   readonly label: string
+  /** Steps to the state the code was evaluating, when the checker knows them (else empty). */
+  trace: readonly { action: string; state: unknown }[] = []
 
   constructor(origin: UserCodeError['origin'], label: string, cause: unknown) {
     const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)

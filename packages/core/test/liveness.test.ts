@@ -491,3 +491,38 @@ describe('checkLiveness: bad input', () => {
     expect(run).toThrow('goal of caught-up threw Error: boom')
   })
 })
+
+describe('user code that throws during checkLiveness', () => {
+  it('names the model and carries the trace when a guard throws', async () => {
+    const { action, checkLiveness, defineModel, UserCodeError } = await import('@musil/core')
+    const m = defineModel<{ n: number }>({
+      name: 'fragile',
+      init: { n: 0 },
+      actions: [
+        action(
+          'inc',
+          (s) => {
+            if (s.n === 2) throw new Error('g boom')
+            return true
+          },
+          (s) => ({ n: s.n + 1 }),
+        ),
+      ],
+    })
+    let caught: unknown
+    try {
+      checkLiveness(m, { goal: (s) => s.n === 9, fair: 'all' })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(UserCodeError)
+    expect((caught as Error).message).toBe(
+      'guard of inc threw Error: g boom (model fragile, after 2 steps; see error.trace)',
+    )
+    expect((caught as InstanceType<typeof UserCodeError>).trace.map((s) => s.state)).toEqual([
+      { n: 0 },
+      { n: 1 },
+      { n: 2 },
+    ])
+  })
+})

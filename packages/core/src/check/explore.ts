@@ -19,6 +19,28 @@ import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
 import type { Incompleteness, Step } from './types.ts'
 
+/**
+ * Expands a state, and when user code throws, attaches to the error the trace that led to the
+ * state and names the model, so `checkLiveness` and `checkRefinement` report it like `check`.
+ */
+function expandWithTrace<S>(
+  model: Model<S>,
+  traceTo: (i: number) => Step<S>[],
+  si: number,
+  s: S,
+  visit: (next: S, actionIndex: number, param: unknown) => void,
+): number {
+  try {
+    return forEachSuccessor(model, s, visit)
+  } catch (e) {
+    if (e instanceof UserCodeError && e.trace.length === 0) {
+      e.trace = traceTo(si)
+      e.message += ` (model ${model.name}, after ${e.trace.length - 1} steps; see error.trace)`
+    }
+    throw e
+  }
+}
+
 /** Callbacks of {@link exploreStates}. Returning `true` from one stops the exploration. */
 export interface ExploreVisitor<S> {
   /** A state was stored under number `index` (`initial` for an initial state). */
@@ -133,7 +155,7 @@ export function exploreStates<S>(
       fingerprint(s)
       const beforeHi = fpHi
       const beforeLo = fpLo
-      const count = forEachSuccessor(model, s, (t, ai, param) => {
+      const count = expandWithTrace(model, traceTo, si, s, (t, ai, param) => {
         if (stopped || incomplete !== undefined) return
         generated++
         let ti = -1

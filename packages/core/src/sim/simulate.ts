@@ -157,9 +157,9 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
 }
 
 function checkSeed(s: unknown): void {
-  if (typeof s !== 'number' || !Number.isSafeInteger(s)) {
+  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
     throw new SimulationConfigError(
-      `simulate(): seed ${String(s)} is not a safe integer; seeds are integers`,
+      `simulate(): seed ${String(s)} is not a seed; seeds are non-negative safe integers (as MUSIL_SEED accepts)`,
     )
   }
 }

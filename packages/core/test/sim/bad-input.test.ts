@@ -271,7 +271,12 @@ describe('misconfiguration is thrown before any seed runs', () => {
     [
       'a seed that is not an integer',
       () => simulate(world, { seeds: [1.5], snapshot: () => 0 }),
-      'seed 1.5 is not a safe integer',
+      'seed 1.5 is not a seed; seeds are non-negative safe integers',
+    ],
+    [
+      'a negative seed (MUSIL_SEED could not replay it)',
+      () => simulate(world, { seeds: [-5], snapshot: () => 0 }),
+      'seed -5 is not a seed; seeds are non-negative safe integers',
     ],
     [
       'a loss above 1',
