@@ -493,8 +493,7 @@ describe('checkLiveness: bad input', () => {
 })
 
 describe('user code that throws during checkLiveness', () => {
-  it('names the model and carries the trace when a guard throws', async () => {
-    const { action, checkLiveness, defineModel, UserCodeError } = await import('@musil/core')
+  it('names the model and carries the trace when a guard throws', () => {
     const m = defineModel<{ n: number }>({
       name: 'fragile',
       init: { n: 0 },
@@ -519,7 +518,7 @@ describe('user code that throws during checkLiveness', () => {
     expect((caught as Error).message).toBe(
       'guard of inc threw Error: g boom (model fragile, after 2 steps; see error.trace)',
     )
-    expect((caught as InstanceType<typeof UserCodeError>).trace.map((s) => s.state)).toEqual([
+    expect((caught as UserCodeError).trace.map((s) => s.state)).toEqual([
       { n: 0 },
       { n: 1 },
       { n: 2 },
