@@ -190,7 +190,16 @@ export function callFactory<N extends Nodes>(
   expected?: readonly string[],
   thorough = true,
 ): N {
-  const nodes = factory()
+  let nodes: N
+  try {
+    nodes = factory()
+  } catch (e) {
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    throw new SimulationConfigError(
+      `simulate(): the node factory threw ${what}; it must build a fresh record of nodes ({ name: node }) on every call`,
+      { cause: e },
+    )
+  }
   if (!thorough && expected !== undefined && nodes !== null && typeof nodes === 'object') {
     let i = 0
     let same = true

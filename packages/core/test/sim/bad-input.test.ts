@@ -274,6 +274,17 @@ describe('misconfiguration is thrown before any seed runs', () => {
       'seed 1.5 is not a seed; seeds are non-negative safe integers',
     ],
     [
+      'a node factory that throws',
+      () =>
+        simulate(
+          () => {
+            throw new Error('fac boom')
+          },
+          { seeds: 1, snapshot: () => 0 },
+        ),
+      'simulate(): the node factory threw Error: fac boom; it must build a fresh record of nodes',
+    ],
+    [
       'a negative seed (MUSIL_SEED could not replay it)',
       () => simulate(world, { seeds: [-5], snapshot: () => 0 }),
       'seed -5 is not a seed; seeds are non-negative safe integers',
