@@ -132,6 +132,8 @@ export class Runtime implements World {
   readonly #timers = new WakeupHeap()
   readonly #invariants: { readonly name: string; readonly pred: () => boolean }[] = []
   readonly #untils: PendingUntil[] = []
+  /** The invariant or goal being evaluated, if any: what an audit leak is blamed on. */
+  #evaluating: string | undefined
   #now = 0
   #seq = 0
   #scenarioDone = false
@@ -243,7 +245,11 @@ export class Runtime implements World {
     try {
       if (pred()) return Promise.resolve()
     } catch (e) {
-      return Promise.reject(e)
+      // Rejected in the caller's task, so a caller that does not catch it fails the run; the
+      // message names the goal, as it does when the predicate throws on a later step.
+      return Promise.reject(
+        new Error(`runUntil "${name}" predicate threw ${describeError(e)}`, { cause: e }),
+      )
     }
     const task = this.currentTask()
     if (this.ended) return new Promise(() => {})
@@ -336,7 +342,7 @@ export class Runtime implements World {
   /** Audit mode caught a boundary crossing: it fails the run even if the code catches the error. */
   noteLeak(e: BoundaryError): void {
     const task = this.currentTask()
-    const who = task === this.#main ? 'the scenario' : `task "${task.name}"`
+    const who = this.#evaluating ?? (task === this.#main ? 'the scenario' : `task "${task.name}"`)
     this.fail('error', `${who}: ${describeError(e)}`)
   }
 
@@ -421,11 +427,15 @@ export class Runtime implements World {
 
   /** Evaluates a user predicate inside the run's context; a throw fails the run. */
   #holds(pred: () => boolean, what: string): boolean {
+    // Predicates run in the scenario's context; a leak inside one names the predicate.
+    this.#evaluating = what
     try {
       return runContext.run(this.#main.context, pred) === true
     } catch (e) {
       this.fail('error', `${what} threw ${describeError(e)}`)
       return true
+    } finally {
+      this.#evaluating = undefined
     }
   }
 

@@ -100,7 +100,9 @@ describe('audit mode', () => {
       },
       { seeds: 1, audit: true },
     )
-    expect(report.failure?.detail).toMatch(/^the scenario: EntropyLeakError: Date\.now\(\)/)
+    expect(report.failure?.detail).toMatch(
+      /^invariant "clockIsPositive": EntropyLeakError: Date\.now\(\)/,
+    )
   })
 
   it('does not trip code outside the run, while the run is active', async () => {
