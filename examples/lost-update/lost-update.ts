@@ -57,14 +57,19 @@ export const incrementsWritten = (s: Counter): number =>
 /** The invariant: the counter equals the number of increments written, so none was lost. */
 export const noLostUpdate = (s: Counter): boolean => s.counter === incrementsWritten(s)
 
+/** A thread reads the shared counter into its local `tmp`: the first half of every increment. */
+function readCounter(ids: () => readonly number[]): Action<Counter> {
+  return action.each<Counter, number>(
+    'read',
+    ids,
+    (s, i) => s.threads[i]!.pc === 'start',
+    (s, i) => ({ ...s, threads: setThread(s, i, { pc: 'read', tmp: s.counter }) }),
+  )
+}
+
 function racyActions(ids: () => readonly number[]): Action<Counter>[] {
   return [
-    action.each<Counter, number>(
-      'read',
-      ids,
-      (s, i) => s.threads[i]!.pc === 'start',
-      (s, i) => ({ ...s, threads: setThread(s, i, { pc: 'read', tmp: s.counter }) }),
-    ),
+    readCounter(ids),
     action.each<Counter, number>(
       'write',
       ids,
@@ -111,12 +116,7 @@ function lockedActions(ids: () => readonly number[]): Action<Counter>[] {
 
 function casActions(ids: () => readonly number[]): Action<Counter>[] {
   return [
-    action.each<Counter, number>(
-      'read',
-      ids,
-      (s, i) => s.threads[i]!.pc === 'start',
-      (s, i) => ({ ...s, threads: setThread(s, i, { pc: 'read', tmp: s.counter }) }),
-    ),
+    readCounter(ids),
     // One atomic step, as the hardware instruction is: compare, and either write or fail.
     action.each<Counter, number>(
       'compareAndSet',
