@@ -67,6 +67,11 @@ function readCounter(ids: () => readonly number[]): Action<Counter> {
   )
 }
 
+/** Thread `i` writes `tmp + 1` back and is done: the second half of a successful increment. */
+function incremented(s: Counter, i: number, tmp: number): Counter {
+  return { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done', tmp: null }) }
+}
+
 function racyActions(ids: () => readonly number[]): Action<Counter>[] {
   return [
     readCounter(ids),
@@ -76,7 +81,7 @@ function racyActions(ids: () => readonly number[]): Action<Counter>[] {
       (s, i) => s.threads[i]!.pc === 'read',
       (s, i) => {
         const tmp = s.threads[i]!.tmp!
-        return { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done', tmp: null }) }
+        return incremented(s, i, tmp)
       },
     ),
   ]
@@ -125,7 +130,7 @@ function casActions(ids: () => readonly number[]): Action<Counter>[] {
       (s, i) => {
         const tmp = s.threads[i]!.tmp!
         return s.counter === tmp
-          ? { ...s, counter: tmp + 1, threads: setThread(s, i, { pc: 'done', tmp: null }) }
+          ? incremented(s, i, tmp)
           : { ...s, threads: setThread(s, i, START) }
       },
     ),
