@@ -227,6 +227,43 @@ describe('sweep', () => {
     )
   }, 60_000)
 
+  it('loads a TypeScript target of a "type": "commonjs" package (npm init -y) as an ES module', async () => {
+    const commonjs = new URL('./fixtures/commonjs/route.ts', import.meta.url)
+    const { fireAndForget: inVitest } = await import('./fixtures/commonjs/route.ts')
+    const r = await sweep({
+      module: commonjs,
+      export: 'fireAndForget',
+      seeds: 60,
+      threads: 2,
+      conditions,
+    })
+    const expected: number[] = []
+    for (let s = 0; s < 60; s++) {
+      if (!simulate(inVitest.factory, { ...inVitest.options, seeds: [s], minimize: false }).ok)
+        expected.push(s)
+    }
+    expect(expected.length).toBeGreaterThan(0)
+    expect(seedsOf(r)).toEqual(expected)
+    // The failure was found with the worker's own @musil/core: one copy, one NetworkModel.
+    expect(r.failure).toMatchObject({ kind: 'goal', seed: expected[0] })
+    const ok = await sweep({ module: commonjs, export: 'repush', seeds: 30, threads: 1, conditions })
+    expect(ok).toMatchObject({ ok: true, runs: 30 })
+  }, 60_000)
+
+  it('says what to change when a .js file with import/export is loaded as CommonJS', async () => {
+    const e = await sweep({
+      module: new URL('./fixtures/commonjs/esm-syntax.js', import.meta.url),
+      seeds: { from: 5, to: 9 },
+      threads: 1,
+      conditions,
+    }).catch((x: unknown) => x)
+    expect(SweepError.is(e)).toBe(true)
+    expect((e as SweepError).seeds).toEqual([5, 6, 7, 8])
+    expect((e as Error).message).toMatch(
+      /could not run 4 seed\(s\): sweep worker cannot import .*esm-syntax\.js: .*fixtures\/commonjs\/esm-syntax\.js uses import\/export but Node loads it as CommonJS: set "type": "module" in the package\.json above it, or rename it to \.mjs/,
+    )
+  }, 60_000)
+
   it('stops its threads and rejects when aborted, losing no seed silently', async () => {
     const controller = new AbortController()
     const running = sweep({

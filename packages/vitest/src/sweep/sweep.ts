@@ -155,6 +155,25 @@ function isFatal(e: unknown): boolean {
 }
 
 /**
+ * The sweep's error for a fatal error `e`: it names the seeds that did not run, and its cause is
+ * what went wrong underneath (a thread's error, the abort reason), not the internal error that
+ * carried it, whose message it already repeats.
+ */
+function sweepFailure(
+  ref: TargetRef,
+  lost: readonly number[],
+  e: unknown,
+  what: string,
+): SweepError {
+  const cause = e instanceof PoolStopped ? e.cause : e instanceof TargetLoadError ? undefined : e
+  return new SweepError(
+    `sweep of ${ref.module}#${ref.export} ${what}: ${describe(e)}`,
+    lost,
+    cause === undefined ? undefined : { cause },
+  )
+}
+
+/**
  * Runs a target over a seed range in worker threads and collects every failing seed. The lowest
  * failing seed is then run once more to get its full, minimised failure.
  *
@@ -190,6 +209,8 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   options.signal?.throwIfAborted()
   const pool = createPool(threads, options.conditions ?? [], options.signal)
   const failures: SeedFailure[] = []
+  // Seeds whose outcome is known: what a fatal error leaves out of this set was not run.
+  const ran = new Set<number>()
   // Seeds that kill their thread: rerunning one for its report would only kill another.
   const deaths = new Set<number>()
   let announced = false
@@ -207,6 +228,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     try {
       const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds })
       failures.push(...r.failures)
+      for (const seed of chunk.seeds) ran.add(seed)
     } catch (e) {
       if (isFatal(e)) throw e
       // The thread died (or crashed) somewhere in this chunk: find which seeds kill a worker
@@ -215,9 +237,11 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
         try {
           const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: [seed] })
           failures.push(...r.failures)
+          ran.add(seed)
         } catch (inner) {
           if (isFatal(inner)) throw inner
           deaths.add(seed)
+          ran.add(seed)
           failures.push({
             seed,
             kind: 'error',
@@ -232,14 +256,10 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
 
   try {
     const outcomes = await Promise.allSettled(chunks.map(runChunk))
-    const broken = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ e: o.reason, i }] : []))
-    if (broken.length > 0) {
-      const lost = broken.flatMap(({ i }) => chunks[i]!.seeds)
-      throw new SweepError(
-        `sweep of ${ref.module}#${ref.export} could not run ${lost.length} seed(s): ${describe(broken[0]!.e)}`,
-        lost,
-        { cause: broken[0]!.e },
-      )
+    const broken = outcomes.find((o) => o.status === 'rejected')
+    if (broken !== undefined) {
+      const lost = seeds.filter((s) => !ran.has(s))
+      throw sweepFailure(ref, lost, broken.reason, `could not run ${lost.length} seed(s)`)
     }
     failures.sort((a, b) => a.seed - b.seed)
     const durationMs = (): number => performance.now() - started
@@ -253,8 +273,9 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       ? death
       : await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
           (e: unknown): FailureResult => {
-            if (isFatal(e)) throw e
-            return death
+            if (!isFatal(e)) return death
+            const what = `ran every seed but lost the full report of failing seed ${lowest.seed}`
+            throw sweepFailure(ref, [lowest.seed], e, what)
           },
         )
     const failure: RunFailure = full.report.failure ?? {
