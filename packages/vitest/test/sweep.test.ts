@@ -225,6 +225,18 @@ describe('sweep', () => {
     expect((e as Error).message).toMatch(
       /could not run 3 seed\(s\): sweep worker cannot import .*missing\.ts/,
     )
+    // The message says it all: no inner error with an empty seed list under it.
+    expect((e as Error).cause).toBeUndefined()
+    // Over several threads and chunks, every seed of the range is listed, once, in order.
+    const spread = await sweep({
+      module: missing,
+      seeds: { from: 10, to: 30 },
+      threads: 2,
+      chunkSize: 3,
+      conditions,
+    }).catch((x: unknown) => x)
+    expect((spread as SweepError).seeds).toEqual(Array.from({ length: 20 }, (_, i) => 10 + i))
+    expect((spread as Error).message).toContain('could not run 20 seed(s)')
   }, 60_000)
 
   it('loads a TypeScript target of a "type": "commonjs" package (npm init -y) as an ES module', async () => {
@@ -246,7 +258,13 @@ describe('sweep', () => {
     expect(seedsOf(r)).toEqual(expected)
     // The failure was found with the worker's own @musil/core: one copy, one NetworkModel.
     expect(r.failure).toMatchObject({ kind: 'goal', seed: expected[0] })
-    const ok = await sweep({ module: commonjs, export: 'repush', seeds: 30, threads: 1, conditions })
+    const ok = await sweep({
+      module: commonjs,
+      export: 'repush',
+      seeds: 30,
+      threads: 1,
+      conditions,
+    })
     expect(ok).toMatchObject({ ok: true, runs: 30 })
   }, 60_000)
 
@@ -266,6 +284,8 @@ describe('sweep', () => {
 
   it('stops its threads and rejects when aborted, losing no seed silently', async () => {
     const controller = new AbortController()
+    const reason = new Error('test timed out')
+    let firstFailing = -1
     const running = sweep({
       module,
       export: 'fireAndForget',
@@ -273,14 +293,28 @@ describe('sweep', () => {
       threads: 2,
       conditions,
       signal: controller.signal,
-      onFirstFailure: () => controller.abort(new Error('test timed out')),
+      onFirstFailure: (f) => {
+        firstFailing = f.seed
+        controller.abort(reason)
+      },
     })
     const e = await running.catch((x: unknown) => x)
     expect(SweepError.is(e)).toBe(true)
-    expect((e as Error).message).toMatch(
-      /could not run \d+ seed\(s\): sweep aborted: test timed out/,
+    const count = Number(
+      /could not run (\d+) seed\(s\): sweep aborted: test timed out/.exec(
+        (e as Error).message,
+      )?.[1],
     )
-    expect((e as SweepError).seeds.length).toBeGreaterThan(0)
+    // Every seed it did not run, each once, and none it did run (the first failure ran).
+    const lost = (e as SweepError).seeds
+    expect(lost.length).toBe(count)
+    expect(count).toBeGreaterThan(0)
+    expect(new Set(lost).size).toBe(count)
+    expect(lost.every((s) => Number.isSafeInteger(s) && s >= 0 && s < 1_000_000)).toBe(true)
+    expect(lost).not.toContain(firstFailing)
+    expect(lost).toContain(999_999)
+    // Its cause is what stopped it, not an inner error with an empty seed list.
+    expect((e as Error).cause).toBe(reason)
     await expect(
       sweep({
         module,
