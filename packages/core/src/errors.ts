@@ -295,3 +295,17 @@ export class SweepError extends MusilError {
     this.seeds = seeds
   }
 }
+
+/**
+ * musil's Vitest integration is used without its plugin: a musil test (`modelTest`, `simTest`, a
+ * sweep) ran, or a musil matcher was called, in a project whose vitest.config.ts lacks
+ * `musil()`. The message says what is missing and ends with the fix.
+ */
+export class PluginMissingError extends MusilError {
+  override name = 'PluginMissingError'
+
+  /** `what` says what needed the plugin; the sentence that fixes it is appended. */
+  constructor(what: string) {
+    super(`${what}: add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()])`)
+  }
+}

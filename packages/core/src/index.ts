@@ -206,4 +206,4 @@ export {
 
 // Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
 
-export { SeedConfigError, SweepError } from './errors.ts'
+export { PluginMissingError, SeedConfigError, SweepError } from './errors.ts'

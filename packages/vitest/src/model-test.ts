@@ -15,6 +15,7 @@ import {
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
+import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { setMusilMeta, testPlace } from './test-meta.ts'
 
@@ -63,6 +64,7 @@ function define(register: Register) {
     register(
       name,
       ({ task }) => {
+        requirePlugin(`modelTest('${name}')`)
         // The reporter lists a failing model check with the command that reruns it.
         const { file, fullName, root } = testPlace(task)
         setMusilMeta(task, { replay: replayCommand({ file, fullName, root }) })

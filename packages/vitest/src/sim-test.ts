@@ -21,6 +21,7 @@ import { expect, type TestAPI, type TestContext, type TestOptions, test } from '
 import type { FailingSeedMemory, ProvidedSeed, Shard } from './context.ts'
 import './matchers/register.ts'
 import { matcherFor } from './matchers/simulation-matchers.ts'
+import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
 import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
@@ -45,6 +46,7 @@ export interface SimFixtures {
 
 /** Picks this test's seed, records it with its replay command, and annotates the test. */
 async function seedFixture({ task, annotate }: TestContext): Promise<number> {
+  requirePlugin(`simTest('${task.name}')`)
   const { file, fullName, root, key } = testPlace(task)
   const memory = (provided('musil:memory') as FailingSeedMemory | undefined) ?? {}
   const fromEach = task.meta.musil?.seedSource === 'each' ? task.meta.musil.seed : undefined
@@ -194,6 +196,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
   targetRef(options.module, options.export ?? 'default')
   expandSeeds(options.seeds, `simTest.sweep('${name}') seeds`)
   test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate, signal }) => {
+    requirePlugin(`simTest.sweep('${name}')`)
     const { file, fullName, root, key } = testPlace(task)
     const replay = replaySeed({
       env: process.env.MUSIL_SEED,

@@ -10,11 +10,15 @@ const vitestBin = join(
   'vitest.mjs',
 )
 
-function runFixture(name: string): { status: number | null; output: string } {
+function runFixture(
+  name: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): { status: number | null; output: string } {
   const root = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url))
-  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root], {
+  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
     timeout: 60_000,
   })
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
@@ -30,5 +34,41 @@ describe('a failing toBeSafe in a real Vitest run', () => {
     for (let i = 1; i <= 40; i++) {
       expect(output).toContain(`+ ${String(i).padStart(2)}  step  n: ${i - 1} → ${i}`)
     }
+  }, 60_000)
+})
+
+describe('a project without the musil() plugin', () => {
+  const ADD = 'add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()])'
+
+  it('fails every musil matcher, and every musil test, saying to add the plugin', () => {
+    // The seed flags cannot reach a test without the plugin: the tests must say so, not run.
+    const { status, output } = runFixture('no-plugin', ['--', '--seed=2'], { MUSIL_SEED: '2' })
+    expect(status).toBe(1)
+    expect(output).not.toContain('Invalid Chai property')
+    // Only @musil/core imported: the matchers' absence explains itself, `.not` included.
+    for (const [test, matcher] of [
+      ['toBeSafe', 'toBeSafe'],
+      ['not.toBeSafe', 'toBeSafe'],
+      ['toBeDeadlockFree', 'toBeDeadlockFree'],
+      ['toConverge on a report', 'toConverge'],
+      ['toRefine', 'toRefine'],
+    ]) {
+      expect(output).toContain(
+        ` FAIL  core-only.fixture.ts > ${test}\nPluginMissingError: expect(…).${matcher}() is a musil matcher, and musil's matchers are not registered in this test file: ${ADD}`,
+      )
+    }
+    // @musil/vitest imported: its matchers work, and its tests fail before running anything.
+    expect(output).toMatch(/✓ matchers work when @musil\/vitest is imported/)
+    for (const test of [
+      "modelTest('a modelTest')",
+      "simTest('a simTest')",
+      "simTest('a simTest.each (seed 4)')",
+      "simTest.sweep('a sweep')",
+    ]) {
+      expect(output).toContain(
+        `PluginMissingError: ${test} needs the musil() Vitest plugin, which is not installed, so -- --seed=N, the memory of failing seeds and the report would be ignored: ${ADD}`,
+      )
+    }
+    expect(output).toMatch(/Tests {2}9 failed \| 1 passed \(10\)/)
   }, 60_000)
 })

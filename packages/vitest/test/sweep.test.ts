@@ -1,5 +1,10 @@
 // Seed sweeps over worker threads: thread-count independence, determinism across threads,
 // sharding, dead workers and bad targets.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import {
   explore,
   replay,
@@ -241,7 +246,10 @@ describe('sweep', () => {
 
   it('loads a TypeScript target of a "type": "commonjs" package (npm init -y) as an ES module', async () => {
     const commonjs = new URL('./fixtures/commonjs/route.ts', import.meta.url)
-    const { fireAndForget: inVitest } = await import('./fixtures/commonjs/route.ts')
+    // By URL, so that the typecheck does not compile it as the CommonJS file its package says.
+    const { fireAndForget: inVitest } = (await import(
+      commonjs.href
+    )) as typeof import('./targets/route-push.ts')
     const r = await sweep({
       module: commonjs,
       export: 'fireAndForget',
@@ -269,17 +277,23 @@ describe('sweep', () => {
   }, 60_000)
 
   it('says what to change when a .js file with import/export is loaded as CommonJS', async () => {
-    const e = await sweep({
-      module: new URL('./fixtures/commonjs/esm-syntax.js', import.meta.url),
-      seeds: { from: 5, to: 9 },
-      threads: 1,
-      conditions,
-    }).catch((x: unknown) => x)
-    expect(SweepError.is(e)).toBe(true)
-    expect((e as SweepError).seeds).toEqual([5, 6, 7, 8])
-    expect((e as Error).message).toMatch(
-      /could not run 4 seed\(s\): sweep worker cannot import .*esm-syntax\.js: .*fixtures\/commonjs\/esm-syntax\.js uses import\/export but Node loads it as CommonJS: set "type": "module" in the package\.json above it, or rename it to \.mjs/,
-    )
+    // Written at run time: no linter or compiler would accept this file in the repository.
+    const dir = mkdtempSync(join(tmpdir(), 'musil-commonjs-'))
+    try {
+      writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n')
+      const file = join(dir, 'esm-syntax.js')
+      writeFileSync(file, 'export default async function scenario() {}\n')
+      const e = await sweep({ module: file, seeds: { from: 5, to: 9 }, threads: 1 }).catch(
+        (x: unknown) => x,
+      )
+      expect(SweepError.is(e)).toBe(true)
+      expect((e as SweepError).seeds).toEqual([5, 6, 7, 8])
+      expect((e as Error).message).toContain(
+        `could not run 4 seed(s): sweep worker cannot import ${pathToFileURL(file).href}: ${file} uses import/export but Node loads it as CommonJS: set "type": "module" in the package.json above it, or rename it to .mjs`,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 60_000)
 
   it('stops its threads and rejects when aborted, losing no seed silently', async () => {

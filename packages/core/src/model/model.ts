@@ -5,6 +5,7 @@
  * @module
  */
 import { ModelDefinitionError } from '../errors.ts'
+import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import type { Action } from './action.ts'
 
 /** What {@link defineModel} accepts. */
@@ -63,6 +64,7 @@ const MODEL_BRAND = Symbol.for('musil.model')
  *   an action not built with `action()`, duplicate action names, a non-function invariant).
  */
 export function defineModel<S>(spec: ModelSpec<S>): Model<S> {
+  explainMissingMatchers()
   const name = spec.name ?? 'model'
   if (spec === null || typeof spec !== 'object') {
     throw new ModelDefinitionError('defineModel() expects an object { init, actions, invariants? }')

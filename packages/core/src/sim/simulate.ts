@@ -5,6 +5,7 @@
  * @module
  */
 import { MusilError, SimulationConfigError } from '../errors.ts'
+import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
@@ -47,6 +48,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
   factory: NodeFactory<N>,
   options: SimulateOptions<N, W, A>,
 ): SimReport<W> {
+  explainMissingMatchers()
   const started = performance.now()
   const sim = compileSimulation(factory, options)
   const world = new SimWorld(sim)

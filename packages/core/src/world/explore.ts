@@ -4,6 +4,7 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
+import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { RunFailure, RunReport, TraceEvent } from '../report.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
@@ -153,6 +154,7 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
  * report.failure?.seed // the first seed that lost an update
  */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
+  explainMissingMatchers()
   const settings = settingsOf('explore', scenario, options)
   const seeds = options.seeds
   let iterable: Iterable<number>
