@@ -21,7 +21,8 @@ import type { ChunkResult, FailureResult, LoadFailure, SweepTask, TargetRef } fr
 export interface SweepOptions {
   /**
    * The module that exports the target: a `file:` URL or an absolute path, usually
-   * `new URL('./gossip.sim.ts', import.meta.url)`. TypeScript is loaded through tsx on Node 20.
+   * `new URL('./gossip.sim.ts', import.meta.url)`. TypeScript is loaded through tsx (Node's type
+   * stripping without it), as an ES module whatever the package's `"type"`.
    */
   readonly module: string | URL
   /** The export holding the target (`defineSimulation`/`defineScenario`). Default `default`. */
