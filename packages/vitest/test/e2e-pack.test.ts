@@ -1,19 +1,23 @@
-// End to end: build and `npm pack` @musil/core and @musil/vitest, install the tarballs into a
-// fresh project outside the repository with Vitest, and run simulation tests there through the
-// plugin: a failing simTest with its replay command, and a sweep over worker threads that load
-// the project's TypeScript through tsx. Slow and needs the npm registry (or its cache), so it
-// runs only with MUSIL_E2E=1 (`npm run test:e2e`).
+// End to end: build and `npm pack` @musil/core and @musil/vitest, and install the tarballs into
+// fresh projects outside the repository. One is made by `npm init -y` (left CommonJS) and follows
+// docs/guide/getting-started.md step by step, with the guide's own commands, files and outputs.
+// The other is an ES module project that checks the plugin's seed flags and the bin: a failing
+// simTest with its replay command, and a sweep over worker threads that load the project's
+// TypeScript through tsx. Slow and needs the npm registry (or its cache), so it runs only with
+// MUSIL_E2E=1 (`npm run test:e2e`).
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { guideSteps, installedPackages, missingLines } from './guide-steps.ts'
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const enabled = process.env.MUSIL_E2E === '1'
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-let project = ''
+let work = ''
+let packs = ''
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   const clean: NodeJS.ProcessEnv = {
@@ -97,16 +101,24 @@ simTest.sweep('fire-and-forget on 200 seeds', {
 })
 `
 
-describe.runIf(enabled)('installed from npm pack tarballs', () => {
-  afterAll(() => {
-    if (project) rmSync(project, { recursive: true, force: true })
-  })
+/** Versions the projects install next to the tarballs: the repository's own. */
+const rootPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>
+}
 
-  it('runs simulation tests, sweeps and replays through the plugin in a fresh project', () => {
+/** The tarball of `@musil/<name>` in `packs`. */
+function tarball(name: 'core' | 'vitest'): string {
+  const file = readdirSync(packs).find((t) => t.startsWith(`musil-${name}-`))
+  expect(file, `no @musil/${name} tarball in ${packs}`).toBeDefined()
+  return join(packs, file!)
+}
+
+describe.runIf(enabled)('installed from npm pack tarballs', () => {
+  beforeAll(() => {
     const build = run(npm, ['run', 'build'], repo)
     expect(build.status, build.output).toBe(0)
-    project = mkdtempSync(join(tmpdir(), 'musil-e2e-'))
-    const packs = join(project, 'tarballs')
+    work = mkdtempSync(join(tmpdir(), 'musil-e2e-'))
+    packs = join(work, 'tarballs')
     mkdirSync(packs)
     for (const pkg of ['core', 'vitest']) {
       execFileSync(npm, ['pack', '--pack-destination', packs], {
@@ -114,14 +126,108 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
         stdio: 'pipe',
       })
     }
-    const tarballs = readdirSync(packs)
-    const core = tarballs.find((t) => t.startsWith('musil-core-'))!
-    const vitestPkg = tarballs.find((t) => t.startsWith('musil-vitest-'))!
-    expect([core, vitestPkg].every(Boolean)).toBe(true)
-    // The compiled sweep worker, setup file, reporter and bin are in the tarball.
-    const files = execFileSync('tar', ['-tzf', join(packs, vitestPkg)], { encoding: 'utf8' }).split(
-      '\n',
+  }, 300_000)
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  it('follows the getting-started guide in a project made by npm init -y, left CommonJS', () => {
+    const steps = guideSteps(
+      readFileSync(join(repo, 'docs', 'guide', 'getting-started.md'), 'utf8'),
     )
+    let project = ''
+    let last: { command: string; output: string } | undefined
+    let testRun = ''
+    let replay = ''
+    for (const step of steps) {
+      if (step.kind === 'file') {
+        writeFileSync(join(project, step.name), step.text)
+        continue
+      }
+      if (step.kind === 'output') {
+        expect(last, 'an output block before any command').toBeDefined()
+        const missing = missingLines(step.lines, last!.output)
+        expect(missing, `${last!.command} did not print these lines:\n${last!.output}`).toEqual([])
+        continue
+      }
+      const { command, action } = step
+      switch (action) {
+        case 'node-version': {
+          const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
+          expect(major > 20 || (major === 20 && minor >= 11), process.version).toBe(true)
+          break
+        }
+        case 'create-project':
+          project = join(work, command.split(' ')[1]!)
+          mkdirSync(project)
+          break
+        case 'npm-init': {
+          const init = run(npm, ['init', '-y'], project)
+          expect(init.status, init.output).toBe(0)
+          // npm 11 writes "type": "commonjs"; older npm leaves it out, which means the same.
+          const type = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).type
+          expect([undefined, 'commonjs']).toContain(type)
+          break
+        }
+        case 'set-type-module':
+          // Recommended by the guide and skipped here: the project stays CommonJS, the harder case.
+          break
+        case 'install': {
+          // The guide's packages, with musil's from the tarballs and the others at the versions
+          // this repository tests with.
+          const names = installedPackages(command)
+          expect(names).toEqual(['@musil/core', '@musil/vitest', 'vitest', 'tsx'])
+          const specs = names.map((n) =>
+            n === '@musil/core'
+              ? tarball('core')
+              : n === '@musil/vitest'
+                ? tarball('vitest')
+                : `${n}@${rootPackage.devDependencies[n]}`,
+          )
+          const install = run(
+            npm,
+            ['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', ...specs],
+            project,
+          )
+          expect(install.status, install.output).toBe(0)
+          break
+        }
+        case 'shell':
+        case 'test-run':
+        case 'replay': {
+          if (action === 'replay') {
+            // The replay command is the one the test run printed, character for character.
+            expect(testRun, 'the guide replays a seed before running the tests').not.toBe('')
+            expect(testRun.split('\n').map((l) => l.trim())).toContain(command)
+          }
+          const r = run('sh', ['-c', command], project)
+          // The guide's story: one sweep fails, in the test run and in its replay.
+          expect(r.status, `${command}\n${r.output}`).toBe(action === 'shell' ? 0 : 1)
+          if (action === 'test-run') testRun = r.output
+          if (action === 'replay') replay = r.output
+          last = { command, output: r.output }
+          break
+        }
+      }
+    }
+    // The sweeps ran on two threads in CommonJS, and the replay reproduced the same failure: the
+    // same seed, the same detail, the same minimised trace.
+    expect(testRun).toMatch(/seeds run on 2 thread\(s\)/)
+    const failure = (out: string) => /^goal failure on seed \d+: .*$/m.exec(out)?.[0]
+    const trace = (out: string) => out.split('\n').filter((l) => /^\+ t=\d+ /.test(l))
+    expect(failure(testRun), testRun).toBeDefined()
+    expect(failure(replay)).toBe(failure(testRun))
+    expect(trace(replay)).toEqual(trace(testRun))
+    expect(trace(replay).length).toBeGreaterThan(0)
+    expect(testRun).toContain('[musil] wrote .musil/report.html')
+  }, 600_000)
+
+  it('runs simulation tests, sweeps and replays through the plugin in a fresh project', () => {
+    const core = tarball('core')
+    const vitestPkg = tarball('vitest')
+    // The compiled sweep worker, setup file, reporter and bin are in the tarball.
+    const files = execFileSync('tar', ['-tzf', vitestPkg], { encoding: 'utf8' }).split('\n')
     for (const f of [
       'index.js',
       'plugin.js',
@@ -130,11 +236,12 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
       'target-entry.js',
       'bin.js',
       'sweep/worker.js',
+      'sweep/esm-hooks.js',
       'sweep/sweep.js',
     ]) {
       expect(files).toContain(`package/dist/${f}`)
     }
-    const app = join(project, 'app')
+    const app = join(work, 'app')
     mkdirSync(app)
     writeFileSync(
       join(app, 'package.json'),
@@ -144,12 +251,12 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
           private: true,
           type: 'module',
           devDependencies: {
-            '@musil/core': `file:../tarballs/${core}`,
-            '@musil/vitest': `file:../tarballs/${vitestPkg}`,
-            tsx: '4.23.15',
-            vitest: '4.1.12',
+            '@musil/core': `file:${core}`,
+            '@musil/vitest': `file:${vitestPkg}`,
+            tsx: rootPackage.devDependencies.tsx,
+            vitest: rootPackage.devDependencies.vitest,
           },
-          overrides: { '@musil/core': `file:../tarballs/${core}` },
+          overrides: { '@musil/core': `file:${core}` },
         },
         null,
         2,

@@ -26,7 +26,7 @@ const TS_FILE = /\.(c|m)?tsx?$/
  * Makes `import()` of the project's `.ts` files work as it does under Vitest. tsx's ESM loader
  * comes first when it is installed: it compiles all of TypeScript, as Vitest does, where Node's
  * own type stripping (22.18+, the fallback) rejects enums and parameter properties. Then
- * {@link ./esm-hooks.ts} makes project TypeScript an ES module even in a `"type": "commonjs"`
+ * `esm-hooks.ts` makes project TypeScript an ES module even in a `"type": "commonjs"`
  * package (what `npm init -y` writes).
  */
 function loadTypeScript(): Promise<void> {
@@ -75,7 +75,8 @@ function importFailure(module: string, e: unknown): string {
   if (!cycle && !syntax) return message
   const stackFile = /^(\/.*|[A-Za-z]:\\.*|file:.*):\d+$/m.exec((e as Error).stack ?? '')?.[1]
   const file = cycle?.[1] ?? stackFile ?? fileURLToPath(module)
-  return `${file} uses import/export but Node loads it as CommonJS: set "type": "module" in the package.json above it, or rename it to .mjs (${message})`
+  const rename = /\.tsx?$/.test(file) ? '.mts' : '.mjs'
+  return `${file} uses import/export but Node loads it as CommonJS: set "type": "module" in the package.json above it, or rename it to ${rename} (${message})`
 }
 
 function target(ref: TargetRef): Promise<SimTarget> {
