@@ -15,6 +15,7 @@ import {
   traceDigest,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { projectModuleFormat } from '../src/sweep/esm-hooks.ts'
 import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
 import { fireAndForget, lostUpdate, repush } from './targets/route-push.ts'
 
@@ -357,5 +358,23 @@ describe('sweep', () => {
       expect(e).toBeInstanceOf(SeedConfigError)
       expect((e as Error).message).toMatch(message)
     }
+  })
+})
+
+describe('the module format of a file in a sweep worker', () => {
+  it('is ES module for project TypeScript that its package calls CommonJS, and unchanged otherwise', () => {
+    const project = 'file:///work/app/route.ts'
+    // tsx on Node 20 says `commonjs`, Node's own type stripping says `commonjs-typescript`.
+    expect(projectModuleFormat(project, 'commonjs')).toBe('module')
+    expect(projectModuleFormat(project, 'commonjs-typescript')).toBe('module-typescript')
+    expect(projectModuleFormat('file:///work/app/view.tsx', 'commonjs')).toBe('module')
+    expect(projectModuleFormat(project, 'module')).toBe('module')
+    // CommonJS by name, JavaScript, installed packages and builtins keep their format.
+    expect(projectModuleFormat('file:///work/app/legacy.cts', 'commonjs')).toBe('commonjs')
+    expect(projectModuleFormat('file:///work/app/helper.js', 'commonjs')).toBe('commonjs')
+    expect(projectModuleFormat('file:///work/app/node_modules/x/index.ts', 'commonjs')).toBe(
+      'commonjs',
+    )
+    expect(projectModuleFormat('node:fs', 'builtin')).toBe('builtin')
   })
 })
