@@ -59,6 +59,7 @@ describe('a project without the musil() plugin', () => {
     }
     // @musil/vitest imported: its matchers work, and its tests fail before running anything.
     expect(output).toMatch(/✓ matchers work when @musil\/vitest is imported/)
+    expect(output).toMatch(/✓ late-import\.fixture\.ts \(1 test\)/)
     for (const test of [
       "modelTest('a modelTest')",
       "simTest('a simTest')",
@@ -69,6 +70,6 @@ describe('a project without the musil() plugin', () => {
         `PluginMissingError: ${test} needs the musil() Vitest plugin, which is not installed, so -- --seed=N, the memory of failing seeds and the report would be ignored: ${ADD}`,
       )
     }
-    expect(output).toMatch(/Tests {2}9 failed \| 1 passed \(10\)/)
+    expect(output).toMatch(/Tests {2}9 failed \| 2 passed \(11\)/)
   }, 60_000)
 })
