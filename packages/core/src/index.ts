@@ -87,8 +87,10 @@ export {
 } from './sim/adversarial.ts'
 export { traceDigest } from './sim/digest.ts'
 export {
+  type CrashTiming,
   crash,
   FaultSchedule,
+  type PartitionWindow,
   partition,
   type ScheduledCrash,
   type ScheduledFault,
@@ -168,6 +170,7 @@ export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
 export {
   type FormatSimTraceOptions,
   formatSimTrace,
+  type MermaidSequenceOptions,
   toMermaidSequence,
 } from './render/sim-trace.ts'
 export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
@@ -179,6 +182,16 @@ export {
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
 export { formatValue } from './render/value.ts'
+
+// Strict options: the valid keys of every options object, and the check that rejects the rest
+
+export { type CoreOptionsName, OPTION_KEYS } from './option-keys.ts'
+export {
+  type CompleteKeyList,
+  checkOptions,
+  keyList,
+  type OptionKey,
+} from './options.ts'
 
 // Randomness
 
@@ -196,6 +209,7 @@ export {
   ModelDefinitionError,
   MusilError,
   NodeContextError,
+  OptionsError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

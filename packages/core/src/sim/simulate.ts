@@ -136,7 +136,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   seed: number,
   choices?: SimChoices,
 ): SimRun<W> {
-  const sim = compileSimulation(factory, { ...options, seeds: [seed] })
+  const sim = compileSimulation(factory, { ...options, seeds: [seed] }, 'simulateSeed()')
   checkSeed(seed)
   const script = choices && compileChoices(choices, sim.names, sim.faults.length)
   const world = new SimWorld(sim)
