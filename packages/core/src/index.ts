@@ -118,6 +118,7 @@ export {
   DEFAULT_MAX_STEPS,
   DEFAULT_MAX_TIME,
   type MessageRef,
+  type MinimizeOptions,
   type SimChecks,
   type SimChoices,
   type SimEnd,
@@ -152,6 +153,7 @@ export {
   type BindOptions,
   DEFAULT_LATENCY,
   type Endpoint,
+  type LatencyBounds,
   type Message,
   type Network,
   type RecvOptions,
@@ -185,7 +187,7 @@ export { formatValue } from './render/value.ts'
 
 // Strict options: the valid keys of every options object, and the check that rejects the rest
 
-export { type CoreOptionsName, OPTION_KEYS } from './option-keys.ts'
+export { type CoreOptionsName, type CoreOptionTypes, OPTION_KEYS } from './option-keys.ts'
 export {
   type CompleteKeyList,
   checkOptions,

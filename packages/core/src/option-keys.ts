@@ -6,89 +6,170 @@
  *
  * @module
  */
-
-import { LIVENESS_OPTION_KEYS } from './check/liveness.ts'
-import { REFINEMENT_OPTION_KEYS } from './check/refinement.ts'
-import { CHECK_OPTION_KEYS } from './check/types.ts'
-import { API_THROTTLING_OPTION_KEYS, EVENTUAL_CONSISTENCY_OPTION_KEYS } from './environments/aws.ts'
-import { LEADER_CHANGE_OPTION_KEYS, STALE_READ_OPTION_KEYS } from './environments/etcd.ts'
-import { NODE_DRAIN_OPTION_KEYS, POD_EVICTION_OPTION_KEYS } from './environments/k8s.ts'
+import { LIVENESS_OPTION_KEYS, type LivenessOptions } from './check/liveness.ts'
+import { REFINEMENT_OPTION_KEYS, type RefinementOptions } from './check/refinement.ts'
+import { CHECK_OPTION_KEYS, type CheckOptions } from './check/types.ts'
+import {
+  API_THROTTLING_OPTION_KEYS,
+  type ApiThrottlingOptions,
+  EVENTUAL_CONSISTENCY_OPTION_KEYS,
+  type EventualConsistencyOptions,
+} from './environments/aws.ts'
+import {
+  LEADER_CHANGE_OPTION_KEYS,
+  type LeaderChangeOptions,
+  STALE_READ_OPTION_KEYS,
+  type StaleReadOptions,
+} from './environments/etcd.ts'
+import {
+  NODE_DRAIN_OPTION_KEYS,
+  type NodeDrainOptions,
+  POD_EVICTION_OPTION_KEYS,
+  type PodEvictionOptions,
+} from './environments/k8s.ts'
 import {
   CLOCK_STEP_OPTION_KEYS,
+  type ClockStepOptions,
   DISK_FULL_OPTION_KEYS,
+  type DiskFullOptions,
   OOM_KILL_OPTION_KEYS,
+  type OomKillOptions,
 } from './environments/linux.ts'
-import { CAPABILITY_REVOCATION_OPTION_KEYS, IPC_FAULT_OPTION_KEYS } from './environments/sel4.ts'
+import {
+  CAPABILITY_REVOCATION_OPTION_KEYS,
+  type CapabilityRevocationOptions,
+  IPC_FAULT_OPTION_KEYS,
+  type IpcFaultOptions,
+} from './environments/sel4.ts'
 import {
   ASSUMPTION_KEYS,
+  type Assumption,
   ENVIRONMENT_OPTION_KEYS,
   ENVIRONMENT_SPEC_KEYS,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
 } from './environments/spec.ts'
-import { STATUS_FIELD_OPTION_KEYS } from './model/from-code.ts'
-import { MODEL_SPEC_KEYS } from './model/model.ts'
-import { DIAGRAM_OPTION_KEYS } from './render/diagrams.ts'
-import { FORMAT_SIM_TRACE_OPTION_KEYS, MERMAID_SEQUENCE_OPTION_KEYS } from './render/sim-trace.ts'
-import { FORMAT_TRACE_OPTION_KEYS } from './render/trace.ts'
-import { ADVERSARIAL_OPTION_KEYS } from './sim/adversarial.ts'
+import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
+import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
+import type { OptionKey } from './options.ts'
+import { DIAGRAM_OPTION_KEYS, type DiagramOptions } from './render/diagrams.ts'
+import {
+  FORMAT_SIM_TRACE_OPTION_KEYS,
+  type FormatSimTraceOptions,
+  MERMAID_SEQUENCE_OPTION_KEYS,
+  type MermaidSequenceOptions,
+} from './render/sim-trace.ts'
+import { FORMAT_TRACE_OPTION_KEYS, type FormatTraceOptions } from './render/trace.ts'
+import { ADVERSARIAL_OPTION_KEYS, type AdversarialOptions } from './sim/adversarial.ts'
 import {
   CRASH_TIMING_KEYS,
+  type CrashTiming,
   PARTITION_WINDOW_KEYS,
+  type PartitionWindow,
   SCHEDULED_CRASH_KEYS,
   SCHEDULED_PARTITION_KEYS,
+  type ScheduledCrash,
+  type ScheduledPartition,
 } from './sim/faults.ts'
-import { LINK_OPTION_KEYS, LINK_OVERRIDE_KEYS, NETWORK_OPTION_KEYS } from './sim/network.ts'
-import { MINIMIZE_OPTION_KEYS, SIMULATE_OPTION_KEYS } from './sim/types.ts'
-import { EXPLORE_OPTION_KEYS, REPLAY_OPTION_KEYS, RUN_OPTION_KEYS } from './world/explore.ts'
-import { CRASH_FAULT_KEYS, PARTITION_FAULT_KEYS, SLOW_LINK_FAULT_KEYS } from './world/faults.ts'
-import { BIND_OPTION_KEYS, LATENCY_KEYS, RECV_OPTION_KEYS } from './world/network.ts'
-import { RUN_FOR_OPTION_KEYS, RUN_UNTIL_OPTION_KEYS } from './world/world.ts'
+import {
+  LINK_OPTION_KEYS,
+  LINK_OVERRIDE_KEYS,
+  type LinkOptions,
+  type LinkOverride,
+  NETWORK_OPTION_KEYS,
+  type NetworkOptions,
+} from './sim/network.ts'
+import type { Nodes } from './sim/node.ts'
+import {
+  MINIMIZE_OPTION_KEYS,
+  type MinimizeOptions,
+  SIMULATE_OPTION_KEYS,
+  type SimulateOptions,
+} from './sim/types.ts'
+import {
+  EXPLORE_OPTION_KEYS,
+  type ExploreOptions,
+  REPLAY_OPTION_KEYS,
+  type ReplayOptions,
+  RUN_OPTION_KEYS,
+  type RunOptions,
+} from './world/explore.ts'
+import {
+  CRASH_FAULT_KEYS,
+  type CrashFault,
+  PARTITION_FAULT_KEYS,
+  type PartitionFault,
+  SLOW_LINK_FAULT_KEYS,
+  type SlowLinkFault,
+} from './world/faults.ts'
+import {
+  BIND_OPTION_KEYS,
+  type BindOptions,
+  LATENCY_KEYS,
+  type LatencyBounds,
+  RECV_OPTION_KEYS,
+  type RecvOptions,
+} from './world/network.ts'
+import {
+  RUN_FOR_OPTION_KEYS,
+  RUN_UNTIL_OPTION_KEYS,
+  type RunForOptions,
+  type RunUntilOptions,
+} from './world/world.ts'
 
-/** The name of an options object of `@musil/core`: its TypeScript type, or the option it sits in. */
-export type CoreOptionsName =
-  | 'ModelSpec'
-  | 'CheckOptions'
-  | 'LivenessOptions'
-  | 'RefinementOptions'
-  | 'EnvironmentSpec'
-  | 'Assumption'
-  | 'EnvironmentOptions'
-  | 'PodEvictionOptions'
-  | 'NodeDrainOptions'
-  | 'ApiThrottlingOptions'
-  | 'EventualConsistencyOptions'
-  | 'LeaderChangeOptions'
-  | 'StaleReadOptions'
-  | 'OomKillOptions'
-  | 'ClockStepOptions'
-  | 'DiskFullOptions'
-  | 'CapabilityRevocationOptions'
-  | 'IpcFaultOptions'
-  | 'StatusFieldOptions'
-  | 'DiagramOptions'
-  | 'FormatTraceOptions'
-  | 'FormatSimTraceOptions'
-  | 'MermaidSequenceOptions'
-  | 'SimulateOptions'
-  | 'SimulateOptions.minimize'
-  | 'NetworkOptions'
-  | 'LinkOverride'
-  | 'LinkOptions'
-  | 'PartitionWindow'
-  | 'CrashTiming'
-  | 'ScheduledPartition'
-  | 'ScheduledCrash'
-  | 'AdversarialOptions'
-  | 'RunOptions'
-  | 'ExploreOptions'
-  | 'ReplayOptions'
-  | 'BindOptions'
-  | 'BindOptions.latency'
-  | 'RecvOptions'
-  | 'RunForOptions'
-  | 'RunUntilOptions'
-  | 'PartitionFault'
-  | 'SlowLinkFault'
-  | 'CrashFault'
+/**
+ * Every options object and definition `@musil/core` accepts, by name (its TypeScript type, or
+ * the option it sits in), mapped to its type.
+ */
+export interface CoreOptionTypes {
+  ModelSpec: ModelSpec<unknown>
+  CheckOptions: CheckOptions
+  LivenessOptions: LivenessOptions<unknown>
+  RefinementOptions: RefinementOptions
+  EnvironmentSpec: EnvironmentSpec<unknown>
+  Assumption: Assumption
+  EnvironmentOptions: EnvironmentOptions<unknown>
+  PodEvictionOptions: PodEvictionOptions<unknown, unknown>
+  NodeDrainOptions: NodeDrainOptions<unknown, unknown>
+  ApiThrottlingOptions: ApiThrottlingOptions<unknown, unknown>
+  EventualConsistencyOptions: EventualConsistencyOptions<unknown, unknown>
+  LeaderChangeOptions: LeaderChangeOptions<unknown>
+  StaleReadOptions: StaleReadOptions<unknown, unknown>
+  OomKillOptions: OomKillOptions<unknown, unknown>
+  ClockStepOptions: ClockStepOptions<unknown, unknown>
+  DiskFullOptions: DiskFullOptions<unknown>
+  CapabilityRevocationOptions: CapabilityRevocationOptions<unknown, unknown>
+  IpcFaultOptions: IpcFaultOptions<unknown, unknown>
+  StatusFieldOptions: StatusFieldOptions<unknown, string>
+  DiagramOptions: DiagramOptions<unknown>
+  FormatTraceOptions: FormatTraceOptions
+  FormatSimTraceOptions: FormatSimTraceOptions
+  MermaidSequenceOptions: MermaidSequenceOptions
+  SimulateOptions: SimulateOptions<Nodes, unknown>
+  'SimulateOptions.minimize': MinimizeOptions
+  NetworkOptions: NetworkOptions
+  LinkOverride: LinkOverride
+  LinkOptions: LinkOptions
+  PartitionWindow: PartitionWindow
+  CrashTiming: CrashTiming
+  ScheduledPartition: ScheduledPartition
+  ScheduledCrash: ScheduledCrash
+  AdversarialOptions: AdversarialOptions
+  RunOptions: RunOptions
+  ExploreOptions: ExploreOptions
+  ReplayOptions: ReplayOptions
+  BindOptions: BindOptions
+  'BindOptions.latency': LatencyBounds
+  RecvOptions: RecvOptions
+  RunForOptions: RunForOptions
+  RunUntilOptions: RunUntilOptions
+  PartitionFault: PartitionFault
+  SlowLinkFault: SlowLinkFault
+  CrashFault: CrashFault
+}
+
+/** The name of an options object of `@musil/core`. */
+export type CoreOptionsName = keyof CoreOptionTypes
 
 /**
  * Every options object and definition `@musil/core` accepts, by name, with its valid keys: any
@@ -98,7 +179,9 @@ export type CoreOptionsName =
  * @example
  * OPTION_KEYS.CheckOptions // ['maxStates', 'maxDepth', 'deadlock', 'onProgress', 'progressIntervalMs']
  */
-export const OPTION_KEYS: Readonly<Record<CoreOptionsName, readonly string[]>> = {
+export const OPTION_KEYS: {
+  readonly [K in CoreOptionsName]: readonly OptionKey<CoreOptionTypes[K]>[]
+} = {
   ModelSpec: MODEL_SPEC_KEYS,
   CheckOptions: CHECK_OPTION_KEYS,
   LivenessOptions: LIVENESS_OPTION_KEYS,

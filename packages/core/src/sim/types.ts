@@ -76,7 +76,10 @@ export const SIMULATE_OPTION_KEYS: readonly OptionKey<SimulateOptions<Nodes, unk
 ])
 
 /** The object form of `simulate`'s `minimize` option. */
-type MinimizeOptions = Exclude<SimulateOptions<Nodes, unknown>['minimize'], boolean | undefined>
+export type MinimizeOptions = Exclude<
+  SimulateOptions<Nodes, unknown>['minimize'],
+  boolean | undefined
+>
 
 /** The keys the object form of `minimize` may have. */
 export const MINIMIZE_OPTION_KEYS: readonly OptionKey<MinimizeOptions>[] =

@@ -45,7 +45,7 @@ export const BIND_OPTION_KEYS: readonly OptionKey<BindOptions>[] = keyList<BindO
 ])
 
 /** The latency bounds of {@link BindOptions}. */
-type LatencyBounds = NonNullable<BindOptions['latency']>
+export type LatencyBounds = NonNullable<BindOptions['latency']>
 
 /** The keys the `latency` bounds of {@link BindOptions} may have. */
 export const LATENCY_KEYS: readonly OptionKey<LatencyBounds>[] = keyList<LatencyBounds>()([
