@@ -19,7 +19,7 @@ import {
   MusilError,
   NetworkModel,
   OPTION_KEYS,
-  OptionsError,
+  type OptionsError,
   partition,
   replay,
   simulate,
@@ -37,17 +37,17 @@ import { nodeDrain, podEviction } from '@musil/core/environments/k8s'
 import { clockStep, diskFull, oomKill } from '@musil/core/environments/linux'
 import { capabilityRevocation, ipcFault } from '@musil/core/environments/sel4'
 import { describe, expect, it } from 'vitest'
-import { optionTable } from './options-table.ts'
+import {
+  type Counter,
+  counter,
+  expectOptionsError,
+  expectOptionTable,
+  inc,
+  loose,
+  type OptionsCase,
+  thrown,
+} from './options-helpers.ts'
 
-interface Counter {
-  readonly n: number
-}
-const inc = action<Counter>(
-  'inc',
-  (s) => s.n < 2,
-  (s) => ({ n: s.n + 1 }),
-)
-const counter = defineModel<Counter>({ name: 'counter', init: { n: 0 }, actions: [inc] })
 const disk: EnvironmentSpec<Counter> = {
   name: 'disk',
   actions: [
@@ -62,24 +62,6 @@ const disk: EnvironmentSpec<Counter> = {
 class Pinger extends BaseNode {}
 const nodes = () => ({ a: new Pinger(), b: new Pinger() })
 const snapshot = () => 0
-
-/**
- * Options as a JavaScript caller delivers them, untyped: TypeScript's excess-property check does
- * not apply, so only musil's own check stands between a typo and a silent no-op.
- */
-function loose(options: object): any {
-  return options
-}
-
-/** The error `run` throws (or rejects with). */
-async function thrown(run: () => unknown): Promise<unknown> {
-  try {
-    await run()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected an exception')
-}
 
 /**
  * Runs a piece of scenario code inside an async run and throws, outside the run, what it threw
@@ -100,17 +82,7 @@ async function inWorld(run: (world: World) => unknown): Promise<void> {
   if (error !== undefined) throw error
 }
 
-interface Case {
-  /** The public entry point exercised. */
-  readonly entry: string
-  /** Calls it with options holding one mistyped key. */
-  readonly run: () => unknown
-  readonly key: string
-  readonly where: string
-  readonly suggestion: string
-}
-
-const cases: Case[] = [
+const cases: OptionsCase[] = [
   {
     entry: 'defineModel',
     run: () => defineModel(loose({ init: { n: 0 }, actions: [inc], invariant: {} })),
@@ -487,18 +459,8 @@ const cases: Case[] = [
 ]
 
 describe('every entry point rejects an unknown key, naming it, where it was given and the key meant', () => {
-  it.each(cases)('$entry', async ({ run, key, where, suggestion }) => {
-    const e = await thrown(run)
-    expect(MusilError.is(e)).toBe(true)
-    expect(e).toBeInstanceOf(OptionsError)
-    const error = e as OptionsError
-    expect(error.name).toBe('OptionsError')
-    expect(error.message).toBe(`unknown option '${key}' in ${where}; did you mean '${suggestion}'?`)
-    expect({ key: error.key, where: error.where, suggestion: error.suggestion }).toEqual({
-      key,
-      where,
-      suggestion,
-    })
+  it.each(cases)('$entry', async (c) => {
+    expectOptionsError(await thrown(c.run), c)
   })
 })
 
@@ -557,10 +519,7 @@ describe('the check itself', () => {
 
 describe('the options table in docs/api/options.md', () => {
   it('lists exactly the core options objects, each with exactly its valid keys, in order', () => {
-    const table = optionTable('@musil/core')
-    expect(Object.keys(table)).toEqual(Object.keys(OPTION_KEYS))
-    for (const [name, keys] of Object.entries(OPTION_KEYS))
-      expect([name, table[name]]).toEqual([name, keys])
+    expectOptionTable('@musil/core', OPTION_KEYS)
   })
 })
 

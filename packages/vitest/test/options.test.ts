@@ -1,8 +1,16 @@
 // Strict options in @musil/vitest: every options object a test writes rejects an unknown key
 // with an OptionsError naming the key, where it was given and the key meant.
-import { action, BaseNode, checkOptions, defineModel, MusilError, OptionsError } from '@musil/core'
+import { BaseNode, checkOptions } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { optionTable } from '../../core/test/options-table.ts'
+import {
+  type Counter,
+  counter,
+  expectOptionsError,
+  expectOptionTable,
+  loose,
+  type OptionsCase,
+  thrown,
+} from '../../core/test/options-helpers.ts'
 import { modelTest } from '../src/index.ts'
 import {
   DEADLOCK_MATCHER_OPTION_KEYS,
@@ -19,67 +27,13 @@ import { SIM_SWEEP_OPTION_KEYS, simTest } from '../src/sim-test.ts'
 import { SWEEP_OPTION_KEYS, sweep } from '../src/sweep/sweep.ts'
 import { defineScenario, defineSimulation, SIMULATION_TARGET_OPTION_KEYS } from '../src/target.ts'
 
-interface Counter {
-  readonly n: number
-}
-const inc = action<Counter>(
-  'inc',
-  (s) => s.n < 2,
-  (s) => ({ n: s.n + 1 }),
-)
-const counter = defineModel<Counter>({
-  name: 'counter',
-  init: { n: 0 },
-  actions: [inc],
-  terminal: (s) => s.n === 2,
-})
 const goal = (s: Counter) => s.n === 2
 class Quiet extends BaseNode {}
 const nodes = () => ({ a: new Quiet() })
 const snapshot = () => 0
 const module = new URL('./targets/route-push.ts', import.meta.url)
 
-/**
- * Options as a JavaScript caller delivers them, untyped: TypeScript's excess-property check does
- * not apply, so only musil's own check stands between a typo and a silent no-op.
- */
-function loose(options: object): any {
-  return options
-}
-
-/** The error `run` throws (or rejects with). */
-async function thrown(run: () => unknown): Promise<unknown> {
-  try {
-    await run()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected an exception')
-}
-
-/** Asserts that `e` is the OptionsError for `key` at `where`, suggesting `suggestion`. */
-function expectOptionsError(e: unknown, key: string, where: string, suggestion: string): void {
-  expect(MusilError.is(e)).toBe(true)
-  expect(e).toBeInstanceOf(OptionsError)
-  const error = e as OptionsError
-  expect(error.name).toBe('OptionsError')
-  expect(error.message).toBe(`unknown option '${key}' in ${where}; did you mean '${suggestion}'?`)
-  expect({ key: error.key, where: error.where, suggestion: error.suggestion }).toEqual({
-    key,
-    where,
-    suggestion,
-  })
-}
-
-interface Case {
-  readonly entry: string
-  readonly run: () => unknown
-  readonly key: string
-  readonly where: string
-  readonly suggestion: string
-}
-
-const cases: Case[] = [
+const cases: OptionsCase[] = [
   {
     entry: 'modelTest',
     run: () => modelTest('counter', counter, loose({ timout: 5_000 })),
@@ -181,16 +135,18 @@ const cases: Case[] = [
 ]
 
 describe('every entry point rejects an unknown key, naming it, where it was given and the key meant', () => {
-  it.each(cases)('$entry', async ({ run, key, where, suggestion }) => {
-    expectOptionsError(await thrown(run), key, where, suggestion)
+  it.each(cases)('$entry', async (c) => {
+    expectOptionsError(await thrown(c.run), c)
   })
 
   simTest("simTest's simulate fixture", async ({ simulate }) => {
     expectOptionsError(
       await thrown(() => simulate(nodes, loose({ snapshot, invariant: { ok: () => true } }))),
-      'invariant',
-      'simTest simulate()',
-      'invariants',
+      {
+        key: 'invariant',
+        where: 'simTest simulate()',
+        suggestion: 'invariants',
+      },
     )
   })
 
@@ -204,12 +160,11 @@ describe('every entry point rejects an unknown key, naming it, where it was give
   )
 
   simTest("simTest's explore fixture", async ({ explore }) => {
-    expectOptionsError(
-      await thrown(() => explore(async () => {}, loose({ strategie: 'pct' }))),
-      'strategie',
-      'simTest explore()',
-      'strategy',
-    )
+    expectOptionsError(await thrown(() => explore(async () => {}, loose({ strategie: 'pct' }))), {
+      key: 'strategie',
+      where: 'simTest explore()',
+      suggestion: 'strategy',
+    })
   })
 
   it('lets valid options through, whatever the entry point', () => {
@@ -233,10 +188,6 @@ describe('the options table in docs/api/options.md', () => {
       MusilPluginOptions: MUSIL_PLUGIN_OPTION_KEYS,
       MusilReporterOptions: MUSIL_REPORTER_OPTION_KEYS,
     }
-    const table = optionTable('@musil/vitest')
-    expect(Object.keys(table)).toEqual(Object.keys(lists))
-    for (const [name, keys] of Object.entries(lists)) {
-      expect([name, table[name]]).toEqual([name, keys])
-    }
+    expectOptionTable('@musil/vitest', lists)
   })
 })
