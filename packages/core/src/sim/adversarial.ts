@@ -37,6 +37,8 @@ export const ADVERSARIAL_OPTION_KEYS: readonly OptionKey<AdversarialOptions>[] =
  * const liar = new AdversarialNode({
  *   behaviors: [[(src, payload) => payload === 'query', (ctx, src) => ctx.send(src, -1)]],
  * })
+ *
+ * @throws {OptionsError} when the options have a key other than `behaviors` and `honest`.
  */
 export class AdversarialNode implements Node {
   readonly behaviors: readonly Behavior[]

@@ -179,6 +179,9 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
  *   if (value !== 2) throw new Error(`lost update: ${value}`)
  * }, { seeds: 100 })
  * report.failure?.seed // the first seed that lost an update
+ *
+ * @throws {WorldUsageError} when the scenario, the seeds or an option is malformed.
+ * @throws {OptionsError} when the options have a key `explore` does not know.
  */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
   const settings = settingsOf('explore', scenario, options, EXPLORE_OPTION_KEYS)
@@ -226,6 +229,9 @@ function* countUp(n: number): Generator<number> {
 /**
  * Runs one seed of `scenario` again, exactly as `explore` ran it (pass the same `strategy` and
  * `audit`). The report adds the full timeline and its digest, pass or fail.
+ *
+ * @throws {WorldUsageError} when the scenario, the seed or an option is malformed.
+ * @throws {OptionsError} when the options have a key `replay` does not know.
  */
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
   const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)

@@ -187,6 +187,8 @@ function isFatal(e: unknown): boolean {
  * @example
  * const report = await sweep({ module: new URL('./gossip.sim.ts', import.meta.url), export: 'gossip', seeds: 10_000 })
  * report.failingSeeds.map((f) => f.seed)
+ *
+ * @throws {OptionsError} when the options, or a `{ from, to }` seed range, have an unknown key.
  */
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const started = performance.now()
