@@ -22,7 +22,7 @@ export type ArrayEdit =
   | { readonly op: 'add'; readonly to: number }
 
 /** Largest LCS table (cells) built for the part of two arrays between their common ends. */
-export const LCS_MAX_CELLS = 1 << 16
+export const LCS_MAX_CELLS: number = 1 << 16
 
 /**
  * The edits that turn `before` into `after`, in array order; within a stretch between kept
