@@ -223,10 +223,10 @@ describe('a failing simulation in a real Vitest run', () => {
     const list = r.output.slice(r.output.indexOf('[musil] 2 failing musil test(s)'))
     expect(list.split('\n').slice(0, 5)).toEqual([
       '[musil] 2 failing musil test(s); replay with:',
-      '  each.fixture.ts > ticker > stays at two (seed 0)',
-      "    MUSIL_SEED=0 npx vitest run each.fixture.ts -t '^ticker stays at two \\(seed 0\\)$'",
-      '  each.fixture.ts > ticker > stays at two on seed 5',
-      "    MUSIL_SEED=5 npx vitest run each.fixture.ts -t '^ticker stays at two on seed 5$'",
+      '  each.fixture.ts > route push > converges (seed 6)',
+      "    MUSIL_SEED=6 npx vitest run each.fixture.ts -t '^route push converges \\(seed 6\\)$'",
+      '  each.fixture.ts > route push > converges on seed 12',
+      "    MUSIL_SEED=12 npx vitest run each.fixture.ts -t '^route push converges on seed 12$'",
     ])
   }, 60_000)
 
