@@ -188,6 +188,7 @@ function reportFailure<N extends Nodes, W, A>(
   let choices = world.choices()
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
+  let minimizedDetail = f.detail
   // A run that never settled is its own story (and the longest there is): nothing to shrink.
   const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
   if (sim.minimize && !runaway) {
@@ -195,6 +196,7 @@ function reportFailure<N extends Nodes, W, A>(
     minimizeRuns = m.runs
     minimized = m.trace
     choices = m.choices
+    minimizedDetail = m.detail
   }
   return {
     kind: f.kind,
@@ -206,6 +208,7 @@ function reportFailure<N extends Nodes, W, A>(
     trace,
     focus,
     minimized,
+    minimizedDetail,
     originalLength: trace.length,
     choices,
     minimizeRuns,
