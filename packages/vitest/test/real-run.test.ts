@@ -10,11 +10,15 @@ const vitestBin = join(
   'vitest.mjs',
 )
 
-function runFixture(name: string): { status: number | null; output: string } {
+function runFixture(
+  name: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): { status: number | null; output: string } {
   const root = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url))
-  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root], {
+  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
     timeout: 60_000,
   })
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
@@ -30,5 +34,27 @@ describe('a failing toBeSafe in a real Vitest run', () => {
     for (let i = 1; i <= 40; i++) {
       expect(output).toContain(`+ ${String(i).padStart(2)}  step  n: ${i - 1} → ${i}`)
     }
+  }, 60_000)
+})
+
+describe('the musil() plugin at Vitest startup', () => {
+  it('refuses an unknown plugin option before any test runs', () => {
+    const { status, output } = runFixture('bad-plugin-options')
+    expect(status).toBe(1)
+    expect(output).toContain("unknown option 'sed' in musil(); did you mean 'seed'?")
+    expect(output).not.toContain('would pass if Vitest started')
+  }, 60_000)
+
+  it('refuses an unknown option of a reporter added by hand', () => {
+    const config = ['--config', 'vitest.reporter.config.ts']
+    const { status, output } = runFixture('bad-plugin-options', {}, config)
+    expect(status).toBe(1)
+    expect(output).toContain("unknown option 'htm' in new MusilReporter(); did you mean 'html'?")
+  }, 60_000)
+
+  it('refuses a malformed MUSIL_SEED before any test runs', () => {
+    const { status, output } = runFixture('readme', { MUSIL_SEED: 'seven' })
+    expect(status).toBe(1)
+    expect(output).toContain("MUSIL_SEED: 'seven' is not a seed")
   }, 60_000)
 })
