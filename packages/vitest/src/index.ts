@@ -15,6 +15,7 @@ export type {
   Shard,
 } from './context.ts'
 export type { SafetyMatcherOptions } from './matchers/model-matchers.ts'
+export { NothingCheckedError } from './matchers/nothing-checked.ts'
 export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
 export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
