@@ -1,6 +1,7 @@
-// No verdict on nothing: every matcher (and modelTest, in no-verdict-run.test.ts) fails, saying
-// what was not checked and how to check it, when what it asserts was never checked. Each case
-// asserts the exact message, under the matcher, its .not and its asymmetric forms.
+// No verdict on nothing: every matcher, modelTest and simTest.sweep fails, saying what was not
+// checked and how to check it, when what it asserts was never checked. Each case asserts the
+// exact message, under the matcher, its .not and its asymmetric forms. The last block runs real
+// Vitest on fixtures/no-verdict, for the tests modelTest and simTest.sweep register.
 import {
   action,
   BaseNode,
@@ -15,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { NothingCheckedError } from '../src/index.ts'
 import { sweep } from '../src/sweep/sweep.ts'
-import { failureOf } from './helpers.ts'
+import { failureOf, runFixture } from './helpers.ts'
 import {
   counterFactory,
   LIMIT,
@@ -338,4 +339,42 @@ describe('no verdict on nothing', () => {
       'expect(ending-counter).toRunWithoutError(): toRunWithoutError reads a simulation report, not a model; model-check a model with toBeSafe(), toBeDeadlockFree(), toConverge(options) or toRefine(spec, abstraction)',
     )
   })
+})
+
+describe('no verdict on nothing in a real Vitest run (modelTest, simTest.sweep)', () => {
+  // One run of the fixture project for all four cases: spawning Vitest is the slow part.
+  let run: { status: number | null; output: string } | undefined
+  const output = (): string => {
+    run ??= runFixture('no-verdict', { MUSIL_SHARD: '1/2' })
+    return run.output
+  }
+
+  it('modelTest on a model with no invariants, deadlock: false and no liveness goal fails, saying nothing was checked', () => {
+    expect(output()).toContain(
+      "NothingCheckedError: modelTest('a model with nothing to check'): model count-to-2 has no invariants, deadlock checking is off (deadlock: false) and no liveness goal is given, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), drop deadlock: false, or give liveness: { goal, fair }",
+    )
+  }, 120_000)
+
+  it('modelTest on a model with no invariants checks deadlock freedom only, and says so', () => {
+    expect(output()).toContain(
+      'expect(count-to-2).toBeSafe() (no invariants: checked deadlock freedom only)\n\ndeadlock reached after 2 steps',
+    )
+  }, 120_000)
+
+  it('modelTest whose search a bound cut is not a pass', () => {
+    expect(output()).toContain(
+      'expect(count-to-50).toBeSafe() (no invariants: checked deadlock freedom only)\n\nsearch incomplete, so it proves nothing either way: search stopped after 10 distinct states (maxStates)',
+    )
+  }, 120_000)
+
+  it('simTest.sweep over an empty shard fails: it ran no seed', () => {
+    const out = output()
+    expect(out).toContain(
+      'NothingCheckedError: expect(report).toRunWithoutError(): the report ran no seed (runs: 0), so it checked nothing',
+    )
+    expect(out).toContain('0 of 1 seeds run (MUSIL_SHARD=1/2)')
+    // Every test of the fixture fails, and so does the run.
+    expect(out).toMatch(/Tests {2}4 failed \(4\)/)
+    expect(run?.status).toBe(1)
+  }, 120_000)
 })
