@@ -227,7 +227,8 @@ function judge(
   }
   const report = received as RunReport
   const unchecked =
-    noRunReason(report) ?? (refuted(report, property) ? undefined : uncheckedReason(report, property))
+    noRunReason(report) ??
+    (refuted(report, property) ? undefined : uncheckedReason(report, property))
   if (unchecked !== undefined) {
     // Nothing was checked, so the report is neither a pass nor a fail: thrown, not returned, so
     // that .not and expect.not.* cannot turn it into a pass (see NothingCheckedError).
