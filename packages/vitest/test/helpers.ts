@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { action, defineModel, type Model } from '@musil/core'
 
 /** What a failed assertion carries: its message and the two sides of the diff. */
 export interface AssertionFailure {
@@ -42,4 +43,22 @@ export function runFixture(
     timeout: 90_000,
   })
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
+}
+
+/**
+ * A model counting from 0 up to `limit`, with no invariants and no terminal state: it
+ * deadlocks at `limit`, and `toBeSafe()` has nothing to check on it.
+ */
+export function countTo(limit: number, name = `count-to-${limit}`): Model<{ n: number }> {
+  return defineModel<{ n: number }>({
+    name,
+    init: { n: 0 },
+    actions: [
+      action(
+        'inc',
+        (s) => s.n < limit,
+        (s) => ({ n: s.n + 1 }),
+      ),
+    ],
+  })
 }

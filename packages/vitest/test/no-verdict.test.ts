@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { NothingCheckedError } from '../src/index.ts'
 import { sweep } from '../src/sweep/sweep.ts'
-import { failureOf, runFixture } from './helpers.ts'
+import { countTo, failureOf, runFixture } from './helpers.ts'
 import {
   counterFactory,
   LIMIT,
@@ -46,15 +46,21 @@ function nothingChecked(f: () => unknown): string {
   throw new Error('expected the assertion to throw NothingCheckedError')
 }
 
-/** The messages of `expect(x).m()` and `expect(x).not.m()`, which must both throw. */
-function bothWays(
+/**
+ * Asserts that `expect(subject).m()` and `expect(subject).not.m()` both throw a
+ * NothingCheckedError saying `why`, each after its own call (`expect(name).m()`,
+ * `expect(name).not.m()`).
+ */
+function expectNoVerdict(
   subject: unknown,
   matcher: 'toBeSafe' | 'toConverge' | 'toRefine' | 'toRunWithoutError',
-): [string, string] {
-  return [
+  why: string,
+  name = 'report',
+): void {
+  expect([
     nothingChecked(() => (expect(subject)[matcher] as () => void)()),
     nothingChecked(() => (expect(subject).not[matcher] as () => void)()),
-  ]
+  ]).toEqual([`expect(${name}).${matcher}(): ${why}`, `expect(${name}).not.${matcher}(): ${why}`])
 }
 
 const safetyFix = (runs: number): string =>
@@ -62,20 +68,10 @@ const safetyFix = (runs: number): string =>
 const goalFix = (runs: number): string =>
   `the simulation checked no goal, so its ${runs} run(s) prove nothing about convergence; pass goal: (world) => boolean (and goalName) to simulate() (in an explore() scenario, await world.runUntil(() => boolean, { deadline, name })), ${JUST_RAN}`
 const modelFix = (runs: number): string =>
-  `the simulation checked no step against a model, so ${`its ${runs} run(s)`} prove nothing about refinement; pass model and abstraction to simulate(), or write expect(report).toRefine(model, abstraction) to run its seeds again against one`
+  `the simulation checked no step against a model, so its ${runs} run(s) prove nothing about refinement; pass model and abstraction to simulate(), or write expect(report).toRefine(model, abstraction) to run its seeds again against one`
 
 /** A model with no invariants whose one process can get stuck (a deadlock at n = 2). */
-const stuckCounter = defineModel<{ n: number }>({
-  name: 'stuck-counter',
-  init: { n: 0 },
-  actions: [
-    action(
-      'inc',
-      (s) => s.n < 2,
-      (s) => ({ n: s.n + 1 }),
-    ),
-  ],
-})
+const stuckCounter = countTo(2, 'stuck-counter')
 /** The same with n = 2 allowed to end: deadlock-free, and still no invariant. */
 const endingCounter = defineModel({
   ...stuckCounter,
@@ -93,9 +89,7 @@ describe('no verdict on nothing', () => {
     expect(report.checked.invariants).toEqual([])
     // The runs did go wrong: the counter reached 4 of 3.
     expect(simulateSeed(counterFactory, options, 0).world).toEqual({ n: LIMIT + 1 })
-    const [plain, negated] = bothWays(report, 'toBeSafe')
-    expect(plain).toBe(`expect(report).toBeSafe(): ${safetyFix(20)}`)
-    expect(negated).toBe(`expect(report).not.toBeSafe(): ${safetyFix(20)}`)
+    expectNoVerdict(report, 'toBeSafe', safetyFix(20))
     // Asymmetric forms too: neither matches, and the reason is not swallowed.
     expect(() => expect({ report }).toEqual({ report: expect.toBeSafe() })).toThrow(safetyFix(20))
     expect(() => expect({ report }).toEqual({ report: expect.not.toBeSafe() })).toThrow(
@@ -112,17 +106,13 @@ describe('no verdict on nothing', () => {
     const report = await explore(overshootScenario.scenario, { seeds: 5 })
     expect(report).toMatchObject({ ok: true, runs: 5 })
     expect(report.checked).toEqual({ invariants: [], goals: [], refinement: false })
-    const [plain, negated] = bothWays(report, 'toBeSafe')
-    expect(plain).toBe(`expect(report).toBeSafe(): ${safetyFix(5)}`)
-    expect(negated).toBe(`expect(report).not.toBeSafe(): ${safetyFix(5)}`)
+    expectNoVerdict(report, 'toBeSafe', safetyFix(5))
   })
 
   it('toBeSafe on a replay() report with no world.always fails both ways', async () => {
     const report = await replay(overshootScenario.scenario, { seed: 3 })
     expect(report.ok).toBe(true)
-    const [plain, negated] = bothWays(report, 'toBeSafe')
-    expect(plain).toBe(`expect(report).toBeSafe(): ${safetyFix(1)}`)
-    expect(negated).toBe(`expect(report).not.toBeSafe(): ${safetyFix(1)}`)
+    expectNoVerdict(report, 'toBeSafe', safetyFix(1))
     // An always() registered in the run is what the report then says it checked.
     const guarded = await replay(
       async (world) => {
@@ -144,9 +134,7 @@ describe('no verdict on nothing', () => {
     const report = await sweep({ module, export: 'overshoot', seeds: 6, threads: 1, conditions })
     expect(report).toMatchObject({ ok: true, runs: 6 })
     expect(report.checked).toEqual({ invariants: [], goals: [], refinement: false })
-    const [plain, negated] = bothWays(report, 'toBeSafe')
-    expect(plain).toBe(`expect(report).toBeSafe(): ${safetyFix(6)}`)
-    expect(negated).toBe(`expect(report).not.toBeSafe(): ${safetyFix(6)}`)
+    expectNoVerdict(report, 'toBeSafe', safetyFix(6))
     const scenario = await sweep({
       module,
       export: 'overshootScenario',
@@ -176,18 +164,17 @@ describe('no verdict on nothing', () => {
     const claims = { ...empty, checked: { invariants: ['x'], goals: ['g'], refinement: true } }
     for (const report of [empty, claims]) {
       for (const m of ['toBeSafe', 'toConverge', 'toRefine', 'toRunWithoutError'] as const) {
-        expect(bothWays(report, m)).toEqual([
-          `expect(report).${m}(): ${why}`,
-          `expect(report).not.${m}(): ${why}`,
-        ])
+        expectNoVerdict(report, m, why)
       }
     }
   })
 
   it('a report that does not say what it checked gets no verdict, but may still say it ran', () => {
     const bare: RunReport = { ok: true, runs: 3 }
-    expect(bothWays(bare, 'toBeSafe')[0]).toBe(
-      `expect(report).toBeSafe(): the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; ${JUST_RAN}`,
+    expectNoVerdict(
+      bare,
+      'toBeSafe',
+      `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; ${JUST_RAN}`,
     )
     expect(bare).toRunWithoutError()
   })
@@ -201,10 +188,7 @@ describe('no verdict on nothing', () => {
       [explored, 2],
       [replayed, 1],
     ] as const) {
-      expect(bothWays(report, 'toConverge')).toEqual([
-        `expect(report).toConverge(): ${goalFix(runs)}`,
-        `expect(report).not.toConverge(): ${goalFix(runs)}`,
-      ])
+      expectNoVerdict(report, 'toConverge', goalFix(runs))
     }
     // A safety failure found on the way is no evidence about convergence either.
     expect(sim.failure?.kind).toBe('safety')
@@ -224,10 +208,7 @@ describe('no verdict on nothing', () => {
       [sim, 3],
       [explored, 2],
     ] as const) {
-      expect(bothWays(report, 'toRefine')).toEqual([
-        `expect(report).toRefine(): ${modelFix(runs)}`,
-        `expect(report).not.toRefine(): ${modelFix(runs)}`,
-      ])
+      expectNoVerdict(report, 'toRefine', modelFix(runs))
     }
     // On a model, the spec and the abstraction are arguments: missing ones are TypeErrors.
     expect(() => expect(endingCounter).toRefine()).toThrow(
@@ -241,10 +222,7 @@ describe('no verdict on nothing', () => {
   it('toBeSafe on a model with no invariants and deadlock checking off fails both ways', () => {
     const why =
       'model stuck-counter has no invariants and toBeSafe checks no deadlocks unless told to, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), or use toBeDeadlockFree() if you mean deadlock freedom'
-    expect(bothWays(stuckCounter, 'toBeSafe')).toEqual([
-      `expect(stuck-counter).toBeSafe(): ${why}`,
-      `expect(stuck-counter).not.toBeSafe(): ${why}`,
-    ])
+    expectNoVerdict(stuckCounter, 'toBeSafe', why, 'stuck-counter')
     expect(nothingChecked(() => expect(stuckCounter).toBeSafe({ deadlock: false }))).toBe(
       `expect(stuck-counter).toBeSafe(): ${why}`,
     )
@@ -277,16 +255,8 @@ describe('no verdict on nothing', () => {
 
   it('a bound reached (complete: false) is never a pass for toBeSafe or toBeDeadlockFree, nor for their .not', () => {
     const long = defineModel({
-      ...endingCounter,
-      name: 'long-counter',
+      ...countTo(1000, 'long-counter'),
       invariants: { small: (s: { n: number }) => s.n < 100 },
-      actions: [
-        action<{ n: number }>(
-          'inc',
-          (s) => s.n < 1000,
-          (s) => ({ n: s.n + 1 }),
-        ),
-      ],
       terminal: (s: { n: number }) => s.n === 1000,
     })
     const incomplete = 'search incomplete, so it proves nothing either way'

@@ -287,44 +287,33 @@ function judge(
   }
 }
 
-/** `expect(report).toBeSafe()`: no seed broke an invariant, threw, or deadlocked. */
-export function simulationToBeSafe(
+/** A matcher on a finished report, as `expect.extend` takes it. */
+export type ReportMatcher = (
   this: MatcherState,
   received: unknown,
   ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, SAFE, args)
+) => SyncMatchResult
+
+function reportMatcher(property: Property): ReportMatcher {
+  return function match(this: MatcherState, received: unknown, ...args: unknown[]) {
+    return matchReport(this, received, property, args)
+  }
 }
+
+/** `expect(report).toBeSafe()`: no seed broke an invariant, threw, or deadlocked. */
+export const simulationToBeSafe: ReportMatcher = reportMatcher(SAFE)
 
 /** `expect(report).toConverge()`: every seed reached the goal (simulate's `goal`, explore's `runUntil`). */
-export function simulationToConverge(
-  this: MatcherState,
-  received: unknown,
-  ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, CONVERGE, args)
-}
+export const simulationToConverge: ReportMatcher = reportMatcher(CONVERGE)
 
 /** `expect(report).toRefine()`: every step of every seed refined the model given to `simulate`. */
-export function simulationToRefine(
-  this: MatcherState,
-  received: unknown,
-  ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, REFINE, args)
-}
+export const simulationToRefine: ReportMatcher = reportMatcher(REFINE)
 
 /**
  * `expect(report).toRunWithoutError()`: at least one seed ran and no seed failed, in any way.
  * The honest name for "it ran": it claims nothing about what the runs checked.
  */
-export function simulationToRunWithoutError(
-  this: MatcherState,
-  received: unknown,
-  ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, RUNS, args)
-}
+export const simulationToRunWithoutError: ReportMatcher = reportMatcher(RUNS)
 
 /** The matcher that fails on `kind`: how a sweep test asserts its report with the right diff. */
 export function matcherFor(kind: FailureKind): 'toBeSafe' | 'toConverge' | 'toRefine' {
