@@ -47,7 +47,8 @@ export interface MusilMatchers<R = unknown> {
   toBeSafe: (options?: SafetyMatcherOptions) => R
   /**
    * Model-checks `received` for deadlocks: every reachable state that is not `terminal` has a
-   * successor. On failure the diff is the shortest path to a deadlock.
+   * successor. On failure the diff is the shortest path to a deadlock. Options that turn
+   * deadlock checking off (`deadlock: false`, from JavaScript) leave nothing to check: it throws.
    */
   toBeDeadlockFree: (options?: Omit<SafetyMatcherOptions, 'deadlock'>) => R
   /**
