@@ -3,7 +3,6 @@
 // exact message, under the matcher, its .not and its asymmetric forms. The last block runs real
 // Vitest on fixtures/no-verdict, for the tests modelTest and simTest.sweep register.
 import {
-  action,
   BaseNode,
   type Context,
   defineModel,
