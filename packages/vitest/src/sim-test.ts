@@ -25,7 +25,7 @@ import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
 import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
 import { type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
-import { runSeed, type SimTarget } from './target.ts'
+import { failureHeadline, runSeed, type SimTarget } from './target.ts'
 import { provided, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** The fixtures `simTest` adds to the test context. */
@@ -219,7 +219,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       signal,
       onFirstFailure: (f) => {
         // Known before the sweep ends: say it now, the rest of the range may take minutes.
-        const line = `seed ${f.seed} fails (${f.kind}: ${f.detail}); replay: ${command(f.seed)}`
+        const line = `${failureHeadline(f)}; replay: ${command(f.seed)}`
         console.error(`[musil] ${fullName}: ${line}`)
         pending.push(annotate(line, 'musil:first-failure').then(() => undefined))
       },

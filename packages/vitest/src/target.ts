@@ -189,16 +189,31 @@ export function failureTrace(failure: RunFailure): readonly TraceEvent[] {
   return f.minimized ?? f.trace ?? f.timeline ?? []
 }
 
+/** A failure in one line, as every musil message heads it: `goal failure on seed 6: goal '…' not reached …`. */
+export function failureHeadline(f: { kind: string; seed: number; detail: string }): string {
+  return `${f.kind} failure on seed ${f.seed}: ${f.detail}`
+}
+
+/**
+ * How the run {@link failureTrace} shows fails. A minimised trace can come from a replay with
+ * fewer faults that fails earlier than the seed's own run: its detail, not the original's, heads it.
+ */
+export function failureDetail(failure: RunFailure): string {
+  return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
+}
+
 /** A failure as reports show it: plain strings, so it survives JSON and worker threads. */
 export function reportedFailure(failure: RunFailure): ReportedFailure {
   const events = failureTrace(failure)
   const original = (failure as { originalLength?: number }).originalLength
+  const detail = failureDetail(failure)
   return {
     kind: failure.kind,
     seed: failure.seed,
-    detail: failure.detail,
+    detail,
     trace: formatSimTrace(events),
     mermaid: toMermaidSequence(events),
     ...(original !== undefined && original !== events.length && { originalLength: original }),
+    ...(detail !== failure.detail && { originalDetail: failure.detail }),
   }
 }

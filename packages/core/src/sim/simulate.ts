@@ -190,6 +190,7 @@ function reportFailure<N extends Nodes, W, A>(
   let choices = world.choices()
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
+  let minimizedDetail = f.detail
   // A run that never settled is its own story (and the longest there is): nothing to shrink.
   const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
   if (sim.minimize && !runaway) {
@@ -197,6 +198,7 @@ function reportFailure<N extends Nodes, W, A>(
     minimizeRuns = m.runs
     minimized = m.trace
     choices = m.choices
+    minimizedDetail = m.detail
   }
   return {
     kind: f.kind,
@@ -208,6 +210,7 @@ function reportFailure<N extends Nodes, W, A>(
     trace,
     focus,
     minimized,
+    minimizedDetail,
     originalLength: trace.length,
     choices,
     minimizeRuns,

@@ -118,6 +118,13 @@ export interface SimFailure<W> extends RunFailure {
    * the deliveries, timers and nodes the failure does not depend on are gone.
    */
   readonly minimized: TraceEvent[]
+  /**
+   * `detail` of the run `minimized` shows. With fewer faults that run can fail earlier or after
+   * another event than the original (`detail`, `time`, `world` and `trace` describe the
+   * original), so a failure shown with `minimized` is headed by this. Equal to `detail` when
+   * minimisation kept the original run.
+   */
+  readonly minimizedDetail: string
   /** `trace.length`, next to `minimized.length`. */
   readonly originalLength: number
   /**
