@@ -6,12 +6,14 @@
  * @module
  */
 import {
+  checkOptions,
   explore,
   formatSimTrace,
   mergeRunChecks,
   NO_CHECKS,
   type NodeFactory,
   type Nodes,
+  OPTION_KEYS,
   type RunChecks,
   type RunFailure,
   type RunOptions,
@@ -43,6 +45,14 @@ export interface ScenarioTarget {
   readonly options?: RunOptions
 }
 
+/**
+ * The keys the options of a {@link SimulationTarget} (and of `simTest`'s `simulate` fixture) may
+ * have: those of `simulate` but `seeds`, which the test or the sweep supplies.
+ */
+export const SIMULATION_TARGET_OPTION_KEYS: readonly string[] = OPTION_KEYS.SimulateOptions.filter(
+  (k) => k !== 'seeds',
+)
+
 /** Anything a simulation test or a sweep can run: see {@link defineSimulation}, {@link defineScenario}. */
 export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
 
@@ -56,11 +66,14 @@ export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
  *   network: new NetworkModel({ loss: 0.3 }),
  *   goal: (w) => w.applied === w.desired,
  * })
+ *
+ * @throws {OptionsError} when `options` has a key `simulate` does not know, or `seeds`.
  */
 export function defineSimulation<N extends Nodes, W, A = unknown>(
   factory: NodeFactory<N>,
   options: Omit<SimulateOptions<N, W, A>, 'seeds'>,
 ): SimulationTarget<N, W, A> {
+  checkOptions(options, 'defineSimulation()', SIMULATION_TARGET_OPTION_KEYS)
   return { factory, options }
 }
 
@@ -69,8 +82,11 @@ export function defineSimulation<N extends Nodes, W, A = unknown>(
  *
  * @example
  * export const election = defineScenario(async (world) => { ... }, { strategy: 'pct' })
+ *
+ * @throws {OptionsError} when `options` has a key `explore` does not know, or `seeds`.
  */
 export function defineScenario(scenario: Scenario, options: RunOptions = {}): ScenarioTarget {
+  checkOptions(options, 'defineScenario()', OPTION_KEYS.RunOptions)
   return { scenario, options }
 }
 

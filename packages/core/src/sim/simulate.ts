@@ -40,6 +40,7 @@ import { type RunOutcome, SimWorld } from './world.ts'
  * if (!report.ok) console.log(formatSimTrace(report.failure!.minimized))
  *
  * @throws {SimulationConfigError} when the options are malformed (before any seed runs).
+ * @throws {OptionsError} when the options (or a fault, or `minimize`) have a key they cannot have.
  * @throws {MusilError} when a failing seed does not fail the same way on replay: node code reads
  *   a source of nondeterminism (Math.random, Date.now, real timers, shared state across runs).
  */
@@ -138,7 +139,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   seed: number,
   choices?: SimChoices,
 ): SimRun<W> {
-  const sim = compileSimulation(factory, { ...options, seeds: [seed] })
+  const sim = compileSimulation(factory, { ...options, seeds: [seed] }, 'simulateSeed()')
   checkSeed(seed)
   const script = choices && compileChoices(choices, sim.names, sim.faults.length)
   const world = new SimWorld(sim)

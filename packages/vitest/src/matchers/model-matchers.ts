@@ -13,9 +13,12 @@ import {
   type CheckOptions,
   type CheckResult,
   check,
+  checkOptions,
   defineModel,
   isModel,
+  keyList,
   type Model,
+  type OptionKey,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import { NothingCheckedError } from './nothing-checked.ts'
@@ -23,6 +26,17 @@ import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
 export type SafetyMatcherOptions = Omit<CheckOptions, 'onProgress'>
+
+/** Options of `toBeDeadlockFree`: those of `toBeSafe` but `deadlock`, which is always on. */
+export type DeadlockMatcherOptions = Omit<SafetyMatcherOptions, 'deadlock'>
+
+/** The keys {@link DeadlockMatcherOptions} may have: anything else is a typo the matcher rejects. */
+export const DEADLOCK_MATCHER_OPTION_KEYS: readonly OptionKey<DeadlockMatcherOptions>[] =
+  keyList<DeadlockMatcherOptions>()(['maxStates', 'maxDepth', 'progressIntervalMs'])
+
+/** The keys {@link SafetyMatcherOptions} may have: anything else is a typo `toBeSafe` rejects. */
+export const SAFETY_MATCHER_OPTION_KEYS: readonly OptionKey<SafetyMatcherOptions>[] =
+  keyList<SafetyMatcherOptions>()([...DEADLOCK_MATCHER_OPTION_KEYS, 'deadlock'])
 
 function requireModel(received: unknown, matcher: string): Model<unknown> {
   if (!isModel(received)) {
@@ -91,6 +105,7 @@ export function toBeSafe(
   options: SafetyMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeSafe')
+  checkOptions(options, 'toBeSafe()', SAFETY_MATCHER_OPTION_KEYS)
   const names = Object.keys(model.invariants)
   const deadlock = options.deadlock === true
   if (names.length === 0 && !deadlock) {
@@ -112,7 +127,7 @@ export function toBeSafe(
 export function toBeDeadlockFree(
   this: MatcherState,
   received: unknown,
-  options: Omit<SafetyMatcherOptions, 'deadlock'> = {},
+  options: DeadlockMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeDeadlockFree')
   // The type leaves `deadlock` out; JavaScript (or a cast) can still turn off the one check.
@@ -121,6 +136,7 @@ export function toBeDeadlockFree(
       `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeDeadlockFree({ deadlock: false }): the options turn off deadlock checking, the one thing toBeDeadlockFree checks, so nothing would be checked; drop the deadlock option`,
     )
   }
+  checkOptions(options, 'toBeDeadlockFree()', DEADLOCK_MATCHER_OPTION_KEYS)
   const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
   return checkResultToMatch(this, 'toBeDeadlockFree', model, r, DEADLOCK_FREE)
 }
