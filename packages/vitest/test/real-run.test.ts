@@ -1,28 +1,6 @@
 // Runs Vitest itself on a fixture project and reads what a user would see.
-import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-
-const vitestBin = join(
-  dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
-  'vitest.mjs',
-)
-
-function runFixture(
-  name: string,
-  env: Record<string, string> = {},
-  args: readonly string[] = [],
-): { status: number | null; output: string } {
-  const root = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url))
-  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
-    timeout: 60_000,
-  })
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
-}
+import { runFixture } from './helpers.ts'
 
 describe('a failing toBeSafe in a real Vitest run', () => {
   it('prints the whole 40-step shortest trace as the diff', () => {
