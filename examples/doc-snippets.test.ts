@@ -1,0 +1,77 @@
+/**
+ * Docs that cannot drift: every `ts` block of README.md and docs/ is typechecked (one `tsc` run
+ * for all of them), compared with the file it is an excerpt of, or skipped for a reason written
+ * next to it; and every block that shows what a `ts` block prints is checked by running it.
+ * How to mark a block: see scripts/doc-snippets/plan.ts, or docs/README.md.
+ */
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { checkExcerpt } from '../scripts/doc-snippets/excerpt.ts'
+import { checkOutputs, type OutputComparison } from '../scripts/doc-snippets/output.ts'
+import { documentationPages } from '../scripts/doc-snippets/pages.ts'
+import { isTypeScript, planPage } from '../scripts/doc-snippets/plan.ts'
+import { typecheckSnippets } from '../scripts/doc-snippets/typecheck.ts'
+import { type WrittenSnippets, writeSnippets } from '../scripts/doc-snippets/write.ts'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const pages = documentationPages(root)
+const plans = pages.map(planPage)
+const claims = plans.flatMap((p) => p.outputs)
+
+let snippets: WrittenSnippets
+beforeAll(() => {
+  snippets = writeSnippets(root, join(root, '.doc-snippets'), plans)
+})
+
+// Every claim is compared in one pass (one Vitest child process for all test files).
+let compared: OutputComparison[] | undefined
+const comparisons = () => (compared ??= checkOutputs(root, snippets, claims))
+
+describe('documentation code blocks', () => {
+  it('account for every ts block of every page', () => {
+    const ts = pages.flatMap((p) =>
+      p.blocks.filter((b) => isTypeScript(b.lang)).map((b) => `${p.path}:${b.line}`),
+    )
+    const handled = plans.flatMap((p) => [
+      ...p.modules.flatMap((m) => m.blocks.map((b) => `${p.page}:${b.line}`)),
+      ...p.excerpts.map((e) => `${p.page}:${e.block.line}`),
+      ...p.skipped.map((s) => `${p.page}:${s.block.line}`),
+    ])
+    expect(handled.sort()).toEqual(ts.sort())
+    expect(ts.length).toBeGreaterThan(0)
+  })
+
+  it('carry only well-formed snippet comments (a skip says why)', () => {
+    expect(plans.flatMap((p) => p.problems)).toEqual([])
+  })
+
+  it('import only files that exist', () => {
+    expect(snippets.problems).toEqual([])
+  })
+
+  it('typecheck, each error shown at its page line', () => {
+    const errors = typecheckSnippets(root, snippets)
+    const hint = errors.every((e) => / TS1\d{3} /.test(e))
+      ? ' (tsc reports type errors once no block has a syntax error)'
+      : ''
+    expect(errors, `ts blocks that do not typecheck${hint}`).toEqual([])
+  }, 120_000)
+
+  it('that are excerpts match the files they are taken from', () => {
+    const excerpts = plans.flatMap((p) => p.excerpts)
+    expect(excerpts.map((e) => checkExcerpt(root, e)).filter((p) => p !== undefined)).toEqual([])
+  })
+
+  it.each(claims.map((c) => [`${c.page}:${c.block.line}`, c] as const))(
+    '%s shows what the ts block above it prints',
+    (_, claim) => {
+      const c = comparisons().find((x) => x.claim === claim)!
+      expect(
+        c.actual,
+        `${c.runner} output of the module at ${claim.page}:${claim.module.blocks[0]!.line}`,
+      ).toBe(c.expected)
+    },
+    180_000,
+  )
+})
