@@ -3,8 +3,8 @@
  *
  * A page may lay code out more tightly than the formatter does, so the comparison ignores
  * whitespace, comments and trailing commas. A line that is just `...`, or a comment starting
- * with `...` (`// ...`, `/* ... *\/`), stands for code left out; the parts between must appear
- * in the file in order.
+ * with `...` (`// ...`, `/* ... *\/`), stands for code left out; each part between must appear
+ * in the file (in any order: a page may show a type before the one it is built from).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -50,8 +50,8 @@ function squeezeExcerpt(lines: readonly string[]): { code: string; lineOf: numbe
 }
 
 /**
- * Compares an excerpt with its file. Returns `undefined` when every part of it is in the file,
- * in order; otherwise `page:line: ...` naming the first block line that is not in the file.
+ * Compares an excerpt with its file. Returns `undefined` when every part of it is in the file;
+ * otherwise `page:line: ...` naming the first block line that is not in the file.
  */
 export function checkExcerpt(root: string, excerpt: Excerpt): string | undefined {
   const { page, block, source } = excerpt
@@ -59,24 +59,15 @@ export function checkExcerpt(root: string, excerpt: Excerpt): string | undefined
   if (!existsSync(path)) return `${page}:${block.line}: excerpt of ${source}, which does not exist`
   const file = squeezeFile(readFileSync(path, 'utf8'))
   const { code, lineOf } = squeezeExcerpt(block.lines)
-  let from = 0
+  const inFile = (code: string) => file.includes(withoutTrailingCommas(code))
   let offset = 0
   for (const part of code.split(GAP)) {
-    const wanted = withoutTrailingCommas(part)
-    if (wanted !== '') {
-      const at = file.indexOf(wanted, from)
-      if (at < 0) {
-        // Point at the line where the longest matching start of this part ends.
-        let good = 0
-        while (
-          good < part.length &&
-          file.indexOf(withoutTrailingCommas(part.slice(0, good + 1)), from) >= 0
-        )
-          good++
-        const line = block.firstLine + lineOf[Math.min(offset + good, lineOf.length - 1)]!
-        return `${page}:${line}: this line of the excerpt is not in ${source} (from line ${block.line}; whitespace, comments and trailing commas aside)`
-      }
-      from = at + wanted.length
+    if (!inFile(part)) {
+      // Point at the line where the longest start of this part that is in the file ends.
+      let good = 0
+      while (good < part.length && inFile(part.slice(0, good + 1))) good++
+      const line = block.firstLine + lineOf[Math.min(offset + good, lineOf.length - 1)]!
+      return `${page}:${line}: this line of the excerpt is not in ${source} (from line ${block.line}; whitespace, comments and trailing commas aside)`
     }
     offset += part.length + 1 // and the gap after it
   }
