@@ -21,7 +21,7 @@ const claims = plans.flatMap((p) => p.outputs)
 
 let snippets: WrittenSnippets
 beforeAll(() => {
-  snippets = writeSnippets(root, join(root, '.doc-snippets'), plans)
+  snippets = writeSnippets(root, join(root, '.doc-snippets', 'pages'), plans)
 })
 
 // Every claim is compared in one pass (one Vitest child process for all test files).
