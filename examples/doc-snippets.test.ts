@@ -25,7 +25,7 @@ beforeAll(() => {
 })
 
 // Every claim is compared in one pass (one Vitest child process for all test files).
-let compared: OutputComparison[] | undefined
+let compared: Promise<OutputComparison[]> | undefined
 const comparisons = () => (compared ??= checkOutputs(root, snippets, claims))
 
 describe('documentation code blocks', () => {
@@ -65,8 +65,8 @@ describe('documentation code blocks', () => {
 
   it.each(claims.map((c) => [`${c.page}:${c.block.line}`, c] as const))(
     '%s shows what the ts block above it prints',
-    (_, claim) => {
-      const c = comparisons().find((x) => x.claim === claim)!
+    async (_, claim) => {
+      const c = (await comparisons()).find((x) => x.claim === claim)!
       expect(
         c.actual,
         `${c.runner} output of the module at ${claim.page}:${claim.module.blocks[0]!.line}`,

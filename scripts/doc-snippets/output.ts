@@ -8,7 +8,7 @@
  * pieces, with prose between), except that a shown line that is just `...` stands for any
  * number of lines.
  */
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
@@ -98,8 +98,26 @@ function binOf(root: string, pkg: string, bin: string): string {
   return join(dirname(manifest), typeof bins === 'string' ? bins : bins[bin]!)
 }
 
-/** Runs the test-file modules in one Vitest process; returns everything it printed. */
-function runVitest(root: string, dir: string, files: readonly string[]): string {
+/** Runs `node args` in `cwd`; resolves to what it printed (and the exit code, when not 0). */
+function run(args: readonly string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env: childEnv(), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error)
+        else
+          resolve(
+            error ? `${stdout}\n${stderr}\n(exit code ${error.code})` : `${stdout}\n${stderr}`,
+          )
+      },
+    )
+  })
+}
+
+/** Runs the test-file modules in one Vitest process (a failing test is the point, not an error). */
+function runVitest(root: string, dir: string, files: readonly string[]): Promise<string> {
   const config = join(dir, 'vitest.snippets.config.ts')
   const plugin = relative(dir, join(root, 'packages/vitest/src/plugin.ts')).split('\\').join('/')
   // Tests run from sources, as the repository's own config does; the plugin is the user's setup.
@@ -118,58 +136,40 @@ function runVitest(root: string, dir: string, files: readonly string[]): string 
       '',
     ].join('\n'),
   )
-  const r = spawnSync(
-    process.execPath,
-    [binOf(root, 'vitest', 'vitest'), 'run', '--config', config],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      env: childEnv(),
-      timeout: 120_000,
-    },
-  )
-  if (r.error) throw r.error
-  return `${r.stdout}\n${r.stderr}`
+  return run([binOf(root, 'vitest', 'vitest'), 'run', '--config', config], dir)
 }
 
-/** Runs a script module under tsx; returns what it printed (stderr too, when it failed). */
-function runScript(root: string, file: string): string {
-  const r = spawnSync(
-    process.execPath,
-    [binOf(root, 'tsx', 'tsx'), '--conditions=@musil/source', file],
-    {
-      cwd: dirname(file),
-      encoding: 'utf8',
-      env: childEnv(),
-      timeout: 120_000,
-    },
-  )
-  if (r.error) throw r.error
-  return r.status === 0 ? r.stdout : `${r.stdout}\n${r.stderr}\n(exit code ${r.status})`
+/** Runs a script module under tsx. */
+function runScript(root: string, file: string): Promise<string> {
+  return run([binOf(root, 'tsx', 'tsx'), '--conditions=@musil/source', file], dirname(file))
 }
 
-/** Runs every module some page shows the output of, and compares each claim with it. */
-export function checkOutputs(
+/**
+ * Runs every module some page shows the output of (at the same time: each is its own process),
+ * and compares each claim with what its module printed.
+ */
+export async function checkOutputs(
   root: string,
   snippets: WrittenSnippets,
   claims: readonly OutputClaim[],
-): OutputComparison[] {
+): Promise<OutputComparison[]> {
   const written = new Map<SnippetModule, WrittenModule>(snippets.modules.map((m) => [m.module, m]))
   const needed = [...new Set(claims.map((c) => c.module))]
   const tests = needed.filter(isTestFile)
+  const scripts = needed.filter((m) => !isTestFile(m))
+  const [vitestOutput, ...scriptOutputs] = await Promise.all([
+    tests.length === 0
+      ? Promise.resolve('')
+      : runVitest(
+          root,
+          snippets.dir,
+          tests.map((m) => written.get(m)!.file),
+        ),
+    ...scripts.map((m) => runScript(root, written.get(m)!.file)),
+  ])
   const printed = new Map<SnippetModule, string[]>()
-  if (tests.length > 0) {
-    const all = normaliseOutput(
-      runVitest(
-        root,
-        snippets.dir,
-        tests.map((m) => written.get(m)!.file),
-      ),
-    )
-    for (const m of tests) printed.set(m, all)
-  }
-  for (const m of needed.filter((m) => !isTestFile(m)))
-    printed.set(m, normaliseOutput(runScript(root, written.get(m)!.file)))
+  for (const m of tests) printed.set(m, normaliseOutput(vitestOutput!))
+  for (const [i, m] of scripts.entries()) printed.set(m, normaliseOutput(scriptOutputs[i]!))
   return claims.map((claim) => {
     const runner = isTestFile(claim.module) ? 'vitest' : 'tsx'
     const shown = normaliseOutput(claim.block.lines.join('\n'))
