@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { checkExcerpt } from '../scripts/doc-snippets/excerpt.ts'
 import { parsePage } from '../scripts/doc-snippets/markdown.ts'
-import { outputMatches } from '../scripts/doc-snippets/output.ts'
+import { comparePrints, outputMatches, printsClaims } from '../scripts/doc-snippets/output.ts'
 import { planPage } from '../scripts/doc-snippets/plan.ts'
 import { typecheckSnippets } from '../scripts/doc-snippets/typecheck.ts'
 import { writeSnippets } from '../scripts/doc-snippets/write.ts'
@@ -185,5 +185,38 @@ describe('shown output', () => {
   it('does not match lines out of order, or apart without ...', () => {
     expect(outputMatches(printed, ['Error: boom', '+ Received'])).toBe(false)
     expect(outputMatches(printed, ['+ Received', '...', 'Error: boom'])).toBe(false)
+  })
+})
+
+describe('// prints: comments', () => {
+  const module = planPage(
+    page(
+      'p.md',
+      '<!-- snippet: prelude',
+      "console.log('hidden') // prints: not a claim",
+      '-->',
+      '~~~ts',
+      'console.log(1 + 1) // prints: 2',
+      "console.log('a', 'b') // prints: a b",
+      '~~~',
+    ),
+  ).modules[0]!
+
+  it("are read from the block's own lines, with their page lines", () => {
+    expect(printsClaims(module)).toEqual([
+      { line: 5, text: '2' },
+      { line: 6, text: 'a b' },
+    ])
+  })
+
+  it('hold when each claimed line is logged, in order', () => {
+    const claims = printsClaims(module)
+    expect(comparePrints(claims, ['hidden', '2', 'noise', 'a b']).ok).toBe(true)
+    expect(comparePrints(claims, ['a b', '2']).ok).toBe(false)
+    expect(comparePrints(claims, ['2', 'a  b'])).toEqual({
+      ok: false,
+      expected: '2\na b',
+      actual: '2\na  b',
+    })
   })
 })

@@ -8,25 +8,32 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { checkExcerpt } from '../scripts/doc-snippets/excerpt.ts'
-import { checkOutputs, type OutputComparison } from '../scripts/doc-snippets/output.ts'
+import { comparePrints, compareShown, printsClaims } from '../scripts/doc-snippets/output.ts'
 import { documentationPages } from '../scripts/doc-snippets/pages.ts'
-import { isTypeScript, planPage } from '../scripts/doc-snippets/plan.ts'
+import { isTypeScript, planPage, type SnippetModule } from '../scripts/doc-snippets/plan.ts'
+import { type Printed, runModules } from '../scripts/doc-snippets/run.ts'
 import { typecheckSnippets } from '../scripts/doc-snippets/typecheck.ts'
 import { type WrittenSnippets, writeSnippets } from '../scripts/doc-snippets/write.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const pages = documentationPages(root)
 const plans = pages.map(planPage)
-const claims = plans.flatMap((p) => p.outputs)
+const shown = plans.flatMap((p) => p.outputs)
+const printing = plans.flatMap((p) => p.modules).filter((m) => printsClaims(m).length > 0)
 
 let snippets: WrittenSnippets
 beforeAll(() => {
   snippets = writeSnippets(root, join(root, '.doc-snippets', 'pages'), plans)
 })
 
-// Every claim is compared in one pass (one Vitest child process for all test files).
-let compared: Promise<OutputComparison[]> | undefined
-const comparisons = () => (compared ??= checkOutputs(root, snippets, claims))
+// Every module whose output a page claims runs once, in two child processes for all of them.
+let run: Promise<Map<SnippetModule, Printed>> | undefined
+const printedBy = async (m: SnippetModule) =>
+  (
+    await (run ??= runModules(root, snippets, [
+      ...new Set([...shown.map((c) => c.module), ...printing]),
+    ]))
+  ).get(m)!
 
 describe('documentation code blocks', () => {
   it('account for every ts block of every page', () => {
@@ -63,14 +70,27 @@ describe('documentation code blocks', () => {
     expect(excerpts.map((e) => checkExcerpt(root, e)).filter((p) => p !== undefined)).toEqual([])
   })
 
-  it.each(claims.map((c) => [`${c.page}:${c.block.line}`, c] as const))(
+  it.each(shown.map((c) => [`${c.page}:${c.block.line}`, c] as const))(
     '%s shows what the ts block above it prints',
     async (_, claim) => {
-      const c = (await comparisons()).find((x) => x.claim === claim)!
-      expect(
-        c.actual,
-        `${c.runner} output of the module at ${claim.page}:${claim.module.blocks[0]!.line}`,
-      ).toBe(c.expected)
+      const printed = await printedBy(claim.module)
+      const c = compareShown(claim, printed.lines)
+      const at = `${claim.page}:${claim.module.blocks[0]!.line}`
+      expect(c.actual, `${printed.runner} output of the module at ${at}`).toBe(c.expected)
+    },
+    180_000,
+  )
+
+  it.each(printing.map((m) => [`${m.page}:${m.blocks[0]!.line}`, m] as const))(
+    'the module at %s prints what its // prints: comments say',
+    async (_, module) => {
+      const printed = await printedBy(module)
+      const claims = printsClaims(module)
+      const c = comparePrints(claims, printed.lines)
+      const where = claims.map((x) => `${module.page}:${x.line}`).join(', ')
+      expect(c.actual, `the lines claimed at ${where}, in order, among what it logged`).toBe(
+        c.expected,
+      )
     },
     180_000,
   )

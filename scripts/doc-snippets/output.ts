@@ -1,37 +1,42 @@
 /**
- * Runs the modules whose output a page shows (`<!-- snippet: output -->`) and compares.
+ * Compares what a page says a module prints with what it printed (see run.ts). Two kinds of
+ * claim:
  *
- * A module that imports from `vitest` is a test file: all such modules run in one Vitest child
- * process (with the musil plugin, colours off). Any other module is a script, run under tsx.
- * The shown block must appear in what was printed as consecutive lines (Vitest prints more
- * around a failure: a header, timings, the source frame; a page may show a script's output in
- * pieces, with prose between), except that a shown line that is just `...` stands for any
- * number of lines.
+ * - a block marked `<!-- snippet: output -->` must appear in the output as consecutive lines
+ *   (Vitest prints more around a failure: a header, timings, the source frame; a page may show
+ *   a script's output in pieces, with prose between), except that a shown line that is just
+ *   `...` stands for any number of lines;
+ * - a `// prints: text` comment at the end of a line of a script says that `text` is one line
+ *   of what it logs; the claims of a module must be met in order.
  */
-import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join, relative } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { OutputClaim, SnippetModule } from './plan.ts'
-import type { WrittenModule, WrittenSnippets } from './write.ts'
 
 /** How a claim compared with what its module printed. */
-export interface OutputComparison {
-  readonly claim: OutputClaim
-  readonly runner: 'vitest' | 'tsx'
+export interface Comparison {
   readonly ok: boolean
-  /** The shown block, normalised. */
+  /** The claimed text, normalised. */
   readonly expected: string
-  /** What was printed where the block should be (all of it, when nothing lines up). */
+  /** What was printed where the claim should be (all of it, when nothing lines up). */
   readonly actual: string
 }
 
-const VITEST_IMPORT = /\bfrom\s*['"]vitest['"]/
+/** One `// prints: text` comment. */
+export interface PrintsClaim {
+  /** The page line of the comment. */
+  readonly line: number
+  readonly text: string
+}
 
-/** True for a module that is a Vitest test file. */
-export function isTestFile(module: SnippetModule): boolean {
-  return module.lines.some((l) => VITEST_IMPORT.test(l.text))
+const PRINTS = /\/\/\s*prints:\s?(.*)$/
+
+/** The `// prints:` comments of a module's own lines (not of its prelude), in order. */
+export function printsClaims(module: SnippetModule): PrintsClaim[] {
+  const own = new Set(module.blocks.flatMap((b) => b.lines.map((_, i) => b.firstLine + i)))
+  return module.lines.flatMap(({ text, line }) => {
+    const m = own.has(line) ? PRINTS.exec(text) : null
+    return m ? [{ line, text: m[1]!.trimEnd() }] : []
+  })
 }
 
 /** Output as compared: no colours, no trailing spaces, no blank lines at either end. */
@@ -82,103 +87,37 @@ function closest(printed: readonly string[], shown: readonly string[]): readonly
   return at < 0 ? printed : printed.slice(start, start + shown.length)
 }
 
-/** An environment without the parent run's Vitest, seed and colour settings. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' }
-  for (const k of Object.keys(env))
-    if (k.startsWith('VITEST') || k.startsWith('MUSIL_')) delete env[k]
-  delete env.TEST
-  return env
-}
-
-function binOf(root: string, pkg: string, bin: string): string {
-  const manifest = createRequire(join(root, 'package.json')).resolve(`${pkg}/package.json`)
-  // `bin` is a path when the package has one command, else a map of command to path.
-  const bins = JSON.parse(readFileSync(manifest, 'utf8')).bin as string | Record<string, string>
-  return join(dirname(manifest), typeof bins === 'string' ? bins : bins[bin]!)
-}
-
-/** Runs `node args` in `cwd`; resolves to what it printed (and the exit code, when not 0). */
-function run(args: readonly string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd, env: childEnv(), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error)
-        else
-          resolve(
-            error ? `${stdout}\n${stderr}\n(exit code ${error.code})` : `${stdout}\n${stderr}`,
-          )
-      },
-    )
-  })
-}
-
-/** Runs the test-file modules in one Vitest process (a failing test is the point, not an error). */
-function runVitest(root: string, dir: string, files: readonly string[]): Promise<string> {
-  const config = join(dir, 'vitest.snippets.config.ts')
-  const plugin = relative(dir, join(root, 'packages/vitest/src/plugin.ts')).split('\\').join('/')
-  // Tests run from sources, as the repository's own config does; the plugin is the user's setup.
-  writeFileSync(
-    config,
-    [
-      "import { defineConfig } from 'vitest/config'",
-      `import { musil } from '${plugin}'`,
-      "const conditions = ['@musil/source']",
-      'export default defineConfig({',
-      '  plugins: [musil()],',
-      '  resolve: { conditions },',
-      '  ssr: { resolve: { conditions } },',
-      `  test: { include: ${JSON.stringify(files.map((f) => relative(dir, f)))} },`,
-      '})',
-      '',
-    ].join('\n'),
-  )
-  return run([binOf(root, 'vitest', 'vitest'), 'run', '--config', config], dir)
-}
-
-/** Runs a script module under tsx. */
-function runScript(root: string, file: string): Promise<string> {
-  return run([binOf(root, 'tsx', 'tsx'), '--conditions=@musil/source', file], dirname(file))
-}
-
 /**
- * Runs every module some page shows the output of (at the same time: each is its own process),
- * and compares each claim with what its module printed.
+ * Compares a shown block with the lines its module printed: a readable diff when they differ
+ * (the printed lines lined up with the first shown line).
  */
-export async function checkOutputs(
-  root: string,
-  snippets: WrittenSnippets,
-  claims: readonly OutputClaim[],
-): Promise<OutputComparison[]> {
-  const written = new Map<SnippetModule, WrittenModule>(snippets.modules.map((m) => [m.module, m]))
-  const needed = [...new Set(claims.map((c) => c.module))]
-  const tests = needed.filter(isTestFile)
-  const scripts = needed.filter((m) => !isTestFile(m))
-  const [vitestOutput, ...scriptOutputs] = await Promise.all([
-    tests.length === 0
-      ? Promise.resolve('')
-      : runVitest(
-          root,
-          snippets.dir,
-          tests.map((m) => written.get(m)!.file),
-        ),
-    ...scripts.map((m) => runScript(root, written.get(m)!.file)),
-  ])
-  const printed = new Map<SnippetModule, string[]>()
-  for (const m of tests) printed.set(m, normaliseOutput(vitestOutput!))
-  for (const [i, m] of scripts.entries()) printed.set(m, normaliseOutput(scriptOutputs[i]!))
-  return claims.map((claim) => {
-    const runner = isTestFile(claim.module) ? 'vitest' : 'tsx'
-    const shown = normaliseOutput(claim.block.lines.join('\n'))
-    const out = printed.get(claim.module)!
-    const ok = outputMatches(out, shown)
-    const expected = shown.join('\n')
-    const near = closest(out, shown).join('\n')
-    // A failed match never reads as the shown text (it could, around a `...` line).
-    const actual = ok ? expected : near === expected ? out.join('\n') : near
-    return { claim, runner, ok, expected, actual }
-  })
+export function compareShown(claim: OutputClaim, printed: readonly string[]): Comparison {
+  const shown = normaliseOutput(claim.block.lines.join('\n'))
+  const ok = outputMatches(printed, shown)
+  const expected = shown.join('\n')
+  const near = closest(printed, shown).join('\n')
+  // A failed match never reads as the shown text (it could, around a `...` line).
+  const actual = ok ? expected : near === expected ? printed.join('\n') : near
+  return { ok, expected, actual }
+}
+
+/** Checks a module's `// prints:` claims, in order, against the lines it logged. */
+export function comparePrints(
+  claims: readonly PrintsClaim[],
+  printed: readonly string[],
+): Comparison {
+  let from = 0
+  for (const claim of claims) {
+    const at = printed.indexOf(claim.text, from)
+    if (at < 0) {
+      return {
+        ok: false,
+        expected: claims.map((c) => c.text).join('\n'),
+        actual: printed.join('\n'),
+      }
+    }
+    from = at + 1
+  }
+  const expected = claims.map((c) => c.text).join('\n')
+  return { ok: true, expected, actual: expected }
 }

@@ -16,6 +16,8 @@
  *   every module after it (until the next prelude), usually the imports a fragment relies on.
  * - `<!-- snippet: module ./name.ts = path/from/repo/root.ts -->` page-wide: what a relative
  *   import the reader sees (a file of their own project) stands for in this repository.
+ *
+ * (A `// prints: text` comment inside a block is a claim about output too: see output.ts.)
  */
 import type { CodeBlock, Directive, Page } from './markdown.ts'
 
