@@ -13,6 +13,11 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     diff: { expand: true },
+    // Vitest's 5 s default is sized for a quiet machine; CI is a busy 2-core box where a test
+    // that builds a state graph or starts a thread can take several times longer. A hang still
+    // ends: tests that spawn processes set their own bound (and their child's).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     reporters: ['default', new ClosingLineReporter()],
     projects: [
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },

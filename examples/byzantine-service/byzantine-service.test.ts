@@ -86,11 +86,11 @@ describe('the page', () => {
     )
     const lie = simulateLyingService(false).failure!
     expect(page).toContain(
-      `${lie.kind} on seed ${lie.seed}: ${lie.detail}\n\n${formatSimTrace(lie.minimized)}\n`,
+      `${lie.kind} on seed ${lie.seed}: ${lie.minimizedDetail}\n\n${formatSimTrace(lie.minimized)}\n`,
     )
     const garbled = simulateGarbledReplies(false).failure!
     expect(page).toContain(
-      `${garbled.kind} on seed ${garbled.seed}: invariant '${garbled.name}' violated at t=${garbled.time}`,
+      `${garbled.kind} on seed ${garbled.seed}: ${garbled.minimizedDetail.split('; world')[0]}; ...`,
     )
     expect(page).toContain(formatSimTrace(garbled.minimized).split('\n').slice(-3).join('\n'))
   })

@@ -88,8 +88,8 @@ describe('the page', () => {
       new URL('../../docs/examples/partition-and-heal.md', import.meta.url),
       'utf8',
     )
-    const headline = (f: { kind: string; seed: number; detail: string }) =>
-      `${f.kind} on seed ${f.seed}: ${f.detail}`
+    const headline = (f: { kind: string; seed: number; minimizedDetail: string }) =>
+      `${f.kind} on seed ${f.seed}: ${f.minimizedDetail}`
     const wedged = simulatePartitionedPush(false).failure!
     expect(page).toContain(`${headline(wedged)}\n\n${formatSimTrace(wedged.minimized)}\n`)
     expect(page).toContain(headline(simulateColdRestart({ durable: false, retry: false }).failure!))

@@ -70,7 +70,7 @@ describe('the page', () => {
       'utf8',
     )
     const f = simulateRouteDelivery(false).failure!
-    expect(page).toContain(`${f.kind} on seed ${f.seed}: ${f.detail}`)
+    expect(page).toContain(`${f.kind} on seed ${f.seed}: ${f.minimizedDetail}`)
     expect(page).toContain(`\`\`\`text\n${formatSimTrace(f.minimized)}\n\`\`\``)
     expect(page).toContain(
       `ok: true, runs: 300   (${simulateRouteDelivery(true).stats.steps.toLocaleString('en-US')} steps`,

@@ -117,6 +117,30 @@ export class EnvironmentSpecError extends MusilError {
 }
 
 /**
+ * An options object or definition has a key musil does not know (a typo such as `invariant` for
+ * `invariants`), or is not an object at all. Types reject such literals already; this catches
+ * values passed through variables and JavaScript callers, so a typo never turns into a check
+ * that silently checks nothing. The message names the key, where it was given and, when one is
+ * close, the valid key that was probably meant.
+ */
+export class OptionsError extends MusilError {
+  override name = 'OptionsError'
+  /** The unknown key; `undefined` when the options were not an object at all. */
+  readonly key: string | undefined
+  /** Where the options were given, e.g. `defineModel()` or `simulate() faults[2] (crash)`. */
+  readonly where: string
+  /** The valid key that was probably meant, when one is close. */
+  readonly suggestion: string | undefined
+
+  constructor(message: string, where: string, key?: string, suggestion?: string) {
+    super(message)
+    this.where = where
+    this.key = key
+    this.suggestion = suggestion
+  }
+}
+
+/**
  * A transition table handed to `statusFieldActions` or `declaredStates` is malformed: not an
  * object, a state whose targets are not an array of strings, or a target that has no entry of
  * its own (the code would crash looking it up).

@@ -87,8 +87,10 @@ export {
 } from './sim/adversarial.ts'
 export { traceDigest } from './sim/digest.ts'
 export {
+  type CrashTiming,
   crash,
   FaultSchedule,
+  type PartitionWindow,
   partition,
   type ScheduledCrash,
   type ScheduledFault,
@@ -116,6 +118,7 @@ export {
   DEFAULT_MAX_STEPS,
   DEFAULT_MAX_TIME,
   type MessageRef,
+  type MinimizeOptions,
   type SimChecks,
   type SimChoices,
   type SimEnd,
@@ -150,6 +153,7 @@ export {
   type BindOptions,
   DEFAULT_LATENCY,
   type Endpoint,
+  type LatencyBounds,
   type Message,
   type Network,
   type RecvOptions,
@@ -168,6 +172,7 @@ export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
 export {
   type FormatSimTraceOptions,
   formatSimTrace,
+  type MermaidSequenceOptions,
   toMermaidSequence,
 } from './render/sim-trace.ts'
 export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
@@ -179,6 +184,16 @@ export {
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
 export { formatValue } from './render/value.ts'
+
+// Strict options: the valid keys of every options object, and the check that rejects the rest
+
+export { type CoreOptionsName, type CoreOptionTypes, OPTION_KEYS } from './option-keys.ts'
+export {
+  type CompleteKeyList,
+  checkOptions,
+  keyList,
+  type OptionKey,
+} from './options.ts'
 
 // Randomness
 
@@ -196,6 +211,7 @@ export {
   ModelDefinitionError,
   MusilError,
   NodeContextError,
+  OptionsError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

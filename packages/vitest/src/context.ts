@@ -41,7 +41,10 @@ export interface MusilTaskMeta {
 export interface ReportedFailure {
   readonly kind: string
   readonly seed: number
+  /** How the run `trace` shows fails. */
   readonly detail: string
+  /** How the seed's own run fails, when `trace` is from a replay with fewer faults that fails otherwise. */
+  readonly originalDetail?: string
   /** The minimised trace (or the full timeline when the runtime does not minimise), one event per line. */
   readonly trace: string
   /** The same events as a Mermaid `sequenceDiagram`. */

@@ -33,6 +33,10 @@ function section(e: ReportEntry, i: number): string {
   const rows: string[] = []
   if (e.seed !== undefined) rows.push(`<dt>seed</dt><dd><code>${e.seed}</code></dd>`)
   if (f) rows.push(`<dt>failure</dt><dd>${escapeHtml(`${f.kind}: ${f.detail}`)}</dd>`)
+  if (f?.originalDetail !== undefined) {
+    const what = `the seed's own run, with every fault, fails otherwise: ${f.originalDetail}`
+    rows.push(`<dt>unminimised</dt><dd>${escapeHtml(what)}</dd>`)
+  }
   if (e.failingSeeds && e.failingSeeds.length > 0) {
     const total = e.failingSeedsTotal ?? e.failingSeeds.length
     const more = total > e.failingSeeds.length ? ` … (${total} in all)` : ''

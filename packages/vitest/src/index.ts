@@ -14,7 +14,10 @@ export type {
   SeedSource,
   Shard,
 } from './context.ts'
-export type { SafetyMatcherOptions } from './matchers/model-matchers.ts'
+export type {
+  DeadlockMatcherOptions,
+  SafetyMatcherOptions,
+} from './matchers/model-matchers.ts'
 export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
 export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'

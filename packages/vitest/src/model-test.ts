@@ -9,8 +9,12 @@ import {
   type CheckProgress,
   check,
   checkLiveness,
+  checkOptions as checkOptionKeys,
   isModel,
+  keyList,
   type Model,
+  OPTION_KEYS,
+  type OptionKey,
 } from '@musil/core'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
@@ -33,6 +37,10 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
    */
   progress?: boolean
 }
+
+/** The keys {@link ModelTestOptions} may have: anything else is a typo `modelTest` rejects. */
+export const MODEL_TEST_OPTION_KEYS: readonly OptionKey<ModelTestOptions>[] =
+  keyList<ModelTestOptions>()([...OPTION_KEYS.CheckOptions, 'timeout', 'liveness', 'progress'])
 
 const PROGRESS_INTERVAL_MS = 5000
 
@@ -58,8 +66,16 @@ function define(register: Register) {
         `modelTest('${name}', model): expected a model built with defineModel() from @musil/core`,
       )
     }
+    // At registration, not when the test runs: a typo fails the file before anything is checked.
+    const where = `modelTest('${name}')`
+    checkOptionKeys(options, where, MODEL_TEST_OPTION_KEYS)
     const { timeout, liveness, progress = true, ...checkOptions } = options
     const goals = liveness === undefined ? [] : Array.isArray(liveness) ? liveness : [liveness]
+    goals.forEach((goal, i) => {
+      if (goal !== null && typeof goal === 'object') {
+        checkOptionKeys(goal, `${where} liveness[${i}]`, OPTION_KEYS.LivenessOptions)
+      }
+    })
     register(
       name,
       ({ task }) => {
@@ -76,9 +92,11 @@ function define(register: Register) {
               }
             : checkOptions,
         )
-        // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe().
+        // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe(); it takes
+        // the search options but not the progress callback.
+        const { onProgress: _, ...safetyOptions } = checkOptions
         if (!r.ok)
-          expect(model).toBeSafe({ ...checkOptions, deadlock: checkOptions.deadlock ?? true })
+          expect(model).toBeSafe({ ...safetyOptions, deadlock: safetyOptions.deadlock ?? true })
         for (const goal of goals as ConvergeMatcherOptions<S>[]) {
           if (!checkLiveness(typed, goal).ok) expect(typed).toConverge(goal)
         }

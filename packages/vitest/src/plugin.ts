@@ -1,4 +1,3 @@
-/// <reference types="vitest/config" />
 /**
  * The `musil()` Vitest plugin. In Vitest's main process it reads the replay seed (`-- --seed=N`,
  * `MUSIL_SEED`, an explicit `--sequence.seed`), the CI shard (`MUSIL_SHARD=i/n`), the export
@@ -11,11 +10,10 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
-import type { VitestPluginContext } from 'vitest/node'
-import type { ProvidedSeed, Shard } from './context.ts'
+import type { TestProject, VitestPluginContext } from 'vitest/node'
 import { readMemory } from './failing-seeds.ts'
+import type * as Settings from './plugin-settings.ts'
 import { MusilReporter, type MusilReporterOptions } from './reporter.ts'
-import { parseSeed, parseShard } from './seeds.ts'
 
 /** Options of the {@link musil} plugin. */
 export interface MusilPluginOptions {
@@ -27,10 +25,13 @@ export interface MusilPluginOptions {
   reporter?: MusilReporterOptions | false
 }
 
-/** Path of the setup file next to this module: compiled `.js` in a package, `.ts` in the repo. */
-function setupFile(): string {
-  const js = fileURLToPath(new URL('./setup.js', import.meta.url))
-  return existsSync(js) ? js : fileURLToPath(new URL('./setup.ts', import.meta.url))
+/**
+ * Path of a module next to this one: compiled `.js` in a package, `.ts` in the repository.
+ * @param name - the module's name without extension
+ */
+function siblingModule(name: string): string {
+  const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url))
+  return existsSync(js) ? js : fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
 }
 
 /** Conditions every resolver knows; the rest are custom (e.g. `@musil/source`) and must reach workers. */
@@ -47,35 +48,17 @@ const STANDARD_CONDITIONS = new Set([
   'types',
 ])
 
-/** The arguments after a bare `--` (Vitest ignores them; npm strips one `--`). */
-export function passThroughArgs(argv: readonly string[] = process.argv): string[] {
-  const i = argv.indexOf('--')
-  return i < 0 ? [] : argv.slice(i + 1)
-}
-
-/** The seed asked for on the command line or in the environment, with where it came from. */
-export function requestedSeed(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  configSeed: number | undefined,
-  sequenceSeed: number | undefined,
-): ProvidedSeed | null {
-  const tail = passThroughArgs(argv)
-  for (let i = 0; i < tail.length; i++) {
-    const a = tail[i]!
-    if (a.startsWith('--seed=')) return { seed: parseSeed(a.slice(7), '--seed'), source: '--seed' }
-    if (a === '--seed') return { seed: parseSeed(tail[i + 1] ?? '', '--seed'), source: '--seed' }
-  }
-  const fromEnv = env.MUSIL_SEED
-  if (fromEnv !== undefined && fromEnv.trim() !== '') {
-    return { seed: parseSeed(fromEnv, 'MUSIL_SEED'), source: 'MUSIL_SEED' }
-  }
-  if (configSeed !== undefined)
-    return { seed: parseSeed(configSeed, 'musil({ seed })'), source: 'config' }
-  if (sequenceSeed !== undefined) {
-    return { seed: parseSeed(sequenceSeed, '--sequence.seed'), source: '--sequence.seed' }
-  }
-  return null
+/**
+ * Imports a module the way test files import it: through the project's SSR module runner, with
+ * the project's resolve conditions. The plugin reaches `@musil/core` only this way, never with a
+ * static import (see plugin-settings.ts for why).
+ */
+async function importLikeTests<T>(project: TestProject, path: string): Promise<T> {
+  // Vitest makes the SSR environment runnable for this purpose; its own `project.import` uses an
+  // environment without the user's `ssr.resolve.conditions`.
+  const ssr = project.vite.environments.ssr as { runner?: { import(id: string): Promise<unknown> } }
+  if (typeof ssr?.runner?.import === 'function') return (await ssr.runner.import(path)) as T
+  return project.import<T>(path)
 }
 
 const installed = new WeakSet<object>()
@@ -94,14 +77,18 @@ export function musil(options: MusilPluginOptions = {}): Plugin {
     name: 'musil',
     config() {
       if (options.registerMatchers === false) return
-      return { test: { setupFiles: [setupFile()] } }
+      return { test: { setupFiles: [siblingModule('setup')] } }
     },
-    configureVitest({ vitest, project }: VitestPluginContext) {
+    async configureVitest({ vitest, project }: VitestPluginContext): Promise<void> {
       const root = vitest.config.root
       // `--sequence.seed` counts only when given explicitly: with shuffling on, Vitest fills in
       // Date.now(), which is no one's choice of simulation seed.
       const explicitSequenceSeed = process.argv.some((a) => a.startsWith('--sequence.seed'))
-      const seed = requestedSeed(
+      const { pluginSettings } = await importLikeTests<typeof Settings>(
+        project,
+        siblingModule('plugin-settings'),
+      )
+      const { seed, shard } = pluginSettings(
         process.argv,
         process.env,
         options.seed,
@@ -109,9 +96,6 @@ export function musil(options: MusilPluginOptions = {}): Plugin {
       )
       // Provide only what is present, so a `test.provide` in the config is not clobbered.
       if (seed) project.provide('musil:seed', seed)
-      const shard: Shard | null = process.env.MUSIL_SHARD?.trim()
-        ? parseShard(process.env.MUSIL_SHARD)
-        : null
       if (shard) project.provide('musil:shard', shard)
       const ssr = project.vite.config.ssr?.resolve?.conditions ?? []
       const conditions = [...new Set([...ssr, ...(project.vite.config.resolve.conditions ?? [])])]

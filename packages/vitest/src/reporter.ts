@@ -54,6 +54,8 @@ export class MusilReporter implements Reporter {
     const root = vitest?.config.root ?? process.cwd()
     const log = (line: string): void => (vitest ? vitest.logger.log(line) : console.log(line))
     const entries: ReportEntry[] = []
+    /** Each entry's line in the list: the test, and its seed unless its name already says it. */
+    const headings: string[] = []
     const outcomes: SeedOutcome[] = []
     for (const module of modules) {
       for (const test of module.children.allTests()) {
@@ -69,10 +71,13 @@ export class MusilReporter implements Reporter {
           })
         }
         if (state !== 'failed' || meta === undefined) continue
-        const file = relative(root, module.moduleId)
+        const name = `${relative(root, module.moduleId)} > ${test.fullName}`
         const error = test.result().errors?.[0]?.message
+        // A `.each` test's name carries its seed (`(seed 3)` or the `$seed` token): once is enough.
+        const seedInName = meta.seedSource === 'each'
+        headings.push(meta.seed !== undefined && !seedInName ? `${name} (seed ${meta.seed})` : name)
         entries.push({
-          test: `${file} > ${test.fullName}`,
+          test: name,
           ...(meta.seed !== undefined && { seed: meta.seed }),
           ...(meta.replay !== undefined && { replay: meta.replay }),
           ...(meta.failure !== undefined && { failure: meta.failure }),
@@ -90,8 +95,8 @@ export class MusilReporter implements Reporter {
     if (entries.length === 0) return
     log('')
     log(`[musil] ${entries.length} failing musil test(s); replay with:`)
-    for (const e of entries) {
-      log(`  ${e.test}${e.seed !== undefined ? ` (seed ${e.seed})` : ''}`)
+    for (const [i, e] of entries.entries()) {
+      log(`  ${headings[i]}`)
       if (e.replay) log(`    ${e.replay}`)
       if (e.failingSeeds && e.failingSeeds.length > 1) {
         const total = e.failingSeedsTotal ?? e.failingSeeds.length

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SeedConfigError } from '@musil/core'
+import { checkOptions, keyList, type OptionKey, SeedConfigError } from '@musil/core'
 import type { Shard } from './context.ts'
 
 /** Seeds are non-negative safe integers (what `simulate` and `explore` accept, and shell-friendly). */
@@ -74,6 +74,9 @@ export interface SeedRange {
   readonly to: number
 }
 
+/** The keys a {@link SeedRange} may have: anything else is a typo. */
+export const SEED_RANGE_KEYS: readonly OptionKey<SeedRange>[] = keyList<SeedRange>()(['from', 'to'])
+
 /** What a sweep accepts as its seeds: a count `n` (0..n-1), a range, or a list. */
 export type SeedSet = number | SeedRange | readonly number[]
 
@@ -92,6 +95,9 @@ export function expandSeeds(seeds: SeedSet, source: string): number[] {
     if (seeds.length === 0) throw new SeedConfigError(source, 'the seed list is empty')
     const list = seeds.map((s) => checkSeed(s, source))
     return [...new Set(list)].sort((a, b) => a - b)
+  }
+  if (seeds !== null && typeof seeds === 'object') {
+    checkOptions(seeds, `${source} { from, to }`, SEED_RANGE_KEYS)
   }
   if (seeds !== null && typeof seeds === 'object' && 'from' in seeds && 'to' in seeds) {
     const { from, to } = seeds as SeedRange

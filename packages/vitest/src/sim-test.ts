@@ -6,10 +6,14 @@
  * @module
  */
 import {
+  checkOptions,
   type ExploreReport,
   explore as exploreSeeds,
+  keyList,
   type NodeFactory,
   type Nodes,
+  OPTION_KEYS,
+  type OptionKey,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -25,7 +29,12 @@ import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
 import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
 import { type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
-import { runSeed, type SimTarget } from './target.ts'
+import {
+  failureHeadline,
+  runSeed,
+  SIMULATION_TARGET_OPTION_KEYS,
+  type SimTarget,
+} from './target.ts'
 import { provided, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** The fixtures `simTest` adds to the test context. */
@@ -73,18 +82,15 @@ async function seedFixture({ task, annotate }: TestContext): Promise<number> {
 // declaration (isolatedDeclarations) cannot spell.
 const base = test
   .extend('seed', { auto: true }, seedFixture)
-  .extend(
-    'simulate',
-    ({ seed }): SimFixtures['simulate'] =>
-      (factory, options) =>
-        simulateSeeds(factory, { ...options, seeds: [seed] }),
-  )
-  .extend(
-    'explore',
-    ({ seed }): SimFixtures['explore'] =>
-      (scenario, options = {}) =>
-        exploreSeeds(scenario, { ...options, seeds: [seed] }),
-  )
+  .extend('simulate', ({ seed }): SimFixtures['simulate'] => (factory, options) => {
+    // `seeds` too: the fixture runs this test's seed, so any other would be silently ignored.
+    checkOptions(options, 'simTest simulate()', SIMULATION_TARGET_OPTION_KEYS)
+    return simulateSeeds(factory, { ...options, seeds: [seed] })
+  })
+  .extend('explore', ({ seed }): SimFixtures['explore'] => (scenario, options = {}) => {
+    checkOptions(options, 'simTest explore()', OPTION_KEYS.RunOptions)
+    return exploreSeeds(scenario, { ...options, seeds: [seed] })
+  })
   .extend(
     'run',
     ({ seed }): SimFixtures['run'] =>
@@ -118,6 +124,18 @@ export interface SimSweepOptions {
   /** Checks the finished report instead of the default (no seed may fail). */
   readonly check?: (report: SweepReport) => void | Promise<void>
 }
+
+/** The keys {@link SimSweepOptions} may have: anything else is a typo `simTest.sweep` rejects. */
+export const SIM_SWEEP_OPTION_KEYS: readonly OptionKey<SimSweepOptions>[] =
+  keyList<SimSweepOptions>()([
+    'module',
+    'export',
+    'seeds',
+    'threads',
+    'chunkSize',
+    'timeout',
+    'check',
+  ])
 
 /**
  * The `simTest` API: Vitest's `test` with fixtures, plus `each` and `sweep`. The extras come
@@ -191,6 +209,7 @@ function envShard(): Shard | null {
 
 function sweepTest(name: string, options: SimSweepOptions): void {
   // Malformed options fail when the file is collected, not minutes into a run.
+  checkOptions(options, `simTest.sweep('${name}')`, SIM_SWEEP_OPTION_KEYS)
   targetRef(options.module, options.export ?? 'default')
   expandSeeds(options.seeds, `simTest.sweep('${name}') seeds`)
   test(name, { timeout: options.timeout ?? 600_000 }, async ({ task, annotate, signal }) => {
@@ -218,7 +237,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       signal,
       onFirstFailure: (f) => {
         // Known before the sweep ends: say it now, the rest of the range may take minutes.
-        const line = `seed ${f.seed} fails (${f.kind}: ${f.detail}); replay: ${command(f.seed)}`
+        const line = `${failureHeadline(f)}; replay: ${command(f.seed)}`
         console.error(`[musil] ${fullName}: ${line}`)
         pending.push(annotate(line, 'musil:first-failure').then(() => undefined))
       },

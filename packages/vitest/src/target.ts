@@ -6,10 +6,12 @@
  * @module
  */
 import {
+  checkOptions,
   explore,
   formatSimTrace,
   type NodeFactory,
   type Nodes,
+  OPTION_KEYS,
   type RunFailure,
   type RunOptions,
   type RunReport,
@@ -40,6 +42,14 @@ export interface ScenarioTarget {
   readonly options?: RunOptions
 }
 
+/**
+ * The keys the options of a {@link SimulationTarget} (and of `simTest`'s `simulate` fixture) may
+ * have: those of `simulate` but `seeds`, which the test or the sweep supplies.
+ */
+export const SIMULATION_TARGET_OPTION_KEYS: readonly string[] = OPTION_KEYS.SimulateOptions.filter(
+  (k) => k !== 'seeds',
+)
+
 /** Anything a simulation test or a sweep can run: see {@link defineSimulation}, {@link defineScenario}. */
 export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
 
@@ -53,11 +63,14 @@ export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
  *   network: new NetworkModel({ loss: 0.3 }),
  *   goal: (w) => w.applied === w.desired,
  * })
+ *
+ * @throws {OptionsError} when `options` has a key `simulate` does not know, or `seeds`.
  */
 export function defineSimulation<N extends Nodes, W, A = unknown>(
   factory: NodeFactory<N>,
   options: Omit<SimulateOptions<N, W, A>, 'seeds'>,
 ): SimulationTarget<N, W, A> {
+  checkOptions(options, 'defineSimulation()', SIMULATION_TARGET_OPTION_KEYS)
   return { factory, options }
 }
 
@@ -66,8 +79,11 @@ export function defineSimulation<N extends Nodes, W, A = unknown>(
  *
  * @example
  * export const election = defineScenario(async (world) => { ... }, { strategy: 'pct' })
+ *
+ * @throws {OptionsError} when `options` has a key `explore` does not know, or `seeds`.
  */
 export function defineScenario(scenario: Scenario, options: RunOptions = {}): ScenarioTarget {
+  checkOptions(options, 'defineScenario()', OPTION_KEYS.RunOptions)
   return { scenario, options }
 }
 
@@ -173,16 +189,31 @@ export function failureTrace(failure: RunFailure): readonly TraceEvent[] {
   return f.minimized ?? f.trace ?? f.timeline ?? []
 }
 
+/** A failure in one line, as every musil message heads it: `goal failure on seed 6: goal '…' not reached …`. */
+export function failureHeadline(f: { kind: string; seed: number; detail: string }): string {
+  return `${f.kind} failure on seed ${f.seed}: ${f.detail}`
+}
+
+/**
+ * How the run {@link failureTrace} shows fails. A minimised trace can come from a replay with
+ * fewer faults that fails earlier than the seed's own run: its detail, not the original's, heads it.
+ */
+export function failureDetail(failure: RunFailure): string {
+  return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
+}
+
 /** A failure as reports show it: plain strings, so it survives JSON and worker threads. */
 export function reportedFailure(failure: RunFailure): ReportedFailure {
   const events = failureTrace(failure)
   const original = (failure as { originalLength?: number }).originalLength
+  const detail = failureDetail(failure)
   return {
     kind: failure.kind,
     seed: failure.seed,
-    detail: failure.detail,
+    detail,
     trace: formatSimTrace(events),
     mermaid: toMermaidSequence(events),
     ...(original !== undefined && original !== events.length && { originalLength: original }),
+    ...(detail !== failure.detail && { originalDetail: failure.detail }),
   }
 }

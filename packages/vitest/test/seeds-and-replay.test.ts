@@ -2,7 +2,7 @@
 import { SeedConfigError } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../src/bin.ts'
-import { passThroughArgs, requestedSeed } from '../src/plugin.ts'
+import { passThroughArgs, requestedSeed } from '../src/plugin-settings.ts'
 import { escapeRegExp, fullTestName, replayCommand, shellQuote } from '../src/replay.ts'
 import { chooseSeed, replaySeed } from '../src/seed-choice.ts'
 import { expandSeeds, inShard, parseSeed, parseShard } from '../src/seeds.ts'

@@ -217,6 +217,19 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(r.output).toContain('Tests  2 passed')
   }, 60_000)
 
+  it('lists a failing `.each` test with its seed once: the name already holds it', () => {
+    const r = vitest(['each.fixture.ts'])
+    expect(r.status).toBe(1)
+    const list = r.output.slice(r.output.indexOf('[musil] 2 failing musil test(s)'))
+    expect(list.split('\n').slice(0, 5)).toEqual([
+      '[musil] 2 failing musil test(s); replay with:',
+      '  each.fixture.ts > route push > converges (seed 6)',
+      "    MUSIL_SEED=6 npx vitest run each.fixture.ts -t '^route push converges \\(seed 6\\)$'",
+      '  each.fixture.ts > route push > converges on seed 12',
+      "    MUSIL_SEED=12 npx vitest run each.fixture.ts -t '^route push converges on seed 12$'",
+    ])
+  }, 60_000)
+
   it('splits a sweep across machines with MUSIL_SHARD: 1/2 and 2/2 run exactly the unsharded seeds', () => {
     const key = 'sweep.fixture.ts > fire-and-forget over 60 seeds'
     const runs = (output: string): number => Number(/: (\d+) of 60 seeds run/.exec(output)?.[1])
@@ -251,7 +264,7 @@ describe('a failing simulation in a real Vitest run', () => {
     }
     const command = `MUSIL_SEED=${failing[0]} npx vitest run sweep.fixture.ts -t '^fire-and-forget over 60 seeds$'`
     expect(r.output).toContain(
-      `[musil] fire-and-forget over 60 seeds: seed ${failing[0]} fails (goal:`,
+      `[musil] fire-and-forget over 60 seeds: goal failure on seed ${failing[0]}: goal 'applied==desired' not reached`,
     )
     expect(replayCommands(r.output)).toEqual([command])
     expect(r.output).toContain(

@@ -24,16 +24,18 @@ import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { forEachSuccessor, runDomain } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
+import { checkOptions } from '../options.ts'
 import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
-import type {
-  CheckOptions,
-  CheckProgress,
-  CheckResult,
-  CheckStats,
-  Incompleteness,
-  SafetyViolation,
-  Step,
+import {
+  CHECK_OPTION_KEYS,
+  type CheckOptions,
+  type CheckProgress,
+  type CheckResult,
+  type CheckStats,
+  type Incompleteness,
+  type SafetyViolation,
+  type Step,
 } from './types.ts'
 
 const TWO_POW_64 = 2 ** 64
@@ -55,6 +57,7 @@ const NO_VERDICT =
  *
  * @throws {StateEncodingError} when a state holds a function, symbol, class instance or cycle.
  * @throws {StateMutationError} when an action changes the state it was given.
+ * @throws {OptionsError} when `opts` has a key `check` does not know.
  */
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<S> {
   if (!isModel(model as unknown)) {
@@ -62,15 +65,20 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<
       'check() expects a model built with defineModel({ init, actions })',
     )
   }
-  validateOptions(opts)
+  validateOptions(opts, 'check()')
   return new Search(model, opts).run()
 }
 
-function validateOptions(opts: CheckOptions): void {
+/**
+ * Checks the options of a search; `where` names the entry point that was given them
+ * (`check()`, `checkOpenWith()`).
+ */
+export function validateOptions(opts: CheckOptions, where: string): void {
+  checkOptions(opts, where, CHECK_OPTION_KEYS)
   for (const k of ['maxStates', 'maxDepth'] as const) {
     const v = opts[k]
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
-      throw new RangeError(`check(): ${k} must be a positive integer, got ${String(v)}`)
+      throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(v)}`)
     }
   }
 }

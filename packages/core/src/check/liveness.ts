@@ -8,6 +8,7 @@
  */
 import { ModelDefinitionError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import {
   type AnyLivenessGraph,
   buildLivenessGraph,
@@ -46,6 +47,11 @@ export interface LivenessOptions<S> {
   /** Stop after storing this many states (the result is then incomplete, never `ok`). */
   maxStates?: number
 }
+
+/** The keys {@link LivenessOptions} may have: anything else is a typo `checkLiveness` rejects. */
+export const LIVENESS_OPTION_KEYS: readonly OptionKey<LivenessOptions<unknown>>[] = keyList<
+  LivenessOptions<unknown>
+>()(['goal', 'goalName', 'everywhere', 'fair', 'strongFair', 'maxStates'])
 
 /** Why a liveness result may not mean what it seems to. */
 export interface LivenessWarning {
@@ -131,6 +137,7 @@ export interface LivenessResult<S> {
  *
  * @throws {ModelDefinitionError} when `model` was not built with `defineModel`.
  * @throws {TypeError} when `goal` is not a function.
+ * @throws {OptionsError} when `opts` has a key `checkLiveness` does not know.
  * @throws {RangeError} when `fair` or `strongFair` names an action the model does not have.
  * @throws {UserCodeError} when the goal or an action throws.
  */
@@ -233,6 +240,9 @@ function isNonEmpty(x: readonly string[] | 'all' | undefined): boolean {
 
 /** Fairness of each action of the model, by index; validates the options. */
 function resolveFairness<S>(model: Model<S>, opts: LivenessOptions<S>): (Fairness | undefined)[] {
+  if (opts !== null && typeof opts === 'object') {
+    checkOptions(opts, 'checkLiveness()', LIVENESS_OPTION_KEYS)
+  }
   if (opts === null || typeof opts !== 'object' || typeof opts.goal !== 'function') {
     throw new TypeError(
       `checkLiveness(${model.name}): options.goal must be a function (s) => boolean, e.g. { goal: (s) => s.done }`,

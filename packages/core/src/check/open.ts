@@ -11,7 +11,7 @@ import { validateEnvironment } from '../environments/spec.ts'
 import { EnvironmentSpecError, ModelDefinitionError } from '../errors.ts'
 import { type Action, action } from '../model/action.ts'
 import { defineModel, isModel, type Model } from '../model/model.ts'
-import { check } from './check.ts'
+import { check, validateOptions } from './check.ts'
 import type { CheckOptions, CheckResult } from './types.ts'
 
 /** What {@link checkOpen} returns. Plain and serialisable. */
@@ -75,6 +75,8 @@ export function checkOpen<S>(m: Model<S>, ...envs: EnvironmentSpec<S>[]): OpenCh
  *
  * @example
  * const r = checkOpenWith(service, [k8s, aws], { maxStates: 100_000 })
+ *
+ * @throws {OptionsError} when `opts` has a key `check` does not know.
  */
 export function checkOpenWith<S>(
   m: Model<S>,
@@ -87,6 +89,7 @@ export function checkOpenWith<S>(
       'envs',
     )
   }
+  validateOptions(opts, 'checkOpenWith()')
   return runOpen(m, envs, opts)
 }
 

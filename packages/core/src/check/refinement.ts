@@ -17,6 +17,7 @@ import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { exploreStates } from './explore.ts'
 import type { Incompleteness, Step } from './types.ts'
@@ -28,6 +29,10 @@ export interface RefinementOptions {
   /** Stop after storing this many implementation states (the result is then incomplete, never `ok`). */
   maxStates?: number
 }
+
+/** The keys {@link RefinementOptions} may have: anything else is a typo `checkRefinement` rejects. */
+export const REFINEMENT_OPTION_KEYS: readonly OptionKey<RefinementOptions>[] =
+  keyList<RefinementOptions>()(['maxStates'])
 
 /** An implementation step (or initial state) with no counterpart in the spec. */
 export interface RefinementViolation<I, A> {
@@ -95,6 +100,7 @@ export interface RefinementResult<I, A> {
  * @throws {ModelDefinitionError} when `impl` or `spec` was not built with `defineModel`.
  * @throws {TypeError} when `abstraction` is not a function.
  * @throws {UserCodeError} when the abstraction or an action throws.
+ * @throws {OptionsError} when `opts` has a key `checkRefinement` does not know.
  */
 export function checkRefinement<I, A>(
   impl: Model<I>,
@@ -260,6 +266,7 @@ function validate<I, A>(
       `checkRefinement(${impl.name}, ${spec.name}, abstraction): abstraction must be a function from a state of ${impl.name} to a state of ${spec.name}, got ${typeof abstraction}`,
     )
   }
+  checkOptions(opts, 'checkRefinement()', REFINEMENT_OPTION_KEYS)
   if (opts.maxStates !== undefined && !(Number.isInteger(opts.maxStates) && opts.maxStates > 0)) {
     throw new RangeError(
       `checkRefinement(${impl.name}, ${spec.name}): maxStates must be a positive integer, got ${String(opts.maxStates)}`,

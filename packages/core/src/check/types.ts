@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { keyList, type OptionKey } from '../options.ts'
 
 /** One step of a trace: the action taken and the state it led to. `trace[0].action` is `init`. */
 export interface Step<S> {
@@ -93,3 +94,12 @@ export interface CheckOptions {
   /** Milliseconds between progress reports (default 1000). */
   progressIntervalMs?: number
 }
+
+/** The keys {@link CheckOptions} may have: anything else is a typo `check` rejects. */
+export const CHECK_OPTION_KEYS: readonly OptionKey<CheckOptions>[] = keyList<CheckOptions>()([
+  'maxStates',
+  'maxDepth',
+  'deadlock',
+  'onProgress',
+  'progressIntervalMs',
+])

@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { coverage, environment, targetedFault } from './build.ts'
-import type { EnvironmentOptions, EnvironmentSpec } from './spec.ts'
+import { ENVIRONMENT_OPTION_KEYS, type EnvironmentOptions, type EnvironmentSpec } from './spec.ts'
 
 const RETRIES =
   'AWS SDKs and Tools Reference Guide, "Retry behavior" (docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); AWS Architecture Blog, "Exponential Backoff And Jitter" (2015)'
@@ -29,6 +30,16 @@ export interface ApiThrottlingOptions<S, R> extends EnvironmentOptions<S> {
   throttle: (s: S, request: R) => S
 }
 
+/** The keys {@link ApiThrottlingOptions} may have: anything else is a typo `apiThrottling` rejects. */
+export const API_THROTTLING_OPTION_KEYS: readonly OptionKey<
+  ApiThrottlingOptions<unknown, unknown>
+>[] = keyList<ApiThrottlingOptions<unknown, unknown>>()([
+  ...ENVIRONMENT_OPTION_KEYS,
+  'requests',
+  'canThrottle',
+  'throttle',
+])
+
 /**
  * API throttling: any in-flight AWS request may be rejected with a throttling error
  * (`ThrottlingException`, S3 `503 Slow Down`). Adds the action `aws:throttle(<request>)`.
@@ -41,6 +52,7 @@ export interface ApiThrottlingOptions<S, R> extends EnvironmentOptions<S> {
  * })
  */
 export function apiThrottling<S, R>(opts: ApiThrottlingOptions<S, R>): EnvironmentSpec<S> {
+  checkOptions(opts, 'apiThrottling()', API_THROTTLING_OPTION_KEYS)
   return environment<S>(
     'aws',
     [targetedFault('throttle', opts.requests, opts.canThrottle, opts.throttle)],
@@ -88,6 +100,16 @@ export interface EventualConsistencyOptions<S, K> extends EnvironmentOptions<S> 
   staleRead: (s: S, key: K) => S
 }
 
+/** The keys {@link EventualConsistencyOptions} may have: anything else is a typo `eventualConsistency` rejects. */
+export const EVENTUAL_CONSISTENCY_OPTION_KEYS: readonly OptionKey<
+  EventualConsistencyOptions<unknown, unknown>
+>[] = keyList<EventualConsistencyOptions<unknown, unknown>>()([
+  ...ENVIRONMENT_OPTION_KEYS,
+  'keys',
+  'canReadStale',
+  'staleRead',
+])
+
 /**
  * Eventual consistency: a read may return a value older than the latest acknowledged write
  * (DynamoDB's default reads, global secondary indexes, cross-region replicas). Adds the action
@@ -102,6 +124,7 @@ export interface EventualConsistencyOptions<S, K> extends EnvironmentOptions<S> 
 export function eventualConsistency<S, K>(
   opts: EventualConsistencyOptions<S, K>,
 ): EnvironmentSpec<S> {
+  checkOptions(opts, 'eventualConsistency()', EVENTUAL_CONSISTENCY_OPTION_KEYS)
   return environment<S>(
     'aws',
     [targetedFault('staleRead', opts.keys, opts.canReadStale, opts.staleRead)],

@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { coverage, environment, fault, targetedFault } from './build.ts'
-import type { EnvironmentOptions, EnvironmentSpec } from './spec.ts'
+import { ENVIRONMENT_OPTION_KEYS, type EnvironmentOptions, type EnvironmentSpec } from './spec.ts'
 
 const RAFT =
   'Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm", USENIX ATC 2014'
@@ -21,6 +22,14 @@ export interface LeaderChangeOptions<S> extends EnvironmentOptions<S> {
   changeLeader: (s: S) => S
 }
 
+/** The keys {@link LeaderChangeOptions} may have: anything else is a typo `leaderChange` rejects. */
+export const LEADER_CHANGE_OPTION_KEYS: readonly OptionKey<LeaderChangeOptions<unknown>>[] =
+  keyList<LeaderChangeOptions<unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'canChangeLeader',
+    'changeLeader',
+  ])
+
 /**
  * Leader change: the cluster's leader steps down or fails and a new one is elected; requests in
  * flight fail and must be retried. Adds the action `etcd:leaderChange`.
@@ -32,6 +41,7 @@ export interface LeaderChangeOptions<S> extends EnvironmentOptions<S> {
  * })
  */
 export function leaderChange<S>(opts: LeaderChangeOptions<S>): EnvironmentSpec<S> {
+  checkOptions(opts, 'leaderChange()', LEADER_CHANGE_OPTION_KEYS)
   return environment<S>(
     'etcd',
     [fault('leaderChange', opts.canChangeLeader, opts.changeLeader)],
@@ -86,6 +96,15 @@ export interface StaleReadOptions<S, K> extends EnvironmentOptions<S> {
   staleRead: (s: S, key: K) => S
 }
 
+/** The keys {@link StaleReadOptions} may have: anything else is a typo `staleRead` rejects. */
+export const STALE_READ_OPTION_KEYS: readonly OptionKey<StaleReadOptions<unknown, unknown>>[] =
+  keyList<StaleReadOptions<unknown, unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'keys',
+    'canReadStale',
+    'staleRead',
+  ])
+
 /**
  * Stale read: a serializable read served by a follower (or by a deposed leader) returns a value
  * older than the latest committed write. Adds the action `etcd:staleRead(<key>)`.
@@ -97,6 +116,7 @@ export interface StaleReadOptions<S, K> extends EnvironmentOptions<S> {
  * })
  */
 export function staleRead<S, K>(opts: StaleReadOptions<S, K>): EnvironmentSpec<S> {
+  checkOptions(opts, 'staleRead()', STALE_READ_OPTION_KEYS)
   return environment<S>(
     'etcd',
     [targetedFault('staleRead', opts.keys, opts.canReadStale, opts.staleRead)],

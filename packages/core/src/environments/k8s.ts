@@ -4,8 +4,14 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { coverage, environment, targetedFault } from './build.ts'
-import type { Assumption, EnvironmentOptions, EnvironmentSpec } from './spec.ts'
+import {
+  type Assumption,
+  ENVIRONMENT_OPTION_KEYS,
+  type EnvironmentOptions,
+  type EnvironmentSpec,
+} from './spec.ts'
 
 const DISRUPTIONS =
   'Kubernetes documentation, "Disruptions" (kubernetes.io/docs/concepts/workloads/pods/disruptions/)'
@@ -46,6 +52,15 @@ export interface PodEvictionOptions<S, P> extends EnvironmentOptions<S> {
   evict: (s: S, pod: P) => S
 }
 
+/** The keys {@link PodEvictionOptions} may have: anything else is a typo `podEviction` rejects. */
+export const POD_EVICTION_OPTION_KEYS: readonly OptionKey<PodEvictionOptions<unknown, unknown>>[] =
+  keyList<PodEvictionOptions<unknown, unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'pods',
+    'canEvict',
+    'evict',
+  ])
+
 /**
  * Pod eviction: the cluster may evict any pod at any point (node-pressure eviction, a drain, the
  * Eviction API, preemption). Adds the action `k8s:evictPod(<pod>)`.
@@ -59,6 +74,7 @@ export interface PodEvictionOptions<S, P> extends EnvironmentOptions<S> {
  * const r = checkOpen(deployment, k8s)
  */
 export function podEviction<S, P>(opts: PodEvictionOptions<S, P>): EnvironmentSpec<S> {
+  checkOptions(opts, 'podEviction()', POD_EVICTION_OPTION_KEYS)
   return environment<S>(
     'k8s',
     [targetedFault('evictPod', opts.pods, opts.canEvict, opts.evict)],
@@ -87,6 +103,15 @@ export interface NodeDrainOptions<S, N> extends EnvironmentOptions<S> {
   drain: (s: S, node: N) => S
 }
 
+/** The keys {@link NodeDrainOptions} may have: anything else is a typo `nodeDrain` rejects. */
+export const NODE_DRAIN_OPTION_KEYS: readonly OptionKey<NodeDrainOptions<unknown, unknown>>[] =
+  keyList<NodeDrainOptions<unknown, unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'nodes',
+    'canDrain',
+    'drain',
+  ])
+
 /**
  * Node drain: an operator or autoscaler cordons a node and evicts its pods (`kubectl drain`).
  * Adds the action `k8s:drainNode(<node>)`.
@@ -99,6 +124,7 @@ export interface NodeDrainOptions<S, N> extends EnvironmentOptions<S> {
  * })
  */
 export function nodeDrain<S, N>(opts: NodeDrainOptions<S, N>): EnvironmentSpec<S> {
+  checkOptions(opts, 'nodeDrain()', NODE_DRAIN_OPTION_KEYS)
   return environment<S>(
     'k8s',
     [targetedFault('drainNode', opts.nodes, opts.canDrain, opts.drain)],

@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { coverage, environment, fault, targetedFault } from './build.ts'
-import type { EnvironmentOptions, EnvironmentSpec } from './spec.ts'
+import { ENVIRONMENT_OPTION_KEYS, type EnvironmentOptions, type EnvironmentSpec } from './spec.ts'
 
 const OOM_SCORE =
   'Linux kernel documentation, "The /proc Filesystem" (Documentation/filesystems/proc.rst), section on /proc/<pid>/oom_adj and /proc/<pid>/oom_score_adj'
@@ -24,6 +25,11 @@ export interface OomKillOptions<S, P> extends EnvironmentOptions<S> {
   kill: (s: S, process: P) => S
 }
 
+/** The keys {@link OomKillOptions} may have: anything else is a typo `oomKill` rejects. */
+export const OOM_KILL_OPTION_KEYS: readonly OptionKey<OomKillOptions<unknown, unknown>>[] = keyList<
+  OomKillOptions<unknown, unknown>
+>()([...ENVIRONMENT_OPTION_KEYS, 'processes', 'canKill', 'kill'])
+
 /**
  * OOM kill: under memory pressure the kernel kills a process with SIGKILL. Adds the action
  * `linux:oomKill(<process>)`.
@@ -35,6 +41,7 @@ export interface OomKillOptions<S, P> extends EnvironmentOptions<S> {
  * })
  */
 export function oomKill<S, P>(opts: OomKillOptions<S, P>): EnvironmentSpec<S> {
+  checkOptions(opts, 'oomKill()', OOM_KILL_OPTION_KEYS)
   return environment<S>(
     'linux',
     [targetedFault('oomKill', opts.processes, opts.canKill, opts.kill)],
@@ -62,6 +69,15 @@ export interface ClockStepOptions<S, D> extends EnvironmentOptions<S> {
   step: (s: S, delta: D) => S
 }
 
+/** The keys {@link ClockStepOptions} may have: anything else is a typo `clockStep` rejects. */
+export const CLOCK_STEP_OPTION_KEYS: readonly OptionKey<ClockStepOptions<unknown, unknown>>[] =
+  keyList<ClockStepOptions<unknown, unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'deltas',
+    'canStep',
+    'step',
+  ])
+
 /**
  * Clock step: the wall clock jumps forwards or backwards (an administrator, `clock_settime`, an
  * NTP step). Adds the action `linux:clockStep(<delta>)`.
@@ -74,6 +90,7 @@ export interface ClockStepOptions<S, D> extends EnvironmentOptions<S> {
  * })
  */
 export function clockStep<S, D>(opts: ClockStepOptions<S, D>): EnvironmentSpec<S> {
+  checkOptions(opts, 'clockStep()', CLOCK_STEP_OPTION_KEYS)
   return environment<S>(
     'linux',
     [targetedFault('clockStep', opts.deltas, opts.canStep, opts.step)],
@@ -99,6 +116,11 @@ export interface DiskFullOptions<S> extends EnvironmentOptions<S> {
   fill: (s: S) => S
 }
 
+/** The keys {@link DiskFullOptions} may have: anything else is a typo `diskFull` rejects. */
+export const DISK_FULL_OPTION_KEYS: readonly OptionKey<DiskFullOptions<unknown>>[] = keyList<
+  DiskFullOptions<unknown>
+>()([...ENVIRONMENT_OPTION_KEYS, 'canFill', 'fill'])
+
 /**
  * Disk full: a write fails with ENOSPC. Adds the action `linux:diskFull`.
  *
@@ -109,6 +131,7 @@ export interface DiskFullOptions<S> extends EnvironmentOptions<S> {
  * })
  */
 export function diskFull<S>(opts: DiskFullOptions<S>): EnvironmentSpec<S> {
+  checkOptions(opts, 'diskFull()', DISK_FULL_OPTION_KEYS)
   return environment<S>(
     'linux',
     [fault('diskFull', opts.canFill, opts.fill)],

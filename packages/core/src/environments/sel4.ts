@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { coverage, environment, targetedFault } from './build.ts'
-import type { EnvironmentOptions, EnvironmentSpec } from './spec.ts'
+import { ENVIRONMENT_OPTION_KEYS, type EnvironmentOptions, type EnvironmentSpec } from './spec.ts'
 
 const MANUAL = 'seL4 Reference Manual (sel4.systems/Info/Docs/seL4-manual-latest.pdf)'
 const PROOF = 'Klein et al., "seL4: Formal Verification of an OS Kernel", SOSP 2009'
@@ -19,6 +20,16 @@ export interface CapabilityRevocationOptions<S, C> extends EnvironmentOptions<S>
   /** The state after `cap` and every capability derived from it are deleted. */
   revoke: (s: S, cap: C) => S
 }
+
+/** The keys {@link CapabilityRevocationOptions} may have: anything else is a typo `capabilityRevocation` rejects. */
+export const CAPABILITY_REVOCATION_OPTION_KEYS: readonly OptionKey<
+  CapabilityRevocationOptions<unknown, unknown>
+>[] = keyList<CapabilityRevocationOptions<unknown, unknown>>()([
+  ...ENVIRONMENT_OPTION_KEYS,
+  'caps',
+  'canRevoke',
+  'revoke',
+])
 
 /**
  * Capability revocation: the holder of a parent capability revokes it, deleting every
@@ -34,6 +45,7 @@ export interface CapabilityRevocationOptions<S, C> extends EnvironmentOptions<S>
 export function capabilityRevocation<S, C>(
   opts: CapabilityRevocationOptions<S, C>,
 ): EnvironmentSpec<S> {
+  checkOptions(opts, 'capabilityRevocation()', CAPABILITY_REVOCATION_OPTION_KEYS)
   return environment<S>(
     'sel4',
     [targetedFault('revokeCap', opts.caps, opts.canRevoke, opts.revoke)],
@@ -74,6 +86,15 @@ export interface IpcFaultOptions<S, T> extends EnvironmentOptions<S> {
   fault: (s: S, thread: T) => S
 }
 
+/** The keys {@link IpcFaultOptions} may have: anything else is a typo `ipcFault` rejects. */
+export const IPC_FAULT_OPTION_KEYS: readonly OptionKey<IpcFaultOptions<unknown, unknown>>[] =
+  keyList<IpcFaultOptions<unknown, unknown>>()([
+    ...ENVIRONMENT_OPTION_KEYS,
+    'threads',
+    'canFault',
+    'fault',
+  ])
+
 /**
  * IPC fault: a thread faults (a bad memory access, a missing capability) in the middle of an
  * exchange; the kernel blocks it and sends a fault message to its handler. Adds the action
@@ -86,6 +107,7 @@ export interface IpcFaultOptions<S, T> extends EnvironmentOptions<S> {
  * })
  */
 export function ipcFault<S, T>(opts: IpcFaultOptions<S, T>): EnvironmentSpec<S> {
+  checkOptions(opts, 'ipcFault()', IPC_FAULT_OPTION_KEYS)
   return environment<S>(
     'sel4',
     [targetedFault('ipcFault', opts.threads, opts.canFault, opts.fault)],

@@ -8,6 +8,7 @@
  */
 import { EnvironmentSpecError } from '../errors.ts'
 import type { Action } from '../model/action.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 
 /**
@@ -83,6 +84,24 @@ export interface EnvironmentOptions<S> {
   guarantees?: Record<string, (s: S) => boolean>
 }
 
+/** The keys an {@link EnvironmentSpec} may have: anything else is a typo. */
+export const ENVIRONMENT_SPEC_KEYS: readonly OptionKey<EnvironmentSpec<unknown>>[] = keyList<
+  EnvironmentSpec<unknown>
+>()(['name', 'actions', 'assumptions', 'guarantees'])
+
+/** The keys an {@link Assumption} may have: anything else is a typo. */
+export const ASSUMPTION_KEYS: readonly OptionKey<Assumption>[] = keyList<Assumption>()([
+  'name',
+  'description',
+  'source',
+  'status',
+])
+
+/** The keys of {@link EnvironmentOptions}, shared by every prebuilt environment factory. */
+export const ENVIRONMENT_OPTION_KEYS: readonly OptionKey<EnvironmentOptions<unknown>>[] = keyList<
+  EnvironmentOptions<unknown>
+>()(['name', 'assumptions', 'guarantees'])
+
 const STATUSES: ReadonlySet<string> = new Set(['verified', 'unverified'])
 
 /**
@@ -99,6 +118,7 @@ const STATUSES: ReadonlySet<string> = new Set(['verified', 'unverified'])
  * @throws {EnvironmentSpecError} when the environment has no name or no actions, an action is
  *   not built with `action()`, two actions share a name, an assumption lacks a name or
  *   description or has an unknown status, or a guarantee is not a function.
+ * @throws {OptionsError} when the environment or an assumption has a key it cannot have.
  */
 export function defineEnvironment<S>(env: EnvironmentSpec<S>): EnvironmentSpec<S> {
   validateEnvironment(env, 'defineEnvironment()')
@@ -115,6 +135,7 @@ export function defineEnvironment<S>(env: EnvironmentSpec<S>): EnvironmentSpec<S
  * usable name, e.g. `checkOpen(): environments[1]`.
  *
  * @throws {EnvironmentSpecError} naming the environment and what to fix.
+ * @throws {OptionsError} when the environment or an assumption has a key it cannot have.
  */
 export function validateEnvironment(
   env: unknown,
@@ -127,6 +148,8 @@ export function validateEnvironment(
     )
   }
   const e = env as Record<string, unknown>
+  const named = typeof e.name === 'string' && e.name !== '' ? ` (environment '${e.name}')` : ''
+  checkOptions(env, `${where}${named}`, ENVIRONMENT_SPEC_KEYS)
   if (typeof e.name !== 'string' || e.name.trim() === '') {
     throw new EnvironmentSpecError(
       `${where} has no name: give the environment a non-empty name such as 'k8s' (it prefixes its actions in traces, e.g. k8s:evictPod)`,
@@ -195,6 +218,8 @@ function validateAssumptions(env: string, assumptions: unknown): void {
         env,
       )
     }
+    // Before the field checks: a misspelt 'description' should be named as such, not as missing.
+    checkOptions(x, `environment '${env}': assumptions[${i}]`, ASSUMPTION_KEYS)
     if (typeof x.name !== 'string' || x.name.trim() === '') {
       throw new EnvironmentSpecError(
         `environment '${env}': assumptions[${i}] has no name; give every assumption a non-empty name so that residual obligations can be tracked and cited`,

@@ -7,6 +7,7 @@
  * @module
  */
 import { TransitionTableError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { type Action, action } from './action.ts'
 
@@ -85,6 +86,10 @@ export interface StatusFieldHooks<S, St extends string> {
 export type StatusFieldOptions<S, St extends string> = (StatusField<S> | StatusLens<S, St>) &
   StatusFieldHooks<S, St>
 
+/** The keys {@link StatusFieldOptions} may have: anything else is a typo `statusFieldActions` rejects. */
+export const STATUS_FIELD_OPTION_KEYS: readonly OptionKey<StatusFieldOptions<unknown, string>>[] =
+  keyList<StatusFieldOptions<unknown, string>>()(['field', 'get', 'set', 'name', 'guard', 'effect'])
+
 /**
  * The actions of a status field driven by a transition table: from a state whose status is
  * `from`, one successor per `to` in `table[from]`, labelled `transition(<to>)`. Pass the very
@@ -111,6 +116,7 @@ export type StatusFieldOptions<S, St extends string> = (StatusField<S> | StatusL
  *
  * @throws {TransitionTableError} when the table is malformed (see {@link declaredStates}) or
  *   the options name neither a field nor accessors.
+ * @throws {OptionsError} when the options have a key `statusFieldActions` does not know.
  */
 export function statusFieldActions<S, const T extends TransitionTable = TransitionTable>(
   table: T,
@@ -122,6 +128,7 @@ export function statusFieldActions<S, const T extends TransitionTable = Transiti
       "statusFieldActions(table, opts): opts must say where the status lives: { field: 'status' } or { get, set }",
     )
   }
+  checkOptions(opts, 'statusFieldActions()', STATUS_FIELD_OPTION_KEYS)
   type St = StateOf<T>
   const { get, set } = lensOf<S, St>(opts)
   const name = opts.name ?? 'transition'

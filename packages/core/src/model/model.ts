@@ -5,6 +5,7 @@
  * @module
  */
 import { ModelDefinitionError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { Action } from './action.ts'
 
 /** What {@link defineModel} accepts. */
@@ -46,6 +47,11 @@ export interface Model<S> {
   readonly view?: (s: S) => unknown
 }
 
+/** The keys a {@link ModelSpec} may have: anything else is a typo `defineModel` rejects. */
+export const MODEL_SPEC_KEYS: readonly OptionKey<ModelSpec<unknown>>[] = keyList<
+  ModelSpec<unknown>
+>()(['name', 'init', 'actions', 'invariants', 'terminal', 'constraint', 'symmetry', 'view'])
+
 const MODEL_BRAND = Symbol.for('musil.model')
 
 /**
@@ -61,12 +67,12 @@ const MODEL_BRAND = Symbol.for('musil.model')
  *
  * @throws {ModelDefinitionError} when the spec is malformed (no initial state, no actions,
  *   an action not built with `action()`, duplicate action names, a non-function invariant).
+ * @throws {OptionsError} when the spec is not an object or has a key a model does not have
+ *   (`invariant` for `invariants`): such a typo would otherwise check nothing.
  */
 export function defineModel<S>(spec: ModelSpec<S>): Model<S> {
+  checkOptions(spec, 'defineModel()', MODEL_SPEC_KEYS)
   const name = spec.name ?? 'model'
-  if (spec === null || typeof spec !== 'object') {
-    throw new ModelDefinitionError('defineModel() expects an object { init, actions, invariants? }')
-  }
   if (!('init' in spec) || spec.init === undefined) {
     throw new ModelDefinitionError(
       `${name}: missing 'init': give one initial state or an array of them`,

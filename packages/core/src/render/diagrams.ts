@@ -6,6 +6,7 @@
  */
 import type { CheckResult, Step } from '../check/types.ts'
 import { isModel, type Model } from '../model/model.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type StateGraph, stateGraph, tracePath } from './state-graph.ts'
 import { describeStep } from './trace.ts'
 import { formatValue } from './value.ts'
@@ -19,6 +20,11 @@ export interface DiagramOptions<S> {
   /** Renders a state for its node label (default: `formatValue`). */
   label?: (s: S) => string
 }
+
+/** The keys {@link DiagramOptions} may have: anything else is a typo `toDot`/`toMermaid` reject. */
+export const DIAGRAM_OPTION_KEYS: readonly OptionKey<DiagramOptions<unknown>>[] = keyList<
+  DiagramOptions<unknown>
+>()(['maxStates', 'highlight', 'label'])
 
 const BAD_COLOR = '#d62728'
 
@@ -34,6 +40,7 @@ export function toDot<S>(
   subject: Model<S> | CheckResult<S>,
   options: DiagramOptions<S> = {},
 ): string {
+  checkOptions(options, 'toDot()', DIAGRAM_OPTION_KEYS)
   const label = options.label ?? ((s: S) => formatValue(s))
   if (!isModel(subject)) return traceDot((subject as CheckResult<S>).violation?.trace ?? [], label)
   const graph = stateGraph(subject as Model<S>, options.maxStates ?? 100)
@@ -73,6 +80,7 @@ export function toMermaid<S>(
   subject: Model<S> | readonly Step<S>[],
   options: DiagramOptions<S> = {},
 ): string {
+  checkOptions(options, 'toMermaid()', DIAGRAM_OPTION_KEYS)
   const label = options.label ?? ((s: S) => formatValue(s))
   if (!isModel(subject)) return traceMermaid(subject as readonly Step<S>[], label)
   const graph = stateGraph(subject as Model<S>, options.maxStates ?? 100)

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { TraceEvent } from '../report.ts'
 import { formatValue } from './value.ts'
 
@@ -14,6 +15,20 @@ export interface FormatSimTraceOptions {
   /** Longest payload rendering before it is cut with `…`. Default 60. */
   readonly maxPayload?: number
 }
+
+/** The keys {@link FormatSimTraceOptions} may have: anything else is a typo `formatSimTrace` rejects. */
+export const FORMAT_SIM_TRACE_OPTION_KEYS: readonly OptionKey<FormatSimTraceOptions>[] =
+  keyList<FormatSimTraceOptions>()(['hideSends', 'maxPayload'])
+
+/** Options of {@link toMermaidSequence}. */
+export interface MermaidSequenceOptions {
+  /** Participants drawn first, in this order; others follow in order of appearance. */
+  readonly participants?: readonly string[]
+}
+
+/** The keys {@link MermaidSequenceOptions} may have: anything else is a typo `toMermaidSequence` rejects. */
+export const MERMAID_SEQUENCE_OPTION_KEYS: readonly OptionKey<MermaidSequenceOptions>[] =
+  keyList<MermaidSequenceOptions>()(['participants'])
 
 /**
  * A trace as text, one event per line, virtual time first:
@@ -29,6 +44,7 @@ export function formatSimTrace(
   trace: readonly TraceEvent[],
   options: FormatSimTraceOptions = {},
 ): string {
+  checkOptions(options, 'formatSimTrace()', FORMAT_SIM_TRACE_OPTION_KEYS)
   const max = options.maxPayload ?? 60
   const events = options.hideSends ? trace.filter((e) => e.kind !== 'send') : trace
   const times = events.map((e) => `t=${formatTime(e.t)}`)
@@ -67,8 +83,9 @@ function describe(e: TraceEvent, max: number): string {
  */
 export function toMermaidSequence(
   trace: readonly TraceEvent[],
-  options: { participants?: readonly string[] } = {},
+  options: MermaidSequenceOptions = {},
 ): string {
+  checkOptions(options, 'toMermaidSequence()', MERMAID_SEQUENCE_OPTION_KEYS)
   const names: string[] = [...(options.participants ?? [])]
   const see = (n: string | undefined): void => {
     if (n !== undefined && !names.includes(n)) names.push(n)

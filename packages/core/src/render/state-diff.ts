@@ -5,9 +5,15 @@
  * @module
  */
 import { fingerprintHex } from '../model/fingerprint.ts'
+import { alignArrays } from './array-diff.ts'
 import { formatKey, formatValue } from './value.ts'
 
-/** One change between two states. */
+/**
+ * One change between two states. `set` replaces the value at `path`. `add` and `remove` name a
+ * member that came or went: a Set member (`path` is the set), a Map entry (`m["k"]`) or an array
+ * element (`q[2]`). A removed element is indexed where it was before the step, an added one
+ * where it is after it: `[m1, m2]` becoming `[m2, m3]` is `q[0] -= m1, q[1] += m3`.
+ */
 export type StateChange =
   | {
       readonly kind: 'set'
@@ -57,8 +63,19 @@ function diff(a: unknown, b: unknown, path: string, out: StateChange[]): void {
     }
     return
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    for (let i = 0; i < a.length; i++) diff(a[i], b[i], `${path}[${i}]`, out)
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const edits = alignArrays(a, b)
+    // Nothing in common and a new length: the whole array, before and after, reads best.
+    if (a.length !== b.length && !edits.some((e) => e.op === 'keep')) {
+      out.push({ kind: 'set', path: path || 'state', before: a, after: b })
+      return
+    }
+    for (const e of edits) {
+      if (e.op === 'change') diff(a[e.from], b[e.to], `${path}[${e.to}]`, out)
+      else if (e.op === 'remove')
+        out.push({ kind: 'remove', path: `${path}[${e.from}]`, value: a[e.from] })
+      else if (e.op === 'add') out.push({ kind: 'add', path: `${path}[${e.to}]`, value: b[e.to] })
+    }
     return
   }
   if (a instanceof Set && b instanceof Set) {
@@ -85,7 +102,7 @@ function diff(a: unknown, b: unknown, path: string, out: StateChange[]): void {
   out.push({ kind: 'set', path: path || 'state', before: a, after: b })
 }
 
-/** `big: 0 → 5`, `msgs.prepared += "r1"`, `queue -= 3`. */
+/** `big: 0 → 5`, `msgs.prepared += "r1"`, `queue[0] -= 3`. */
 export function formatChange(c: StateChange): string {
   switch (c.kind) {
     case 'set':

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Step } from '../check/types.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { diffStates, formatChange } from './state-diff.ts'
 import { formatValue } from './value.ts'
 
@@ -15,6 +16,10 @@ export interface FormatTraceOptions {
   /** Number of the first step (default 0). */
   start?: number
 }
+
+/** The keys {@link FormatTraceOptions} may have: anything else is a typo `formatTrace` rejects. */
+export const FORMAT_TRACE_OPTION_KEYS: readonly OptionKey<FormatTraceOptions>[] =
+  keyList<FormatTraceOptions>()(['full', 'start'])
 
 /**
  * Renders a trace one line per step:
@@ -31,6 +36,7 @@ export function formatTrace<S>(
   trace: readonly Step<S>[],
   options: FormatTraceOptions = {},
 ): string {
+  checkOptions(options, 'formatTrace()', FORMAT_TRACE_OPTION_KEYS)
   return traceLines(trace, options).join('\n')
 }
 
@@ -39,6 +45,7 @@ export function traceLines<S>(
   trace: readonly Step<S>[],
   options: FormatTraceOptions = {},
 ): string[] {
+  checkOptions(options, 'traceLines()', FORMAT_TRACE_OPTION_KEYS)
   const start = options.start ?? 0
   const numberWidth = String(start + trace.length - 1).length
   const labelWidth = Math.min(Math.max(...trace.map((s) => s.action.length), 4), 40)

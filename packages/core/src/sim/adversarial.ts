@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { Context, Node } from './node.ts'
 
 /** Decides whether a behaviour handles a message. `ctx.random()` is seeded, so "sometimes" replays. */
@@ -23,6 +24,10 @@ export interface AdversarialOptions {
   readonly honest?: Node
 }
 
+/** The keys {@link AdversarialOptions} may have: anything else is a typo `new AdversarialNode` rejects. */
+export const ADVERSARIAL_OPTION_KEYS: readonly OptionKey<AdversarialOptions>[] =
+  keyList<AdversarialOptions>()(['behaviors', 'honest'])
+
 /**
  * A Byzantine node: it receives messages like any node, and for each one the first behaviour
  * whose `when` holds acts instead of the honest code. Deterministic under a seed like every
@@ -32,6 +37,8 @@ export interface AdversarialOptions {
  * const liar = new AdversarialNode({
  *   behaviors: [[(src, payload) => payload === 'query', (ctx, src) => ctx.send(src, -1)]],
  * })
+ *
+ * @throws {OptionsError} when the options have a key other than `behaviors` and `honest`.
  */
 export class AdversarialNode implements Node {
   readonly behaviors: readonly Behavior[]
@@ -40,6 +47,10 @@ export class AdversarialNode implements Node {
   lies = 0
 
   constructor(options: AdversarialOptions) {
+    // Keys first: a misspelt 'behaviours' should be named as such, not as a missing 'behaviors'.
+    if (options !== null && typeof options === 'object') {
+      checkOptions(options, 'new AdversarialNode()', ADVERSARIAL_OPTION_KEYS)
+    }
     if (!options || !Array.isArray(options.behaviors)) {
       throw new TypeError('AdversarialNode expects { behaviors: [[when, act], ...] }')
     }

@@ -7,6 +7,7 @@
  */
 import { SimulationConfigError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
+import { checkOptions } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { FaultSchedule, type ScheduledFault, validateFaults } from './faults.ts'
 import { NetworkModel } from './network.ts'
@@ -14,6 +15,8 @@ import type { Node, NodeFactory, Nodes } from './node.ts'
 import {
   DEFAULT_MAX_STEPS,
   DEFAULT_MAX_TIME,
+  MINIMIZE_OPTION_KEYS,
+  SIMULATE_OPTION_KEYS,
   type SimChoices,
   type SimulateOptions,
 } from './types.ts'
@@ -46,10 +49,14 @@ export interface CompiledSim<N extends Nodes, W, A> {
   readonly minimizeMaxRuns: number
 }
 
-/** Validates options and flattens them. */
+/**
+ * Validates options and flattens them. `where` names the entry point in an unknown-key error
+ * (`simulate()`, `simulateSeed()`).
+ */
 export function compileSimulation<N extends Nodes, W, A>(
   factory: NodeFactory<N>,
   options: SimulateOptions<N, W, A>,
+  where = 'simulate()',
 ): CompiledSim<N, W, A> {
   if (typeof factory !== 'function') {
     throw new SimulationConfigError(
@@ -60,6 +67,12 @@ export function compileSimulation<N extends Nodes, W, A>(
     throw new SimulationConfigError(
       'simulate() expects options { seeds, snapshot, ... } as its second argument',
     )
+  }
+  // Before anything else reads them: a misspelt key would otherwise be a silent no-op.
+  checkOptions(options, where, SIMULATE_OPTION_KEYS)
+  const min = options.minimize ?? true
+  if (typeof min === 'object' && min !== null) {
+    checkOptions(min, where.replace('()', '({ minimize })'), MINIMIZE_OPTION_KEYS)
   }
   const sample = callFactory(factory)
   const names = Object.keys(sample)
@@ -153,7 +166,6 @@ export function compileSimulation<N extends Nodes, W, A>(
     )
   }
   validateFaults(faultList, names)
-  const min = options.minimize ?? true
   const maxRuns = typeof min === 'object' ? (min.maxRuns ?? 500) : 500
   return {
     factory,

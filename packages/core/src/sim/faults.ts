@@ -5,6 +5,7 @@
  * @module
  */
 import { SimulationConfigError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 
 /**
  * The network splits into `groups` from `from` until `until` (forever when omitted). Messages
@@ -38,16 +39,54 @@ export interface ScheduledCrash {
 /** One scheduled fault. */
 export type ScheduledFault = ScheduledPartition | ScheduledCrash
 
+/** When a partition holds: the window argument of {@link partition}. */
+export interface PartitionWindow {
+  /** Virtual time (ms) the partition starts; default 0. */
+  readonly from?: number
+  /** Virtual time (ms) the partition heals; omitted: it never heals. */
+  readonly until?: number
+}
+
+/** When a node crashes: the second argument of {@link crash}. */
+export interface CrashTiming {
+  /** Virtual time (ms) of the crash. */
+  readonly at: number
+  /** Virtual time (ms) of the restart; omitted: crash-stop. */
+  readonly restartAt?: number
+}
+
+/** The keys a {@link ScheduledPartition} may have. */
+export const SCHEDULED_PARTITION_KEYS: readonly OptionKey<ScheduledPartition>[] =
+  keyList<ScheduledPartition>()(['kind', 'groups', 'from', 'until'])
+
+/** The keys a {@link ScheduledCrash} may have. */
+export const SCHEDULED_CRASH_KEYS: readonly OptionKey<ScheduledCrash>[] = keyList<ScheduledCrash>()(
+  ['kind', 'node', 'at', 'restartAt'],
+)
+
+/** The keys a {@link PartitionWindow} may have. */
+export const PARTITION_WINDOW_KEYS: readonly OptionKey<PartitionWindow>[] =
+  keyList<PartitionWindow>()(['from', 'until'])
+
+/** The keys a {@link CrashTiming} may have. */
+export const CRASH_TIMING_KEYS: readonly OptionKey<CrashTiming>[] = keyList<CrashTiming>()([
+  'at',
+  'restartAt',
+])
+
 /**
  * A partition fault.
  *
  * @example
  * partition([['cp'], ['agent']], { from: 0, until: 100 })
+ *
+ * @throws {OptionsError} when `window` has a key other than `from` and `until`.
  */
 export function partition(
   groups: readonly (readonly string[])[],
-  window: { from?: number; until?: number } = {},
+  window: PartitionWindow = {},
 ): ScheduledPartition {
+  checkOptions(window, 'partition()', PARTITION_WINDOW_KEYS)
   const from = window.from ?? 0
   const fault: ScheduledPartition = {
     kind: 'partition',
@@ -63,8 +102,11 @@ export function partition(
  *
  * @example
  * crash('store', { at: 12, restartAt: 20 })
+ *
+ * @throws {OptionsError} when `when` has a key other than `at` and `restartAt`.
  */
-export function crash(node: string, when: { at: number; restartAt?: number }): ScheduledCrash {
+export function crash(node: string, when: CrashTiming): ScheduledCrash {
+  checkOptions(when, `crash('${node}')`, CRASH_TIMING_KEYS)
   return {
     kind: 'crash',
     node,
@@ -89,15 +131,12 @@ export class FaultSchedule {
   }
 
   /** A copy of this schedule with a partition added. */
-  partition(
-    groups: readonly (readonly string[])[],
-    window: { from?: number; until?: number } = {},
-  ): FaultSchedule {
+  partition(groups: readonly (readonly string[])[], window: PartitionWindow = {}): FaultSchedule {
     return new FaultSchedule([...this.faults, partition(groups, window)])
   }
 
   /** A copy of this schedule with a crash added. */
-  crash(node: string, when: { at: number; restartAt?: number }): FaultSchedule {
+  crash(node: string, when: CrashTiming): FaultSchedule {
     return new FaultSchedule([...this.faults, crash(node, when)])
   }
 }
@@ -119,6 +158,7 @@ export function validateFaults(faults: readonly ScheduledFault[], names: readonl
   }
   faults.forEach((f, i) => {
     if (f?.kind === 'partition') {
+      checkOptions(f, `simulate() faults[${i}] (partition)`, SCHEDULED_PARTITION_KEYS)
       time(f.from, i, 'from')
       if (f.until !== undefined) {
         time(f.until, i, 'until')
@@ -146,6 +186,7 @@ export function validateFaults(faults: readonly ScheduledFault[], names: readonl
         }
       }
     } else if (f?.kind === 'crash') {
+      checkOptions(f, `simulate() faults[${i}] (crash)`, SCHEDULED_CRASH_KEYS)
       if (!known.has(f.node)) unknown(f.node, i, 'crash')
       time(f.at, i, 'at')
       if (f.restartAt !== undefined) {

@@ -41,6 +41,8 @@ export interface Minimized {
   readonly trace: TraceEvent[]
   /** The choices that replay it. */
   readonly choices: SimChoices
+  /** How the run those choices replay fails: its time and last event can differ from the original's. */
+  readonly detail: string
   /** Replays spent. */
   readonly runs: number
 }
@@ -66,7 +68,7 @@ export function minimizeRun<N extends Nodes, W, A>(
     ...original.duplicates.map((r): Item => [DUPLICATE, keyOf(r)]),
     ...original.corruptions.map((r): Item => [CORRUPT, keyOf(r)]),
   ]
-  let best = { trace: causalSlice(world.trace(), focus), choices: original }
+  let best = { trace: causalSlice(world.trace(), focus), choices: original, detail: target.detail }
   let runs = 0
   // Replays cost what the failing run cost; bound the total so a long run minimises in seconds.
   let stepsLeft = Math.max(STEP_BUDGET, 20 * world.steps)
@@ -84,7 +86,7 @@ export function minimizeRun<N extends Nodes, W, A>(
       trace.length < best.trace.length ||
       (trace.length === best.trace.length && size(choices) < size(best.choices))
     ) {
-      best = { trace, choices }
+      best = { trace, choices, detail: f.detail }
     }
     return true
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { SimulationConfigError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 
 /** Fault and latency settings of a link (or of every link, as defaults). */
 export interface LinkOptions {
@@ -42,6 +43,28 @@ export interface NetworkOptions extends LinkOptions {
   readonly links?: readonly LinkOverride[]
 }
 
+/** The keys {@link LinkOptions} may have (`network.link(src, dst, options)`). */
+export const LINK_OPTION_KEYS: readonly OptionKey<LinkOptions>[] = keyList<LinkOptions>()([
+  'loss',
+  'duplicate',
+  'minLatency',
+  'maxLatency',
+])
+
+/** The keys a {@link LinkOverride} (an entry of `links`) may have. */
+export const LINK_OVERRIDE_KEYS: readonly OptionKey<LinkOverride>[] = keyList<LinkOverride>()([
+  'src',
+  'dst',
+  ...LINK_OPTION_KEYS,
+])
+
+/** The keys {@link NetworkOptions} may have: anything else is a typo `new NetworkModel` rejects. */
+export const NETWORK_OPTION_KEYS: readonly OptionKey<NetworkOptions>[] = keyList<NetworkOptions>()([
+  ...LINK_OPTION_KEYS,
+  'mutate',
+  'links',
+])
+
 /** The resolved settings of one link. */
 export interface LinkSettings {
   readonly loss: number
@@ -62,6 +85,9 @@ export interface LinkSettings {
  * @example
  * const lossy = new NetworkModel({ loss: 0.3, minLatency: 1, maxLatency: 3 })
  * const oneBadLink = lossy.link('cp', 'agent', { loss: 0.9 })
+ *
+ * @throws {SimulationConfigError} when a probability is outside [0, 1] or a latency is invalid.
+ * @throws {OptionsError} when the options, or an entry of `links`, have a key they cannot have.
  */
 export class NetworkModel {
   /** Settings of every link without an override. */
@@ -76,6 +102,7 @@ export class NetworkModel {
         'NetworkModel expects an options object { loss?, duplicate?, minLatency?, maxLatency?, mutate?, links? }',
       )
     }
+    checkOptions(options, 'new NetworkModel()', NETWORK_OPTION_KEYS)
     this.defaults = resolve(options, DEFAULTS, 'NetworkModel')
     if (options.mutate !== undefined && typeof options.mutate !== 'function') {
       throw new SimulationConfigError(
@@ -84,6 +111,9 @@ export class NetworkModel {
     }
     this.mutate = options.mutate
     this.links = (options.links ?? []).map((l, i) => {
+      if (l !== null && typeof l === 'object') {
+        checkOptions(l, `new NetworkModel() links[${i}]`, LINK_OVERRIDE_KEYS)
+      }
       if (typeof l?.src !== 'string' || typeof l?.dst !== 'string') {
         throw new SimulationConfigError(
           `NetworkModel: links[${i}] needs string 'src' and 'dst' node addresses`,
@@ -95,6 +125,7 @@ export class NetworkModel {
 
   /** A copy of this network with the directed link `src -> dst` overridden. */
   link(src: string, dst: string, options: LinkOptions): NetworkModel {
+    checkOptions(options, `network.link('${src}', '${dst}')`, LINK_OPTION_KEYS)
     return new NetworkModel({
       ...this.defaults,
       ...(this.mutate && { mutate: this.mutate }),

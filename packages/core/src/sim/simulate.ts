@@ -40,6 +40,7 @@ import { type RunOutcome, SimWorld } from './world.ts'
  * if (!report.ok) console.log(formatSimTrace(report.failure!.minimized))
  *
  * @throws {SimulationConfigError} when the options are malformed (before any seed runs).
+ * @throws {OptionsError} when the options (or a fault, or `minimize`) have a key they cannot have.
  * @throws {MusilError} when a failing seed does not fail the same way on replay: node code reads
  *   a source of nondeterminism (Math.random, Date.now, real timers, shared state across runs).
  */
@@ -136,7 +137,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   seed: number,
   choices?: SimChoices,
 ): SimRun<W> {
-  const sim = compileSimulation(factory, { ...options, seeds: [seed] })
+  const sim = compileSimulation(factory, { ...options, seeds: [seed] }, 'simulateSeed()')
   checkSeed(seed)
   const script = choices && compileChoices(choices, sim.names, sim.faults.length)
   const world = new SimWorld(sim)
@@ -188,6 +189,7 @@ function reportFailure<N extends Nodes, W, A>(
   let choices = world.choices()
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
+  let minimizedDetail = f.detail
   // A run that never settled is its own story (and the longest there is): nothing to shrink.
   const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
   if (sim.minimize && !runaway) {
@@ -195,6 +197,7 @@ function reportFailure<N extends Nodes, W, A>(
     minimizeRuns = m.runs
     minimized = m.trace
     choices = m.choices
+    minimizedDetail = m.detail
   }
   return {
     kind: f.kind,
@@ -206,6 +209,7 @@ function reportFailure<N extends Nodes, W, A>(
     trace,
     focus,
     minimized,
+    minimizedDetail,
     originalLength: trace.length,
     choices,
     minimizeRuns,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Model } from '../model/model.ts'
+import { keyList, type OptionKey } from '../options.ts'
 import type { FailureKind, RunFailure, RunReport, TraceEvent } from '../report.ts'
 import type { FaultSchedule, ScheduledFault } from './faults.ts'
 import type { NetworkModel } from './network.ts'
@@ -55,6 +56,34 @@ export interface SimulateOptions<N extends Nodes, W, A = unknown> {
    */
   readonly minimize?: boolean | { readonly maxRuns?: number }
 }
+
+/** The keys {@link SimulateOptions} may have: anything else is a typo `simulate` rejects. */
+export const SIMULATE_OPTION_KEYS: readonly OptionKey<SimulateOptions<Nodes, unknown>>[] = keyList<
+  SimulateOptions<Nodes, unknown>
+>()([
+  'seeds',
+  'snapshot',
+  'network',
+  'faults',
+  'invariants',
+  'goal',
+  'goalName',
+  'model',
+  'abstraction',
+  'maxTime',
+  'maxSteps',
+  'minimize',
+])
+
+/** The object form of `simulate`'s `minimize` option. */
+export type MinimizeOptions = Exclude<
+  SimulateOptions<Nodes, unknown>['minimize'],
+  boolean | undefined
+>
+
+/** The keys the object form of `minimize` may have. */
+export const MINIMIZE_OPTION_KEYS: readonly OptionKey<MinimizeOptions>[] =
+  keyList<MinimizeOptions>()(['maxRuns'])
 
 /** A message of a run, named by its link and its ordinal on that link (0 = the first sent). */
 export interface MessageRef {
@@ -118,6 +147,13 @@ export interface SimFailure<W> extends RunFailure {
    * the deliveries, timers and nodes the failure does not depend on are gone.
    */
   readonly minimized: TraceEvent[]
+  /**
+   * `detail` of the run `minimized` shows. With fewer faults that run can fail earlier or after
+   * another event than the original (`detail`, `time`, `world` and `trace` describe the
+   * original), so a failure shown with `minimized` is headed by this. Equal to `detail` when
+   * minimisation kept the original run.
+   */
+  readonly minimizedDetail: string
   /** `trace.length`, next to `minimized.length`. */
   readonly originalLength: number
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { RunFailure, RunReport, TraceEvent } from '../report.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
@@ -43,6 +44,27 @@ export interface ReplayOptions extends RunOptions {
   readonly seed: number
 }
 
+/** The keys {@link RunOptions} may have (the options of a scenario target, without seeds). */
+export const RUN_OPTION_KEYS: readonly OptionKey<RunOptions>[] = keyList<RunOptions>()([
+  'audit',
+  'strategy',
+  'pctDepth',
+  'pctSteps',
+  'maxSteps',
+])
+
+/** The keys {@link ExploreOptions} may have: anything else is a typo `explore` rejects. */
+export const EXPLORE_OPTION_KEYS: readonly OptionKey<ExploreOptions>[] = keyList<ExploreOptions>()([
+  ...RUN_OPTION_KEYS,
+  'seeds',
+])
+
+/** The keys {@link ReplayOptions} may have: anything else is a typo `replay` rejects. */
+export const REPLAY_OPTION_KEYS: readonly OptionKey<ReplayOptions>[] = keyList<ReplayOptions>()([
+  ...RUN_OPTION_KEYS,
+  'seed',
+])
+
 /** How one seed of an async scenario failed, with the timeline that led there. */
 export interface WorldFailure extends RunFailure {
   /** Every event of the failing run, up to the failure. */
@@ -72,12 +94,18 @@ interface Settings {
   readonly maxSteps: number
 }
 
-function settingsOf(fn: string, scenario: unknown, o: RunOptions): Settings {
+function settingsOf(
+  fn: string,
+  scenario: unknown,
+  o: RunOptions,
+  keys: readonly string[],
+): Settings {
   if (typeof o !== 'object' || o === null) {
     throw new WorldUsageError(
       `${fn}() needs an options object as its second argument, got ${String(o)}`,
     )
   }
+  checkOptions(o, `${fn}()`, keys)
   if (typeof scenario !== 'function') {
     throw new WorldUsageError(
       `${fn}() needs an async scenario function (world) => Promise<void>, got ${typeof scenario}`,
@@ -151,9 +179,12 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
  *   if (value !== 2) throw new Error(`lost update: ${value}`)
  * }, { seeds: 100 })
  * report.failure?.seed // the first seed that lost an update
+ *
+ * @throws {WorldUsageError} when the scenario, the seeds or an option is malformed.
+ * @throws {OptionsError} when the options have a key `explore` does not know.
  */
 export async function explore(scenario: Scenario, options: ExploreOptions): Promise<ExploreReport> {
-  const settings = settingsOf('explore', scenario, options)
+  const settings = settingsOf('explore', scenario, options, EXPLORE_OPTION_KEYS)
   const seeds = options.seeds
   let iterable: Iterable<number>
   if (typeof seeds === 'number') {
@@ -198,9 +229,12 @@ function* countUp(n: number): Generator<number> {
 /**
  * Runs one seed of `scenario` again, exactly as `explore` ran it (pass the same `strategy` and
  * `audit`). The report adds the full timeline and its digest, pass or fail.
+ *
+ * @throws {WorldUsageError} when the scenario, the seed or an option is malformed.
+ * @throws {OptionsError} when the options have a key `replay` does not know.
  */
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
-  const settings = settingsOf('replay', scenario, options)
+  const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)
   const seed = checkSeed('replay', options.seed)
   acquireGuards()
   let runtime: Runtime

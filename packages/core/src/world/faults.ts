@@ -6,6 +6,7 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { describeGroups } from './network.ts'
 import type { Runtime } from './runtime.ts'
 
@@ -45,6 +46,34 @@ export interface CrashFault {
 /** Any fault handle accepted by `runFor`. */
 export type FaultHandle = PartitionFault | SlowLinkFault | CrashFault
 
+/** The keys a {@link PartitionFault} may have. */
+export const PARTITION_FAULT_KEYS: readonly OptionKey<PartitionFault>[] = keyList<PartitionFault>()(
+  ['kind', 'groups', 'at', 'duration'],
+)
+
+/** The keys a {@link SlowLinkFault} may have. */
+export const SLOW_LINK_FAULT_KEYS: readonly OptionKey<SlowLinkFault>[] = keyList<SlowLinkFault>()([
+  'kind',
+  'between',
+  'factor',
+  'at',
+  'duration',
+])
+
+/** The keys a {@link CrashFault} may have. */
+export const CRASH_FAULT_KEYS: readonly OptionKey<CrashFault>[] = keyList<CrashFault>()([
+  'kind',
+  'node',
+  'at',
+])
+
+/** The keys of each kind of fault handle. */
+const HANDLE_KEYS: Readonly<Record<FaultHandle['kind'], readonly string[]>> = {
+  partition: PARTITION_FAULT_KEYS,
+  slowLink: SLOW_LINK_FAULT_KEYS,
+  crash: CRASH_FAULT_KEYS,
+}
+
 /** Builds fault handles for `runFor`: `world.faults`. */
 export interface FaultFactory {
   /** A partition window; unset fields are drawn from the seed. */
@@ -57,9 +86,19 @@ export interface FaultFactory {
 
 /** The fault factory of every world (handles are plain data, so one instance serves all runs). */
 export const faultFactory: FaultFactory = {
-  partition: (options = {}) => ({ kind: 'partition', ...options }),
-  slowLink: (options = {}) => ({ kind: 'slowLink', ...options }),
-  crash: (options = {}) => ({ kind: 'crash', ...options }),
+  partition: (options = {}) => handle('partition', options),
+  slowLink: (options = {}) => handle('slowLink', options),
+  crash: (options = {}) => handle('crash', options),
+}
+
+/** A fault handle of `kind` from the factory's options, which may not set `kind` themselves. */
+function handle<K extends FaultHandle['kind']>(
+  kind: K,
+  options: object,
+): Extract<FaultHandle, { kind: K }> {
+  const keys = HANDLE_KEYS[kind].filter((k) => k !== 'kind')
+  checkOptions(options, `world.faults.${kind}()`, keys)
+  return { kind, ...options } as Extract<FaultHandle, { kind: K }>
 }
 
 /**
@@ -100,6 +139,7 @@ function validate(
       `${where} is not a fault handle: build it with world.faults.partition(), .slowLink() or .crash()`,
     )
   }
+  checkOptions(f, `${where} (${f.kind})`, HANDLE_KEYS[f.kind])
   const window = (name: string, v: number | undefined): void => {
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= period)) {
       throw new WorldUsageError(

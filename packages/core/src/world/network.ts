@@ -5,6 +5,7 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { Runtime, TaskState } from './runtime.ts'
 import type { Wakeup } from './wakeup.ts'
 
@@ -35,6 +36,28 @@ export interface RecvOptions {
   /** Aborting rejects the pending `recv` with the signal's reason. */
   readonly signal?: AbortSignal
 }
+
+/** The keys {@link BindOptions} may have: anything else is a typo `net.bind` rejects. */
+export const BIND_OPTION_KEYS: readonly OptionKey<BindOptions>[] = keyList<BindOptions>()([
+  'loss',
+  'duplicate',
+  'latency',
+])
+
+/** The latency bounds of {@link BindOptions}. */
+export type LatencyBounds = NonNullable<BindOptions['latency']>
+
+/** The keys the `latency` bounds of {@link BindOptions} may have. */
+export const LATENCY_KEYS: readonly OptionKey<LatencyBounds>[] = keyList<LatencyBounds>()([
+  'min',
+  'max',
+])
+
+/** The keys {@link RecvOptions} may have: anything else is a typo `recv` rejects. */
+export const RECV_OPTION_KEYS: readonly OptionKey<RecvOptions>[] = keyList<RecvOptions>()([
+  'timeout',
+  'signal',
+])
 
 /** An address bound on the simulated network. */
 export interface Endpoint {
@@ -84,6 +107,10 @@ class BoundEndpoint implements Endpoint {
   constructor(net: SimulatedNetwork, address: string, options: BindOptions) {
     this.#net = net
     this.address = address
+    checkOptions(options, `net.bind("${address}")`, BIND_OPTION_KEYS)
+    if (options.latency !== undefined) {
+      checkOptions(options.latency, `net.bind("${address}", { latency })`, LATENCY_KEYS)
+    }
     this.loss = probability(address, 'loss', options.loss)
     this.duplicate = probability(address, 'duplicate', options.duplicate)
     const latency = options.latency ?? DEFAULT_LATENCY
@@ -120,6 +147,7 @@ class BoundEndpoint implements Endpoint {
   recv(options: RecvOptions): Promise<Message | undefined>
   recv(options?: RecvOptions): Promise<Message | undefined> {
     const runtime = this.#net.runtime
+    if (options !== undefined) checkOptions(options, `${this.address}.recv()`, RECV_OPTION_KEYS)
     const timeout = options?.timeout
     if (
       timeout !== undefined &&

@@ -16,6 +16,7 @@ import {
   MusilError,
   WorldUsageError,
 } from '../errors.ts'
+import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
 import { macrotaskHop, type RunContext, runContext } from './context.ts'
@@ -23,7 +24,14 @@ import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { SimulatedNetwork } from './network.ts'
 import type { Strategy } from './strategy.ts'
 import { Wakeup, WakeupHeap } from './wakeup.ts'
-import type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world.ts'
+import {
+  RUN_FOR_OPTION_KEYS,
+  RUN_UNTIL_OPTION_KEYS,
+  type RunForOptions,
+  type RunUntilOptions,
+  type TaskHandle,
+  type World,
+} from './world.ts'
 
 /** A task of a run (the scenario itself is the task `main`). */
 export class TaskState {
@@ -219,6 +227,7 @@ export class Runtime implements World {
     const bad = badDuration('runFor', ms)
     if (bad !== undefined) return Promise.reject(bad)
     try {
+      checkOptions(options, 'world.runFor()', RUN_FOR_OPTION_KEYS)
       commitFaults(this, options.faults ?? [], ms)
     } catch (e) {
       return Promise.reject(e)
@@ -227,6 +236,11 @@ export class Runtime implements World {
   }
 
   runUntil(pred: () => boolean, options: RunUntilOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, 'world.runUntil()', RUN_UNTIL_OPTION_KEYS)
+    } catch (e) {
+      return Promise.reject(e)
+    }
     const name = options.name ?? 'runUntil'
     if (typeof name !== 'string' || name.length === 0) {
       return Promise.reject(

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { keyList, type OptionKey } from '../options.ts'
 import type { RandomStream } from '../random/stream.ts'
 import type { TraceEvent } from '../report.ts'
 import type { FaultFactory, FaultHandle } from './faults.ts'
@@ -37,6 +38,15 @@ export interface RunUntilOptions {
   /** Names the goal in the `DeadlineError` and the timeline. Default `runUntil`. */
   readonly name?: string
 }
+
+/** The keys {@link RunForOptions} may have: anything else is a typo `world.runFor` rejects. */
+export const RUN_FOR_OPTION_KEYS: readonly OptionKey<RunForOptions>[] = keyList<RunForOptions>()([
+  'faults',
+])
+
+/** The keys {@link RunUntilOptions} may have: anything else is a typo `world.runUntil` rejects. */
+export const RUN_UNTIL_OPTION_KEYS: readonly OptionKey<RunUntilOptions>[] =
+  keyList<RunUntilOptions>()(['deadline', 'name'])
 
 /**
  * The world an async scenario runs in. It owns virtual time, randomness, the network and the

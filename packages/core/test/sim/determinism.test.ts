@@ -36,14 +36,13 @@ describe('determinism: a run is a pure function of its seed', () => {
       const out = execFileSync(
         process.execPath,
         ['--conditions=@musil/source', '--import', 'tsx', child, String(seed)],
-        {
-          encoding: 'utf8',
-        },
+        // Generous: a child that loads tsx takes seconds on a loaded 2-core machine.
+        { encoding: 'utf8', timeout: 60_000 },
       ).trim()
       const here = simulateSeed(routeNodes(true), options, seed)
       expect(out).toBe(`${traceDigest(here.trace)} ${here.trace.length}`)
     }
-  })
+  }, 120_000)
 
   it('gives different seeds different runs', () => {
     const digests = new Set(

@@ -52,5 +52,5 @@ describe('golden timeline', () => {
       worker.once('error', reject)
     })
     expect(inWorker).toEqual({ digest: DIGEST, events: EVENTS })
-  })
+  }, 60_000)
 })

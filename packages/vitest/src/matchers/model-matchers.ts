@@ -8,15 +8,29 @@ import {
   type CheckOptions,
   type CheckResult,
   check,
+  checkOptions,
   defineModel,
   isModel,
+  keyList,
   type Model,
+  type OptionKey,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
 export type SafetyMatcherOptions = Omit<CheckOptions, 'onProgress'>
+
+/** Options of `toBeDeadlockFree`: those of `toBeSafe` but `deadlock`, which is always on. */
+export type DeadlockMatcherOptions = Omit<SafetyMatcherOptions, 'deadlock'>
+
+/** The keys {@link DeadlockMatcherOptions} may have: anything else is a typo the matcher rejects. */
+export const DEADLOCK_MATCHER_OPTION_KEYS: readonly OptionKey<DeadlockMatcherOptions>[] =
+  keyList<DeadlockMatcherOptions>()(['maxStates', 'maxDepth', 'progressIntervalMs'])
+
+/** The keys {@link SafetyMatcherOptions} may have: anything else is a typo `toBeSafe` rejects. */
+export const SAFETY_MATCHER_OPTION_KEYS: readonly OptionKey<SafetyMatcherOptions>[] =
+  keyList<SafetyMatcherOptions>()([...DEADLOCK_MATCHER_OPTION_KEYS, 'deadlock'])
 
 function requireModel(received: unknown, matcher: string): Model<unknown> {
   if (!isModel(received)) {
@@ -79,6 +93,7 @@ export function toBeSafe(
   options: SafetyMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeSafe')
+  checkOptions(options, 'toBeSafe()', SAFETY_MATCHER_OPTION_KEYS)
   const r = check(model, { deadlock: false, ...options })
   const names = Object.keys(model.invariants)
   const holds =
@@ -92,9 +107,10 @@ export function toBeSafe(
 export function toBeDeadlockFree(
   this: MatcherState,
   received: unknown,
-  options: Omit<SafetyMatcherOptions, 'deadlock'> = {},
+  options: DeadlockMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeDeadlockFree')
+  checkOptions(options, 'toBeDeadlockFree()', DEADLOCK_MATCHER_OPTION_KEYS)
   const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
   return checkResultToMatch(
     this,

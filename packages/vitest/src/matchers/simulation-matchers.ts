@@ -21,7 +21,7 @@ import {
 import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
 import type { SeedFailure } from '../target.ts'
-import { failureTrace, reportedFailure } from '../target.ts'
+import { failureDetail, failureHeadline, failureTrace, reportedFailure } from '../target.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
@@ -81,16 +81,29 @@ function traceText(failure: RunFailure): string {
   return events.length === 0 ? '(no events recorded)' : formatSimTrace(events)
 }
 
+/**
+ * What the diff shows, next to the seed's own run: how many of its events, and, when the
+ * minimiser found a replay with fewer faults that fails otherwise (earlier, after another
+ * event), where to see the original.
+ */
 function traceNote(failure: RunFailure): string {
   const f = failure as {
     minimized?: readonly unknown[]
     originalLength?: number
+    time?: number
     timeline?: readonly unknown[]
   }
-  if (f.minimized !== undefined) {
-    return `minimised trace: ${f.minimized.length} of ${f.originalLength ?? f.minimized.length} events`
+  if (f.minimized === undefined) {
+    return `${f.timeline !== undefined ? 'timeline' : 'trace'}: ${failureTrace(failure).length} events`
   }
-  return `${f.timeline !== undefined ? 'timeline' : 'trace'}: ${failureTrace(failure).length} events`
+  const shown = f.minimized.length
+  const all = f.originalLength ?? shown
+  if (failureDetail(failure) !== failure.detail) {
+    const at = f.time === undefined ? '' : ` at t=${f.time}`
+    return `trace minimised from ${all} events to ${shown} by replaying seed ${failure.seed} with fewer faults; the seed's own run fails${at} (failure.detail, failure.trace, or simulate with minimize: false)`
+  }
+  if (shown === all) return `trace: ${all} events, the whole run`
+  return `trace minimised from ${all} events to ${shown}, leaving out events the failure does not depend on (failure.trace has them all)`
 }
 
 function failingSeedsOf(report: RunReport): readonly SeedFailure[] | undefined {
@@ -203,7 +216,7 @@ function judge(
   const all = failingSeedsOf(report)
   const refuting = all?.filter((s) => property.kinds.has(s.kind))
   const diff = { actual: traceText(f), expected: property.holds }
-  const head = `${f.kind} failure on seed ${f.seed}: ${f.detail}`
+  const head = failureHeadline({ ...f, detail: failureDetail(f) })
   if (property.kinds.has(f.kind)) {
     const more =
       refuting !== undefined && refuting.length > 1
@@ -231,7 +244,7 @@ function judge(
     return {
       pass: false,
       message: () =>
-        `${hint}\n\n${first.kind} failure on seed ${first.seed}: ${first.detail}\nfailing seeds (${refuting.length}): ${refuting
+        `${hint}\n\n${failureHeadline(first)}\nfailing seeds (${refuting.length}): ${refuting
           .slice(0, 20)
           .map((s) => s.seed)
           .join(', ')}\nreplay: MUSIL_SEED=${first.seed} with the same test`,

@@ -6,11 +6,13 @@
  */
 import {
   checkLiveness,
+  checkOptions,
   isModel,
   type LivenessOptions,
   type LivenessResult,
   type LivenessViolation,
   type Model,
+  OPTION_KEYS,
   traceLines,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
@@ -57,6 +59,9 @@ export function toConverge(
     )
   }
   const model = received as Model<unknown>
+  if (options !== null && typeof options === 'object') {
+    checkOptions(options, 'toConverge()', OPTION_KEYS.LivenessOptions)
+  }
   if (options === null || typeof options !== 'object' || typeof options.goal !== 'function') {
     throw new TypeError(
       `expect(${model.name}).toConverge(options): options.goal must be a function (s) => boolean, e.g. toConverge({ goal: (s) => s.done, fair: ['deliver'] })`,

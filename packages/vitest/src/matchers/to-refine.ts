@@ -7,10 +7,12 @@
  * @module
  */
 import {
+  checkOptions,
   checkRefinement,
   formatValue,
   isModel,
   type Model,
+  OPTION_KEYS,
   type RefinementOptions,
   type RefinementViolation,
   traceLines,
@@ -65,6 +67,7 @@ export function toRefine(
   }
   const impl = received as Model<unknown>
   const abstractModel = spec as Model<unknown>
+  checkOptions(options, 'toRefine()', OPTION_KEYS.RefinementOptions)
   const r = checkRefinement(impl, abstractModel, abstraction, options)
   const hint = `expect(${impl.name}).${this.isNot ? 'not.' : ''}toRefine(${abstractModel.name})`
   const stats = `${count(r.stats.distinct)} distinct states, ${count(r.stats.specSteps)} spec steps matched, ${count(r.stats.stutters)} stutters`

@@ -10,7 +10,15 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
-import { type RunFailure, type RunReport, SeedConfigError, SweepError } from '@musil/core'
+import {
+  checkOptions,
+  keyList,
+  type OptionKey,
+  type RunFailure,
+  type RunReport,
+  SeedConfigError,
+  SweepError,
+} from '@musil/core'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
@@ -43,6 +51,20 @@ export interface SweepOptions {
   /** Stops the sweep: its threads are terminated and it rejects (e.g. Vitest's test `signal`). */
   readonly signal?: AbortSignal
 }
+
+/** The keys {@link SweepOptions} may have: anything else is a typo `sweep` rejects. */
+export const SWEEP_OPTION_KEYS: readonly OptionKey<SweepOptions>[] = keyList<SweepOptions>()([
+  'module',
+  'export',
+  'seeds',
+  'threads',
+  'chunkSize',
+  'shard',
+  'first',
+  'conditions',
+  'onFirstFailure',
+  'signal',
+])
 
 /** The result of a sweep: a `RunReport` (so the simulation matchers apply) plus every failing seed. */
 export interface SweepReport extends RunReport {
@@ -165,9 +187,12 @@ function isFatal(e: unknown): boolean {
  * @example
  * const report = await sweep({ module: new URL('./gossip.sim.ts', import.meta.url), export: 'gossip', seeds: 10_000 })
  * report.failingSeeds.map((f) => f.seed)
+ *
+ * @throws {OptionsError} when the options, or a `{ from, to }` seed range, have an unknown key.
  */
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const started = performance.now()
+  checkOptions(options, 'sweep()', SWEEP_OPTION_KEYS)
   const ref = targetRef(options.module, options.export ?? 'default')
   const all = expandSeeds(options.seeds, 'sweep seeds')
   const shard = options.shard ?? null
