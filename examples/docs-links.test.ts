@@ -1,19 +1,11 @@
 // Every relative link in the repository's Markdown points at a file that exists.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { markdownFiles } from '../scripts/doc-snippets/pages.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) return []
-    const p = join(dir, e.name)
-    if (e.isDirectory()) return markdownFiles(p)
-    return e.name.endsWith('.md') ? [p] : []
-  })
-}
 
 describe('documentation links', () => {
   it('resolve to files in the repository', () => {

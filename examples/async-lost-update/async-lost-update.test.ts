@@ -2,6 +2,9 @@ import { explore, replay } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { lostUpdate, Mutex } from './async-lost-update.ts'
 
+/** What every run checks: the invariant it registers with world.always, no goal. */
+const ONE_INVARIANT = { invariants: ['counterCountsEveryIncrement'], goals: [], refinement: false }
+
 describe('the lost update in async code', () => {
   it('finds two read-modify-write increments losing one', async () => {
     const report = await explore(lostUpdate(), { seeds: 100 })
@@ -25,16 +28,19 @@ describe('the lost update in async code', () => {
       expect(await explore(lostUpdate({ increment }), { seeds: 500 })).toEqual({
         ok: true,
         runs: 500,
+        checked: ONE_INVARIANT,
       })
       expect(await explore(lostUpdate({ increment }), { seeds: 500, strategy: 'pct' })).toEqual({
         ok: true,
         runs: 500,
+        checked: ONE_INVARIANT,
       })
       expect(
         await explore(lostUpdate({ increment, busy: 12 }), { seeds: 500, strategy: 'pct' }),
       ).toEqual({
         ok: true,
         runs: 500,
+        checked: ONE_INVARIANT,
       })
     },
   )
@@ -57,10 +63,12 @@ describe('the lost update in async code', () => {
     expect(await explore(lostUpdate({ increment: 'mutex' }), { seeds: 100, audit: true })).toEqual({
       ok: true,
       runs: 100,
+      checked: ONE_INVARIANT,
     })
     expect(await explore(lostUpdate({ increment: 'cas' }), { seeds: 100, audit: true })).toEqual({
       ok: true,
       runs: 100,
+      checked: ONE_INVARIANT,
     })
   })
 

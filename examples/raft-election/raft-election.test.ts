@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { atMostOneLeaderPerTerm, election, type RaftNode } from './raft-election.ts'
 
 const SEEDS = 200
+/** What every election run checks: its one invariant, no goal. */
+const ONE_LEADER = { invariants: ['atMostOneLeaderPerTerm'], goals: [], refinement: false }
 
 describe('Raft leader election', () => {
   it('finds split-brain when a node ignores the one-vote-per-term rule', async () => {
@@ -32,22 +34,31 @@ describe('Raft leader election', () => {
 
   it('keeps one leader per term over the same seeds once the rule is enforced', async () => {
     const report = await explore(election(), { seeds: SEEDS })
-    expect(report).toEqual({ ok: true, runs: SEEDS })
+    expect(report).toEqual({ ok: true, runs: SEEDS, checked: ONE_LEADER })
   })
 
   it('stays safe under PCT scheduling and under seed-scheduled partitions and crashes', async () => {
     expect(await explore(election(), { seeds: 100, strategy: 'pct' })).toEqual({
       ok: true,
       runs: 100,
+      checked: ONE_LEADER,
     })
     const faulty = election({ faults: (world) => [world.faults.partition(), world.faults.crash()] })
-    expect(await explore(faulty, { seeds: 100 })).toEqual({ ok: true, runs: 100 })
+    expect(await explore(faulty, { seeds: 100 })).toEqual({
+      ok: true,
+      runs: 100,
+      checked: ONE_LEADER,
+    })
     const buggyFaulty = election({ buggy: true, faults: (world) => [world.faults.partition()] })
     expect((await explore(buggyFaulty, { seeds: SEEDS })).failure?.kind).toBe('safety')
   })
 
   it('takes nothing from outside the world: the election passes in audit mode', async () => {
-    expect(await explore(election(), { seeds: 50, audit: true })).toEqual({ ok: true, runs: 50 })
+    expect(await explore(election(), { seeds: 50, audit: true })).toEqual({
+      ok: true,
+      runs: 50,
+      checked: ONE_LEADER,
+    })
   })
 
   it('elects a leader that the others follow (the election makes progress)', async () => {

@@ -164,7 +164,15 @@ export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/
 
 // Reports shared by both simulation runtimes
 
-export type { FailureKind, RunFailure, RunReport, TraceEvent } from './report.ts'
+export {
+  type FailureKind,
+  mergeRunChecks,
+  NO_CHECKS,
+  type RunChecks,
+  type RunFailure,
+  type RunReport,
+  type TraceEvent,
+} from './report.ts'
 
 // Rendering: traces, diagrams, values
 

@@ -42,6 +42,20 @@ export interface RunFailure {
   readonly detail: string
 }
 
+/**
+ * What the runs of a report were held to. A run that checks nothing cannot fail, so `ok: true`
+ * alone does not say a property holds: the matchers read this to tell "passed" from "never
+ * checked".
+ */
+export interface RunChecks {
+  /** Names of the invariants checked after every step (`simulate`'s `invariants`, `world.always`). */
+  readonly invariants: readonly string[]
+  /** Names of the goals checked (`simulate`'s `goal`/`goalName`, every `world.runUntil` name). */
+  readonly goals: readonly string[]
+  /** True when every step was checked against a model (`simulate`'s `model` + `abstraction`). */
+  readonly refinement: boolean
+}
+
 /** The result of running a scenario over many seeds. A sweep stops at the first failing seed. */
 export interface RunReport<F extends RunFailure = RunFailure> {
   /** True when every seed passed. */
@@ -49,4 +63,22 @@ export interface RunReport<F extends RunFailure = RunFailure> {
   /** How many seeds were run (including the failing one). */
   readonly runs: number
   readonly failure?: F
+  /** What the runs checked; every report musil makes has it (see {@link RunChecks}). */
+  readonly checked?: RunChecks
 }
+
+/**
+ * The union of two sets of checks: what a sweep of several runs (or several chunks of seeds)
+ * checked in any of them. Names keep their first-seen order.
+ */
+export function mergeRunChecks(a: RunChecks, b: RunChecks): RunChecks {
+  const union = (x: readonly string[], y: readonly string[]): string[] => [...new Set([...x, ...y])]
+  return {
+    invariants: union(a.invariants, b.invariants),
+    goals: union(a.goals, b.goals),
+    refinement: a.refinement || b.refinement,
+  }
+}
+
+/** The checks of a run that checked nothing: the start of a {@link mergeRunChecks} fold. */
+export const NO_CHECKS: RunChecks = { invariants: [], goals: [], refinement: false }

@@ -18,6 +18,7 @@ export type {
   DeadlockMatcherOptions,
   SafetyMatcherOptions,
 } from './matchers/model-matchers.ts'
+export { NothingCheckedError } from './matchers/nothing-checked.ts'
 export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
 export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'

@@ -2,6 +2,11 @@
  * `modelTest(name, model, opts?)`: one Vitest test that model-checks a model and fails with the
  * shortest counterexample as its diff.
  *
+ * No verdict on nothing: a model with no invariants, `deadlock: false` and no liveness goal
+ * would check nothing, so its test fails with a {@link NothingCheckedError} saying what to add.
+ * With no invariants but deadlock checking on (the default), the test checks deadlock freedom
+ * only: a real check, documented as such.
+ *
  * @module
  */
 import {
@@ -17,6 +22,7 @@ import {
   type OptionKey,
 } from '@musil/core'
 import { expect, type TestContext, test } from 'vitest'
+import { NothingCheckedError } from './matchers/nothing-checked.ts'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 import { requirePlugin } from './plugin-check.ts'
@@ -77,6 +83,7 @@ function define(register: Register) {
         checkOptionKeys(goal, `${where} liveness[${i}]`, OPTION_KEYS.LivenessOptions)
       }
     })
+    const safety = Object.keys(model.invariants).length > 0 || checkOptions.deadlock !== false
     register(
       name,
       ({ task }) => {
@@ -84,20 +91,28 @@ function define(register: Register) {
         // The reporter lists a failing model check with the command that reruns it.
         const { file, fullName, root } = testPlace(task)
         setMusilMeta(task, { replay: replayCommand({ file, fullName, root }) })
-        const r = check(
-          model,
-          progress && checkOptions.onProgress === undefined
-            ? {
-                ...checkOptions,
-                onProgress: progressPrinter(model.name),
-                progressIntervalMs: PROGRESS_INTERVAL_MS,
-              }
-            : checkOptions,
-        )
+        // Thrown in the test, not at registration: this test fails, the file's others still run.
+        if (!safety && goals.length === 0) {
+          throw new NothingCheckedError(
+            `modelTest('${name}'): model ${model.name} has no invariants, deadlock checking is off (deadlock: false) and no liveness goal is given, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), drop deadlock: false, or give liveness: { goal, fair }`,
+          )
+        }
+        const r = safety
+          ? check(
+              model,
+              progress && checkOptions.onProgress === undefined
+                ? {
+                    ...checkOptions,
+                    onProgress: progressPrinter(model.name),
+                    progressIntervalMs: PROGRESS_INTERVAL_MS,
+                  }
+                : checkOptions,
+            )
+          : undefined
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe(); it takes
         // the search options but not the progress callback.
         const { onProgress: _, ...safetyOptions } = checkOptions
-        if (!r.ok)
+        if (r?.ok === false)
           expect(model).toBeSafe({ ...safetyOptions, deadlock: safetyOptions.deadlock ?? true })
         for (const goal of goals as ConvergeMatcherOptions<S>[]) {
           if (!checkLiveness(typed, goal).ok) expect(typed).toConverge(goal)
@@ -113,7 +128,10 @@ export interface ModelTestAPI {
   /**
    * Registers a test that runs `check(model, opts)`: it passes when every reachable state
    * satisfies the invariants and (unless `deadlock: false`) no deadlock is reachable; otherwise
-   * it fails with the shortest counterexample as the diff.
+   * it fails with the shortest counterexample as the diff. A search cut by `maxStates` or
+   * `maxDepth` fails (it proves nothing). A model with no invariants is checked for deadlock
+   * freedom only; with `deadlock: false` too and no `liveness` goal the test fails, since it
+   * would check nothing.
    *
    * @example
    * modelTest('two-phase commit is consistent', twoPhaseCommit(3))

@@ -1,14 +1,22 @@
 /**
- * The valid keys of the `musil()` plugin's options and of the reporter's, and the check that
- * rejects any other key. The plugin loads in Vitest's main process before `@musil/core` may be
- * resolvable, so this module imports nothing from it at run time: the caller hands in
- * `checkOptions` from `@musil/core` once it has loaded it.
+ * The options of the `musil()` plugin, their valid keys and the reporter's, and the check that
+ * rejects any other key. The plugin loads this module through the project's module runner, never
+ * statically (see plugin-settings.ts), so it may import `@musil/core`.
  *
  * @module
  */
-import type { CompleteKeyList, checkOptions } from '@musil/core'
-import type { MusilPluginOptions } from './plugin.ts'
+import { type CompleteKeyList, checkOptions } from '@musil/core'
 import type { MusilReporterOptions } from './reporter.ts'
+
+/** Options of the `musil()` plugin. */
+export interface MusilPluginOptions {
+  /** Register the matchers in every test file (default true). */
+  registerMatchers?: boolean
+  /** A seed for every simulation test without `.each` (below `MUSIL_SEED` and `-- --seed`). */
+  seed?: number
+  /** The reporter's options, or `false` to leave the reporters alone. */
+  reporter?: MusilReporterOptions | false
+}
 
 const pluginKeys = ['registerMatchers', 'seed', 'reporter'] as const
 const reporterKeys = ['html', 'memory'] as const
@@ -29,18 +37,21 @@ export const MUSIL_REPORTER_OPTION_KEYS: CompleteKeyList<
 /**
  * Rejects an unknown key in the options of `musil()`, and in its `reporter` options.
  *
- * @param check - `checkOptions` from `@musil/core`, loaded by the caller
  * @throws {OptionsError} naming the unknown key and the nearest valid one, e.g.
  *   `unknown option 'registerMatcher' in musil(); did you mean 'registerMatchers'?`
- *
- * @example
- * const { checkOptions } = await import('@musil/core')
- * checkPluginOptions(options, checkOptions)
  */
-export function checkPluginOptions(options: unknown, check: typeof checkOptions): void {
-  check(options, 'musil()', MUSIL_PLUGIN_OPTION_KEYS)
+export function checkPluginOptions(options: unknown): void {
+  checkOptions(options, 'musil()', MUSIL_PLUGIN_OPTION_KEYS)
   const reporter = (options as MusilPluginOptions).reporter
-  if (reporter !== undefined && reporter !== false) {
-    check(reporter, 'musil({ reporter })', MUSIL_REPORTER_OPTION_KEYS)
-  }
+  if (reporter !== undefined && reporter !== false)
+    checkReporterOptions(reporter, 'musil({ reporter })')
+}
+
+/**
+ * Rejects an unknown key in the reporter's options.
+ * @param where - how the user gave them: `musil({ reporter })` or `new MusilReporter()`
+ * @throws {OptionsError} naming the unknown key and the nearest valid one
+ */
+export function checkReporterOptions(options: unknown, where: string): void {
+  checkOptions(options, where, MUSIL_REPORTER_OPTION_KEYS)
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import type { ProvidedSeed, Shard } from './context.ts'
+import { checkPluginOptions, type MusilPluginOptions } from './plugin-options.ts'
 import { parseSeed, parseShard } from './seeds.ts'
 
 /** The arguments after a bare `--` (Vitest ignores them; npm strips one `--`). */
@@ -53,15 +54,21 @@ export interface PluginSettings {
   readonly shard: Shard | null
 }
 
-/** Reads and validates the plugin's settings; throws a `SeedConfigError` naming a bad one. */
+/**
+ * Validates the plugin's options and reads its settings.
+ *
+ * @throws {OptionsError} for an unknown key in `musil({ … })`
+ * @throws {SeedConfigError} naming a malformed seed or shard setting
+ */
 export function pluginSettings(
+  options: MusilPluginOptions,
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  configSeed: number | undefined,
   sequenceSeed: number | undefined,
 ): PluginSettings {
+  checkPluginOptions(options)
   return {
-    seed: requestedSeed(argv, env, configSeed, sequenceSeed),
+    seed: requestedSeed(argv, env, options.seed, sequenceSeed),
     shard: env.MUSIL_SHARD?.trim() ? parseShard(env.MUSIL_SHARD) : null,
   }
 }

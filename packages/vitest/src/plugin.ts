@@ -7,32 +7,15 @@
  * @module
  */
 /// <reference types="vitest/config" />
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
-import type { TestProject, VitestPluginContext } from 'vitest/node'
+import type { VitestPluginContext } from 'vitest/node'
 import { readMemory } from './failing-seeds.ts'
+import type { MusilPluginOptions } from './plugin-options.ts'
 import type * as Settings from './plugin-settings.ts'
-import { MusilReporter, type MusilReporterOptions } from './reporter.ts'
+import { MusilReporter } from './reporter.ts'
+import { importLikeTests, siblingModule } from './runner-import.ts'
 
-/** Options of the {@link musil} plugin. */
-export interface MusilPluginOptions {
-  /** Register the matchers in every test file (default true). */
-  registerMatchers?: boolean
-  /** A seed for every simulation test without `.each` (below `MUSIL_SEED` and `-- --seed`). */
-  seed?: number
-  /** The reporter's options, or `false` to leave the reporters alone. */
-  reporter?: MusilReporterOptions | false
-}
-
-/**
- * Path of a module next to this one: compiled `.js` in a package, `.ts` in the repository.
- * @param name - the module's name without extension
- */
-function siblingModule(name: string): string {
-  const js = fileURLToPath(new URL(`./${name}.js`, import.meta.url))
-  return existsSync(js) ? js : fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
-}
+export type { MusilPluginOptions } from './plugin-options.ts'
 
 /** Conditions every resolver knows; the rest are custom (e.g. `@musil/source`) and must reach workers. */
 const STANDARD_CONDITIONS = new Set([
@@ -47,19 +30,6 @@ const STANDARD_CONDITIONS = new Set([
   'development|production',
   'types',
 ])
-
-/**
- * Imports a module the way test files import it: through the project's SSR module runner, with
- * the project's resolve conditions. The plugin reaches `@musil/core` only this way, never with a
- * static import (see plugin-settings.ts for why).
- */
-async function importLikeTests<T>(project: TestProject, path: string): Promise<T> {
-  // Vitest makes the SSR environment runnable for this purpose; its own `project.import` uses an
-  // environment without the user's `ssr.resolve.conditions`.
-  const ssr = project.vite.environments.ssr as { runner?: { import(id: string): Promise<unknown> } }
-  if (typeof ssr?.runner?.import === 'function') return (await ssr.runner.import(path)) as T
-  return project.import<T>(path)
-}
 
 const installed = new WeakSet<object>()
 
@@ -84,14 +54,11 @@ export function musil(options: MusilPluginOptions = {}): Plugin {
       // `--sequence.seed` counts only when given explicitly: with shuffling on, Vitest fills in
       // Date.now(), which is no one's choice of simulation seed.
       const explicitSequenceSeed = process.argv.some((a) => a.startsWith('--sequence.seed'))
-      const { pluginSettings } = await importLikeTests<typeof Settings>(
-        project,
-        siblingModule('plugin-settings'),
-      )
+      const { pluginSettings } = await importLikeTests<typeof Settings>(project, 'plugin-settings')
       const { seed, shard } = pluginSettings(
+        options,
         process.argv,
         process.env,
-        options.seed,
         explicitSequenceSeed ? vitest.config.sequence.seed : undefined,
       )
       // Provide only what is present, so a `test.provide` in the config is not clobbered.

@@ -11,6 +11,8 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import type { MusilTaskMeta } from './context.ts'
 import { readMemory, type SeedOutcome, updateMemory, writeMemory } from './failing-seeds.ts'
 import { type ReportEntry, renderHtmlReport } from './html-report.ts'
+import type * as PluginOptions from './plugin-options.ts'
+import { importLikeTests } from './runner-import.ts'
 
 /** Options of {@link MusilReporter}. */
 export interface MusilReporterOptions {
@@ -45,8 +47,15 @@ export class MusilReporter implements Reporter {
     return typeof r === 'object' && r !== null && (r as Record<symbol, unknown>)[BRAND] === true
   }
 
-  onInit(vitest: Vitest): void {
+  async onInit(vitest: Vitest): Promise<void> {
     this.#vitest = vitest
+    // Checked here, not in the constructor: the check lives in @musil/core, which this module
+    // must not import statically (see runner-import.ts).
+    const { checkReporterOptions } = await importLikeTests<typeof PluginOptions>(
+      vitest.getRootProject(),
+      'plugin-options',
+    )
+    checkReporterOptions(this.options, 'new MusilReporter()')
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {

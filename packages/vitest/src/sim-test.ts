@@ -160,7 +160,8 @@ export interface SimTestExtras {
   each: (seeds: readonly number[]) => EachSeed
   /**
    * One test that sweeps a seed range over worker threads (see `sweep`). It fails when any seed
-   * fails, with the lowest failing seed's minimised trace as the diff; every failing seed is in
+   * fails, with the lowest failing seed's minimised trace as the diff, and when no seed ran at
+   * all (an empty shard: it checked nothing); every failing seed is in
    * `task.meta.musil.failingSeeds`. `MUSIL_SEED=N` replays just seed N; `MUSIL_SHARD=i/n` runs
    * this machine's share; seeds that failed last time run first.
    *
@@ -266,6 +267,8 @@ function sweepTest(name: string, options: SimSweepOptions): void {
     })
     if (options.check) await options.check(report)
     else if (report.failure) expect(report)[matcherFor(report.failure.kind)]()
+    // No failing seed: a pass only if some seed ran (an empty shard checked nothing).
+    else expect(report).toRunWithoutError()
   })
 }
 

@@ -9,9 +9,12 @@ import {
   checkOptions,
   explore,
   formatSimTrace,
+  mergeRunChecks,
+  NO_CHECKS,
   type NodeFactory,
   type Nodes,
   OPTION_KEYS,
+  type RunChecks,
   type RunFailure,
   type RunOptions,
   type RunReport,
@@ -117,16 +120,27 @@ export interface SeedFailure {
   readonly detail: string
 }
 
+/** What a chunk of seeds came to: its failing seeds and what its runs checked. */
+export interface ChunkOutcome {
+  readonly failures: readonly SeedFailure[]
+  readonly checked: RunChecks
+}
+
 /**
- * Runs `seeds` in order and returns the failing ones. Unlike `simulate`/`explore`, it does not
- * stop at the first failure: a sweep must know every failing seed of its chunk. Nothing is
- * minimised here; {@link runSeed} does that for the one failure that is reported in full.
+ * Runs `seeds` in order and returns the failing ones, with what the runs checked (so a sweep's
+ * report can say it, as `simulate`'s does). Unlike `simulate`/`explore`, it does not stop at the
+ * first failure: a sweep must know every failing seed of its chunk. Nothing is minimised here;
+ * {@link runSeed} does that for the one failure that is reported in full.
  */
 export async function failingSeeds(
   target: SimTarget,
   seeds: readonly number[],
-): Promise<SeedFailure[]> {
+): Promise<ChunkOutcome> {
   const failures: SeedFailure[] = []
+  let checked = NO_CHECKS
+  const ran = (r: RunReport): void => {
+    if (r.checked !== undefined) checked = mergeRunChecks(checked, r.checked)
+  }
   let rest = seeds
   while (rest.length > 0) {
     let report: RunReport
@@ -138,6 +152,7 @@ export async function failingSeeds(
       for (const seed of rest) {
         try {
           const r = await run(target, [seed], false)
+          ran(r)
           if (r.failure) failures.push({ seed, kind: r.failure.kind, detail: r.failure.detail })
         } catch (e) {
           const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
@@ -146,12 +161,13 @@ export async function failingSeeds(
       }
       break
     }
+    ran(report)
     const f = report.failure
     if (f === undefined) break
     failures.push({ seed: f.seed, kind: f.kind, detail: f.detail })
     rest = rest.slice(rest.indexOf(f.seed) + 1)
   }
-  return failures
+  return { failures, checked }
 }
 
 /** Runs one seed exactly as a test does: a full report, minimised when the runtime minimises. */

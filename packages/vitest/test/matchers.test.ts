@@ -48,10 +48,9 @@ describe('toBeSafe', () => {
     expect(failureOf(() => expect(m).toBeSafe({ maxDepth: 2 })).message).toContain(
       'search incomplete',
     )
-    expect(
-      failureOf(() => expect(defineModel({ ...m, invariants: {} })).not.toBeSafe({ maxDepth: 2 }))
-        .message,
-    ).toContain('proves nothing')
+    expect(failureOf(() => expect(m).not.toBeSafe({ maxDepth: 2 })).message).toContain(
+      'proves nothing',
+    )
   })
 
   it('rejects what is not a model', () => {

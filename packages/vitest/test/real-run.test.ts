@@ -1,28 +1,6 @@
 // Runs Vitest itself on a fixture project and reads what a user would see.
-import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-
-const vitestBin = join(
-  dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
-  'vitest.mjs',
-)
-
-function runFixture(
-  name: string,
-  args: readonly string[] = [],
-  env: Record<string, string> = {},
-): { status: number | null; output: string } {
-  const root = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url))
-  const r = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
-    timeout: 60_000,
-  })
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
-}
+import { runFixture } from './helpers.ts'
 
 describe('a failing toBeSafe in a real Vitest run', () => {
   it('prints the whole 40-step shortest trace as the diff', () => {
@@ -42,7 +20,7 @@ describe('a project without the musil() plugin', () => {
 
   it('fails every musil matcher, and every musil test, saying to add the plugin', () => {
     // The seed flags cannot reach a test without the plugin: the tests must say so, not run.
-    const { status, output } = runFixture('no-plugin', ['--', '--seed=2'], { MUSIL_SEED: '2' })
+    const { status, output } = runFixture('no-plugin', { MUSIL_SEED: '2' }, ['--', '--seed=2'])
     expect(status).toBe(1)
     expect(output).not.toContain('Invalid Chai property')
     // Only @musil/core imported: the matchers' absence explains itself, `.not` included.
@@ -71,5 +49,27 @@ describe('a project without the musil() plugin', () => {
       )
     }
     expect(output).toMatch(/Tests {2}9 failed \| 2 passed \(11\)/)
+  }, 60_000)
+})
+
+describe('the musil() plugin at Vitest startup', () => {
+  it('refuses an unknown plugin option before any test runs', () => {
+    const { status, output } = runFixture('bad-plugin-options')
+    expect(status).toBe(1)
+    expect(output).toContain("unknown option 'sed' in musil(); did you mean 'seed'?")
+    expect(output).not.toContain('would pass if Vitest started')
+  }, 60_000)
+
+  it('refuses an unknown option of a reporter added by hand', () => {
+    const config = ['--config', 'vitest.reporter.config.ts']
+    const { status, output } = runFixture('bad-plugin-options', {}, config)
+    expect(status).toBe(1)
+    expect(output).toContain("unknown option 'htm' in new MusilReporter(); did you mean 'html'?")
+  }, 60_000)
+
+  it('refuses a malformed MUSIL_SEED before any test runs', () => {
+    const { status, output } = runFixture('readme', { MUSIL_SEED: 'seven' })
+    expect(status).toBe(1)
+    expect(output).toContain("MUSIL_SEED: 'seven' is not a seed")
   }, 60_000)
 })

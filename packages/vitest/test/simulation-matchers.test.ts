@@ -87,19 +87,18 @@ describe('simulation matchers', () => {
   it('never passes a property the simulation did not check', () => {
     // okReport's simulation had no model: nothing was checked for refinement.
     for (const run of [() => expect(okReport).toRefine(), () => expect(okReport).not.toRefine()]) {
-      expect(failureOf(run).message).toContain(
-        'simulate() was given no model, so no step was checked against one',
-      )
+      expect(failureOf(run).message).toContain('the simulation checked no step against a model')
     }
     // safetyReport's simulation had no goal: nothing was checked for convergence.
     for (const run of [
       () => expect(safetyReport).toConverge(),
       () => expect(safetyReport).not.toConverge(),
     ]) {
-      expect(failureOf(run).message).toContain('simulate() was given no goal')
+      expect(failureOf(run).message).toContain('the simulation checked no goal')
     }
     expect(okReport.checked).toEqual({
       invariants: ['noInvented'],
+      goals: ['applied==desired'],
       goal: 'applied==desired',
       refinement: false,
     })
@@ -152,7 +151,9 @@ describe('simulation matchers', () => {
       expect(f.message).toContain('says nothing about safety either way')
       expect(f.actual).toBe(formatSimTrace(goalReport.failure!.minimized))
     }
-    expect(() => expect(goalReport).toRefine()).toThrow('simulate() was given no model')
+    expect(() => expect(goalReport).toRefine()).toThrow(
+      'the simulation checked no step against a model',
+    )
   })
 
   it('reads explore reports: the timeline is the diff', async () => {
@@ -168,6 +169,7 @@ describe('simulation matchers', () => {
     const sweepLike = {
       ok: false,
       runs: 10,
+      checked: { invariants: ['x'], goals: ['goal'], refinement: false },
       failure: goalReport.failure!,
       failingSeeds: [
         { seed: goalReport.failure!.seed, kind: 'goal' as const, detail: 'goal missed' },
@@ -200,7 +202,11 @@ describe('simulation matchers', () => {
   })
 
   it('still model-checks models through the same toBeSafe', () => {
-    const bounded = defineModel({ ...countByOne, constraint: (s: { n: number }) => s.n < 4 })
+    const bounded = defineModel({
+      ...countByOne,
+      constraint: (s: { n: number }) => s.n < 4,
+      invariants: { belowTen: (s: { n: number }) => s.n < 10 },
+    })
     expect(bounded).toBeSafe()
     const unsafe = defineModel({
       ...bounded,

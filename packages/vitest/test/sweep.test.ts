@@ -56,6 +56,9 @@ describe('sweep', () => {
     expect(seedsOf(one)).toEqual(failingInProcess(300))
     expect(one).toMatchObject({ runs: 300, total: 300, threads: 1 })
     expect(two).toMatchObject({ runs: 300, total: 300, threads: 2, chunks: Math.ceil(300 / 7) })
+    // What the workers' runs checked, so the matchers can tell a pass from nothing checked.
+    const checked = { invariants: ['noInvented'], goals: ['applied==desired'], refinement: false }
+    expect([one.checked, two.checked]).toEqual([checked, checked])
   }, 60_000)
 
   it('reports the lowest failing seed in full, minimised, as soon as every lower seed has run', async () => {

@@ -13,6 +13,7 @@ const m = defineModel({
       (s) => ({ n: s.n + 1 }),
     ),
   ],
+  invariants: { atMostTwo: (s) => s.n <= 2 },
   terminal: (s) => s.n === 2,
 })
 

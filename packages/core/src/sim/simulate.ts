@@ -96,9 +96,11 @@ export function simulate<N extends Nodes, W, A = unknown>(
     )
   }
   const stats = { steps, unsettled, durationMs: performance.now() - started }
+  const goal = options.goal === undefined ? undefined : (options.goalName ?? 'goal')
   const checked: SimChecks = {
     invariants: Object.keys(options.invariants ?? {}),
-    ...(options.goal !== undefined && { goal: options.goalName ?? 'goal' }),
+    goals: goal === undefined ? [] : [goal],
+    ...(goal !== undefined && { goal }),
     refinement: options.model !== undefined,
   }
   const report: SimReport<W> =

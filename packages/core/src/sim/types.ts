@@ -6,7 +6,7 @@
  */
 import type { Model } from '../model/model.ts'
 import { keyList, type OptionKey } from '../options.ts'
-import type { FailureKind, RunFailure, RunReport, TraceEvent } from '../report.ts'
+import type { FailureKind, RunChecks, RunFailure, RunReport, TraceEvent } from '../report.ts'
 import type { FaultSchedule, ScheduledFault } from './faults.ts'
 import type { NetworkModel } from './network.ts'
 import type { Nodes } from './node.ts'
@@ -173,14 +173,10 @@ export type SimReport<W> = RunReport<SimFailure<W>> & {
   readonly checked: SimChecks
 }
 
-/** The checks a simulation ran (from its options). */
-export interface SimChecks {
-  /** Names of the invariants checked after every step. */
-  readonly invariants: readonly string[]
-  /** The goal's name, when a goal was checked once each run settled. */
+/** The checks a simulation ran (from its options): {@link RunChecks}, plus the one goal's name. */
+export interface SimChecks extends RunChecks {
+  /** The goal's name, when a goal was checked once each run settled (also in `goals`). */
   readonly goal?: string
-  /** True when every step was checked against a model (`model` + `abstraction`). */
-  readonly refinement: boolean
 }
 
 /** Totals over a sweep. */

@@ -7,7 +7,14 @@ import { WorldUsageError } from '../errors.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { RunFailure, RunReport, TraceEvent } from '../report.ts'
+import {
+  mergeRunChecks,
+  NO_CHECKS,
+  type RunChecks,
+  type RunFailure,
+  type RunReport,
+  type TraceEvent,
+} from '../report.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
 import { Runtime } from './runtime.ts'
 import { PctStrategy, RandomStrategy, type Strategy, type StrategyName } from './strategy.ts'
@@ -76,11 +83,15 @@ export interface WorldFailure extends RunFailure {
   readonly steps: number
 }
 
-/** The report of `explore`: the shape every simulation report has. */
-export type ExploreReport = RunReport<WorldFailure>
+/**
+ * The report of `explore`: the shape every simulation report has. `checked` names every
+ * `world.always` invariant and `world.runUntil` goal registered in any of the runs.
+ */
+export type ExploreReport = RunReport<WorldFailure> & { readonly checked: RunChecks }
 
 /** The report of `replay`: the same, plus the run's timeline and its digest even when it passed. */
 export interface ReplayReport extends RunReport<WorldFailure> {
+  readonly checked: RunChecks
   readonly seed: number
   readonly timeline: readonly TraceEvent[]
   /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
@@ -204,13 +215,16 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     )
   }
   let runs = 0
+  let checked = NO_CHECKS
   acquireGuards()
   try {
     for (const raw of iterable) {
       const seed = checkSeed('explore', raw)
       runs++
-      const failure = failureOf(await runOne(scenario, seed, settings))
-      if (failure !== undefined) return { ok: false, runs, failure }
+      const runtime = await runOne(scenario, seed, settings)
+      checked = mergeRunChecks(checked, runtime.checks())
+      const failure = failureOf(runtime)
+      if (failure !== undefined) return { ok: false, runs, failure, checked }
     }
   } finally {
     releaseGuards()
@@ -221,7 +235,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
       'explore(): seeds is empty, so nothing ran; give a count (seeds: 100) or a list of seeds',
     )
   }
-  return { ok: true, runs }
+  return { ok: true, runs, checked }
 }
 
 function* countUp(n: number): Generator<number> {
@@ -253,6 +267,7 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
     time: runtime.now(),
     steps: runtime.steps,
     runs: 1,
+    checked: runtime.checks(),
   }
   return failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure }
 }

@@ -18,7 +18,7 @@ import {
 } from '../errors.ts'
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { FailureKind, TraceEvent } from '../report.ts'
+import type { FailureKind, RunChecks, TraceEvent } from '../report.ts'
 import { macrotaskHop, type RunContext, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { SimulatedNetwork } from './network.ts'
@@ -140,6 +140,8 @@ export class Runtime implements World {
   readonly #timers = new WakeupHeap()
   readonly #invariants: { readonly name: string; readonly pred: () => boolean }[] = []
   readonly #untils: PendingUntil[] = []
+  /** Every `runUntil` goal this run waited on: what its report says it checked. */
+  readonly #goals = new Set<string>()
   /** The invariant or goal being evaluated, if any: what an audit leak is blamed on. */
   #evaluating: string | undefined
   #now = 0
@@ -223,6 +225,15 @@ export class Runtime implements World {
     this.#invariants.push({ name, pred })
   }
 
+  /** What this run checked: its `always` invariants and `runUntil` goals, by name. */
+  checks(): RunChecks {
+    return {
+      invariants: [...new Set(this.#invariants.map((i) => i.name))],
+      goals: [...this.#goals],
+      refinement: false,
+    }
+  }
+
   runFor(ms: number, options: RunForOptions = {}): Promise<void> {
     const bad = badDuration('runFor', ms)
     if (bad !== undefined) return Promise.reject(bad)
@@ -256,6 +267,7 @@ export class Runtime implements World {
     const bad =
       deadline === undefined ? undefined : badDuration(`runUntil("${name}") deadline`, deadline)
     if (bad !== undefined) return Promise.reject(bad)
+    this.#goals.add(name)
     try {
       if (pred()) return Promise.resolve()
     } catch (e) {

@@ -6,6 +6,7 @@ import {
   EntropyLeakError,
   explore,
   MusilError,
+  NO_CHECKS,
   replay,
   type World,
 } from '@musil/core'
@@ -89,7 +90,7 @@ describe('audit mode', () => {
       },
       { seeds: 3, audit: true },
     )
-    expect(report).toEqual({ ok: true, runs: 3 })
+    expect(report).toEqual({ ok: true, runs: 3, checked: NO_CHECKS })
   })
 
   it("trips in an invariant too: predicates run in the run's context", async () => {

@@ -138,3 +138,30 @@ describe('runUntil', () => {
     expect(report.failure?.detail).toMatch(/main \(runUntil "never"\)/)
   })
 })
+
+describe('what a report says it checked', () => {
+  it('names every always and runUntil of every run, each once, and nothing when there were none', async () => {
+    const report = await explore(
+      async (world) => {
+        world.always(() => true, 'first')
+        // Seed-dependent checks: the report holds the union over the runs.
+        if (world.seed % 2 === 1) world.always(() => true, 'oddSeedsOnly')
+        world.always(() => true, 'first')
+        await world.runUntil(() => true, { name: 'ready' })
+        await world.runUntil(() => world.now() >= 5, { name: 'later', deadline: 10 })
+      },
+      { seeds: 3 },
+    )
+    expect(report).toEqual({
+      ok: true,
+      runs: 3,
+      checked: {
+        invariants: ['first', 'oddSeedsOnly'],
+        goals: ['ready', 'later'],
+        refinement: false,
+      },
+    })
+    const bare = await replay(async (world) => world.sleep(1), { seed: 0 })
+    expect(bare.checked).toEqual({ invariants: [], goals: [], refinement: false })
+  })
+})

@@ -28,6 +28,11 @@ export function bySubject(
     if (onModel !== undefined && (isModel(received) || args.length > 0)) {
       return onModel.call(this, received, ...args)
     }
+    if (onModel === undefined && isModel(received)) {
+      throw new TypeError(
+        `expect(${received.name}).${name}(): ${name} reads a simulation report, not a model; model-check a model with toBeSafe(), toBeDeadlockFree(), toConverge(options) or toRefine(spec, abstraction)`,
+      )
+    }
     const got = received === null ? 'null' : typeof received
     // A Promise here is almost always an un-awaited explore(): say so, it is the likely fix.
     const hint = received instanceof Promise ? ' (a Promise: await explore() before expect)' : ''

@@ -2,6 +2,11 @@
  * `toBeSafe` and `toBeDeadlockFree` on models. Both are synchronous: an un-awaited async
  * matcher can pass silently in Vitest, a synchronous one cannot.
  *
+ * No verdict on nothing: `toBeSafe` on a model with no invariants and no deadlock check, and
+ * `toBeDeadlockFree` told not to check deadlocks, throw a {@link NothingCheckedError} before
+ * searching, under the matcher and its `.not` alike. A model with no invariants checked with
+ * `{ deadlock: true }` is a real check of deadlock freedom only, and its messages say so.
+ *
  * @module
  */
 import {
@@ -16,6 +21,7 @@ import {
   type OptionKey,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
+import { NothingCheckedError } from './nothing-checked.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
@@ -56,8 +62,9 @@ export function checkResultToMatch(
   model: Model<unknown>,
   r: CheckResult<unknown>,
   holdsLine: string,
+  note = '',
 ): SyncMatchResult {
-  const hint = `expect(${model.name}).${ctx.isNot ? 'not.' : ''}${matcher}()`
+  const hint = `expect(${model.name}).${ctx.isNot ? 'not.' : ''}${matcher}()${note}`
   const v = r.violation
   if (v) {
     const what =
@@ -86,7 +93,12 @@ export function checkResultToMatch(
   }
 }
 
-/** `expect(model).toBeSafe(opts?)`: every reachable state satisfies every invariant. */
+const DEADLOCK_FREE = 'every reachable non-terminal state has a successor'
+
+/**
+ * `expect(model).toBeSafe(opts?)`: every reachable state satisfies every invariant (and, with
+ * `{ deadlock: true }`, none is a deadlock).
+ */
 export function toBeSafe(
   this: MatcherState,
   received: unknown,
@@ -94,13 +106,21 @@ export function toBeSafe(
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeSafe')
   checkOptions(options, 'toBeSafe()', SAFETY_MATCHER_OPTION_KEYS)
-  const r = check(model, { deadlock: false, ...options })
   const names = Object.keys(model.invariants)
-  const holds =
-    names.length === 0
-      ? 'no invariants to violate'
-      : `every reachable state satisfies ${names.join(', ')}`
-  return checkResultToMatch(this, 'toBeSafe', model, r, holds)
+  const deadlock = options.deadlock === true
+  if (names.length === 0 && !deadlock) {
+    throw new NothingCheckedError(
+      `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeSafe(): model ${model.name} has no invariants and toBeSafe checks no deadlocks unless told to, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), or use toBeDeadlockFree() if you mean deadlock freedom`,
+    )
+  }
+  const r = check(model, { ...options, deadlock })
+  const holds = [
+    ...(names.length > 0 ? [`every reachable state satisfies ${names.join(', ')}`] : []),
+    ...(deadlock ? [DEADLOCK_FREE] : []),
+  ].join(', and ')
+  // Deadlock freedom alone is a real check, but not what "safe" usually means: say so.
+  const note = names.length === 0 ? ' (no invariants: checked deadlock freedom only)' : ''
+  return checkResultToMatch(this, 'toBeSafe', model, r, holds, note)
 }
 
 /** `expect(model).toBeDeadlockFree(opts?)`: every reachable non-terminal state has a successor. */
@@ -110,13 +130,13 @@ export function toBeDeadlockFree(
   options: DeadlockMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeDeadlockFree')
+  // The type leaves `deadlock` out; JavaScript (or a cast) can still turn off the one check.
+  if ((options as { deadlock?: unknown }).deadlock === false) {
+    throw new NothingCheckedError(
+      `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeDeadlockFree({ deadlock: false }): the options turn off deadlock checking, the one thing toBeDeadlockFree checks, so nothing would be checked; drop the deadlock option`,
+    )
+  }
   checkOptions(options, 'toBeDeadlockFree()', DEADLOCK_MATCHER_OPTION_KEYS)
   const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
-  return checkResultToMatch(
-    this,
-    'toBeDeadlockFree',
-    model,
-    r,
-    'every reachable non-terminal state has a successor',
-  )
+  return checkResultToMatch(this, 'toBeDeadlockFree', model, r, DEADLOCK_FREE)
 }

@@ -13,6 +13,7 @@ import {
   simulationToBeSafe,
   simulationToConverge,
   simulationToRefine,
+  simulationToRunWithoutError,
 } from './simulation-matchers.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
@@ -20,16 +21,24 @@ import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
 /** The state type of a model, or `any` when `T` is not a model. */
 type StateOf<T> = T extends Model<infer S> ? S : any
 
-/** The matchers musil adds to `expect`. */
+/**
+ * The matchers musil adds to `expect`. None gives a verdict on nothing: when what a matcher
+ * asserts was never checked (no invariant, goal or model; no seed run), the matcher and its
+ * `.not` both throw a `NothingCheckedError` that says what to add.
+ */
 export interface MusilMatchers<R = unknown> {
   /**
    * On a model from `defineModel`: model-checks it; every reachable state satisfies every
    * invariant. On failure the diff is the shortest counterexample, one line per step. An
-   * incomplete search (a bound was reached) fails, and so does its `.not`.
+   * incomplete search (a bound was reached) fails, and so does its `.not`. A model with no
+   * invariants has nothing to check unless `{ deadlock: true }` is given (then it is checked
+   * for deadlock freedom only, and the message says so).
    *
    * On a simulation report (`simulate`, `explore`, a `simTest` fixture, a sweep): no seed broke
    * an invariant, threw or deadlocked. On failure the diff is the minimised trace, one event per
-   * line, and the message names the seed and the command that replays it.
+   * line, and the message names the seed and the command that replays it. A report whose runs
+   * checked no invariant (`checked.invariants` empty) does not pass: use
+   * `toRunWithoutError()` to say only that it ran.
    *
    * @example
    * expect(dieHard()).not.toBeSafe()
@@ -38,7 +47,8 @@ export interface MusilMatchers<R = unknown> {
   toBeSafe: (options?: SafetyMatcherOptions) => R
   /**
    * Model-checks `received` for deadlocks: every reachable state that is not `terminal` has a
-   * successor. On failure the diff is the shortest path to a deadlock.
+   * successor. On failure the diff is the shortest path to a deadlock. Options that turn
+   * deadlock checking off (`deadlock: false`, from JavaScript) leave nothing to check: it throws.
    */
   toBeDeadlockFree: (options?: Omit<SafetyMatcherOptions, 'deadlock'>) => R
   /**
@@ -76,6 +86,16 @@ export interface MusilMatchers<R = unknown> {
     <A>(spec: Model<A>, abstraction: (s: StateOf<R>) => A, options?: RefineMatcherOptions): R
     (): R
   }
+  /**
+   * On a simulation report only: at least one seed ran and no seed failed in any way (an
+   * invariant, goal, refinement, error or deadlock failure). It claims nothing about what the
+   * runs checked: the honest assertion for "it ran without error", where `toBeSafe()` would
+   * need invariants. On failure the diff is the minimised trace.
+   *
+   * @example
+   * expect(await explore(scenarioThatThrowsOnABug)).toRunWithoutError()
+   */
+  toRunWithoutError: () => R
 }
 
 declare module 'vitest' {
@@ -88,4 +108,5 @@ expect.extend({
   toBeDeadlockFree,
   toConverge: bySubject('toConverge', toConverge, simulationToConverge),
   toRefine: bySubject('toRefine', toRefine, simulationToRefine),
+  toRunWithoutError: bySubject('toRunWithoutError', undefined, simulationToRunWithoutError),
 })

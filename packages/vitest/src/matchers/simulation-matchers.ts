@@ -1,7 +1,14 @@
 /**
- * `toBeSafe`, `toConverge` and `toRefine` on a finished simulation report: what `simulate`,
- * `explore`, `replay`, the `simTest` fixtures and sweeps return. Synchronous on purpose: the
- * simulation has already run, and an un-awaited async matcher can pass silently in Vitest.
+ * `toBeSafe`, `toConverge`, `toRefine` and `toRunWithoutError` on a finished simulation report:
+ * what `simulate`, `explore`, `replay`, the `simTest` fixtures and sweeps return. Synchronous on
+ * purpose: the simulation has already run, and an un-awaited async matcher can pass silently in
+ * Vitest.
+ *
+ * No verdict on nothing: a report of no seed, or one whose runs never checked what the matcher
+ * asserts (no invariant under `toBeSafe`, no goal under `toConverge`, no model under
+ * `toRefine`), throws a {@link NothingCheckedError} under the matcher and its `.not` alike,
+ * unless a failing seed already refutes the property (a seed that threw is not safe, whatever
+ * else was checked).
  *
  * A report from `simulate`/`explore` stops at its first failing seed. When that failure is of
  * another kind than the property asked about (say a goal failure under `toBeSafe`), the seeds
@@ -14,14 +21,15 @@ import {
   type FailureKind,
   formatSimTrace,
   isModel,
+  type RunChecks,
   type RunFailure,
   type RunReport,
-  type SimChecks,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
 import type { SeedFailure } from '../target.ts'
 import { failureDetail, failureHeadline, failureTrace, reportedFailure } from '../target.ts'
+import { NothingCheckedError } from './nothing-checked.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
@@ -41,7 +49,7 @@ export function isRunReport(x: unknown): x is RunReport {
 }
 
 interface Property {
-  readonly matcher: 'toBeSafe' | 'toConverge' | 'toRefine'
+  readonly matcher: 'toBeSafe' | 'toConverge' | 'toRefine' | 'toRunWithoutError'
   /** Failure kinds that refute the property. */
   readonly kinds: ReadonlySet<FailureKind>
   /** What holds when it is not refuted: the one-line `expected` of the diff. */
@@ -67,6 +75,12 @@ const REFINE: Property = {
   kinds: new Set<FailureKind>(['refinement']),
   holds: 'every step of every seed maps to a step of the model (or a stutter)',
   about: 'refinement',
+}
+const RUNS: Property = {
+  matcher: 'toRunWithoutError',
+  kinds: new Set<FailureKind>(['safety', 'goal', 'refinement', 'error', 'deadlock']),
+  holds: 'every seed runs with no failure of any kind',
+  about: 'whether it ran without error',
 }
 
 function replayHint(ctx: MatcherState, failure: RunFailure): string {
@@ -168,23 +182,48 @@ function rerunAgainst(ctx: MatcherState, report: RunReport, args: readonly unkno
   return rerun({ model, abstraction })
 }
 
-/** What a report from `simulate` says it checked (reports from elsewhere do not say). */
-function checksOf(report: RunReport): SimChecks | undefined {
-  const c = (report as { checked?: SimChecks }).checked
-  return c !== null && typeof c === 'object' ? c : undefined
+/** The fix that says what a user who asserts nothing in particular really means. */
+const JUST_RAN = 'or use toRunWithoutError() if you only mean it ran without error'
+
+/** Names in a `checked` list; a hand-made or foreign report may lack the list. */
+function names(list: unknown): readonly string[] {
+  return Array.isArray(list) ? list : []
 }
 
-/** Why the property was never checked by this report, if it was not. */
+/** Why a report of no seed at all cannot give any verdict. */
+function noRunReason(report: RunReport): string | undefined {
+  if (report.runs > 0) return undefined
+  return `the report ran no seed (runs: ${report.runs}), so it checked nothing; run at least one seed (for a sharded sweep, give it at least as many seeds as shards: MUSIL_SHARD=i/n keeps the seeds with seed % n === i - 1)`
+}
+
+/**
+ * Why this report's runs cannot give a verdict on the property, if they cannot: they never
+ * checked what the property is about. Each reason says how to check it.
+ */
 function uncheckedReason(report: RunReport, property: Property): string | undefined {
-  const checked = checksOf(report)
-  if (checked === undefined) return undefined
-  if (property === CONVERGE && checked.goal === undefined) {
-    return 'simulate() was given no goal, so no run was checked for convergence: pass goal (and goalName) to simulate()'
+  if (property === RUNS) return undefined
+  const checked = report.checked as Partial<RunChecks> | null | undefined
+  if (checked === null || typeof checked !== 'object') {
+    return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; ${JUST_RAN}`
   }
-  if (property === REFINE && !checked.refinement) {
-    return 'simulate() was given no model, so no step was checked against one: pass model and abstraction to simulate(), or write expect(report).toRefine(model, abstraction)'
+  const runs = `its ${report.runs} run(s) prove nothing about ${property.about}`
+  if (property === SAFE && names(checked.invariants).length === 0) {
+    return `the simulation checked no invariant, so ${runs}; pass invariants: { name: (world) => boolean } to simulate() (in an explore() scenario, call world.always(() => boolean, name)), ${JUST_RAN}`
+  }
+  if (property === CONVERGE && names(checked.goals).length === 0) {
+    return `the simulation checked no goal, so ${runs}; pass goal: (world) => boolean (and goalName) to simulate() (in an explore() scenario, await world.runUntil(() => boolean, { deadline, name })), ${JUST_RAN}`
+  }
+  if (property === REFINE && checked.refinement !== true) {
+    return `the simulation checked no step against a model, so ${runs}; pass model and abstraction to simulate(), or write expect(report).toRefine(model, abstraction) to run its seeds again against one`
   }
   return undefined
+}
+
+/** True when a failing seed of the report refutes the property: evidence, whatever was checked. */
+function refuted(report: RunReport, property: Property): boolean {
+  const f = report.failure
+  if (f !== undefined && property.kinds.has(f.kind)) return true
+  return failingSeedsOf(report)?.some((s) => property.kinds.has(s.kind)) ?? false
 }
 
 function judge(
@@ -200,10 +239,13 @@ function judge(
     )
   }
   const report = received as RunReport
-  const unchecked = uncheckedReason(report, property)
+  const unchecked =
+    noRunReason(report) ??
+    (refuted(report, property) ? undefined : uncheckedReason(report, property))
   if (unchecked !== undefined) {
-    // Nothing was checked, so the report proves nothing: the matcher and its .not both fail.
-    return { pass: Boolean(ctx.isNot), message: () => `${hint}\n\n${unchecked}` }
+    // Nothing was checked, so the report is neither a pass nor a fail: thrown, not returned, so
+    // that .not and expect.not.* cannot turn it into a pass (see NothingCheckedError).
+    throw new NothingCheckedError(`${hint}: ${unchecked}`)
   }
   const f = report.failure
   if (f === undefined) {
@@ -258,32 +300,33 @@ function judge(
   }
 }
 
-/** `expect(report).toBeSafe()`: no seed broke an invariant, threw, or deadlocked. */
-export function simulationToBeSafe(
+/** A matcher on a finished report, as `expect.extend` takes it. */
+export type ReportMatcher = (
   this: MatcherState,
   received: unknown,
   ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, SAFE, args)
+) => SyncMatchResult
+
+function reportMatcher(property: Property): ReportMatcher {
+  return function match(this: MatcherState, received: unknown, ...args: unknown[]) {
+    return matchReport(this, received, property, args)
+  }
 }
+
+/** `expect(report).toBeSafe()`: no seed broke an invariant, threw, or deadlocked. */
+export const simulationToBeSafe: ReportMatcher = reportMatcher(SAFE)
 
 /** `expect(report).toConverge()`: every seed reached the goal (simulate's `goal`, explore's `runUntil`). */
-export function simulationToConverge(
-  this: MatcherState,
-  received: unknown,
-  ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, CONVERGE, args)
-}
+export const simulationToConverge: ReportMatcher = reportMatcher(CONVERGE)
 
 /** `expect(report).toRefine()`: every step of every seed refined the model given to `simulate`. */
-export function simulationToRefine(
-  this: MatcherState,
-  received: unknown,
-  ...args: unknown[]
-): SyncMatchResult {
-  return matchReport(this, received, REFINE, args)
-}
+export const simulationToRefine: ReportMatcher = reportMatcher(REFINE)
+
+/**
+ * `expect(report).toRunWithoutError()`: at least one seed ran and no seed failed, in any way.
+ * The honest name for "it ran": it claims nothing about what the runs checked.
+ */
+export const simulationToRunWithoutError: ReportMatcher = reportMatcher(RUNS)
 
 /** The matcher that fails on `kind`: how a sweep test asserts its report with the right diff. */
 export function matcherFor(kind: FailureKind): 'toBeSafe' | 'toConverge' | 'toRefine' {

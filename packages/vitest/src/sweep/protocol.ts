@@ -5,7 +5,7 @@
  */
 import type { RunReport } from '@musil/core'
 import type { ReportedFailure } from '../context.ts'
-import type { SeedFailure } from '../target.ts'
+import type { ChunkOutcome } from '../target.ts'
 
 /** Where a worker finds the target: a module URL and the name of the export. */
 export interface TargetRef {
@@ -29,10 +29,8 @@ export interface LoadFailure {
   readonly loadError: string
 }
 
-/** What a `chunk` task returns: the failing seeds of the chunk. */
-export interface ChunkResult {
-  readonly failures: readonly SeedFailure[]
-}
+/** What a `chunk` task returns: the failing seeds of the chunk and what its runs checked. */
+export type ChunkResult = ChunkOutcome
 
 /** What a `failure` task returns: the seed's full report, and the failure ready for reports. */
 export interface FailureResult {

@@ -13,7 +13,10 @@ import { pathToFileURL } from 'node:url'
 import {
   checkOptions,
   keyList,
+  mergeRunChecks,
+  NO_CHECKS,
   type OptionKey,
+  type RunChecks,
   type RunFailure,
   type RunReport,
   SeedConfigError,
@@ -73,6 +76,8 @@ export interface SweepReport extends RunReport {
   readonly failure?: RunFailure
   /** Every failing seed of the sweep, ascending. */
   readonly failingSeeds: readonly SeedFailure[]
+  /** What the sweep's runs checked, over all of them (nothing, when no seed ran). */
+  readonly checked: RunChecks
   /** The lowest failure, rendered for reports (trace text and Mermaid diagram). */
   readonly reported?: ReportedFailure
   /** The seeds this sweep was given before sharding. */
@@ -229,7 +234,14 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const chunks = planChunks(seeds, size, new Set(options.first ?? []))
   const base = { total: all.length, shard, threads, chunks: chunks.length }
   if (seeds.length === 0) {
-    return { ok: true, runs: 0, failingSeeds: [], ...base, durationMs: performance.now() - started }
+    return {
+      ok: true,
+      runs: 0,
+      failingSeeds: [],
+      checked: NO_CHECKS,
+      ...base,
+      durationMs: performance.now() - started,
+    }
   }
 
   options.signal?.throwIfAborted()
@@ -237,6 +249,12 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const failures: SeedFailure[] = []
   // Seeds whose outcome is known: what a fatal error leaves out of this set was not run.
   const ran = new Set<number>()
+  let checked = NO_CHECKS
+  const collect = (r: ChunkResult, seeds: readonly number[]): void => {
+    failures.push(...r.failures)
+    checked = mergeRunChecks(checked, r.checked)
+    for (const seed of seeds) ran.add(seed)
+  }
   // Seeds that kill their thread: rerunning one for its report would only kill another.
   const deaths = new Set<number>()
   let announced = false
@@ -252,18 +270,14 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
 
   const runChunk = async (chunk: Chunk): Promise<void> => {
     try {
-      const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds })
-      failures.push(...r.failures)
-      for (const seed of chunk.seeds) ran.add(seed)
+      collect(await run<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds }), chunk.seeds)
     } catch (e) {
       if (isFatal(e)) throw e
       // The thread died (or crashed) somewhere in this chunk: find which seeds kill a worker
       // by running each seed alone. Results are kept per seed, so nothing else changes.
       for (const seed of chunk.seeds) {
         try {
-          const r = await run<ChunkResult>({ ...ref, op: 'chunk', seeds: [seed] })
-          failures.push(...r.failures)
-          ran.add(seed)
+          collect(await run<ChunkResult>({ ...ref, op: 'chunk', seeds: [seed] }), [seed])
         } catch (inner) {
           if (isFatal(inner)) throw inner
           deaths.add(seed)
@@ -290,7 +304,14 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     failures.sort((a, b) => a.seed - b.seed)
     const durationMs = (): number => performance.now() - started
     if (failures.length === 0) {
-      return { ok: true, runs: seeds.length, failingSeeds: [], ...base, durationMs: durationMs() }
+      return {
+        ok: true,
+        runs: seeds.length,
+        failingSeeds: [],
+        checked,
+        ...base,
+        durationMs: durationMs(),
+      }
     }
     const lowest = failures[0]!
     // A seed that kills its thread has no report to fetch: its failure is the death itself.
@@ -315,6 +336,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       runs: seeds.length,
       failure,
       failingSeeds: failures,
+      checked,
       ...(full.reported && { reported: full.reported }),
       ...base,
       durationMs: durationMs(),

@@ -120,7 +120,7 @@ export default async function runTask(
   }
   switch (task.op) {
     case 'chunk':
-      return { failures: await failingSeeds(t, task.seeds) }
+      return failingSeeds(t, task.seeds)
     case 'failure': {
       let report: RunReport
       try {
