@@ -68,7 +68,7 @@ describe('the musil() plugin at Vitest startup', () => {
   }, 60_000)
 
   it('refuses a malformed MUSIL_SEED before any test runs', () => {
-    const { status, output } = runFixture('readme', { MUSIL_SEED: 'seven' })
+    const { status, output } = runFixture('failing-model', { MUSIL_SEED: 'seven' })
     expect(status).toBe(1)
     expect(output).toContain("MUSIL_SEED: 'seven' is not a seed")
   }, 60_000)
