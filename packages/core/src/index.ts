@@ -231,3 +231,4 @@ export {
 // Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
 
 export { PluginMissingError, SeedConfigError, SweepError } from './errors.ts'
+export { MUSIL_MATCHERS, type MusilMatcherName } from './matcher-placeholders.ts'

@@ -17,13 +17,20 @@ const GLOBAL_EXPECT = Symbol.for('expect-global')
 /** Where `expect.extend` records the matchers it added (`JEST_MATCHERS_OBJECT`). */
 const MATCHERS_OBJECT = Symbol.for('$$jest-matchers-object')
 
-/** The matchers `@musil/vitest` registers. */
-export const MUSIL_MATCHERS: readonly string[] = [
+/**
+ * The names of the matchers `@musil/vitest` registers; its registration is typed against this
+ * list, so the two cannot drift apart.
+ */
+export const MUSIL_MATCHERS = [
   'toBeSafe',
   'toBeDeadlockFree',
   'toConverge',
   'toRefine',
-]
+  'toRunWithoutError',
+] as const
+
+/** The name of a matcher `@musil/vitest` registers. */
+export type MusilMatcherName = (typeof MUSIL_MATCHERS)[number]
 
 interface ExtendableExpect {
   extend(matchers: Record<string, (...args: unknown[]) => never>): void

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Model } from '@musil/core'
+import type { Model, MusilMatcherName } from '@musil/core'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
@@ -109,4 +109,4 @@ expect.extend({
   toConverge: bySubject('toConverge', toConverge, simulationToConverge),
   toRefine: bySubject('toRefine', toRefine, simulationToRefine),
   toRunWithoutError: bySubject('toRunWithoutError', undefined, simulationToRunWithoutError),
-})
+} satisfies Record<MusilMatcherName, unknown>)
