@@ -280,7 +280,8 @@ describe('sweep', () => {
       writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n')
       const file = join(dir, 'esm-syntax.js')
       writeFileSync(file, 'export default async function scenario() {}\n')
-      const e = await sweep({ module: file, seeds: { from: 5, to: 9 }, threads: 1 }).catch(
+      const seeds = { from: 5, to: 9 }
+      const e = await sweep({ module: file, seeds, threads: 1, conditions }).catch(
         (x: unknown) => x,
       )
       expect(SweepError.is(e)).toBe(true)

@@ -128,8 +128,12 @@ function workerFile(): URL {
     `const api = await import(${JSON.stringify(tsxApi)})`,
     'api.register()',
     'globalThis.__musilTypeScriptLoader = true',
-    `const worker = await import(${JSON.stringify(worker)})`,
-    'export default worker.default',
+    // A worker that cannot load would otherwise die with nothing but an exit code (tinypool
+    // retries the import with a file: URL of the data: URL, which throws outside any task).
+    'let run',
+    `try { run = (await import(${JSON.stringify(worker)})).default }`,
+    "catch (e) { const why = String(e?.message ?? e); run = () => ({ loadError: 'the sweep worker could not start: ' + why }) }",
+    'export default run',
   ].join('\n')
   return new URL(`data:text/javascript,${encodeURIComponent(source)}`)
 }
