@@ -162,6 +162,20 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
+// Linearizability: recording histories in both runtimes, and checking every run's history
+
+export type {
+  AsyncHistoryRecorder,
+  HistoryRecorder,
+  InvokeOptions,
+  PendingOperation,
+  RecordOptions,
+} from './linearizability/recorder.ts'
+export type {
+  LinearizableCheckOptions,
+  LinearizableOption,
+} from './linearizability/run-check.ts'
+
 // Reports shared by both simulation runtimes
 
 export {

@@ -49,6 +49,16 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import {
+  INVOKE_OPTION_KEYS,
+  type InvokeOptions,
+  RECORD_OPTION_KEYS,
+  type RecordOptions,
+} from './linearizability/recorder.ts'
+import {
+  LINEARIZABLE_CHECK_OPTION_KEYS,
+  type LinearizableCheckOptions,
+} from './linearizability/run-check.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
@@ -147,6 +157,9 @@ export interface CoreOptionTypes {
   MermaidSequenceOptions: MermaidSequenceOptions
   SimulateOptions: SimulateOptions<Nodes, unknown>
   'SimulateOptions.minimize': MinimizeOptions
+  LinearizableCheckOptions: LinearizableCheckOptions
+  InvokeOptions: InvokeOptions
+  RecordOptions: RecordOptions
   NetworkOptions: NetworkOptions
   LinkOverride: LinkOverride
   LinkOptions: LinkOptions
@@ -207,6 +220,9 @@ export const OPTION_KEYS: {
   MermaidSequenceOptions: MERMAID_SEQUENCE_OPTION_KEYS,
   SimulateOptions: SIMULATE_OPTION_KEYS,
   'SimulateOptions.minimize': MINIMIZE_OPTION_KEYS,
+  LinearizableCheckOptions: LINEARIZABLE_CHECK_OPTION_KEYS,
+  InvokeOptions: INVOKE_OPTION_KEYS,
+  RecordOptions: RECORD_OPTION_KEYS,
   NetworkOptions: NETWORK_OPTION_KEYS,
   LinkOverride: LINK_OVERRIDE_KEYS,
   LinkOptions: LINK_OPTION_KEYS,

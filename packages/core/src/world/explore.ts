@@ -5,6 +5,12 @@
  */
 import { WorldUsageError } from '../errors.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
+import {
+  compileLinearizable,
+  type HistoryCheck,
+  type LinearizableOption,
+} from '../linearizability/run-check.ts'
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import {
@@ -39,6 +45,13 @@ export interface RunOptions {
   readonly pctSteps?: number
   /** Scheduling steps after which a run that has not finished fails (a livelock guard). Default 1,000,000. */
   readonly maxSteps?: number
+  /**
+   * Hold every run's history (what the scenario recorded with `world.history`) to a sequential
+   * spec, or `{ spec, timeoutMs }`: checked when the run ends (the scenario returned, a
+   * deadlock, the step limit). A history that is not linearizable fails the run (kind
+   * `safety`); a check that runs out of `timeoutMs` fails it too (kind `error`).
+   */
+  readonly linearizable?: LinearizableOption
 }
 
 /** Options of `explore`. */
@@ -59,6 +72,7 @@ export const RUN_OPTION_KEYS: readonly OptionKey<RunOptions>[] = keyList<RunOpti
   'pctDepth',
   'pctSteps',
   'maxSteps',
+  'linearizable',
 ])
 
 /** The keys {@link ExploreOptions} may have: anything else is a typo `explore` rejects. */
@@ -81,6 +95,10 @@ export interface WorldFailure extends RunFailure {
   readonly time: number
   /** Scheduling steps taken. */
   readonly steps: number
+  /** For a linearizability failure: the run's history (virtual times, failed operations left out). */
+  readonly history?: Operation<unknown, unknown>[]
+  /** For a linearizability failure: the checker's verdict on `history`. */
+  readonly linearizability?: LinearizabilityResult
 }
 
 /**
@@ -96,6 +114,8 @@ export interface ReplayReport extends RunReport<WorldFailure> {
   readonly timeline: readonly TraceEvent[]
   /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
   readonly digest: string
+  /** What the scenario recorded with `world.history` (virtual times, failed operations left out). */
+  readonly history: Operation<unknown, unknown>[]
   readonly time: number
   readonly steps: number
 }
@@ -104,6 +124,7 @@ interface Settings {
   readonly audit: boolean
   readonly strategy: (seed: number) => Strategy
   readonly maxSteps: number
+  readonly linearizable: HistoryCheck | undefined
 }
 
 function settingsOf(
@@ -142,6 +163,11 @@ function settingsOf(
   return {
     audit: o.audit === true,
     maxSteps,
+    linearizable: compileLinearizable(
+      o.linearizable,
+      `${fn}()`,
+      (m) => new WorldUsageError(m),
+    ),
     strategy:
       strategy === 'pct'
         ? (seed) => new PctStrategy(new RandomStream(seed, 'pct'), depth, steps)
@@ -173,6 +199,10 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
     timeline: runtime.timeline,
     time: runtime.now(),
     steps: runtime.steps,
+    ...(fault.linearizability !== undefined && {
+      history: runtime.recordedHistory(),
+      linearizability: fault.linearizability,
+    }),
   }
 }
 
@@ -264,6 +294,7 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
     seed,
     timeline: runtime.timeline,
     digest: timelineDigest(runtime.timeline),
+    history: runtime.recordedHistory(),
     time: runtime.now(),
     steps: runtime.steps,
     runs: 1,
