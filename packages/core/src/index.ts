@@ -162,6 +162,19 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
+// Linearizability: histories of operations checked against sequential specs
+
+export { checkLinearizability } from './linearizability/check.ts'
+export type {
+  LinearizabilityOptions,
+  LinearizabilityResult,
+  LinearizabilityVerdict,
+  LinearizabilityViolation,
+  Operation,
+  SequentialSpec,
+  UnplaceableOperation,
+} from './linearizability/types.ts'
+
 // Reports shared by both simulation runtimes
 
 export {
@@ -215,11 +228,13 @@ export {
   DeadlockError,
   EntropyLeakError,
   EnvironmentSpecError,
+  HistoryError,
   InvariantError,
   ModelDefinitionError,
   MusilError,
   NodeContextError,
   OptionsError,
+  SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

@@ -49,6 +49,8 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
+import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
@@ -166,6 +168,8 @@ export interface CoreOptionTypes {
   PartitionFault: PartitionFault
   SlowLinkFault: SlowLinkFault
   CrashFault: CrashFault
+  SequentialSpec: SequentialSpec<unknown, unknown, unknown>
+  LinearizabilityOptions: LinearizabilityOptions
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -226,4 +230,6 @@ export const OPTION_KEYS: {
   PartitionFault: PARTITION_FAULT_KEYS,
   SlowLinkFault: SLOW_LINK_FAULT_KEYS,
   CrashFault: CRASH_FAULT_KEYS,
+  SequentialSpec: SEQUENTIAL_SPEC_KEYS,
+  LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
 }
