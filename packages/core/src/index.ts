@@ -162,8 +162,18 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
-// Linearizability: recording histories in both runtimes, and checking every run's history
+// Linearizability: histories of operations checked against sequential specs
 
+export { checkLinearizability } from './linearizability/check.ts'
+export type {
+  LinearizabilityOptions,
+  LinearizabilityResult,
+  LinearizabilityVerdict,
+  LinearizabilityViolation,
+  Operation,
+  SequentialSpec,
+  UnplaceableOperation,
+} from './linearizability/types.ts'
 export type {
   AsyncHistoryRecorder,
   HistoryRecorder,
@@ -229,11 +239,13 @@ export {
   DeadlockError,
   EntropyLeakError,
   EnvironmentSpecError,
+  HistoryError,
   InvariantError,
   ModelDefinitionError,
   MusilError,
   NodeContextError,
   OptionsError,
+  SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

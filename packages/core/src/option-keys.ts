@@ -49,6 +49,8 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
+import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import {
   INVOKE_OPTION_KEYS,
   type InvokeOptions,
@@ -179,6 +181,8 @@ export interface CoreOptionTypes {
   PartitionFault: PartitionFault
   SlowLinkFault: SlowLinkFault
   CrashFault: CrashFault
+  SequentialSpec: SequentialSpec<unknown, unknown, unknown>
+  LinearizabilityOptions: LinearizabilityOptions
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -242,4 +246,6 @@ export const OPTION_KEYS: {
   PartitionFault: PARTITION_FAULT_KEYS,
   SlowLinkFault: SLOW_LINK_FAULT_KEYS,
   CrashFault: CRASH_FAULT_KEYS,
+  SequentialSpec: SEQUENTIAL_SPEC_KEYS,
+  LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
 }

@@ -143,7 +143,7 @@ export class RecordedOperation implements PendingOperation {
   return: number = Number.POSITIVE_INFINITY
   returnOrder: number = Number.POSITIVE_INFINITY
   /** `OP_INVOKE` while pending, then `OP_OK`, `OP_FAIL` or `OP_INFO`. */
-  status = OP_INVOKE
+  status: number = OP_INVOKE
   readonly #recorder: OperationLog
   readonly #generation: number
 
