@@ -166,15 +166,6 @@ export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/
 
 export { checkLinearizability } from './linearizability/check.ts'
 export type {
-  LinearizabilityOptions,
-  LinearizabilityResult,
-  LinearizabilityVerdict,
-  LinearizabilityViolation,
-  Operation,
-  SequentialSpec,
-  UnplaceableOperation,
-} from './linearizability/types.ts'
-export type {
   AsyncHistoryRecorder,
   HistoryRecorder,
   InvokeOptions,
@@ -185,6 +176,15 @@ export type {
   LinearizableCheckOptions,
   LinearizableOption,
 } from './linearizability/run-check.ts'
+export type {
+  LinearizabilityOptions,
+  LinearizabilityResult,
+  LinearizabilityVerdict,
+  LinearizabilityViolation,
+  Operation,
+  SequentialSpec,
+  UnplaceableOperation,
+} from './linearizability/types.ts'
 
 // Reports shared by both simulation runtimes
 

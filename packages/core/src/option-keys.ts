@@ -50,7 +50,6 @@ import {
   type EnvironmentSpec,
 } from './environments/spec.ts'
 import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
-import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import {
   INVOKE_OPTION_KEYS,
   type InvokeOptions,
@@ -61,6 +60,7 @@ import {
   LINEARIZABLE_CHECK_OPTION_KEYS,
   type LinearizableCheckOptions,
 } from './linearizability/run-check.ts'
+import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'

@@ -187,7 +187,8 @@ function inVirtualTime(
     prefix === 0
       ? 'no operation can come first'
       : `after the longest linearizable prefix (${prefix} of its ${v.operations.length} operations, ending with ${describeOperation(spec, history[v.longestPrefix[prefix - 1]!]!)}), in state ${describeState(spec, v.state)}, no operation that may come next fits`
-  const where = v.partition === 0 && v.operations.length === history.length ? '' : ` (partition ${v.partition})`
+  const where =
+    v.partition === 0 && v.operations.length === history.length ? '' : ` (partition ${v.partition})`
   return {
     ...v,
     unplaceable,

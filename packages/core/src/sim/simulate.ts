@@ -200,7 +200,10 @@ function reportFailure<N extends Nodes, W, A>(
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
   let minimizedDetail = f.detail
-  let history = f.linearizability && { history: world.history(), linearizability: f.linearizability }
+  let history = f.linearizability && {
+    history: world.history(),
+    linearizability: f.linearizability,
+  }
   // A run that never settled is its own story (and the longest there is): nothing to shrink.
   // Nor is a history check that ran out of time: each replay would spend its budget again.
   const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
@@ -210,7 +213,8 @@ function reportFailure<N extends Nodes, W, A>(
     minimized = m.trace
     choices = m.choices
     minimizedDetail = m.detail
-    if (m.history !== undefined) history = { history: m.history, linearizability: m.linearizability! }
+    if (m.history !== undefined)
+      history = { history: m.history, linearizability: m.linearizability! }
   }
   return {
     kind: f.kind,

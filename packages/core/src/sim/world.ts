@@ -9,7 +9,11 @@
  * @module
  */
 import { NodeContextError } from '../errors.ts'
-import { OperationLog, type RecordedOperation, type RecorderHost } from '../linearizability/recorder.ts'
+import {
+  OperationLog,
+  type RecordedOperation,
+  type RecorderHost,
+} from '../linearizability/recorder.ts'
 import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'

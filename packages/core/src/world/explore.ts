@@ -4,13 +4,13 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
-import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import {
   compileLinearizable,
   type HistoryCheck,
   type LinearizableOption,
 } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
+import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import {
@@ -163,11 +163,7 @@ function settingsOf(
   return {
     audit: o.audit === true,
     maxSteps,
-    linearizable: compileLinearizable(
-      o.linearizable,
-      `${fn}()`,
-      (m) => new WorldUsageError(m),
-    ),
+    linearizable: compileLinearizable(o.linearizable, `${fn}()`, (m) => new WorldUsageError(m)),
     strategy:
       strategy === 'pct'
         ? (seed) => new PctStrategy(new RandomStream(seed, 'pct'), depth, steps)

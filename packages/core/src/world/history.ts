@@ -5,7 +5,6 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
-import { checkOptions } from '../options.ts'
 import {
   type AsyncHistoryRecorder,
   type InvokeOptions,
@@ -14,6 +13,7 @@ import {
   RECORD_OPTION_KEYS,
   type RecordOptions,
 } from '../linearizability/recorder.ts'
+import { checkOptions } from '../options.ts'
 
 /** What `world.history` needs from its run. */
 export interface HistoryHost {
