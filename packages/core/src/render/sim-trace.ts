@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { TraceEvent } from '../report.ts'
 import { formatValue } from './value.ts'
@@ -56,7 +57,7 @@ export function formatSimTrace(
 }
 
 /** Trace kinds of a recorded history (`ctx.history`, `world.history`). */
-const HISTORY_KINDS: ReadonlySet<string> = new Set(['invoke', 'ok', 'fail', 'info'])
+const HISTORY_KINDS: ReadonlySet<string> = new Set(HISTORY_EVENT_KINDS)
 
 /**
  * A history event reads `reader  op #3  {f: "read"}` (an invoke, with its input) or
