@@ -76,7 +76,7 @@ export function minimizeRun<N extends Nodes, W, A>(
   const historyOf = (f: RunFault) =>
     f.linearizability === undefined
       ? {}
-      : { history: world.history(), linearizability: f.linearizability }
+      : { history: f.history!, linearizability: f.linearizability }
   let best: Omit<Minimized, 'runs'> = {
     trace: causalSlice(world.trace(), focus),
     choices: original,

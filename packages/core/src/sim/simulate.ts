@@ -156,7 +156,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
     world: out.world,
     trace: world.trace(),
     choices: world.choices(),
-    history: world.history(),
+    history: out.fault?.history ?? world.history(),
     ...(out.linearizability && { linearizability: out.linearizability }),
     ...(out.fault && {
       failure: { kind: out.fault.kind, name: out.fault.name, detail: out.fault.detail },
@@ -201,7 +201,7 @@ function reportFailure<N extends Nodes, W, A>(
   let minimizeRuns = 0
   let minimizedDetail = f.detail
   let history = f.linearizability && {
-    history: world.history(),
+    history: f.history!,
     linearizability: f.linearizability,
   }
   // A run that never settled is its own story (and the longest there is): nothing to shrink.

@@ -61,8 +61,9 @@ export interface RunFault {
   readonly kind: FailureKind
   readonly name: string
   readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict. */
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
   readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
 }
 
 /** The result of {@link SimWorld.run}; the trace and choices stay in the world until the next run. */
@@ -214,7 +215,12 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const verdict = checkRunHistory(this.operations, this.sim.linearizable!)
     this.linearizability = verdict.result
     if (verdict.fault !== undefined) {
-      this.fault = { ...verdict.fault, name: LINEARIZABILITY, linearizability: verdict.result }
+      this.fault = {
+        ...verdict.fault,
+        name: LINEARIZABILITY,
+        linearizability: verdict.result,
+        history: verdict.history,
+      }
     }
   }
 

@@ -196,7 +196,7 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
     time: runtime.now(),
     steps: runtime.steps,
     ...(fault.linearizability !== undefined && {
-      history: runtime.recordedHistory(),
+      history: fault.history!,
       linearizability: fault.linearizability,
     }),
   }

@@ -70,8 +70,9 @@ export class TaskState {
 export interface RunFault {
   readonly kind: FailureKind
   readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict. */
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
   readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
 }
 
 /** Options of one run. */
@@ -484,7 +485,11 @@ export class Runtime implements World, RecorderHost {
       const verdict = checkRunHistory(this.operations, check)
       this.linearizability = verdict.result
       if (verdict.fault !== undefined) {
-        this.fault = { ...verdict.fault, linearizability: verdict.result }
+        this.fault = {
+          ...verdict.fault,
+          linearizability: verdict.result,
+          history: verdict.history,
+        }
       }
     }
   }
