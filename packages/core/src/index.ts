@@ -172,9 +172,10 @@ export type {
   PendingOperation,
   RecordOptions,
 } from './linearizability/recorder.ts'
-export type {
-  LinearizableCheckOptions,
-  LinearizableOption,
+export {
+  isLinearizabilityFailure,
+  type LinearizableCheckOptions,
+  type LinearizableOption,
 } from './linearizability/run-check.ts'
 export type {
   LinearizabilityOptions,

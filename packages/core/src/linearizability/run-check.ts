@@ -55,6 +55,36 @@ export const NOT_LINEARIZABLE = 'history not linearizable'
 export const LINEARIZABILITY_UNKNOWN = 'history linearizability unknown'
 
 /**
+ * The key under which a report from `simulate`, `explore` or `replay` keeps the spec its runs'
+ * histories were checked against (not data: hidden from enumeration, and lost across threads),
+ * so that `expect(report).toBeLinearizable(spec)` can tell whether the report checked `spec`.
+ */
+export const CHECKED_SPEC: unique symbol = Symbol.for('musil.linearizable.spec')
+
+/** Attaches the spec `check` names to `report` under {@link CHECKED_SPEC}. */
+export function markCheckedSpec(report: object, check: HistoryCheck | undefined): void {
+  if (check !== undefined) Object.defineProperty(report, CHECKED_SPEC, { value: check.spec })
+}
+
+/**
+ * True when `failure` (of a report, or a sweep's failing seed) is a run whose history failed its
+ * linearizability check: not linearizable (kind `safety`), or no verdict (kind `error`: out of
+ * `timeoutMs`, or the spec threw).
+ *
+ * @example
+ * if (report.failure && isLinearizabilityFailure(report.failure)) console.log(report.failure.history)
+ */
+export function isLinearizabilityFailure(failure: {
+  readonly kind: string
+  readonly detail: string
+}): boolean {
+  return (
+    (failure.kind === 'safety' && failure.detail.startsWith(`${NOT_LINEARIZABLE}: `)) ||
+    (failure.kind === 'error' && failure.detail.startsWith(`${LINEARIZABILITY_UNKNOWN}: `))
+  )
+}
+
+/**
  * Validates a `linearizable` option (`undefined` when absent). `error` makes the runtime's own
  * configuration error from a message.
  */

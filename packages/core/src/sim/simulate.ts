@@ -5,6 +5,7 @@
  * @module
  */
 import { MusilError, SimulationConfigError } from '../errors.ts'
+import { markCheckedSpec } from '../linearizability/run-check.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
@@ -113,6 +114,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
     value: (extra: Partial<SimulateOptions<N, W, A>>) =>
       simulate(factory, { ...options, ...extra }),
   })
+  markCheckedSpec(report, sim.linearizable)
   return report
 }
 

@@ -8,6 +8,7 @@ import {
   compileLinearizable,
   type HistoryCheck,
   type LinearizableOption,
+  markCheckedSpec,
 } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
@@ -250,7 +251,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
       const runtime = await runOne(scenario, seed, settings)
       checked = mergeRunChecks(checked, runtime.checks())
       const failure = failureOf(runtime)
-      if (failure !== undefined) return { ok: false, runs, failure, checked }
+      if (failure !== undefined) return withSpec({ ok: false, runs, failure, checked }, settings)
     }
   } finally {
     releaseGuards()
@@ -261,7 +262,13 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
       'explore(): seeds is empty, so nothing ran; give a count (seeds: 100) or a list of seeds',
     )
   }
-  return { ok: true, runs, checked }
+  return withSpec({ ok: true, runs, checked }, settings)
+}
+
+/** The report, marked with the spec its histories were checked against (see `CHECKED_SPEC`). */
+function withSpec<R extends object>(report: R, settings: Settings): R {
+  markCheckedSpec(report, settings.linearizable)
+  return report
 }
 
 function* countUp(n: number): Generator<number> {
@@ -296,5 +303,8 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
     runs: 1,
     checked: runtime.checks(),
   }
-  return failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure }
+  return withSpec(
+    failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure },
+    settings,
+  )
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Model, MusilMatcherName } from '@musil/core'
+import type { Model, MusilMatcherName, SequentialSpec } from '@musil/core'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
@@ -15,6 +15,7 @@ import {
   simulationToRefine,
   simulationToRunWithoutError,
 } from './simulation-matchers.ts'
+import { reportToBeLinearizable } from './report-linearizable.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
 
@@ -96,6 +97,20 @@ export interface MusilMatchers<R = unknown> {
    * expect(await explore(scenarioThatThrowsOnABug)).toRunWithoutError()
    */
   toRunWithoutError: () => R
+  /**
+   * On a simulation report (`simulate`, `explore`, `replay`, a `simTest` fixture, a sweep): no
+   * seed's history failed its linearizability check (not linearizable, or no verdict within
+   * `timeoutMs`). The runs must have checked their histories (the `linearizable` option); with
+   * `spec`, a `simulate` report of this thread that checked none (or another spec) runs its
+   * seeds again against `spec`. On failure the message shows the failing run's history as a
+   * per-client timeline, the operation that cannot be placed marked; the diff is the minimised
+   * trace. A report whose runs checked no history throws a `NothingCheckedError`.
+   *
+   * @example
+   * expect(simulate(factory, { seeds: 100, snapshot, faults, linearizable: registerSpec })).toBeLinearizable()
+   * expect(simulate(factory, { seeds: 100, snapshot, faults })).not.toBeLinearizable(registerSpec)
+   */
+  toBeLinearizable: (spec?: SequentialSpec<any, any, any>) => R
 }
 
 declare module 'vitest' {
@@ -109,4 +124,5 @@ expect.extend({
   toConverge: bySubject('toConverge', toConverge, simulationToConverge),
   toRefine: bySubject('toRefine', toRefine, simulationToRefine),
   toRunWithoutError: bySubject('toRunWithoutError', undefined, simulationToRunWithoutError),
+  toBeLinearizable: bySubject('toBeLinearizable', undefined, reportToBeLinearizable),
 } satisfies Record<MusilMatcherName, unknown>)
