@@ -5,6 +5,8 @@ import {
   keyValueSpec,
   type Operation,
   queueSpec,
+  type RegisterInput,
+  type RegisterOutput,
   registerSpec,
   type SequentialSpec,
 } from '@musil/core'
@@ -274,9 +276,7 @@ describe('the time budget', () => {
 })
 
 describe('deep histories: an explicit stack, no recursion', () => {
-  function sequential(
-    n: number,
-  ): Operation<{ op: 'read' } | { op: 'write'; value: number }, number | undefined>[] {
+  function sequential(n: number): Operation<RegisterInput<number>, RegisterOutput<number>>[] {
     const h = []
     for (let i = 0; i < n; i++) {
       h.push(

@@ -19,10 +19,10 @@ export type RegisterInput<V> =
   | { readonly op: 'cas'; readonly from: V; readonly to: V }
 
 /**
- * What a register operation returned: the value for `read`, `true`/`false` for `cas`, anything
+ * What a register operation returned: the value for `read` (`null` before any write), `true`/`false` for `cas`, anything
  * for `write`; `undefined` when the outcome was not observed (see {@link RegisterInput}).
  */
-export type RegisterOutput<V> = V | boolean | undefined
+export type RegisterOutput<V> = V | null | boolean | undefined
 
 /** Options of {@link registerSpec}. */
 export interface RegisterSpecOptions<V> {
