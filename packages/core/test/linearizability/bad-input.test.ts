@@ -93,7 +93,7 @@ describe('a partition must split the history exactly', () => {
     const copies = {
       ...register,
       partition: (ops: readonly object[]) => [ops.map((o) => ({ ...o }))],
-    } as typeof register
+    } as unknown as typeof register
     expect(thrown(() => checkLinearizability(h, copies)).message).toMatch(
       /^part 0 returned by the spec's partition\(\) holds .*, which is not an operation of the history \(or is in two parts\)/,
     )

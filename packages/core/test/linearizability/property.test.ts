@@ -58,7 +58,7 @@ function stepsOf<I>(input: fc.Arbitrary<I>, maxLength: number) {
       before: fc.integer({ min: 0, max: 25 }),
       after: fc.integer({ min: 0, max: 25 }),
       client: fc.integer({ min: 0, max: 4 }),
-      lost: fc.boolean({ truePercentage: 10 }),
+      lost: fc.integer({ min: 0, max: 9 }).map((x) => x === 0),
     }),
     { maxLength },
   )
@@ -180,7 +180,7 @@ function concurrentHistory<I, O>(input: fc.Arbitrary<I>, output: fc.Arbitrary<O>
         output,
         call: fc.integer({ min: 0, max: 12 }),
         duration: fc.integer({ min: 0, max: 6 }),
-        lost: fc.boolean({ truePercentage: 15 }),
+        lost: fc.integer({ min: 0, max: 6 }).map((x) => x === 0),
       })
       .map(
         ({ client, input, output, call, duration, lost }): Operation<I, O> => ({
