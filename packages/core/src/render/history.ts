@@ -77,8 +77,7 @@ export function formatHistory<S, I, O>(
   const shown = [...(options.operations ?? history.map((_, i) => i))].sort((a, b) => a - b)
   if (shown.length === 0) return '(no operations)'
 
-  const order = new Map<number, number>()
-  violation?.longestPrefix.forEach((index, k) => order.set(index, k))
+  const order = new Map<number, number>(violation?.longestPrefix.map((index, k) => [index, k]))
   const refused = new Set(violation?.unplaceable.map((u) => u.index))
   const fill = (i: number) => (refused.has(i) ? UNPLACEABLE : order.has(i) ? PREFIX : OTHER)
 
