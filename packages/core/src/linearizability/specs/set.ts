@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
 import { describeOutput, unobserved } from './values.ts'
@@ -33,6 +34,8 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
   SetInput<V>,
   SetOutput
 > {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   return {
     init: () => new Set<V>(),
     step(state, input, output) {
