@@ -60,11 +60,20 @@ import {
   LINEARIZABLE_CHECK_OPTION_KEYS,
   type LinearizableCheckOptions,
 } from './linearizability/run-check.ts'
+import {
+  KEY_VALUE_SPEC_OPTION_KEYS,
+  type KeyValueSpecOptions,
+} from './linearizability/specs/key-value.ts'
+import {
+  REGISTER_SPEC_OPTION_KEYS,
+  type RegisterSpecOptions,
+} from './linearizability/specs/register.ts'
 import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
 import { DIAGRAM_OPTION_KEYS, type DiagramOptions } from './render/diagrams.ts'
+import { FORMAT_HISTORY_OPTION_KEYS, type FormatHistoryOptions } from './render/history.ts'
 import {
   FORMAT_SIM_TRACE_OPTION_KEYS,
   type FormatSimTraceOptions,
@@ -183,6 +192,9 @@ export interface CoreOptionTypes {
   CrashFault: CrashFault
   SequentialSpec: SequentialSpec<unknown, unknown, unknown>
   LinearizabilityOptions: LinearizabilityOptions
+  RegisterSpecOptions: RegisterSpecOptions<unknown>
+  KeyValueSpecOptions: KeyValueSpecOptions
+  FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -248,4 +260,7 @@ export const OPTION_KEYS: {
   CrashFault: CRASH_FAULT_KEYS,
   SequentialSpec: SEQUENTIAL_SPEC_KEYS,
   LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
+  RegisterSpecOptions: REGISTER_SPEC_OPTION_KEYS,
+  KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
+  FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
 }

@@ -164,7 +164,7 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
     if (MusilError.is(e)) throw e
     throw new UserCodeError(
       'step',
-      `${formatValue(op.input)} (operation ${search.historyIndex[search.current]} of the history, client ${formatValue(op.client)}): step must return [legal, next] and not throw`,
+      `${formatValue(op.input)} (operation ${search.historyIndex[search.current]} of the history, client ${formatValue(op.client)})`,
       e,
     )
   }
