@@ -165,6 +165,18 @@ export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/
 // Linearizability: histories of operations checked against sequential specs
 
 export { checkLinearizability } from './linearizability/check.ts'
+export type {
+  AsyncHistoryRecorder,
+  HistoryRecorder,
+  InvokeOptions,
+  PendingOperation,
+  RecordOptions,
+} from './linearizability/recorder.ts'
+export {
+  isLinearizabilityFailure,
+  type LinearizableCheckOptions,
+  type LinearizableOption,
+} from './linearizability/run-check.ts'
 export {
   type KeyValueInput,
   type KeyValueOutput,
@@ -180,18 +192,6 @@ export {
   registerSpec,
 } from './linearizability/specs/register.ts'
 export { type SetInput, type SetOutput, setSpec } from './linearizability/specs/set.ts'
-export type {
-  AsyncHistoryRecorder,
-  HistoryRecorder,
-  InvokeOptions,
-  PendingOperation,
-  RecordOptions,
-} from './linearizability/recorder.ts'
-export {
-  isLinearizabilityFailure,
-  type LinearizableCheckOptions,
-  type LinearizableOption,
-} from './linearizability/run-check.ts'
 export type {
   LinearizabilityOptions,
   LinearizabilityResult,

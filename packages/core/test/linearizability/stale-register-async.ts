@@ -65,7 +65,7 @@ export function registerScenario(options: { readonly partition: boolean }): Scen
       for (const value of [1, 2, 3]) {
         await world.sleep(7)
         await world.history
-          .record({ f: 'write', value }, async () => {
+          .record({ op: 'write', value }, async () => {
             await call(writer, 'primary', { type: 'write', value })
           })
           .catch(() => {}) // an unknown outcome: recorded as info, and the writer goes on
@@ -75,7 +75,7 @@ export function registerScenario(options: { readonly partition: boolean }): Scen
       for (let i = 0; i < 8; i++) {
         await world.sleep(5)
         await world.history
-          .record({ f: 'read' }, async () => {
+          .record({ op: 'read' }, async () => {
             const reply = await call(reader, 'backup', { type: 'read' })
             return reply.type === 'value' ? reply.value : undefined
           })

@@ -11,20 +11,22 @@ import {
   NetworkModel,
   type PendingOperation,
   partition,
+  type RegisterInput,
+  type RegisterOutput,
+  registerSpec,
   type SequentialSpec,
   type SimulateOptions,
 } from '@musil/core'
 
-/** What a client asks the register. */
-export type RegisterOp = { readonly f: 'write'; readonly value: number } | { readonly f: 'read' }
-
-/** A register holding a number, initially 0: a read returns the last value written. */
-export const registerSpec: SequentialSpec<number, RegisterOp, number | undefined> = {
-  init: () => 0,
-  step: (value, op, output) => (op.f === 'write' ? [true, op.value] : [output === value, value]),
-  describeOperation: (op, output) =>
-    op.f === 'write' ? `write(${op.value})` : `read() → ${output ?? '?'}`,
-}
+/**
+ * The register's spec: a register of numbers, 0 before any write (`registerSpec` of
+ * `@musil/core`: a read must return the value held, a write sets it).
+ */
+export const zeroRegister: SequentialSpec<
+  number | null,
+  RegisterInput<number>,
+  RegisterOutput<number>
+> = registerSpec<number>({ initial: 0 })
 
 type Msg =
   | { readonly type: 'write'; readonly value: number }
@@ -80,14 +82,16 @@ export class Backup extends BaseNode {
  */
 export class Client extends BaseNode {
   done = 0
-  #op: PendingOperation<number | undefined> | undefined
+  readonly server: string
+  readonly ops: readonly RegisterInput<number>[]
+  readonly gap: number
+  #op: PendingOperation<RegisterOutput<number>> | undefined
 
-  constructor(
-    readonly server: string,
-    readonly ops: readonly RegisterOp[],
-    readonly gap: number,
-  ) {
+  constructor(server: string, ops: readonly RegisterInput<number>[], gap: number) {
     super()
+    this.server = server
+    this.ops = ops
+    this.gap = gap
   }
 
   override onStart(ctx: Context): void {
@@ -103,7 +107,7 @@ export class Client extends BaseNode {
     const op = this.ops[this.done]
     if (op === undefined) return
     this.#op = ctx.history.invoke(op)
-    ctx.send(this.server, op.f === 'write' ? { type: 'write', value: op.value } : { type: 'read' })
+    ctx.send(this.server, op.op === 'write' ? { type: 'write', value: op.value } : { type: 'read' })
     ctx.setTimer('timeout', 30)
   }
 
@@ -127,12 +131,12 @@ export const registerNodes = () => ({
   backup: new Backup(),
   writer: new Client(
     'primary',
-    [1, 2, 3].map((value) => ({ f: 'write', value }) as const),
+    [1, 2, 3].map((value) => ({ op: 'write', value }) as const),
     7,
   ),
   reader: new Client(
     'backup',
-    Array.from({ length: 8 }, () => ({ f: 'read' }) as const),
+    Array.from({ length: 8 }, () => ({ op: 'read' }) as const),
     5,
   ),
 })

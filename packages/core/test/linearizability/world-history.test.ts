@@ -2,24 +2,25 @@ import {
   DeadlineError,
   explore,
   OptionsError,
+  type RegisterInput,
   replay,
   timelineDigest,
   type World,
   WorldUsageError,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { type RegisterOp, registerSpec } from './stale-register.ts'
+import { zeroRegister } from './stale-register.ts'
 import { registerScenario } from './stale-register-async.ts'
 
-const write = (value: number): RegisterOp => ({ f: 'write', value })
-const read: RegisterOp = { f: 'read' }
+const write = (value: number): RegisterInput<number> => ({ op: 'write', value })
+const read: RegisterInput<number> = { op: 'read' }
 const INF = Number.POSITIVE_INFINITY
 
 describe('explore with linearizable: the replicated register as async code', () => {
   it('passes every seed without the partition, and says it checked', async () => {
     const report = await explore(registerScenario({ partition: false }), {
       seeds: 40,
-      linearizable: registerSpec,
+      linearizable: zeroRegister,
     })
     expect(report).toEqual({
       ok: true,
@@ -30,7 +31,7 @@ describe('explore with linearizable: the replicated register as async code', () 
 
   it('finds the stale read under a partition, and replay reproduces it with the same digest', async () => {
     const scenario = registerScenario({ partition: true })
-    const report = await explore(scenario, { seeds: 40, linearizable: registerSpec })
+    const report = await explore(scenario, { seeds: 40, linearizable: zeroRegister })
     const f = report.failure!
     expect(f.kind).toBe('safety')
     expect(f.detail).toMatch(
@@ -42,7 +43,7 @@ describe('explore with linearizable: the replicated register as async code', () 
     expect(f.timeline.filter((e) => e.kind === 'invoke').length).toBeGreaterThan(
       f.history!.length - 1,
     )
-    const again = await replay(scenario, { seed: f.seed, linearizable: registerSpec })
+    const again = await replay(scenario, { seed: f.seed, linearizable: zeroRegister })
     expect(again.failure?.detail).toBe(f.detail)
     expect(again.digest).toBe(timelineDigest(f.timeline))
     expect(again.history).toEqual(f.history)
@@ -57,7 +58,7 @@ describe('explore with linearizable: the replicated register as async code', () 
 function once(body: (world: World) => Promise<void>, timeoutMs?: number) {
   return replay(body, {
     seed: 0,
-    linearizable: timeoutMs === undefined ? registerSpec : { spec: registerSpec, timeoutMs },
+    linearizable: timeoutMs === undefined ? zeroRegister : { spec: zeroRegister, timeoutMs },
   })
 }
 
@@ -176,11 +177,11 @@ describe('world.history.record and invoke', () => {
         seed: 0,
         linearizable: {
           spec: {
-            ...registerSpec,
+            ...zeroRegister,
             step: (s, op, out) => {
               let spin = 0
               for (let i = 0; i < 20_000; i++) spin += i
-              return registerSpec.step(s + (spin < 0 ? 1 : 0), op, out)
+              return zeroRegister.step(spin < 0 ? null : s, op, out)
             },
           },
           timeoutMs: 1,
@@ -222,7 +223,7 @@ describe('misuse', () => {
     await expect(
       explore(async () => {}, {
         seeds: 1,
-        linearizable: { spec: registerSpec, timeout: 1 } as never,
+        linearizable: { spec: zeroRegister, timeout: 1 } as never,
       }),
     ).rejects.toThrow(/did you mean 'timeoutMs'/)
   })

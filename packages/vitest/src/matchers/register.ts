@@ -9,13 +9,13 @@ import type { LinearizabilityOptions, Model, MusilMatcherName, SequentialSpec } 
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
+import { reportToBeLinearizable } from './report-linearizable.ts'
 import {
   simulationToBeSafe,
   simulationToConverge,
   simulationToRefine,
   simulationToRunWithoutError,
 } from './simulation-matchers.ts'
-import { reportToBeLinearizable } from './report-linearizable.ts'
 import { linearizabilityBySubject } from './to-be-linearizable.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'

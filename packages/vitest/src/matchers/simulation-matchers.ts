@@ -318,8 +318,7 @@ function judge(
         : ''
     return {
       pass: false,
-      message: () =>
-        `${hint}\n\n${head}${shown}\n${traceNote(f)}; ${replayHint(ctx, f)}${more}`,
+      message: () => `${hint}\n\n${head}${shown}\n${traceNote(f)}; ${replayHint(ctx, f)}${more}`,
       ...diff,
     }
   }

@@ -6,7 +6,7 @@ import {
   backupCutOff,
   registerNodes,
   registerOptions,
-  registerSpec,
+  zeroRegister,
 } from '../../../core/test/linearizability/stale-register.ts'
 import { registerScenario } from '../../../core/test/linearizability/stale-register-async.ts'
 
@@ -14,16 +14,16 @@ import { registerScenario } from '../../../core/test/linearizability/stale-regis
 export const staleNodes = defineSimulation(registerNodes, {
   ...registerOptions,
   faults: backupCutOff,
-  linearizable: registerSpec,
+  linearizable: zeroRegister,
 })
 
 /** The same with no partition: every history is linearizable. */
 export const healthyNodes = defineSimulation(registerNodes, {
   ...registerOptions,
-  linearizable: { spec: registerSpec, timeoutMs: 10_000 },
+  linearizable: { spec: zeroRegister, timeoutMs: 10_000 },
 })
 
 /** Async code, a partition window drawn by the seed. */
 export const staleScenario = defineScenario(registerScenario({ partition: true }), {
-  linearizable: registerSpec,
+  linearizable: zeroRegister,
 })
