@@ -119,6 +119,8 @@ class HandContext implements Context {
   readonly node: number
   readonly loop: HandLoop
   readonly storage = undefined as never
+  // The route-delivery nodes record no history.
+  readonly history = undefined as never
   constructor(loop: HandLoop, node: number) {
     this.loop = loop
     this.node = node

@@ -162,6 +162,46 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
+// Linearizability: histories of operations checked against sequential specs
+
+export { checkLinearizability } from './linearizability/check.ts'
+export type {
+  AsyncHistoryRecorder,
+  HistoryRecorder,
+  InvokeOptions,
+  PendingOperation,
+  RecordOptions,
+} from './linearizability/recorder.ts'
+export {
+  isLinearizabilityFailure,
+  type LinearizableCheckOptions,
+  type LinearizableOption,
+} from './linearizability/run-check.ts'
+export {
+  type KeyValueInput,
+  type KeyValueOutput,
+  type KeyValueSpecOptions,
+  keyValueSpec,
+} from './linearizability/specs/key-value.ts'
+export { type MutexInput, type MutexOutput, mutexSpec } from './linearizability/specs/mutex.ts'
+export { type QueueInput, type QueueOutput, queueSpec } from './linearizability/specs/queue.ts'
+export {
+  type RegisterInput,
+  type RegisterOutput,
+  type RegisterSpecOptions,
+  registerSpec,
+} from './linearizability/specs/register.ts'
+export { type SetInput, type SetOutput, setSpec } from './linearizability/specs/set.ts'
+export type {
+  LinearizabilityOptions,
+  LinearizabilityResult,
+  LinearizabilityVerdict,
+  LinearizabilityViolation,
+  Operation,
+  SequentialSpec,
+  UnplaceableOperation,
+} from './linearizability/types.ts'
+
 // Reports shared by both simulation runtimes
 
 export {
@@ -177,6 +217,11 @@ export {
 // Rendering: traces, diagrams, values
 
 export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
+export {
+  type FormatHistoryOptions,
+  failureWindow,
+  formatHistory,
+} from './render/history.ts'
 export {
   type FormatSimTraceOptions,
   formatSimTrace,
@@ -215,11 +260,13 @@ export {
   DeadlockError,
   EntropyLeakError,
   EnvironmentSpecError,
+  HistoryError,
   InvariantError,
   ModelDefinitionError,
   MusilError,
   NodeContextError,
   OptionsError,
+  SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

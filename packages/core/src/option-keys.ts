@@ -49,10 +49,31 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
+import {
+  INVOKE_OPTION_KEYS,
+  type InvokeOptions,
+  RECORD_OPTION_KEYS,
+  type RecordOptions,
+} from './linearizability/recorder.ts'
+import {
+  LINEARIZABLE_CHECK_OPTION_KEYS,
+  type LinearizableCheckOptions,
+} from './linearizability/run-check.ts'
+import {
+  KEY_VALUE_SPEC_OPTION_KEYS,
+  type KeyValueSpecOptions,
+} from './linearizability/specs/key-value.ts'
+import {
+  REGISTER_SPEC_OPTION_KEYS,
+  type RegisterSpecOptions,
+} from './linearizability/specs/register.ts'
+import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
 import { DIAGRAM_OPTION_KEYS, type DiagramOptions } from './render/diagrams.ts'
+import { FORMAT_HISTORY_OPTION_KEYS, type FormatHistoryOptions } from './render/history.ts'
 import {
   FORMAT_SIM_TRACE_OPTION_KEYS,
   type FormatSimTraceOptions,
@@ -147,6 +168,9 @@ export interface CoreOptionTypes {
   MermaidSequenceOptions: MermaidSequenceOptions
   SimulateOptions: SimulateOptions<Nodes, unknown>
   'SimulateOptions.minimize': MinimizeOptions
+  LinearizableCheckOptions: LinearizableCheckOptions
+  InvokeOptions: InvokeOptions
+  RecordOptions: RecordOptions
   NetworkOptions: NetworkOptions
   LinkOverride: LinkOverride
   LinkOptions: LinkOptions
@@ -166,6 +190,11 @@ export interface CoreOptionTypes {
   PartitionFault: PartitionFault
   SlowLinkFault: SlowLinkFault
   CrashFault: CrashFault
+  SequentialSpec: SequentialSpec<unknown, unknown, unknown>
+  LinearizabilityOptions: LinearizabilityOptions
+  RegisterSpecOptions: RegisterSpecOptions<unknown>
+  KeyValueSpecOptions: KeyValueSpecOptions
+  FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -207,6 +236,9 @@ export const OPTION_KEYS: {
   MermaidSequenceOptions: MERMAID_SEQUENCE_OPTION_KEYS,
   SimulateOptions: SIMULATE_OPTION_KEYS,
   'SimulateOptions.minimize': MINIMIZE_OPTION_KEYS,
+  LinearizableCheckOptions: LINEARIZABLE_CHECK_OPTION_KEYS,
+  InvokeOptions: INVOKE_OPTION_KEYS,
+  RecordOptions: RECORD_OPTION_KEYS,
   NetworkOptions: NETWORK_OPTION_KEYS,
   LinkOverride: LINK_OVERRIDE_KEYS,
   LinkOptions: LINK_OPTION_KEYS,
@@ -226,4 +258,9 @@ export const OPTION_KEYS: {
   PartitionFault: PARTITION_FAULT_KEYS,
   SlowLinkFault: SLOW_LINK_FAULT_KEYS,
   CrashFault: CRASH_FAULT_KEYS,
+  SequentialSpec: SEQUENTIAL_SPEC_KEYS,
+  LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
+  RegisterSpecOptions: REGISTER_SPEC_OPTION_KEYS,
+  KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
+  FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
 }

@@ -33,7 +33,12 @@ export interface TraceEvent {
   readonly detail?: string
 }
 
-/** The failure of one seed. Runtimes add their own fields (final world, timeline, ...). */
+/**
+ * The failure of one seed. Runtimes add their own fields (final world, timeline, ...). A run
+ * whose history is not linearizable fails with kind `safety` and a detail that begins `history
+ * not linearizable: `; one whose check gave no verdict (out of time), with kind `error` and
+ * `history linearizability unknown: `.
+ */
 export interface RunFailure {
   readonly kind: FailureKind
   /** The seed that fails: rerun with `seeds: [seed]` to replay it bit for bit. */
@@ -54,6 +59,11 @@ export interface RunChecks {
   readonly goals: readonly string[]
   /** True when every step was checked against a model (`simulate`'s `model` + `abstraction`). */
   readonly refinement: boolean
+  /**
+   * True when every run's history was checked for linearizability when the run ended (the
+   * `linearizable` option of `simulate`, `explore` or `replay`).
+   */
+  readonly linearizable: boolean
 }
 
 /** The result of running a scenario over many seeds. A sweep stops at the first failing seed. */
@@ -77,8 +87,14 @@ export function mergeRunChecks(a: RunChecks, b: RunChecks): RunChecks {
     invariants: union(a.invariants, b.invariants),
     goals: union(a.goals, b.goals),
     refinement: a.refinement || b.refinement,
+    linearizable: a.linearizable || b.linearizable,
   }
 }
 
 /** The checks of a run that checked nothing: the start of a {@link mergeRunChecks} fold. */
-export const NO_CHECKS: RunChecks = { invariants: [], goals: [], refinement: false }
+export const NO_CHECKS: RunChecks = {
+  invariants: [],
+  goals: [],
+  refinement: false,
+  linearizable: false,
+}

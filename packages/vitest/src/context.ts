@@ -49,6 +49,8 @@ export interface ReportedFailure {
   readonly trace: string
   /** The same events as a Mermaid `sequenceDiagram`. */
   readonly mermaid: string
+  /** A linearizability failure's history, as a per-client timeline with the failing operation marked. */
+  readonly history?: string
   /** Events in the full run, when the trace shown was minimised from it. */
   readonly originalLength?: number
 }

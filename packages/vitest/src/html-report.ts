@@ -53,6 +53,10 @@ function section(e: ReportEntry, i: number): string {
   if (f) {
     const note =
       f.originalLength !== undefined ? ` (minimised from ${f.originalLength} events)` : ''
+    // A linearizability failure: the clients' operations first, then the events behind them.
+    if (f.history !== undefined) {
+      parts.push('<h3>history</h3>', `<pre class="history">${escapeHtml(f.history)}</pre>`)
+    }
     parts.push(
       `<h3>trace${escapeHtml(note)}</h3>`,
       `<pre class="trace">${escapeHtml(f.trace)}</pre>`,

@@ -266,7 +266,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       ...(report.reported && { failure: report.reported }),
     })
     if (options.check) await options.check(report)
-    else if (report.failure) expect(report)[matcherFor(report.failure.kind)]()
+    else if (report.failure) expect(report)[matcherFor(report.failure)]()
     // No failing seed: a pass only if some seed ran (an empty shard checked nothing).
     else expect(report).toRunWithoutError()
   })

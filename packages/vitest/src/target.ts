@@ -8,18 +8,23 @@
 import {
   checkOptions,
   explore,
+  failureWindow,
+  formatHistory,
   formatSimTrace,
+  type LinearizabilityResult,
   mergeRunChecks,
   NO_CHECKS,
   type NodeFactory,
   type Nodes,
   OPTION_KEYS,
+  type Operation,
   type RunChecks,
   type RunFailure,
   type RunOptions,
   type RunReport,
   replay,
   type Scenario,
+  type SequentialSpec,
   type SimulateOptions,
   SweepError,
   simulate,
@@ -218,17 +223,43 @@ export function failureDetail(failure: RunFailure): string {
   return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
 }
 
+/**
+ * The history of a linearizability failure as a per-client timeline (one line per client,
+ * intervals in virtual ms, the operation that cannot be placed marked), headed by one line;
+ * `undefined` for a failure without a history. Operations read as `spec` describes them, when
+ * it is known.
+ */
+export function failureHistory(
+  failure: RunFailure,
+  spec?: SequentialSpec<unknown, unknown, unknown>,
+): string | undefined {
+  const f = failure as {
+    history?: readonly Operation<unknown, unknown>[]
+    linearizability?: LinearizabilityResult
+  }
+  const history = f.history
+  if (history === undefined) return undefined
+  const violation = f.linearizability?.violation
+  const text = formatHistory(history, {
+    ...(spec !== undefined && { spec }),
+    ...(violation !== undefined && { violation, operations: failureWindow(history, violation) }),
+  })
+  return `history of the failing run (${history.length} operations, virtual ms):\n${text}`
+}
+
 /** A failure as reports show it: plain strings, so it survives JSON and worker threads. */
 export function reportedFailure(failure: RunFailure): ReportedFailure {
   const events = failureTrace(failure)
   const original = (failure as { originalLength?: number }).originalLength
   const detail = failureDetail(failure)
+  const history = failureHistory(failure)
   return {
     kind: failure.kind,
     seed: failure.seed,
     detail,
     trace: formatSimTrace(events),
     mermaid: toMermaidSequence(events),
+    ...(history !== undefined && { history }),
     ...(original !== undefined && original !== events.length && { originalLength: original }),
     ...(detail !== failure.detail && { originalDetail: failure.detail }),
   }

@@ -52,7 +52,7 @@ function nothingChecked(f: () => unknown): string {
  */
 function expectNoVerdict(
   subject: unknown,
-  matcher: 'toBeSafe' | 'toConverge' | 'toRefine' | 'toRunWithoutError',
+  matcher: 'toBeSafe' | 'toConverge' | 'toRefine' | 'toRunWithoutError' | 'toBeLinearizable',
   why: string,
   name = 'report',
 ): void {
@@ -104,7 +104,12 @@ describe('no verdict on nothing', () => {
   it('toBeSafe on an explore() report whose scenario registered no world.always fails both ways', async () => {
     const report = await explore(overshootScenario.scenario, { seeds: 5 })
     expect(report).toMatchObject({ ok: true, runs: 5 })
-    expect(report.checked).toEqual({ invariants: [], goals: [], refinement: false })
+    expect(report.checked).toEqual({
+      invariants: [],
+      goals: [],
+      refinement: false,
+      linearizable: false,
+    })
     expectNoVerdict(report, 'toBeSafe', safetyFix(5))
   })
 
@@ -124,6 +129,7 @@ describe('no verdict on nothing', () => {
       invariants: ['trivial'],
       goals: ['ready'],
       refinement: false,
+      linearizable: false,
     })
     expect(guarded).toBeSafe()
     expect(guarded).toConverge()
@@ -132,7 +138,12 @@ describe('no verdict on nothing', () => {
   it('toBeSafe on a sweep report that checked no invariant fails both ways; a sweep says what its workers checked', async () => {
     const report = await sweep({ module, export: 'overshoot', seeds: 6, threads: 1, conditions })
     expect(report).toMatchObject({ ok: true, runs: 6 })
-    expect(report.checked).toEqual({ invariants: [], goals: [], refinement: false })
+    expect(report.checked).toEqual({
+      invariants: [],
+      goals: [],
+      refinement: false,
+      linearizable: false,
+    })
     expectNoVerdict(report, 'toBeSafe', safetyFix(6))
     const scenario = await sweep({
       module,
@@ -141,7 +152,12 @@ describe('no verdict on nothing', () => {
       threads: 1,
       conditions,
     })
-    expect(scenario.checked).toEqual({ invariants: [], goals: [], refinement: false })
+    expect(scenario.checked).toEqual({
+      invariants: [],
+      goals: [],
+      refinement: false,
+      linearizable: false,
+    })
     expect(nothingChecked(() => expect(scenario).toConverge())).toBe(
       `expect(report).toConverge(): ${goalFix(4)}`,
     )
@@ -160,9 +176,18 @@ describe('no verdict on nothing', () => {
     const why =
       'the report ran no seed (runs: 0), so it checked nothing; run at least one seed (for a sharded sweep, give it at least as many seeds as shards: MUSIL_SHARD=i/n keeps the seeds with seed % n === i - 1)'
     // Even a report claiming every check cannot stand in for runs that never happened.
-    const claims = { ...empty, checked: { invariants: ['x'], goals: ['g'], refinement: true } }
+    const claims = {
+      ...empty,
+      checked: { invariants: ['x'], goals: ['g'], refinement: true, linearizable: true },
+    }
     for (const report of [empty, claims]) {
-      for (const m of ['toBeSafe', 'toConverge', 'toRefine', 'toRunWithoutError'] as const) {
+      for (const m of [
+        'toBeSafe',
+        'toConverge',
+        'toRefine',
+        'toRunWithoutError',
+        'toBeLinearizable',
+      ] as const) {
         expectNoVerdict(report, m, why)
       }
     }

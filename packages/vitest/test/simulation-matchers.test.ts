@@ -101,6 +101,7 @@ describe('simulation matchers', () => {
       goals: ['applied==desired'],
       goal: 'applied==desired',
       refinement: false,
+      linearizable: false,
     })
   })
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { TraceEvent } from '../report.ts'
 import { formatValue } from './value.ts'
@@ -55,7 +56,25 @@ export function formatSimTrace(
     .join('\n')
 }
 
+/** Trace kinds of a recorded history (`ctx.history`, `world.history`). */
+const HISTORY_KINDS: ReadonlySet<string> = new Set(HISTORY_EVENT_KINDS)
+
+/**
+ * A history event reads `reader  op #3  {f: "read"}` (an invoke, with its input) or
+ * `reader  op #3  → 1` (a completion, with its output); the client is named when it is not the
+ * node that recorded it.
+ */
+function describeHistoryEvent(e: TraceEvent, max: number): string {
+  const parts: string[] = [e.node ?? '?']
+  if (e.name !== undefined && e.name !== e.node) parts.push(`for ${e.name}`)
+  if (e.detail !== undefined) parts.push(e.detail)
+  if (e.kind === 'invoke') parts.push(cut(formatValue(e.payload), max))
+  else if (e.payload !== undefined) parts.push(`→ ${cut(formatValue(e.payload), max)}`)
+  return parts.join('  ')
+}
+
 function describe(e: TraceEvent, max: number): string {
+  if (HISTORY_KINDS.has(e.kind)) return describeHistoryEvent(e, max)
   if (e.src !== undefined && e.dst !== undefined) {
     const detail = e.detail ? `  (${e.detail})` : ''
     return `${e.src} -> ${e.dst}  ${cut(formatValue(e.payload), max)}${detail}`
@@ -130,7 +149,12 @@ export function toMermaidSequence(
         break
       default:
         if (e.node !== undefined) {
-          const what = e.kind === 'timer' ? `timer ${e.name ?? ''}` : e.kind
+          const what =
+            e.kind === 'timer'
+              ? `timer ${e.name ?? ''}`
+              : HISTORY_KINDS.has(e.kind)
+                ? `${e.kind} ${describeHistoryEvent(e, 40).slice(e.node.length + 2)}`
+                : e.kind
           lines.push(`  Note over ${id(e.node)}: ${label(`${t} ${what}`)}`)
         }
     }

@@ -6,6 +6,7 @@
  * @module
  */
 import { SimulationConfigError } from '../errors.ts'
+import { compileLinearizable, type HistoryCheck } from '../linearizability/run-check.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions } from '../options.ts'
 import { formatValue } from '../render/value.ts'
@@ -47,6 +48,8 @@ export interface CompiledSim<N extends Nodes, W, A> {
   readonly faults: readonly ScheduledFault[]
   readonly minimize: boolean
   readonly minimizeMaxRuns: number
+  /** The spec every run's history is checked against when the run ends. */
+  readonly linearizable: HistoryCheck | undefined
 }
 
 /**
@@ -167,6 +170,11 @@ export function compileSimulation<N extends Nodes, W, A>(
   }
   validateFaults(faultList, names)
   const maxRuns = typeof min === 'object' ? (min.maxRuns ?? 500) : 500
+  const linearizable = compileLinearizable(
+    options.linearizable,
+    where,
+    (m) => new SimulationConfigError(m),
+  )
   return {
     factory,
     names,
@@ -190,6 +198,7 @@ export function compileSimulation<N extends Nodes, W, A>(
     faults: faultList,
     minimize: min !== false,
     minimizeMaxRuns: maxRuns,
+    linearizable,
   }
 }
 

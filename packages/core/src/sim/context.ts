@@ -5,6 +5,12 @@
  *
  * @module
  */
+import type {
+  HistoryRecorder,
+  InvokeOptions,
+  OperationLog,
+  PendingOperation,
+} from '../linearizability/recorder.ts'
 import type { Context, DurableStorage } from './node.ts'
 
 /** What a context needs from the run that hosts it. */
@@ -19,6 +25,8 @@ export interface ContextHost {
   cancelTimer(node: number, name: string): void
   nodeRandom(node: number): number
   storageOf(node: number): DurableStorage
+  /** The run's history: what `ctx.history.invoke` records into. */
+  readonly operations: OperationLog
   /** Records a misuse so that catching the throw cannot hide it, and throws. */
   misuse(node: number, message: string): never
 }
@@ -29,6 +37,7 @@ export class NodeContext implements Context {
   readonly #world: ContextHost
   readonly #node: number
   readonly #incarnation: number
+  #history: NodeHistory | undefined
 
   constructor(world: ContextHost, node: number, incarnation: number) {
     this.self = world.names[node]!
@@ -39,6 +48,23 @@ export class NodeContext implements Context {
 
   get storage(): DurableStorage {
     return this.#world.storageOf(this.#node)
+  }
+
+  get history(): HistoryRecorder {
+    this.#history ??= new NodeHistory(this)
+    return this.#history
+  }
+
+  /** `ctx.history.invoke`: a live context's node invokes an operation, by default as its own client. */
+  invoke(input: unknown, options: InvokeOptions | undefined): PendingOperation {
+    this.#live()
+    return this.#world.operations.invoke(
+      this.#node,
+      this.self,
+      input,
+      options,
+      `ctx.history.invoke() of node '${this.self}'`,
+    )
   }
 
   now(): number {
@@ -75,5 +101,18 @@ export class NodeContext implements Context {
           : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
       )
     }
+  }
+}
+
+/** `ctx.history` of one context: records operations as the context's node. */
+class NodeHistory implements HistoryRecorder {
+  readonly #ctx: NodeContext
+
+  constructor(ctx: NodeContext) {
+    this.#ctx = ctx
+  }
+
+  invoke<I, O = unknown>(input: I, options?: InvokeOptions): PendingOperation<O> {
+    return this.#ctx.invoke(input, options) as PendingOperation<O>
   }
 }

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import type { TraceEvent } from '../report.ts'
 import type { CompiledChoices } from './compile.ts'
 import type { Nodes } from './node.ts'
@@ -45,6 +46,9 @@ export interface Minimized {
   readonly detail: string
   /** Replays spent. */
   readonly runs: number
+  /** For a linearizability failure: the history of the run `choices` replay, and its verdict. */
+  readonly history?: Operation<unknown, unknown>[]
+  readonly linearizability?: LinearizabilityResult
 }
 
 /**
@@ -68,7 +72,17 @@ export function minimizeRun<N extends Nodes, W, A>(
     ...original.duplicates.map((r): Item => [DUPLICATE, keyOf(r)]),
     ...original.corruptions.map((r): Item => [CORRUPT, keyOf(r)]),
   ]
-  let best = { trace: causalSlice(world.trace(), focus), choices: original, detail: target.detail }
+  // A history failure keeps the history of the run it shows: it is what the verdict is about.
+  const historyOf = (f: RunFault) =>
+    f.linearizability === undefined
+      ? {}
+      : { history: f.history!, linearizability: f.linearizability }
+  let best: Omit<Minimized, 'runs'> = {
+    trace: causalSlice(world.trace(), focus),
+    choices: original,
+    detail: target.detail,
+    ...historyOf(target),
+  }
   let runs = 0
   // Replays cost what the failing run cost; bound the total so a long run minimises in seconds.
   let stepsLeft = Math.max(STEP_BUDGET, 20 * world.steps)
@@ -78,7 +92,14 @@ export function minimizeRun<N extends Nodes, W, A>(
     const out = world.run(seed, toScript(candidate), true)
     stepsLeft -= out.steps
     const f = out.fault
-    if (f === undefined || f.kind !== target.kind || f.name !== target.name) return false
+    if (
+      f === undefined ||
+      f.kind !== target.kind ||
+      f.name !== target.name ||
+      (f.linearizability === undefined) !== (target.linearizability === undefined)
+    ) {
+      return false
+    }
     const trace = causalSlice(world.trace(), focus)
     const choices = world.choices()
     // Shortest slice first; among equally short ones, the fewest faults.
@@ -86,7 +107,7 @@ export function minimizeRun<N extends Nodes, W, A>(
       trace.length < best.trace.length ||
       (trace.length === best.trace.length && size(choices) < size(best.choices))
     ) {
-      best = { trace, choices, detail: f.detail }
+      best = { trace, choices, detail: f.detail, ...historyOf(f) }
     }
     return true
   }

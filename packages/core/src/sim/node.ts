@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { HistoryRecorder } from '../linearizability/recorder.ts'
 
 /**
  * What a node sees of the world while one of its handlers runs. Every method is deterministic
@@ -36,6 +37,17 @@ export interface Context {
    * are durable as soon as `set` returns, like a synchronous fsync.
    */
   readonly storage: DurableStorage
+  /**
+   * Records the operations of a concurrent history (Jepsen's invoke, then ok / fail / info), in
+   * virtual time; `simulate`'s `linearizable` option checks it when the run ends. The client is
+   * this node unless `{ client }` says otherwise.
+   *
+   * @example
+   * const op = ctx.history.invoke({ f: 'write', value: 3 })
+   * // ... later, when the reply arrives:
+   * op.ok(undefined)
+   */
+  readonly history: HistoryRecorder
 }
 
 /**

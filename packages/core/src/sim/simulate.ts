@@ -5,6 +5,7 @@
  * @module
  */
 import { MusilError, SimulationConfigError } from '../errors.ts'
+import { markCheckedSpec } from '../linearizability/run-check.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
@@ -102,6 +103,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
     goals: goal === undefined ? [] : [goal],
     ...(goal !== undefined && { goal }),
     refinement: options.model !== undefined,
+    linearizable: sim.linearizable !== undefined,
   }
   const report: SimReport<W> =
     failure === undefined
@@ -112,6 +114,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
     value: (extra: Partial<SimulateOptions<N, W, A>>) =>
       simulate(factory, { ...options, ...extra }),
   })
+  markCheckedSpec(report, sim.linearizable)
   return report
 }
 
@@ -155,6 +158,8 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
     world: out.world,
     trace: world.trace(),
     choices: world.choices(),
+    history: out.fault?.history ?? world.history(),
+    ...(out.linearizability && { linearizability: out.linearizability }),
     ...(out.fault && {
       failure: { kind: out.fault.kind, name: out.fault.name, detail: out.fault.detail },
     }),
@@ -180,10 +185,13 @@ function reportFailure<N extends Nodes, W, A>(
   const trace = world.trace()
   // Replay with choice recording: the same seed must fail the same way.
   const again = world.run(seed, undefined, true)
+  // A history check that ran out of time reads the clock: its replay may get a verdict.
+  const timedOut = f.linearizability?.result === 'unknown'
   if (
-    again.fault?.kind !== f.kind ||
-    again.fault.name !== f.name ||
-    world.log.length !== trace.length
+    world.log.length !== trace.length ||
+    (timedOut
+      ? again.fault !== undefined && again.fault.name !== f.name
+      : again.fault?.kind !== f.kind || again.fault.name !== f.name)
   ) {
     throw new MusilError(
       `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
@@ -194,14 +202,21 @@ function reportFailure<N extends Nodes, W, A>(
   let minimized = causalSlice(trace, focus)
   let minimizeRuns = 0
   let minimizedDetail = f.detail
+  let history = f.linearizability && {
+    history: f.history!,
+    linearizability: f.linearizability,
+  }
   // A run that never settled is its own story (and the longest there is): nothing to shrink.
+  // Nor is a history check that ran out of time: each replay would spend its budget again.
   const runaway = f.kind === 'error' && (f.name === 'maxSteps' || f.name === 'maxTime')
-  if (sim.minimize && !runaway) {
+  if (sim.minimize && !runaway && !timedOut) {
     const m = minimizeRun(world, seed, f, focus, sim.minimizeMaxRuns)
     minimizeRuns = m.runs
     minimized = m.trace
     choices = m.choices
     minimizedDetail = m.detail
+    if (m.history !== undefined)
+      history = { history: m.history, linearizability: m.linearizability! }
   }
   return {
     kind: f.kind,
@@ -217,5 +232,6 @@ function reportFailure<N extends Nodes, W, A>(
     originalLength: trace.length,
     choices,
     minimizeRuns,
+    ...history,
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { RecordedOperation } from '../linearizability/recorder.ts'
 import type { TraceEvent } from '../report.ts'
 
 export const TR_START = 0
@@ -20,6 +21,8 @@ export const TR_CRASH = 7
 export const TR_RESTART = 8
 export const TR_PARTITION = 9
 export const TR_HEAL = 10
+/** History events: `TR_INVOKE + OP_*` (invoke, ok, fail, info); `ref` is the recorded operation. */
+export const TR_INVOKE = 11
 
 const KIND_NAMES = [
   'start',
@@ -33,6 +36,10 @@ const KIND_NAMES = [
   'restart',
   'partition',
   'heal',
+  'invoke',
+  'ok',
+  'fail',
+  'info',
 ] as const
 
 /** Why a message was dropped (stored in the `aux` column of a drop). */
@@ -180,6 +187,18 @@ export class TraceLog {
         case TR_HEAL:
           out[i] = { t, kind: name, name: `fault #${id}`, detail: describeFault(id) }
           break
+        default: {
+          // A history event: the node that invoked the operation, its client, input or output.
+          const op = ref as RecordedOperation
+          out[i] = {
+            t,
+            kind: name,
+            node: a,
+            name: String(op.client),
+            payload: kind === TR_INVOKE ? op.input : op.output,
+            detail: `op #${id}`,
+          }
+        }
       }
     }
     return out

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { LinearizableOption } from '../linearizability/run-check.ts'
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import type { Model } from '../model/model.ts'
 import { keyList, type OptionKey } from '../options.ts'
 import type { FailureKind, RunChecks, RunFailure, RunReport, TraceEvent } from '../report.ts'
@@ -55,6 +57,13 @@ export interface SimulateOptions<N extends Nodes, W, A = unknown> {
    * failing run's steps, if more). A run that never settled is not minimised.
    */
   readonly minimize?: boolean | { readonly maxRuns?: number }
+  /**
+   * Hold every run's history (what the nodes recorded with `ctx.history`) to a sequential spec,
+   * or `{ spec, timeoutMs }`: checked when the run ends (settled, or at maxTime/maxSteps). A
+   * history that is not linearizable fails the run (kind `safety`, name `linearizability`); a
+   * check that runs out of `timeoutMs` fails it too (kind `error`).
+   */
+  readonly linearizable?: LinearizableOption
 }
 
 /** The keys {@link SimulateOptions} may have: anything else is a typo `simulate` rejects. */
@@ -73,6 +82,7 @@ export const SIMULATE_OPTION_KEYS: readonly OptionKey<SimulateOptions<Nodes, unk
   'maxTime',
   'maxSteps',
   'minimize',
+  'linearizable',
 ])
 
 /** The object form of `simulate`'s `minimize` option. */
@@ -109,19 +119,24 @@ export interface SimChoices {
 /**
  * How a run ended: it ran out of events (`settled`), reached a bound, or stopped at a failure
  * detected during the run (`failed`: an invariant, refinement or node error). A goal failure is
- * detected after the run ended, so its run ends `settled`, `maxTime` or `maxSteps`.
+ * detected after the run ended, so its run ends `settled`, `maxTime` or `maxSteps`; so does a
+ * linearizability failure.
  */
 export type SimEnd = 'settled' | 'maxTime' | 'maxSteps' | 'failed'
 
 /**
  * Why a seed failed, with everything needed to read and replay it.
  *
- * - `safety`: an invariant was false (after the step that broke it; `name` is the invariant).
+ * - `safety`: an invariant was false (after the step that broke it; `name` is the invariant), or
+ *   the run's history is not linearizable (`name` is `linearizability`, detail `history not
+ *   linearizable: ...`; checked when the run ended).
  * - `goal`: the goal was false when the run settled or reached its horizon (`name` = goalName).
  * - `refinement`: a step moved the abstraction to a state that is neither the previous one nor a
  *   successor of it in the model, or the first abstraction is not an initial state.
  * - `error`: a node threw, sent to an unknown address or misused its context; `snapshot`, an
- *   invariant, the goal, `abstraction` or `mutate` threw; or a run with no goal never settled.
+ *   invariant, the goal, `abstraction` or `mutate` threw; a run with no goal never settled; or
+ *   the linearizability check of the history gave no verdict (`name` is `linearizability`,
+ *   detail `history linearizability unknown: ...`: out of `timeoutMs`, or the spec threw).
  *   `name` is the node (or the function) at fault.
  * - `deadlock` is never produced by `simulate` (a callback world that runs out of events has
  *   settled, and the goal says whether that is right); it exists for the async runtime.
@@ -163,6 +178,13 @@ export interface SimFailure<W> extends RunFailure {
   readonly choices: SimChoices
   /** Replays the minimiser ran. */
   readonly minimizeRuns: number
+  /**
+   * For a linearizability failure: the history of the run `minimized` shows (virtual times;
+   * failed operations left out, unknown outcomes returning at `Infinity`).
+   */
+  readonly history?: Operation<unknown, unknown>[]
+  /** For a linearizability failure: the checker's verdict on `history`. */
+  readonly linearizability?: LinearizabilityResult
 }
 
 /** The result of `simulate`: `{ ok, runs, failure? }`; a sweep stops at the first failing seed. */
@@ -205,4 +227,8 @@ export interface SimRun<W> {
   readonly choices: SimChoices
   /** Present when the run failed; not minimised. */
   readonly failure?: { readonly kind: FailureKind; readonly name: string; readonly detail: string }
+  /** What the nodes recorded with `ctx.history`, in virtual time (failed operations left out). */
+  readonly history: Operation<unknown, unknown>[]
+  /** The verdict on `history`, when the options have `linearizable` and the run got to the check. */
+  readonly linearizability?: LinearizabilityResult
 }

@@ -9,6 +9,13 @@
  * @module
  */
 import { NodeContextError } from '../errors.ts'
+import {
+  OperationLog,
+  type RecordedOperation,
+  type RecorderHost,
+} from '../linearizability/recorder.ts'
+import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'
 import { formatValue } from '../render/value.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
@@ -39,6 +46,7 @@ import {
   TR_DROP,
   TR_DUPLICATE,
   TR_HEAL,
+  TR_INVOKE,
   TR_PARTITION,
   TR_RESTART,
   TR_SEND,
@@ -53,6 +61,9 @@ export interface RunFault {
   readonly kind: FailureKind
   readonly name: string
   readonly detail: string
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
+  readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
 }
 
 /** The result of {@link SimWorld.run}; the trace and choices stay in the world until the next run. */
@@ -62,6 +73,8 @@ export interface RunOutcome<W> {
   readonly time: number
   readonly world: W
   readonly fault: RunFault | undefined
+  /** The verdict on the run's history, when the simulation checks one and the run got there. */
+  readonly linearizability: LinearizabilityResult | undefined
 }
 
 /** Accumulates the fault choices a run makes, as message keys (only when asked to). */
@@ -73,7 +86,7 @@ class ChoiceRecorder {
 }
 
 /** One simulation's mutable world, reset for every seed. */
-export class SimWorld<N extends Nodes, W, A> implements ContextHost {
+export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHost {
   readonly sim: CompiledSim<N, W, A>
   readonly n: number
   /** Node addresses, by index. */
@@ -117,6 +130,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
   world: W | undefined
   /** Refinement against `sim.model` (undefined without a model); `start` resets it per seed. */
   readonly refinement: RefinementTracker<A> | undefined
+  /** The operations the nodes record through `ctx.history`; reset per seed. */
+  readonly operations: OperationLog = new OperationLog(this)
+  /** The last run's verdict on its history (undefined when not checked). */
+  linearizability: LinearizabilityResult | undefined
   readonly #mutateRandom: () => number = () => this.mutateRng!.random()
 
   constructor(sim: CompiledSim<N, W, A>) {
@@ -176,6 +193,9 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
       }
       if (this.fault === undefined) {
         const world = this.#snapshot(undefined)
+        // The history is complete once the run is over, however it ended; a violation is a
+        // safety failure and outranks a missed goal or a run that never settled.
+        if (this.fault === undefined && sim.linearizable !== undefined) this.#checkHistory()
         if (this.fault === undefined) this.#checkGoal(world, end)
       }
     } finally {
@@ -187,7 +207,40 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
       time: this.time,
       world: this.world as W,
       fault: this.fault,
+      linearizability: this.linearizability,
     }
+  }
+
+  #checkHistory(): void {
+    const verdict = checkRunHistory(this.operations, this.sim.linearizable!)
+    this.linearizability = verdict.result
+    if (verdict.fault !== undefined) {
+      this.fault = {
+        ...verdict.fault,
+        name: LINEARIZABILITY,
+        linearizability: verdict.result,
+        history: verdict.history,
+      }
+    }
+  }
+
+  /** The last run's history, in virtual time. */
+  history(): Operation<unknown, unknown>[] {
+    return this.operations.history()
+  }
+
+  // ---- RecorderHost: ctx.history ------------------------------------------------------------
+
+  now(): number {
+    return this.time
+  }
+
+  recorded(kind: number, op: RecordedOperation): void {
+    this.log.add(TR_INVOKE + kind, this.time, op.actor, -1, op.id, 0, op)
+  }
+
+  refuse(actor: number, message: string): void {
+    this.misuse(actor, message)
   }
 
   #reset(seed: number, script: CompiledChoices | undefined, record: boolean): void {
@@ -199,6 +252,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
     this.msgCount = 0
     this.queue.clear()
     this.log.reset()
+    this.operations.reset()
+    this.linearizability = undefined
     this.linkCount.fill(0)
     if (this.#faulted) {
       // Only a run with crashes or partitions dirties these.
@@ -614,6 +669,11 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost {
    */
   focus(fault: RunFault): string[] {
     const names = this.sim.names
+    // A history depends on the nodes that recorded it, not on what `snapshot` reads.
+    if (fault.linearizability !== undefined) {
+      const actors = this.operations.actors()
+      return actors.length === 0 ? [...names] : actors.map((i) => names[i]!)
+    }
     if (fault.kind === 'error') return this.sim.index.has(fault.name) ? [fault.name] : [...names]
     const read = new Set<string>()
     let all = false

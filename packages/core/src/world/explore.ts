@@ -4,6 +4,13 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
+import {
+  compileLinearizable,
+  type HistoryCheck,
+  type LinearizableOption,
+  markCheckedSpec,
+} from '../linearizability/run-check.ts'
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
@@ -39,6 +46,13 @@ export interface RunOptions {
   readonly pctSteps?: number
   /** Scheduling steps after which a run that has not finished fails (a livelock guard). Default 1,000,000. */
   readonly maxSteps?: number
+  /**
+   * Hold every run's history (what the scenario recorded with `world.history`) to a sequential
+   * spec, or `{ spec, timeoutMs }`: checked when the run ends (the scenario returned, a
+   * deadlock, the step limit). A history that is not linearizable fails the run (kind
+   * `safety`); a check that runs out of `timeoutMs` fails it too (kind `error`).
+   */
+  readonly linearizable?: LinearizableOption
 }
 
 /** Options of `explore`. */
@@ -59,6 +73,7 @@ export const RUN_OPTION_KEYS: readonly OptionKey<RunOptions>[] = keyList<RunOpti
   'pctDepth',
   'pctSteps',
   'maxSteps',
+  'linearizable',
 ])
 
 /** The keys {@link ExploreOptions} may have: anything else is a typo `explore` rejects. */
@@ -81,6 +96,10 @@ export interface WorldFailure extends RunFailure {
   readonly time: number
   /** Scheduling steps taken. */
   readonly steps: number
+  /** For a linearizability failure: the run's history (virtual times, failed operations left out). */
+  readonly history?: Operation<unknown, unknown>[]
+  /** For a linearizability failure: the checker's verdict on `history`. */
+  readonly linearizability?: LinearizabilityResult
 }
 
 /**
@@ -96,6 +115,8 @@ export interface ReplayReport extends RunReport<WorldFailure> {
   readonly timeline: readonly TraceEvent[]
   /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
   readonly digest: string
+  /** What the scenario recorded with `world.history` (virtual times, failed operations left out). */
+  readonly history: Operation<unknown, unknown>[]
   readonly time: number
   readonly steps: number
 }
@@ -104,6 +125,7 @@ interface Settings {
   readonly audit: boolean
   readonly strategy: (seed: number) => Strategy
   readonly maxSteps: number
+  readonly linearizable: HistoryCheck | undefined
 }
 
 function settingsOf(
@@ -142,6 +164,7 @@ function settingsOf(
   return {
     audit: o.audit === true,
     maxSteps,
+    linearizable: compileLinearizable(o.linearizable, `${fn}()`, (m) => new WorldUsageError(m)),
     strategy:
       strategy === 'pct'
         ? (seed) => new PctStrategy(new RandomStream(seed, 'pct'), depth, steps)
@@ -173,6 +196,10 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
     timeline: runtime.timeline,
     time: runtime.now(),
     steps: runtime.steps,
+    ...(fault.linearizability !== undefined && {
+      history: fault.history!,
+      linearizability: fault.linearizability,
+    }),
   }
 }
 
@@ -224,7 +251,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
       const runtime = await runOne(scenario, seed, settings)
       checked = mergeRunChecks(checked, runtime.checks())
       const failure = failureOf(runtime)
-      if (failure !== undefined) return { ok: false, runs, failure, checked }
+      if (failure !== undefined) return withSpec({ ok: false, runs, failure, checked }, settings)
     }
   } finally {
     releaseGuards()
@@ -235,7 +262,13 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
       'explore(): seeds is empty, so nothing ran; give a count (seeds: 100) or a list of seeds',
     )
   }
-  return { ok: true, runs, checked }
+  return withSpec({ ok: true, runs, checked }, settings)
+}
+
+/** The report, marked with the spec its histories were checked against (see `CHECKED_SPEC`). */
+function withSpec<R extends object>(report: R, settings: Settings): R {
+  markCheckedSpec(report, settings.linearizable)
+  return report
 }
 
 function* countUp(n: number): Generator<number> {
@@ -264,10 +297,14 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
     seed,
     timeline: runtime.timeline,
     digest: timelineDigest(runtime.timeline),
+    history: runtime.recordedHistory(),
     time: runtime.now(),
     steps: runtime.steps,
     runs: 1,
     checked: runtime.checks(),
   }
-  return failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure }
+  return withSpec(
+    failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure },
+    settings,
+  )
 }

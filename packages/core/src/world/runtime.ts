@@ -16,11 +16,21 @@ import {
   MusilError,
   WorldUsageError,
 } from '../errors.ts'
+import {
+  HISTORY_EVENT_KINDS,
+  OP_INVOKE,
+  OperationLog,
+  type RecordedOperation,
+  type RecorderHost,
+} from '../linearizability/recorder.ts'
+import { checkRunHistory, type HistoryCheck } from '../linearizability/run-check.ts'
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, RunChecks, TraceEvent } from '../report.ts'
 import { macrotaskHop, type RunContext, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
+import { WorldHistory } from './history.ts'
 import { SimulatedNetwork } from './network.ts'
 import type { Strategy } from './strategy.ts'
 import { Wakeup, WakeupHeap } from './wakeup.ts'
@@ -60,6 +70,9 @@ export class TaskState {
 export interface RunFault {
   readonly kind: FailureKind
   readonly detail: string
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
+  readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
 }
 
 /** Options of one run. */
@@ -68,6 +81,8 @@ export interface RuntimeOptions {
   readonly audit: boolean
   readonly strategy: (seed: number) => Strategy
   readonly maxSteps: number
+  /** The spec the run's history is checked against when the run ends. */
+  readonly linearizable: HistoryCheck | undefined
 }
 
 interface PendingUntil {
@@ -113,7 +128,7 @@ function checkName(what: string, name: unknown): string {
 }
 
 /** One run of a scenario: implements {@link World} and drives the steps. */
-export class Runtime implements World {
+export class Runtime implements World, RecorderHost {
   readonly seed: number
   readonly rng: RandomStream
   readonly net: SimulatedNetwork
@@ -131,9 +146,17 @@ export class Runtime implements World {
   fault: RunFault | undefined = undefined
   /** Scheduling steps taken. */
   steps = 0
+  /** The operations recorded through `world.history`. */
+  readonly operations: OperationLog = new OperationLog(this)
+  readonly history: WorldHistory
+  /** The verdict on the run's history, once checked (with the `linearizable` option). */
+  linearizability: LinearizabilityResult | undefined
 
   readonly #strategy: Strategy
   readonly #maxSteps: number
+  readonly #linearizable: HistoryCheck | undefined
+  /** A failure the loop set because the run ended (deadlock, step limit), not one it detected. */
+  #endFault: RunFault | undefined
   readonly #main: TaskState
   readonly #tasks: TaskState[] = []
   readonly #ready: Wakeup[] = []
@@ -159,6 +182,8 @@ export class Runtime implements World {
     this.faultStream = new RandomStream(options.seed, 'faults')
     this.#strategy = options.strategy(options.seed)
     this.#maxSteps = options.maxSteps
+    this.#linearizable = options.linearizable
+    this.history = new WorldHistory(this)
     this.#main = new TaskState('main', this)
     this.#tasks.push(this.#main)
     this.net = new SimulatedNetwork(this)
@@ -231,6 +256,7 @@ export class Runtime implements World {
       invariants: [...new Set(this.#invariants.map((i) => i.name))],
       goals: [...this.#goals],
       refinement: false,
+      linearizable: this.#linearizable !== undefined,
     }
   }
 
@@ -331,6 +357,39 @@ export class Runtime implements World {
 
   // ---- used by the network and the faults --------------------------------------------------
 
+  /** The name of the task whose code is running now. */
+  currentTaskName(): string {
+    return this.currentTask().name
+  }
+
+  /** The run's history so far, in virtual time (failed operations left out). */
+  recordedHistory(): Operation<unknown, unknown>[] {
+    return this.operations.history()
+  }
+
+  // ---- RecorderHost: world.history ---------------------------------------------------------
+
+  recorded(kind: number, op: RecordedOperation): void {
+    this.trace({
+      t: this.#now,
+      kind: HISTORY_EVENT_KINDS[kind]!,
+      node: this.currentTask().name,
+      name: String(op.client),
+      payload: kind === OP_INVOKE ? op.input : op.output,
+      detail: `op #${op.id}`,
+    })
+  }
+
+  refuse(_actor: number, message: string): void {
+    if (this.ended) return
+    const task = this.currentTask()
+    const who = task === this.#main ? 'the scenario' : `task "${task.name}"`
+    const error = new WorldUsageError(message)
+    // Fails the run even if the caller catches the throw, as a misused Context does.
+    this.fail('error', `${who}: ${describeError(error)}`)
+    throw error
+  }
+
   /** The task whose code is running now (the scenario's `main` outside any spawned task). */
   currentTask(): TaskState {
     const store = runContext.getStore()
@@ -393,6 +452,7 @@ export class Runtime implements World {
         const w = this.#next()
         if (w === undefined) {
           this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
+          this.#endFault = this.fault
           break
         }
         if (this.steps >= this.#maxSteps) {
@@ -401,6 +461,7 @@ export class Runtime implements World {
             `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
               'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
           )
+          this.#endFault = this.fault
           break
         }
         this.steps++
@@ -416,6 +477,20 @@ export class Runtime implements World {
       }
     } finally {
       this.ended = true
+    }
+    // The history is complete once the run is over, however it ended (a deadlock or the step
+    // limit included); a violation is a safety failure and outranks how the run ended.
+    const check = this.#linearizable
+    if (check !== undefined && (this.fault === undefined || this.fault === this.#endFault)) {
+      const verdict = checkRunHistory(this.operations, check)
+      this.linearizability = verdict.result
+      if (verdict.fault !== undefined) {
+        this.fault = {
+          ...verdict.fault,
+          linearizability: verdict.result,
+          history: verdict.history,
+        }
+      }
     }
   }
 

@@ -3,15 +3,19 @@
  *
  * @module
  */
+import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
 import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
+
+const HISTORY_KINDS: ReadonlySet<string> = new Set(HISTORY_EVENT_KINDS)
 
 /** One event as a line: `  12.5 ms  deliver   n1 -> n2  {type: 'vote'}`. */
 export function formatEvent(e: TraceEvent): string {
   const parts: string[] = [`${formatTime(e.t).padStart(10)} ms`, e.kind.padEnd(9)]
   if (e.node !== undefined) parts.push(e.node)
   if (e.src !== undefined || e.dst !== undefined) parts.push(`${e.src ?? '?'} -> ${e.dst ?? '?'}`)
-  if (e.name !== undefined) parts.push(e.name)
+  // A history event's name is its client: worth a column only when it is not the task itself.
+  if (e.name !== undefined && !(e.name === e.node && HISTORY_KINDS.has(e.kind))) parts.push(e.name)
   if (e.payload !== undefined) parts.push(formatValue(e.payload))
   if (e.detail !== undefined) parts.push(`(${e.detail})`)
   return parts.join('  ')

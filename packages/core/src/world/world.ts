@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { AsyncHistoryRecorder } from '../linearizability/recorder.ts'
 import { keyList, type OptionKey } from '../options.ts'
 import type { RandomStream } from '../random/stream.ts'
 import type { TraceEvent } from '../report.ts'
@@ -80,6 +81,17 @@ export interface World {
   spawn(name: string, fn: () => Promise<void> | void): TaskHandle
   /** Appends a user event (kind `user`) to the timeline, stamped with the time and the task. */
   record(event: unknown): void
+  /**
+   * Records the operations of a concurrent history (Jepsen's invoke, then ok / fail / info), in
+   * virtual time; the `linearizable` option of `explore`/`replay` checks it when the run ends.
+   * The client is the invoking task unless `{ client }` says otherwise.
+   *
+   * @example
+   * await world.history.record({ f: 'write', value: 1 }, () => store.write(1))
+   * const op = world.history.invoke({ f: 'read' })
+   * op.ok(await store.read())
+   */
+  readonly history: AsyncHistoryRecorder
   /** Checks `pred` after every scheduling step; false fails the run with an `InvariantError` (kind `safety`). */
   always(pred: () => boolean, name: string): void
   /** Commits the fault handles, then resolves after `ms` virtual milliseconds. */

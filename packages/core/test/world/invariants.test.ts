@@ -159,9 +159,15 @@ describe('what a report says it checked', () => {
         invariants: ['first', 'oddSeedsOnly'],
         goals: ['ready', 'later'],
         refinement: false,
+        linearizable: false,
       },
     })
     const bare = await replay(async (world) => world.sleep(1), { seed: 0 })
-    expect(bare.checked).toEqual({ invariants: [], goals: [], refinement: false })
+    expect(bare.checked).toEqual({
+      invariants: [],
+      goals: [],
+      refinement: false,
+      linearizable: false,
+    })
   })
 })

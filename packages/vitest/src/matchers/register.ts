@@ -5,16 +5,18 @@
  * @module
  */
 
-import type { Model, MusilMatcherName } from '@musil/core'
+import type { LinearizabilityOptions, Model, MusilMatcherName, SequentialSpec } from '@musil/core'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
+import { reportToBeLinearizable } from './report-linearizable.ts'
 import {
   simulationToBeSafe,
   simulationToConverge,
   simulationToRefine,
   simulationToRunWithoutError,
 } from './simulation-matchers.ts'
+import { linearizabilityBySubject } from './to-be-linearizable.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
 
@@ -96,6 +98,30 @@ export interface MusilMatchers<R = unknown> {
    * expect(await explore(scenarioThatThrowsOnABug)).toRunWithoutError()
    */
   toRunWithoutError: () => R
+  /**
+   * On a history (an array of operations `{ client, input, call, output, return }`): checks it
+   * with `checkLinearizability(history, spec, options)`; there is an order of all its
+   * operations, consistent with real time, in which every step of `spec` is legal. On failure
+   * the diff is the history as a per-client timeline, the longest linearizable prefix (`=`) and
+   * the operations that cannot come next (`!`) marked, with a legend. An empty history, and a
+   * search that ran out of `timeoutMs` before a verdict, throw a `NothingCheckedError` under
+   * the matcher and its `.not` alike.
+   *
+   * On a simulation report (`simulate`, `explore`, `replay`, a `simTest` fixture, a sweep): no
+   * seed's history failed its linearizability check (not linearizable, or no verdict within
+   * the `linearizable` option's `timeoutMs`). The runs must have checked their histories; with
+   * `spec`, a `simulate` report of this thread that checked none (or another spec) runs its
+   * seeds again against `spec`. On failure the message shows the failing run's history as a
+   * per-client timeline, the operation that cannot be placed marked; the diff is the minimised
+   * trace. A report whose runs checked no history throws a `NothingCheckedError`.
+   *
+   * @example
+   * expect(history).toBeLinearizable(registerSpec())
+   * expect(staleRead).not.toBeLinearizable(registerSpec(), { timeoutMs: 10_000 })
+   * expect(simulate(factory, { seeds: 100, snapshot, linearizable: registerSpec() })).toBeLinearizable()
+   * expect(simulate(factory, { seeds: 100, snapshot, faults })).not.toBeLinearizable(registerSpec())
+   */
+  toBeLinearizable: (spec?: SequentialSpec<any, any, any>, options?: LinearizabilityOptions) => R
 }
 
 declare module 'vitest' {
@@ -109,4 +135,5 @@ expect.extend({
   toConverge: bySubject('toConverge', toConverge, simulationToConverge),
   toRefine: bySubject('toRefine', toRefine, simulationToRefine),
   toRunWithoutError: bySubject('toRunWithoutError', undefined, simulationToRunWithoutError),
+  toBeLinearizable: linearizabilityBySubject(reportToBeLinearizable),
 } satisfies Record<MusilMatcherName, unknown>)

@@ -20,6 +20,7 @@
 import {
   type FailureKind,
   formatSimTrace,
+  isLinearizabilityFailure,
   isModel,
   type RunChecks,
   type RunFailure,
@@ -48,37 +49,56 @@ export function isRunReport(x: unknown): x is RunReport {
   )
 }
 
-interface Property {
-  readonly matcher: 'toBeSafe' | 'toConverge' | 'toRefine' | 'toRunWithoutError'
-  /** Failure kinds that refute the property. */
-  readonly kinds: ReadonlySet<FailureKind>
+/** A failure as a report or a sweep names it. */
+type KindAndDetail = { readonly kind: FailureKind; readonly detail: string }
+
+/** A property of a simulation report that a matcher asserts. */
+export interface Property {
+  readonly matcher:
+    | 'toBeSafe'
+    | 'toConverge'
+    | 'toRefine'
+    | 'toRunWithoutError'
+    | 'toBeLinearizable'
+  /** Whether a failing seed refutes the property. */
+  readonly refutes: (failure: KindAndDetail) => boolean
   /** What holds when it is not refuted: the one-line `expected` of the diff. */
   readonly holds: string
   /** The property in a sentence, for "says nothing about ...". */
   readonly about: string
+  /** Why the report's runs prove nothing about the property (they never checked it), if so. */
+  readonly unchecked?: (checked: Partial<RunChecks>, runs: string) => string | undefined
+  /** More to show for a failure that refutes the property (after the headline). */
+  readonly explain?: (failure: RunFailure) => string | undefined
+}
+
+/** A property refuted by failures of these kinds. */
+function ofKinds(...kinds: FailureKind[]): (failure: KindAndDetail) => boolean {
+  const set = new Set(kinds)
+  return (f) => set.has(f.kind)
 }
 
 const SAFE: Property = {
   matcher: 'toBeSafe',
-  kinds: new Set<FailureKind>(['safety', 'error', 'deadlock']),
+  refutes: ofKinds('safety', 'error', 'deadlock'),
   holds: 'every seed keeps every invariant, with no error and no deadlock',
   about: 'safety',
 }
 const CONVERGE: Property = {
   matcher: 'toConverge',
-  kinds: new Set<FailureKind>(['goal']),
+  refutes: ofKinds('goal'),
   holds: 'every seed reaches its goal',
   about: 'convergence',
 }
 const REFINE: Property = {
   matcher: 'toRefine',
-  kinds: new Set<FailureKind>(['refinement']),
+  refutes: ofKinds('refinement'),
   holds: 'every step of every seed maps to a step of the model (or a stutter)',
   about: 'refinement',
 }
 const RUNS: Property = {
   matcher: 'toRunWithoutError',
-  kinds: new Set<FailureKind>(['safety', 'goal', 'refinement', 'error', 'deadlock']),
+  refutes: ofKinds('safety', 'goal', 'refinement', 'error', 'deadlock'),
   holds: 'every seed runs with no failure of any kind',
   about: 'whether it ran without error',
 }
@@ -149,7 +169,28 @@ function recordFailure(
 
 /** Where `simulate` keeps a way to run the same seeds again with other options. */
 const RERUN = Symbol.for('musil.simulate.rerun')
-type Rerun = (extra: { model: unknown; abstraction: unknown }) => RunReport
+type Rerun = (extra: Record<string, unknown>) => RunReport
+
+/**
+ * The way a report from `simulate` in this thread runs its seeds again with other options
+ * (`undefined` for any other report: from `explore`, a worker thread or a sweep).
+ */
+export function rerunOf(report: RunReport): Rerun | undefined {
+  const rerun = (report as { [RERUN]?: Rerun })[RERUN]
+  return typeof rerun === 'function' ? rerun : undefined
+}
+
+/**
+ * `property` judged on a finished report: the verdict, the failure recorded for the HTML
+ * report, and a `NothingCheckedError` when the runs never checked it.
+ */
+export function matchProperty(
+  ctx: MatcherState,
+  report: RunReport,
+  property: Property,
+): SyncMatchResult {
+  return recordFailure(ctx, report, judge(ctx, report, property, []))
+}
 
 function matchReport(
   ctx: MatcherState,
@@ -173,8 +214,8 @@ function rerunAgainst(ctx: MatcherState, report: RunReport, args: readonly unkno
       `${hint}: give a model built with defineModel() and an abstraction function (world) => model state`,
     )
   }
-  const rerun = (report as { [RERUN]?: Rerun })[RERUN]
-  if (typeof rerun !== 'function') {
+  const rerun = rerunOf(report)
+  if (rerun === undefined) {
     throw new TypeError(
       `${hint}: this report cannot be run again (it is not from simulate() in this thread); give simulate() the model and abstraction instead and call toRefine() without arguments`,
     )
@@ -207,7 +248,13 @@ function uncheckedReason(report: RunReport, property: Property): string | undefi
     return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; ${JUST_RAN}`
   }
   const runs = `its ${report.runs} run(s) prove nothing about ${property.about}`
-  if (property === SAFE && names(checked.invariants).length === 0) {
+  if (property.unchecked !== undefined) return property.unchecked(checked, runs)
+  // A history held to a spec is a safety property too: its violation is a safety failure.
+  if (
+    property === SAFE &&
+    names(checked.invariants).length === 0 &&
+    checked.linearizable !== true
+  ) {
     return `the simulation checked no invariant, so ${runs}; pass invariants: { name: (world) => boolean } to simulate() (in an explore() scenario, call world.always(() => boolean, name)), ${JUST_RAN}`
   }
   if (property === CONVERGE && names(checked.goals).length === 0) {
@@ -222,8 +269,8 @@ function uncheckedReason(report: RunReport, property: Property): string | undefi
 /** True when a failing seed of the report refutes the property: evidence, whatever was checked. */
 function refuted(report: RunReport, property: Property): boolean {
   const f = report.failure
-  if (f !== undefined && property.kinds.has(f.kind)) return true
-  return failingSeedsOf(report)?.some((s) => property.kinds.has(s.kind)) ?? false
+  if (f !== undefined && property.refutes(f)) return true
+  return failingSeedsOf(report)?.some((s) => property.refutes(s)) ?? false
 }
 
 function judge(
@@ -256,10 +303,12 @@ function judge(
     }
   }
   const all = failingSeedsOf(report)
-  const refuting = all?.filter((s) => property.kinds.has(s.kind))
+  const refuting = all?.filter((s) => property.refutes(s))
   const diff = { actual: traceText(f), expected: property.holds }
   const head = failureHeadline({ ...f, detail: failureDetail(f) })
-  if (property.kinds.has(f.kind)) {
+  if (property.refutes(f)) {
+    const explained = property.explain?.(f)
+    const shown = explained === undefined ? '' : `\n\n${explained}\n`
     const more =
       refuting !== undefined && refuting.length > 1
         ? `\nfailing seeds (${refuting.length}): ${refuting
@@ -269,7 +318,7 @@ function judge(
         : ''
     return {
       pass: false,
-      message: () => `${hint}\n\n${head}\n${traceNote(f)}; ${replayHint(ctx, f)}${more}`,
+      message: () => `${hint}\n\n${head}${shown}\n${traceNote(f)}; ${replayHint(ctx, f)}${more}`,
       ...diff,
     }
   }
@@ -328,9 +377,12 @@ export const simulationToRefine: ReportMatcher = reportMatcher(REFINE)
  */
 export const simulationToRunWithoutError: ReportMatcher = reportMatcher(RUNS)
 
-/** The matcher that fails on `kind`: how a sweep test asserts its report with the right diff. */
-export function matcherFor(kind: FailureKind): 'toBeSafe' | 'toConverge' | 'toRefine' {
-  if (CONVERGE.kinds.has(kind)) return 'toConverge'
-  if (REFINE.kinds.has(kind)) return 'toRefine'
+/** The matcher that fails on `failure`: how a sweep test asserts its report with the right diff. */
+export function matcherFor(
+  failure: KindAndDetail,
+): 'toBeSafe' | 'toConverge' | 'toRefine' | 'toBeLinearizable' {
+  if (isLinearizabilityFailure(failure)) return 'toBeLinearizable'
+  if (CONVERGE.refutes(failure)) return 'toConverge'
+  if (REFINE.refutes(failure)) return 'toRefine'
   return 'toBeSafe'
 }

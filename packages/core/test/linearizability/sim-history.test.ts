@@ -1,0 +1,345 @@
+import {
+  BaseNode,
+  type Context,
+  causalSlice,
+  checkLinearizability,
+  crash,
+  OptionsError,
+  type PendingOperation,
+  type RegisterInput,
+  type SequentialSpec,
+  SimulationConfigError,
+  simulate,
+  simulateSeed,
+  traceDigest,
+} from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import { backupCutOff, registerNodes, registerOptions, zeroRegister } from './stale-register.ts'
+
+/** Nodes that chatter among themselves, away from the register: the minimiser must drop them. */
+class Chatter extends BaseNode {
+  readonly peer: string
+  constructor(peer: string) {
+    super()
+    this.peer = peer
+  }
+  override onStart(ctx: Context): void {
+    ctx.setTimer('tick', 3)
+  }
+  override onTimer(ctx: Context): void {
+    ctx.send(this.peer, 'hi')
+    if (ctx.now() < 90) ctx.setTimer('tick', 3)
+  }
+}
+
+describe('simulate with linearizable: a replicated register', () => {
+  it('passes every seed when the backup is never cut off, and says it checked', () => {
+    const report = simulate(registerNodes, {
+      ...registerOptions,
+      seeds: 40,
+      linearizable: zeroRegister,
+    })
+    expect(report.ok).toBe(true)
+    expect(report.runs).toBe(40)
+    expect(report.checked).toEqual({
+      invariants: [],
+      goals: [],
+      refinement: false,
+      linearizable: true,
+    })
+  })
+
+  it('finds the stale read under a partition: a safety failure with the history and the verdict', () => {
+    const report = simulate(registerNodes, {
+      ...registerOptions,
+      seeds: 40,
+      faults: backupCutOff,
+      linearizable: zeroRegister,
+    })
+    const f = report.failure!
+    expect(report.ok).toBe(false)
+    expect([f.kind, f.name]).toEqual(['safety', 'linearizability'])
+    expect(f.detail).toMatch(/^history not linearizable: /)
+    expect(f.detail).toMatch(/read\(\) → \d \(client "reader", t=\[\d+, \d+\]\) is refused/)
+    const verdict = f.linearizability!
+    expect(verdict.result).toBe('not-linearizable')
+    // The refused read is an operation of the history, in virtual time, and it read a value
+    // older than a write that had returned before it was called.
+    const refused = verdict.violation!.unplaceable[0]!
+    expect(f.history![refused.index]).toBe(refused.operation)
+    expect(refused.operation.client).toBe('reader')
+    const staleWrite = f.history!.find(
+      (op) =>
+        (op.input as RegisterInput<number>).op === 'write' &&
+        op.return < refused.operation.call &&
+        (op.input as { value: number }).value !== refused.operation.output,
+    )
+    expect(staleWrite).toBeDefined()
+    // The trace shows the operations among the messages.
+    const kinds = new Set(f.trace.map((e) => e.kind))
+    expect(kinds.has('invoke') && kinds.has('ok')).toBe(true)
+    const invoke = f.trace.find((e) => e.kind === 'invoke')!
+    expect(invoke).toMatchObject({ node: invoke.name, detail: 'op #0' })
+  })
+
+  it('replays the failing seed bit for bit, and its minimised run is still not linearizable', () => {
+    const options = { ...registerOptions, faults: backupCutOff, linearizable: zeroRegister }
+    const f = simulate(registerNodes, { ...options, seeds: 40 }).failure!
+    const again = simulate(registerNodes, { ...options, seeds: [f.seed] }).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
+    expect(again.detail).toBe(f.detail)
+    expect(again.history).toEqual(f.history)
+    const run = simulateSeed(registerNodes, options, f.seed, f.choices)
+    expect(run.failure).toMatchObject({ kind: 'safety', name: 'linearizability' })
+    expect(run.linearizability?.result).toBe('not-linearizable')
+    expect(causalSlice(run.trace, f.focus)).toEqual(f.minimized)
+  })
+
+  it('minimises away faults and nodes the history does not depend on', () => {
+    const factory = () => ({ ...registerNodes(), a: new Chatter('b'), b: new Chatter('a') })
+    const noise = [crash('a', { at: 20 }), ...backupCutOff, crash('b', { at: 30 })]
+    const report = simulate(factory, {
+      ...registerOptions,
+      seeds: 40,
+      faults: noise,
+      linearizable: zeroRegister,
+    })
+    const f = report.failure!
+    expect(f.name).toBe('linearizability')
+    expect(f.focus).toEqual(['writer', 'reader'])
+    // Only the partition (fault #1) is needed; the crashes of the chatter are not.
+    expect(f.choices.faults).toEqual([1])
+    expect(f.minimized.length).toBeLessThan(f.originalLength)
+    expect(f.minimized.some((e) => e.node === 'a' || e.node === 'b')).toBe(false)
+    const run = simulateSeed(
+      factory,
+      { ...registerOptions, faults: noise, linearizable: zeroRegister },
+      f.seed,
+      f.choices,
+    )
+    expect(run.linearizability?.result).toBe('not-linearizable')
+    expect(run.history).toEqual(f.history)
+  })
+
+  it('records histories without checking them when linearizable is not given', () => {
+    const report = simulate(registerNodes, { ...registerOptions, seeds: 5, faults: backupCutOff })
+    expect(report.ok).toBe(true)
+    expect(report.checked.linearizable).toBe(false)
+    const run = simulateSeed(registerNodes, { ...registerOptions, faults: backupCutOff }, 0)
+    expect(run.linearizability).toBeUndefined()
+    expect(run.history.length).toBeGreaterThan(0)
+    expect(checkLinearizability(run.history, zeroRegister).ok).toBe(false)
+  })
+})
+
+type Step = (ctx: Context, node: Scripted) => void
+
+/** A node that runs one scripted step per millisecond, each free to record operations. */
+class Scripted extends BaseNode {
+  ops: PendingOperation<number | undefined>[] = []
+  readonly steps: readonly Step[]
+  constructor(steps: readonly Step[]) {
+    super()
+    this.steps = steps
+  }
+  override onStart(ctx: Context): void {
+    ctx.setTimer('0', 1)
+  }
+  override onTimer(ctx: Context, name: string): void {
+    const i = Number(name)
+    this.steps[i]!(ctx, this)
+    if (i + 1 < this.steps.length) ctx.setTimer(String(i + 1), 1)
+  }
+}
+
+function runScript(steps: readonly Step[], extra: Record<string, unknown> = {}) {
+  return simulate(() => ({ c: new Scripted(steps) }), {
+    seeds: 1,
+    snapshot: () => ({}),
+    linearizable: zeroRegister,
+    ...extra,
+  })
+}
+
+const write = (value: number): RegisterInput<number> => ({ op: 'write', value })
+const read: RegisterInput<number> = { op: 'read' }
+
+describe('ok, fail and info', () => {
+  it('a failed write did not happen: reading its value is not linearizable', () => {
+    const report = runScript([
+      (ctx) => ctx.history.invoke(write(1)).fail(),
+      (ctx) => ctx.history.invoke(read).ok(1),
+    ])
+    expect(report.failure?.name).toBe('linearizability')
+    // The failed write is left out of the history, but the trace shows it.
+    expect(report.failure!.history!.map((op) => op.input)).toEqual([read])
+    expect(report.failure!.trace.filter((e) => e.kind === 'fail')).toHaveLength(1)
+  })
+
+  it('a write of unknown outcome may have happened: reading its value is linearizable', () => {
+    const report = runScript([
+      (ctx) => ctx.history.invoke(write(1)).info(),
+      (ctx) => ctx.history.invoke(read).ok(1),
+    ])
+    expect(report.ok).toBe(true)
+    const run = simulateSeed(
+      () => ({
+        c: new Scripted([
+          (ctx) => ctx.history.invoke(write(1)).info(),
+          (ctx) => ctx.history.invoke(read).ok(1),
+        ]),
+      }),
+      { snapshot: () => ({}), linearizable: zeroRegister },
+      0,
+    )
+    expect(run.history).toEqual([
+      {
+        client: 'c',
+        input: write(1),
+        call: 1,
+        output: undefined,
+        return: Number.POSITIVE_INFINITY,
+      },
+      { client: 'c', input: read, call: 2, output: 1, return: 2 },
+    ])
+    expect(run.trace.filter((e) => e.kind === 'info')).toMatchObject([
+      { t: 1, node: 'c', name: 'c', detail: 'op #0' },
+    ])
+  })
+
+  it('an operation still pending when the run ends is an unknown outcome', () => {
+    const steps: Step[] = [
+      (ctx, node) => node.ops.push(ctx.history.invoke(write(2), { client: 'w' })),
+      (ctx) => ctx.history.invoke(read, { client: 'r' }).ok(2),
+    ]
+    const run = simulateSeed(
+      () => ({ c: new Scripted(steps) }),
+      { snapshot: () => ({}), linearizable: zeroRegister },
+      0,
+    )
+    expect(run.ok).toBe(true)
+    expect(run.history[0]).toMatchObject({ client: 'w', return: Number.POSITIVE_INFINITY })
+    expect(run.linearizability?.result).toBe('linearizable')
+  })
+
+  it('orders operations by the run, not only by virtual time: a read right after a write returned must see it', () => {
+    // Everything happens at t=1: the write returns, then the read is called and returns 0.
+    const report = runScript([
+      (ctx) => {
+        ctx.history.invoke(write(1), { client: 'w' }).ok(undefined)
+        ctx.history.invoke(read, { client: 'r' }).ok(0)
+      },
+    ])
+    expect(report.failure?.name).toBe('linearizability')
+    // In virtual time alone the two intervals touch, which the checker counts as overlapping.
+    expect(checkLinearizability(report.failure!.history!, zeroRegister).ok).toBe(true)
+  })
+
+  it('is checked when the run ends at maxTime, and outranks a run that never settled', () => {
+    const loop: Step[] = [
+      (ctx) => ctx.history.invoke(write(1)).fail(),
+      (ctx) => {
+        ctx.history.invoke(read).ok(1)
+        ctx.setTimer('1', 1_000) // a timer that keeps the run from settling
+      },
+    ]
+    const atHorizon = runScript(loop, { maxTime: 50 })
+    expect(atHorizon.failure?.name).toBe('linearizability')
+    const runaway = runScript(loop, { maxSteps: 5 })
+    expect(runaway.failure?.name).toBe('linearizability')
+  })
+})
+
+describe('misuse and bad options', () => {
+  it('completing an operation twice fails the run, naming the node and the operation', () => {
+    const report = runScript([
+      (ctx) => {
+        const op = ctx.history.invoke(write(1))
+        op.ok(undefined)
+        try {
+          op.info()
+        } catch {
+          // Catching the misuse does not hide it.
+        }
+      },
+    ])
+    expect(report.failure).toMatchObject({ kind: 'error', name: 'c' })
+    expect(report.failure!.detail).toMatch(/op #0 .* was completed twice \(ok, then info\)/)
+  })
+
+  it('a second operation of a client still waiting for its first fails the run', () => {
+    const report = runScript([
+      (ctx) => {
+        ctx.history.invoke(write(1))
+        ctx.history.invoke(read)
+      },
+    ])
+    expect(report.failure).toMatchObject({ kind: 'error', name: 'c' })
+    expect(report.failure!.detail).toMatch(
+      /client "c" invoked .* while its op #0 .* is still pending/,
+    )
+  })
+
+  it('rejects a bad client and an unknown invoke option', () => {
+    const bad = runScript([(ctx) => ctx.history.invoke(read, { client: '' })])
+    expect(bad.failure!.detail).toMatch(/client must be a non-empty string or a finite number/)
+    const typo = runScript([
+      (ctx) => ctx.history.invoke(read, { clinet: 'x' } as { client?: string }),
+    ])
+    expect(typo.failure!.detail).toMatch(/unknown option 'clinet'.*did you mean 'client'\?/)
+  })
+
+  it('rejects a malformed linearizable option before any seed runs', () => {
+    const run = (linearizable: unknown) => () =>
+      simulate(registerNodes, { ...registerOptions, seeds: 1, linearizable } as never)
+    expect(run(3)).toThrow(SimulationConfigError)
+    expect(run({ init: () => 0 })).toThrow(/needs init\(\).*and step/)
+    expect(run({ spec: zeroRegister, timeout: 5 })).toThrow(OptionsError)
+    expect(run({ spec: zeroRegister, timeout: 5 })).toThrow(/did you mean 'timeoutMs'/)
+    expect(run({ spec: zeroRegister, timeoutMs: 0 })).toThrow(/timeoutMs' must be a positive/)
+    expect(run({ ...zeroRegister, partiton: () => [] })).toThrow(/did you mean 'partition'/)
+  })
+})
+
+describe('a check that gives no verdict', () => {
+  /** A register whose step is slow, and a history whose search is long: the budget runs out. */
+  const slow: typeof zeroRegister = {
+    ...zeroRegister,
+    step: (value, op, output) => {
+      let spin = 0
+      for (let i = 0; i < 20_000; i++) spin += i
+      return zeroRegister.step(spin < 0 ? null : value, op, output)
+    },
+  }
+  const concurrentWrites: Step[] = [
+    (ctx) => {
+      for (let v = 1; v <= 14; v++) ctx.history.invoke(write(v), { client: `w${v}` })
+      ctx.history.invoke(read, { client: 'r' }).ok(99)
+    },
+  ]
+
+  it('is a failure of kind error, never a pass, and is not minimised', () => {
+    const report = runScript(concurrentWrites, { linearizable: { spec: slow, timeoutMs: 1 } })
+    expect(report.failure).toMatchObject({
+      kind: 'error',
+      name: 'linearizability',
+      minimizeRuns: 0,
+    })
+    expect(report.failure!.detail).toMatch(
+      /^history linearizability unknown: the time budget of 1 ms/,
+    )
+    expect(report.failure!.linearizability?.result).toBe('unknown')
+  })
+
+  it('a spec that throws fails the run with kind error, naming the spec', () => {
+    const throwing = {
+      ...zeroRegister,
+      step: () => {
+        throw new Error('boom')
+      },
+    }
+    const report = runScript([(ctx) => ctx.history.invoke(read).ok(0)], { linearizable: throwing })
+    expect(report.failure).toMatchObject({ kind: 'error', name: 'linearizability' })
+    expect(report.failure!.detail).toMatch(/^history linearizability unknown: .*step.*boom/)
+  })
+})

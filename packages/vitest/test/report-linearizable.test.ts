@@ -1,0 +1,217 @@
+// expect(report).toBeLinearizable(spec?) on simulation reports: simulate, explore, replay, sweeps.
+import {
+  BaseNode,
+  type Context,
+  explore,
+  formatSimTrace,
+  type RegisterInput,
+  replay,
+  type SequentialSpec,
+  simulate,
+  simulateSeed,
+  traceDigest,
+} from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import {
+  backupCutOff,
+  registerNodes,
+  registerOptions,
+  zeroRegister,
+} from '../../core/test/linearizability/stale-register.ts'
+import { registerScenario } from '../../core/test/linearizability/stale-register-async.ts'
+import { NothingCheckedError } from '../src/index.ts'
+import { matcherFor } from '../src/matchers/simulation-matchers.ts'
+import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
+import { failureOf } from './helpers.ts'
+
+const stale = { ...registerOptions, faults: backupCutOff }
+const checkedStale = simulate(registerNodes, { ...stale, seeds: 40, linearizable: zeroRegister })
+const checkedHealthy = simulate(registerNodes, {
+  ...registerOptions,
+  seeds: 40,
+  linearizable: zeroRegister,
+})
+const uncheckedStale = simulate(registerNodes, { ...stale, seeds: 40 })
+const uncheckedHealthy = simulate(registerNodes, { ...registerOptions, seeds: 40 })
+
+/** The register spec again, as another object: a spec the reports above did not check. */
+const sameRegister: typeof zeroRegister = { ...zeroRegister }
+
+describe('expect(report).toBeLinearizable() on simulate reports', () => {
+  it('passes when every run checked its history and none failed', () => {
+    expect(checkedHealthy).toBeLinearizable()
+    expect(checkedHealthy).toBeLinearizable(zeroRegister)
+    expect(failureOf(() => expect(checkedHealthy).not.toBeLinearizable()).message).toMatch(
+      /expected a failing seed, but all 40 seed\(s\) passed \(every seed's history is linearizable\)/,
+    )
+  })
+
+  it('fails on a stale read with the per-client timeline of the history, and the minimised trace as the diff', () => {
+    const f = checkedStale.failure!
+    const failed = failureOf(() => expect(checkedStale).toBeLinearizable())
+    expect(failed.message).toContain(`safety failure on seed ${f.seed}: history not linearizable`)
+    expect(failed.message).toMatch(/history of the failing run \(\d+ operations, virtual ms\):/)
+    // One line per client, and the operation that cannot be placed marked and described.
+    expect(failed.message).toMatch(/\nwriter +[ [\]=!\-0-9…]+\n/)
+    expect(failed.message).toMatch(/\nreader +[ [\]=!\-0-9…]+\n/)
+    const refused = f.linearizability!.violation!.unplaceable[0]!
+    expect(failed.message).toContain(`[${refused.index}!`)
+    expect(failed.message).toContain('read() → 1')
+    expect(failed.message).toContain(`replay: run seed ${f.seed} alone`)
+    expect(failed.actual).toBe(formatSimTrace(f.minimized))
+    expect(failed.expected).toBe("every seed's history is linearizable")
+    expect(checkedStale).not.toBeLinearizable()
+    expect(checkedStale).not.toBeLinearizable(zeroRegister)
+  })
+
+  it('with a spec the report did not check, runs the seeds again against it', () => {
+    expect(uncheckedStale).not.toBeLinearizable(zeroRegister)
+    expect(uncheckedHealthy).toBeLinearizable(zeroRegister)
+    // A report that checked another spec object is run again against the one given.
+    expect(checkedHealthy).toBeLinearizable(sameRegister)
+    const failed = failureOf(() => expect(uncheckedStale).toBeLinearizable(zeroRegister))
+    expect(failed.message).toMatch(/history not linearizable/)
+    expect(failed.message).toContain('read() → 1')
+  })
+
+  it('without a spec, a report whose runs checked no history throws NothingCheckedError, under .not too', () => {
+    for (const assert of [
+      () => expect(uncheckedStale).toBeLinearizable(),
+      () => expect(uncheckedStale).not.toBeLinearizable(),
+    ]) {
+      expect(assert).toThrow(NothingCheckedError)
+      expect(assert).toThrow(/the runs checked no history for linearizability, so its 40 run\(s\)/)
+    }
+  })
+
+  it('a report that stopped at a failure of another kind says nothing either way', () => {
+    class Breaker extends BaseNode {
+      broken = false
+      override onStart(ctx: Context): void {
+        ctx.setTimer('break', 1)
+      }
+      override onTimer(): void {
+        this.broken = true
+      }
+    }
+    const report = simulate(() => ({ b: new Breaker() }), {
+      seeds: 3,
+      snapshot: (n) => ({ broken: n.b.broken }),
+      invariants: { intact: (w) => !w.broken },
+      linearizable: zeroRegister,
+    })
+    expect(failureOf(() => expect(report).toBeLinearizable()).message).toMatch(
+      /the seeds after it never ran, so the report says nothing about linearizability either way/,
+    )
+    expect(() => expect(report).not.toBeLinearizable()).toThrow(
+      /says nothing about linearizability/,
+    )
+  })
+
+  it('rejects arguments that are not a spec', () => {
+    expect(() => expect(checkedStale).toBeLinearizable(3 as never)).toThrow(
+      /give at most a sequential spec/,
+    )
+    expect(() => expect(42).toBeLinearizable(zeroRegister)).toThrow(TypeError)
+  })
+
+  it('counts a checked history as something toBeSafe checked', () => {
+    expect(checkedHealthy).toBeSafe()
+    expect(checkedStale).not.toBeSafe()
+  })
+
+  it('a sweep asserts a linearizability failure with toBeLinearizable', () => {
+    expect(matcherFor(checkedStale.failure!)).toBe('toBeLinearizable')
+    expect(matcherFor({ kind: 'safety', detail: "invariant 'x' violated" })).toBe('toBeSafe')
+  })
+})
+
+describe('expect(report).toBeLinearizable() on explore and replay reports', () => {
+  const scenario = registerScenario({ partition: true })
+
+  it('reads the verdict of the runs, and fails with the history of the failing one', async () => {
+    const report = await explore(scenario, { seeds: 40, linearizable: zeroRegister })
+    expect(report).not.toBeLinearizable()
+    const failed = failureOf(() => expect(report).toBeLinearizable(zeroRegister))
+    expect(failed.message).toMatch(/history of the failing run/)
+    expect(failed.message).toMatch(/\nreader +/)
+    const again = await replay(scenario, { seed: report.failure!.seed, linearizable: zeroRegister })
+    expect(again).not.toBeLinearizable()
+    const clean = await explore(registerScenario({ partition: false }), {
+      seeds: 20,
+      linearizable: zeroRegister,
+    })
+    expect(clean).toBeLinearizable()
+  })
+
+  it('cannot run an explore report again: unchecked is NothingCheckedError, another spec a TypeError', async () => {
+    const unchecked = await explore(scenario, { seeds: 5 })
+    expect(() => expect(unchecked).toBeLinearizable(zeroRegister)).toThrow(NothingCheckedError)
+    expect(() => expect(unchecked).toBeLinearizable(zeroRegister)).toThrow(
+      /cannot be run again \(it is not from simulate\(\) in this thread\); pass linearizable: spec to explore\(\)/,
+    )
+    const checked = await explore(registerScenario({ partition: false }), {
+      seeds: 5,
+      linearizable: zeroRegister,
+    })
+    expect(() => expect(checked).toBeLinearizable(sameRegister)).toThrow(
+      /checked their histories against another spec/,
+    )
+  })
+})
+
+describe('sweeps of targets that check their histories', () => {
+  const module = new URL('./targets/stale-register.ts', import.meta.url)
+  const conditions = ['@musil/source']
+
+  it('carry the spec into worker threads: the same failing seeds, the history, and the digests', async () => {
+    const report = await sweep({ module, export: 'staleNodes', seeds: 40, threads: 2, conditions })
+    expect(report.checked.linearizable).toBe(true)
+    const inProcess = []
+    for (let seed = 0; seed < 40; seed++) {
+      const run = simulateSeed(registerNodes, { ...stale, linearizable: zeroRegister }, seed)
+      if (!run.ok) inProcess.push(seed)
+    }
+    expect(report.failingSeeds.map((s) => s.seed)).toEqual(inProcess)
+    expect(report.failingSeeds.every((s) => s.detail.startsWith('history not linearizable'))).toBe(
+      true,
+    )
+    expect(report).not.toBeLinearizable()
+    const failed = failureOf(() => expect(report).toBeLinearizable())
+    expect(failed.message).toMatch(/history of the failing run/)
+    expect(report.reported?.history).toMatch(/^history of the failing run/)
+    const seed = inProcess[0]!
+    const inWorker = await digestInWorker(module, 'staleNodes', seed, conditions)
+    const here = traceDigest(
+      simulateSeed(registerNodes, { ...stale, linearizable: zeroRegister }, seed).trace,
+    )
+    expect(inWorker).toBe(here)
+    const healthy = await sweep({
+      module,
+      export: 'healthyNodes',
+      seeds: 20,
+      threads: 2,
+      conditions,
+    })
+    expect(healthy).toBeLinearizable()
+  }, 120_000)
+
+  it('carry it for scenarios too', async () => {
+    const report = await sweep({
+      module,
+      export: 'staleScenario',
+      seeds: 30,
+      threads: 2,
+      conditions,
+    })
+    expect(report.checked.linearizable).toBe(true)
+    expect(report.failingSeeds.length).toBeGreaterThan(0)
+    expect(report).not.toBeLinearizable()
+    const seed = report.failingSeeds[0]!.seed
+    const here = await replay(registerScenario({ partition: true }), {
+      seed,
+      linearizable: zeroRegister,
+    })
+    expect(await digestInWorker(module, 'staleScenario', seed, conditions)).toBe(here.digest)
+  }, 120_000)
+})
