@@ -171,6 +171,58 @@ function oracle<S, I, O>(
   return search(spec.init(), history.filter((op) => op.return !== Number.POSITIVE_INFINITY).length)
 }
 
+/** The most operations any order the definition allows places before getting stuck. */
+function longestPrefixLength<S, I, O>(
+  history: readonly Operation<I, O>[],
+  spec: SequentialSpec<S, I, O>,
+): number {
+  const placed = new Array<boolean>(history.length).fill(false)
+  const search = (state: S, depth: number): number => {
+    let best = depth
+    for (let x = 0; x < history.length; x++) {
+      if (placed[x] || history.some((y, j) => !placed[j] && y.return < history[x]!.call)) continue
+      const [legal, next] = spec.step(state, history[x]!.input, history[x]!.output)
+      if (!legal) continue
+      placed[x] = true
+      best = Math.max(best, search(next, depth + 1))
+      placed[x] = false
+    }
+    return best
+  }
+  return search(spec.init(), 0)
+}
+
+/**
+ * A violation's claims, checked against the definition: its prefix is a real-time-respecting
+ * order of legal steps, as long as any, leading to its state, where each operation it names may
+ * come next but is refused.
+ */
+function expectSoundViolation<S, I, O>(
+  history: readonly Operation<I, O>[],
+  spec: SequentialSpec<S, I, O>,
+): void {
+  const { violation } = checkLinearizability(history, spec)
+  if (violation === undefined) return
+  const placed = new Set<number>()
+  let state = spec.init()
+  for (const i of violation.longestPrefix) {
+    expect(history.some((y, j) => !placed.has(j) && j !== i && y.return < history[i]!.call)).toBe(
+      false,
+    )
+    const [legal, next] = spec.step(state, history[i]!.input, history[i]!.output)
+    expect(legal).toBe(true)
+    placed.add(i)
+    state = next
+  }
+  expect(state).toEqual(violation.state)
+  expect(violation.longestPrefix.length).toBe(longestPrefixLength(history, spec))
+  expect(violation.unplaceable.length).toBeGreaterThan(0)
+  for (const u of violation.unplaceable) {
+    expect(placed.has(u.index)).toBe(false)
+    expect(spec.step(state, u.operation.input, u.operation.output)[0]).toBe(false)
+  }
+}
+
 function concurrentHistory<I, O>(input: fc.Arbitrary<I>, output: fc.Arbitrary<O>) {
   return fc.array(
     fc
@@ -195,7 +247,7 @@ function concurrentHistory<I, O>(input: fc.Arbitrary<I>, output: fc.Arbitrary<O>
   )
 }
 
-describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 operations)', () => {
+describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 operations), verdict and violation', () => {
   it('registers', () => {
     const spec = registerSpec<number>({ initial: 0 })
     const output = fc.oneof(value, fc.boolean(), fc.constant(undefined))
@@ -205,6 +257,7 @@ describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 
         const expected = oracle(h, spec)
         seen = expected ? { ...seen, yes: seen.yes + 1 } : { ...seen, no: seen.no + 1 }
         expect(checkLinearizability(h, spec).ok).toBe(expected)
+        expectSoundViolation(h, spec)
       }),
       { numRuns: 1500 },
     )
@@ -218,6 +271,7 @@ describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 
     fc.assert(
       fc.property(concurrentHistory(queueInput, output), (h) => {
         expect(checkLinearizability(h, spec).ok).toBe(oracle(h, spec))
+        expectSoundViolation(h, spec)
       }),
       { numRuns: 1000 },
     )
