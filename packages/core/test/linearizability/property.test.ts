@@ -143,53 +143,42 @@ describe('histories made by running the spec are linearizable', () => {
 })
 
 /**
- * The definition, tried exhaustively: some order of the operations, each placed only after
- * every operation that returned before its call, every step legal, every operation with a
- * known outcome placed (one of unknown outcome may be left out).
+ * The definition, tried exhaustively: every order of the operations in which each is placed
+ * only after every operation that returned before its call, and every step is legal. The
+ * history is linearizable when one such order places every operation with a known outcome (one
+ * of unknown outcome may be left out); `longest` is the most operations any order places.
  */
+function bruteForce<S, I, O>(
+  history: readonly Operation<I, O>[],
+  spec: SequentialSpec<S, I, O>,
+): { linearizable: boolean; longest: number } {
+  const placed = new Array<boolean>(history.length).fill(false)
+  const known = history.filter((op) => op.return !== Number.POSITIVE_INFINITY).length
+  let linearizable = false
+  let longest = 0
+  const search = (state: S, depth: number, knownLeft: number): void => {
+    longest = Math.max(longest, depth)
+    if (knownLeft === 0) linearizable = true
+    for (let x = 0; x < history.length; x++) {
+      const op = history[x]!
+      if (placed[x] || history.some((y, j) => !placed[j] && y.return < op.call)) continue
+      const [legal, next] = spec.step(state, op.input, op.output)
+      if (!legal) continue
+      placed[x] = true
+      search(next, depth + 1, knownLeft - (op.return === Number.POSITIVE_INFINITY ? 0 : 1))
+      placed[x] = false
+    }
+  }
+  search(spec.init(), 0, known)
+  return { linearizable, longest }
+}
+
+/** Whether the brute force finds a linearization. */
 function oracle<S, I, O>(
   history: readonly Operation<I, O>[],
   spec: SequentialSpec<S, I, O>,
 ): boolean {
-  const placed = new Array<boolean>(history.length).fill(false)
-  const search = (state: S, left: number): boolean => {
-    if (left === 0) return true
-    for (let x = 0; x < history.length; x++) {
-      if (placed[x]) continue
-      const op = history[x]!
-      const blocked = history.some((y, j) => !placed[j] && y.return < op.call)
-      if (blocked) continue
-      const [legal, next] = spec.step(state, op.input, op.output)
-      if (!legal) continue
-      placed[x] = true
-      const found = search(next, left - (op.return === Number.POSITIVE_INFINITY ? 0 : 1))
-      placed[x] = false
-      if (found) return true
-    }
-    return false
-  }
-  return search(spec.init(), history.filter((op) => op.return !== Number.POSITIVE_INFINITY).length)
-}
-
-/** The most operations any order the definition allows places before getting stuck. */
-function longestPrefixLength<S, I, O>(
-  history: readonly Operation<I, O>[],
-  spec: SequentialSpec<S, I, O>,
-): number {
-  const placed = new Array<boolean>(history.length).fill(false)
-  const search = (state: S, depth: number): number => {
-    let best = depth
-    for (let x = 0; x < history.length; x++) {
-      if (placed[x] || history.some((y, j) => !placed[j] && y.return < history[x]!.call)) continue
-      const [legal, next] = spec.step(state, history[x]!.input, history[x]!.output)
-      if (!legal) continue
-      placed[x] = true
-      best = Math.max(best, search(next, depth + 1))
-      placed[x] = false
-    }
-    return best
-  }
-  return search(spec.init(), 0)
+  return bruteForce(history, spec).linearizable
 }
 
 /**
@@ -215,7 +204,7 @@ function expectSoundViolation<S, I, O>(
     state = next
   }
   expect(state).toEqual(violation.state)
-  expect(violation.longestPrefix.length).toBe(longestPrefixLength(history, spec))
+  expect(violation.longestPrefix.length).toBe(bruteForce(history, spec).longest)
   expect(violation.unplaceable.length).toBeGreaterThan(0)
   for (const u of violation.unplaceable) {
     expect(placed.has(u.index)).toBe(false)
