@@ -23,18 +23,30 @@
  *
  * @module
  */
-import { BaseNode, type Context, FaultSchedule, NetworkModel } from '@musil/core'
+import {
+  BaseNode,
+  type Context,
+  FaultSchedule,
+  type KeyValueInput,
+  type KeyValueOutput,
+  keyValueSpec,
+  NetworkModel,
+  type PendingOperation,
+  type SequentialSpec,
+  type SimReport,
+  type SimulateOptions,
+  simulate,
+  simulateSeed,
+} from '@musil/core'
 
 /** Where a `get` is answered. */
 export type ReadPath = 'follower' | 'leader' | 'read-index'
 
 /** A store: key to value. Replaced, never mutated, so a sent copy stays what it was. */
-export type Store = Readonly<Record<string, number>>
+export type Store = Readonly<Record<string, string>>
 
-/** What a client asks. */
-export type Request =
-  | { readonly op: 'get'; readonly key: string }
-  | { readonly op: 'put'; readonly key: string; readonly value: number }
+/** What a client asks: the `get` and `put` of musil's key-value spec (`keyValueSpec`). */
+export type Request = Extract<KeyValueInput, { readonly op: 'get' | 'put' }>
 
 /** The messages of the store. */
 export type KvMessage =
@@ -44,8 +56,8 @@ export type KvMessage =
       readonly id: number
       readonly request: Request
     }
-  /** The answer to request `id`: the value read (`null` for a missing key), or `null` for a put. */
-  | { readonly type: 'response'; readonly id: number; readonly value: number | null }
+  /** The answer to request `id`: the value read (`''` for a missing key), nothing for a put. */
+  | { readonly type: 'response'; readonly id: number; readonly value: KeyValueOutput }
   | {
       readonly type: 'append'
       readonly term: number
@@ -68,10 +80,12 @@ export type Role = 'follower' | 'candidate' | 'leader'
 
 /** Timing of the replicas, in virtual ms. */
 export interface ReplicaTiming {
-  /** Leader heartbeat period. Default 20. */
+  /** The longest a leader stays silent: it sends an `append` at least this often. Default 20. */
   readonly heartbeat?: number
-  /** Election timeout bounds, drawn from `ctx.random()` at every reset. Default 100-200. */
+  /** Election timeout bounds, drawn from `ctx.random()` at every reset. Default 150-300. */
   readonly electionTimeout?: readonly [number, number]
+  /** Bounds of the first election timeout, after the start. Default: `electionTimeout`. */
+  readonly firstElection?: readonly [number, number]
 }
 
 /** A request the leader answers once a majority has acknowledged round `round`. */
@@ -79,7 +93,7 @@ interface Waiting {
   readonly round: number
   readonly client: string
   readonly id: number
-  readonly value: number | null
+  readonly value: KeyValueOutput
 }
 
 /** One replica: a follower, a candidate or the leader of its term. */
@@ -97,6 +111,7 @@ export class Replica extends BaseNode {
   readonly #reads: ReadPath
   readonly #heartbeat: number
   readonly #timeout: readonly [number, number]
+  readonly #firstTimeout: readonly [number, number]
   readonly #votes = new Set<string>()
   /** Leader only: the highest round each peer acknowledged in this term. */
   readonly #acked = new Map<string, number>()
@@ -109,17 +124,17 @@ export class Replica extends BaseNode {
     this.#peers = peers
     this.#reads = reads
     this.#heartbeat = timing.heartbeat ?? 20
-    this.#timeout = timing.electionTimeout ?? [100, 200]
+    this.#timeout = timing.electionTimeout ?? [150, 300]
+    this.#firstTimeout = timing.firstElection ?? this.#timeout
   }
 
   override onStart(ctx: Context): void {
-    this.#resetElectionTimer(ctx)
+    this.#resetElectionTimer(ctx, this.#firstTimeout)
   }
 
   override onTimer(ctx: Context, name: string): void {
     if (name === 'heartbeat' && this.role === 'leader') {
       this.#sendRound(ctx)
-      ctx.setTimer('heartbeat', this.#heartbeat)
     } else if (name === 'election' && this.role !== 'leader') {
       this.#startElection(ctx)
     }
@@ -167,7 +182,7 @@ export class Replica extends BaseNode {
   #request(ctx: Context, src: string, msg: Extract<KvMessage, { type: 'request' }>): void {
     const { request } = msg
     if (request.op === 'get' && this.#reads === 'follower') {
-      this.#respond(ctx, msg.client, msg.id, this.store[request.key] ?? null)
+      this.#respond(ctx, msg.client, msg.id, this.store[request.key] ?? '')
       return
     }
     if (this.role !== 'leader') {
@@ -177,7 +192,7 @@ export class Replica extends BaseNode {
       return
     }
     if (request.op === 'get') {
-      const value = this.store[request.key] ?? null
+      const value = this.store[request.key] ?? ''
       if (this.#reads === 'leader') this.#respond(ctx, msg.client, msg.id, value)
       else
         this.#waiting.push({ round: this.#sendRound(ctx), client: msg.client, id: msg.id, value })
@@ -186,7 +201,7 @@ export class Replica extends BaseNode {
     this.store = { ...this.store, [request.key]: request.value }
     this.stampSeq++
     const round = this.#sendRound(ctx)
-    this.#waiting.push({ round, client: msg.client, id: msg.id, value: null })
+    this.#waiting.push({ round, client: msg.client, id: msg.id, value: undefined })
   }
 
   #append(ctx: Context, src: string, msg: Extract<KvMessage, { type: 'append' }>): void {
@@ -246,11 +261,11 @@ export class Replica extends BaseNode {
     this.#waiting = []
     ctx.cancelTimer('election')
     this.#sendRound(ctx)
-    ctx.setTimer('heartbeat', this.#heartbeat)
   }
 
-  /** Sends the whole store to every peer as round `n`; returns `n`. */
+  /** Sends the whole store to every peer as round `n`, and arms the next heartbeat; returns `n`. */
   #sendRound(ctx: Context): number {
+    ctx.setTimer('heartbeat', this.#heartbeat)
     const round = ++this.#round
     const append: KvMessage = {
       type: 'append',
@@ -277,7 +292,7 @@ export class Replica extends BaseNode {
     if (i > 0) this.#waiting = this.#waiting.slice(i)
   }
 
-  #respond(ctx: Context, client: string, id: number, value: number | null): void {
+  #respond(ctx: Context, client: string, id: number, value: KeyValueOutput): void {
     ctx.send(client, { type: 'response', id, value } satisfies KvMessage)
   }
 
@@ -299,102 +314,105 @@ export class Replica extends BaseNode {
     return this.stampTerm < term || (this.stampTerm === term && this.stampSeq < seq)
   }
 
-  #resetElectionTimer(ctx: Context): void {
-    const [lo, hi] = this.#timeout
-    ctx.setTimer('election', lo + ctx.random() * (hi - lo))
+  #resetElectionTimer(ctx: Context, [lo, hi] = this.#timeout): void {
+    // Whole milliseconds keep the traces readable.
+    ctx.setTimer('election', Math.round(lo + ctx.random() * (hi - lo)))
   }
 }
 
-/** Timing of a client, in virtual ms. */
-export interface ClientTiming {
-  /** Pause between a response (or a timeout) and the next request, drawn uniformly. Default 5-15. */
+/** A client's knobs, in virtual ms. */
+export interface ClientOptions {
+  /** When the first request is made. Default 100, after the first election. */
+  readonly start?: number
+  /** No request is made at or after this time. Default 700. */
+  readonly stop?: number
+  /** Pause between a response (or a timeout) and the next request, drawn uniformly. Default 5-25. */
   readonly think?: readonly [number, number]
-  /** How long a client waits for a response before it gives up on a request. Default 50. */
+  /** How long the client waits for a response before it gives up on a request. Default 20. */
   readonly timeout?: number
-  /** No request is made at or after this time. Default: none. */
-  readonly until?: number
+  /** How much longer it pauses after a request it gave up on. Default 50. */
+  readonly backoff?: number
 }
 
 /** The keys the clients use. */
 export const KEYS: readonly string[] = ['x', 'y']
 
 /**
- * A client: one request at a time to its home replica, a `get` or a `put` of a key chosen at
- * random; client `i` puts the values `100 i + 1`, `100 i + 2`, …, so a value names its write.
+ * A client: requests from `start` to `stop`, one at a time, to its home replica, each a `get` or a `put` of
+ * a key drawn at random. Client `ci` puts the values `i01`, `i02`, …, so a value names its
+ * write. Every request is recorded in the run's history (`ctx.history`) as Jepsen records one:
+ * invoked when sent, `ok` with the response; a `put` without a response in time has an unknown
+ * outcome (`info`): it may still take effect.
  */
 export class Client extends BaseNode {
   readonly home: string
-  // TEMPORARY until the history recorder lands: what the client saw.
-  readonly ops: { input: Request; call: number; output: number | null; return: number }[] = []
-  readonly #base: number
+  readonly #index: number
+  readonly #start: number
+  readonly #stop: number
   readonly #think: readonly [number, number]
   readonly #timeout: number
-  readonly #until: number
+  readonly #backoff: number
   #id = 0
   #puts = 0
-  #pending: { id: number; request: Request; call: number } | undefined = undefined
+  /** The request in flight, and its record in the history. */
+  #pending:
+    | { readonly op: Request['op']; readonly record: PendingOperation<KeyValueOutput> }
+    | undefined = undefined
 
-  constructor(home: string, index: number, timing: ClientTiming = {}) {
+  constructor(home: string, index: number, options: ClientOptions = {}) {
     super()
     this.home = home
-    this.#base = 100 * index
-    this.#think = timing.think ?? [5, 15]
-    this.#timeout = timing.timeout ?? 50
-    this.#until = timing.until ?? Number.POSITIVE_INFINITY
+    this.#index = index
+    this.#start = options.start ?? 100
+    this.#stop = options.stop ?? 700
+    this.#think = options.think ?? [5, 25]
+    this.#timeout = options.timeout ?? 20
+    this.#backoff = options.backoff ?? 50
   }
 
   override onStart(ctx: Context): void {
-    this.#pause(ctx)
+    ctx.setTimer('request', this.#start)
   }
 
   override onTimer(ctx: Context, name: string): void {
     if (name === 'request') {
-      this.#makeRequest(ctx)
+      this.#request(ctx)
       return
     }
-    // A timeout: the request may or may not have taken effect.
-    const p = this.#pending
-    if (p === undefined) return
-    this.ops.push({
-      input: p.request,
-      call: p.call,
-      output: null,
-      return: Number.POSITIVE_INFINITY,
-    })
-    this.#pending = undefined
-    this.#pause(ctx)
+    // No response in time. A put may or may not have taken effect: its outcome is unknown. A get
+    // changes nothing, so one without an answer is left out of the history (Jepsen records it as
+    // failed too): an unknown outcome would only give the checker one more operation to place.
+    if (this.#pending?.op === 'get') this.#pending.record.fail()
+    else this.#pending?.record.info()
+    this.#next(ctx, this.#backoff)
   }
 
   override onMessage(ctx: Context, _src: string, payload: unknown): void {
     const msg = payload as KvMessage
-    const p = this.#pending
     // A late response to a request this client already gave up on is ignored.
-    if (msg.type !== 'response' || p === undefined || msg.id !== p.id) return
-    this.ops.push({ input: p.request, call: p.call, output: msg.value, return: ctx.now() })
-    this.#pending = undefined
+    if (msg.type !== 'response' || msg.id !== this.#id || this.#pending === undefined) return
+    this.#pending.record.ok(msg.value)
     ctx.cancelTimer('timeout')
-    this.#pause(ctx)
+    this.#next(ctx, 0)
   }
 
-  #makeRequest(ctx: Context): void {
-    if (ctx.now() >= this.#until) return
+  #request(ctx: Context): void {
     const key = KEYS[Math.floor(ctx.random() * KEYS.length)]!
     const request: Request =
-      ctx.random() < 0.5 ? { op: 'get', key } : { op: 'put', key, value: this.#base + ++this.#puts }
+      ctx.random() < 0.5
+        ? { op: 'get', key }
+        : { op: 'put', key, value: `${this.#index}${String(++this.#puts).padStart(2, '0')}` }
+    this.#pending = { op: request.op, record: ctx.history.invoke(request) }
     const id = ++this.#id
-    this.#pending = { id, request, call: ctx.now() }
-    ctx.send(this.home, {
-      type: 'request',
-      client: ctx.self,
-      id,
-      request,
-    } satisfies KvMessage)
+    ctx.send(this.home, { type: 'request', client: ctx.self, id, request } satisfies KvMessage)
     ctx.setTimer('timeout', this.#timeout)
   }
 
-  #pause(ctx: Context): void {
+  #next(ctx: Context, backoff: number): void {
+    this.#pending = undefined
     const [lo, hi] = this.#think
-    ctx.setTimer('request', lo + ctx.random() * (hi - lo))
+    const at = ctx.now() + backoff + Math.round(lo + ctx.random() * (hi - lo))
+    if (at < this.#stop) ctx.setTimer('request', at - ctx.now())
   }
 }
 
@@ -414,20 +432,24 @@ export const REPLICAS = ['n1', 'n2', 'n3'] as const
 /** Knobs of the world. */
 export interface KvOptions {
   readonly replicas?: ReplicaTiming
-  readonly clients?: ClientTiming
+  readonly clients?: ClientOptions
 }
 
-/** Builds a fresh world (called once per seed): client `ci` talks to replica `ni`. */
+/**
+ * Builds a fresh world (called once per seed): client `ci` talks to replica `ni`. Replica `n1`
+ * boots first (its first election timeout is 50-100 ms, the others' 150-300 ms), so it is the
+ * first leader, and the fault schedule knows whom it cuts off.
+ */
 export function kvStore(reads: ReadPath, options: KvOptions = {}): () => KvNodes {
-  const replica = (self: string) =>
+  const replica = (self: string, timing: ReplicaTiming = {}) =>
     new Replica(
       REPLICAS.filter((r) => r !== self),
       reads,
-      options.replicas,
+      { ...timing, ...options.replicas },
     )
-  const client = (i: number) => new Client(`n${i}`, i, options.clients ?? { until: DURATION - 100 })
+  const client = (i: number) => new Client(`n${i}`, i, options.clients)
   return () => ({
-    n1: replica('n1'),
+    n1: replica('n1', { firstElection: [50, 100] }),
     n2: replica('n2'),
     n3: replica('n3'),
     c1: client(1),
@@ -436,36 +458,95 @@ export function kvStore(reads: ReadPath, options: KvOptions = {}): () => KvNodes
   })
 }
 
-/** Virtual ms each run lasts. */
-export const DURATION = 1_800
-
-/**
- * Each replica in turn is cut off, with its client, from the other two for 300 ms, with 200 ms
- * of calm in between. Whoever the seed makes leader, some partition isolates it, and some
- * partition isolates a follower.
- */
-export const isolateEachInTurn: FaultSchedule = new FaultSchedule()
-  .partition(
-    [
-      ['n1', 'c1'],
-      ['n2', 'n3', 'c2', 'c3'],
-    ],
-    { from: 300, until: 600 },
-  )
-  .partition(
-    [
-      ['n2', 'c2'],
-      ['n1', 'n3', 'c1', 'c3'],
-    ],
-    { from: 800, until: 1_100 },
-  )
-  .partition(
-    [
-      ['n3', 'c3'],
-      ['n1', 'n2', 'c1', 'c2'],
-    ],
-    { from: 1_300, until: 1_600 },
-  )
-
 /** Latency of 1-2 ms: jitter reorders messages, but no stale read happens without a partition. */
 export const network: NetworkModel = new NetworkModel({ minLatency: 1, maxLatency: 2 })
+
+/**
+ * The follower `n3` and its client cut off from the rest for 90 ms: too short for `n3` to time
+ * out and start an election (its timeout is at least 150 ms after the last `append`, and the
+ * leader sends one at least every 50 ms), so `n1` still leads when it heals.
+ */
+export const followerCutOff: FaultSchedule = new FaultSchedule().partition(
+  [
+    ['n3', 'c3'],
+    ['n1', 'n2', 'c1', 'c2'],
+  ],
+  { from: 120, until: 210 },
+)
+
+/**
+ * The leader `n1` and its client cut off from the rest for 350 ms: long enough for `n2` and
+ * `n3` to elect a new leader and write through it, while `n1` still believes it leads.
+ */
+export const leaderCutOff: FaultSchedule = new FaultSchedule().partition(
+  [
+    ['n1', 'c1'],
+    ['n2', 'n3', 'c2', 'c3'],
+  ],
+  { from: 300, until: 650 },
+)
+
+/** Both partitions, one after the other: a follower cut off, then the leader. */
+export const bothCutOffs: FaultSchedule = new FaultSchedule([
+  ...followerCutOff.faults,
+  ...leaderCutOff.faults,
+])
+
+/** Virtual ms a run lasts: the clients stop at 700 ms, and their last request times out by 750. */
+export const DURATION = 750
+
+/** The design the store must implement: a map of keys to strings, `''` before any put. */
+export const kvSpec: SequentialSpec<string, KeyValueInput, KeyValueOutput> = keyValueSpec()
+
+/** What the checks see of a world: each replica's role and term. */
+export type KvWorld = Readonly<Record<(typeof REPLICAS)[number], `${Role} ${number}`>>
+
+/** The world as `simulate` sees it. */
+export function kvSnapshot(nodes: KvNodes): KvWorld {
+  const at = (r: Replica) => `${r.role} ${r.term}` as const
+  return { n1: at(nodes.n1), n2: at(nodes.n2), n3: at(nodes.n3) }
+}
+
+/** `simulate` options of the chapter, but the seeds and the faults: the network and the check. */
+export const kvOptions = {
+  snapshot: kvSnapshot,
+  network,
+  maxTime: DURATION,
+  linearizable: kvSpec,
+} satisfies Omit<SimulateOptions<KvNodes, KvWorld>, 'seeds'>
+
+/**
+ * Simulates the store with `reads` over `seeds` (default 500) under `faults` (default both
+ * partitions), every run's history checked against {@link kvSpec}.
+ */
+export function simulateKv(
+  reads: ReadPath,
+  seeds: number | Iterable<number> = 500,
+  faults: FaultSchedule = bothCutOffs,
+): SimReport<KvWorld> {
+  return simulate(kvStore(reads), { ...kvOptions, seeds, faults })
+}
+
+/**
+ * The failing run of `seed`, cut at the first instant its history is not linearizable, and
+ * minimised. A run is a pure function of its seed, so the run with `maxTime: t` is the seed's
+ * run up to `t`, and its history is the whole run's up to `t` (what is still pending has an
+ * unknown outcome). Once a prefix of a history is not linearizable, no longer prefix is, so that
+ * instant is found by bisection.
+ */
+export function cutAtViolation(
+  reads: ReadPath,
+  seed: number,
+  faults: FaultSchedule = bothCutOffs,
+): SimReport<KvWorld> {
+  const factory = kvStore(reads)
+  const options = { ...kvOptions, faults }
+  let passes = 0
+  let fails = DURATION
+  while (fails - passes > 1) {
+    const t = Math.floor((passes + fails) / 2)
+    if (simulateSeed(factory, { ...options, maxTime: t }, seed).ok) passes = t
+    else fails = t
+  }
+  return simulate(factory, { ...options, seeds: [seed], maxTime: fails })
+}
