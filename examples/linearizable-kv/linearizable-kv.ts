@@ -182,6 +182,7 @@ export class Replica extends BaseNode {
   #request(ctx: Context, src: string, msg: Extract<KvMessage, { type: 'request' }>): void {
     const { request } = msg
     if (request.op === 'get' && this.#reads === 'follower') {
+      // Follower reads: whoever the client asks answers from its own copy.
       this.#respond(ctx, msg.client, msg.id, this.store[request.key] ?? '')
       return
     }
@@ -193,9 +194,14 @@ export class Replica extends BaseNode {
     }
     if (request.op === 'get') {
       const value = this.store[request.key] ?? ''
-      if (this.#reads === 'leader') this.#respond(ctx, msg.client, msg.id, value)
-      else
-        this.#waiting.push({ round: this.#sendRound(ctx), client: msg.client, id: msg.id, value })
+      if (this.#reads === 'leader') {
+        // Leader reads: the leader answers from its own copy, without asking anyone.
+        this.#respond(ctx, msg.client, msg.id, value)
+      } else {
+        // Read-index: the answer waits for a majority to acknowledge a round sent now.
+        const round = this.#sendRound(ctx)
+        this.#waiting.push({ round, client: msg.client, id: msg.id, value })
+      }
       return
     }
     this.store = { ...this.store, [request.key]: request.value }
