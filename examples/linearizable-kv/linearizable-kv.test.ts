@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { FaultSchedule, failureWindow, formatHistory, simulateSeed, traceDigest } from '@musil/core'
+import {
+  FaultSchedule,
+  failureWindow,
+  formatHistory,
+  type KeyValueInput,
+  type KeyValueOutput,
+  type Operation,
+  simulateSeed,
+  traceDigest,
+} from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { linearizableKvChapter } from './chapter.ts'
 import {
@@ -12,6 +21,10 @@ import {
   leaderCutOff,
   simulateKv,
 } from './linearizable-kv.ts'
+
+/** A recorded history, as the key-value operations the clients recorded. */
+const kvHistory = (history: readonly Operation<unknown, unknown>[] | undefined) =>
+  history as Operation<KeyValueInput, KeyValueOutput>[]
 
 /** The sole leader of a world, if there is exactly one. */
 const soleLeader = (w: Record<string, string>): string | undefined => {
@@ -60,7 +73,9 @@ describe('linearizable key-value store', () => {
       operation: { client: 'c3', input: { op: 'get', key: 'y' }, output: '101', call: 129 },
       state: '201',
     })
-    const put = f.history!.find((op) => op.input.op === 'put' && op.input.value === '201')!
+    const put = kvHistory(f.history).find(
+      (op) => op.input.op === 'put' && op.input.value === '201',
+    )!
     expect(put.return).toBeLessThan(stale!.operation.call)
     // It is the run up to that instant: one ms earlier, the history is still linearizable.
     expect(
@@ -95,7 +110,9 @@ describe('linearizable key-value store', () => {
       expect(c1.filter((e) => e.kind === 'invoke').length).toBeGreaterThan(2)
       expect(c1.filter((e) => e.kind === 'ok')).toEqual([])
       // Its puts have an unknown outcome; its gets were left out (a failed get changes nothing).
-      const ops = run.history!.filter((op) => op.client === 'c1' && op.call > 300 && op.call < 630)
+      const ops = kvHistory(run.history).filter(
+        (op) => op.client === 'c1' && op.call > 300 && op.call < 630,
+      )
       expect(ops.every((op) => op.input.op === 'put' && op.return === Infinity)).toBe(true)
     }
   })
