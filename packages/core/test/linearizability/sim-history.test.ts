@@ -7,7 +7,6 @@ import {
   OptionsError,
   type PendingOperation,
   type RegisterInput,
-  type SequentialSpec,
   SimulationConfigError,
   simulate,
   simulateSeed,

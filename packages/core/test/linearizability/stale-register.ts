@@ -28,7 +28,8 @@ export const zeroRegister: SequentialSpec<
   RegisterOutput<number>
 > = registerSpec<number>({ initial: 0 })
 
-type Msg =
+/** What a message between the register's nodes holds. */
+export type Msg =
   | { readonly type: 'write'; readonly value: number }
   | { readonly type: 'copy'; readonly value: number }
   | { readonly type: 'copied' }
