@@ -147,6 +147,8 @@ export class PartitionSearch<S, I, O> {
    *   cannot be fingerprinted; {@link current} names the operation being tried
    */
   run(budget: number): number {
+    // Decided already: when the constructor found nothing to place, or by an earlier slice.
+    if (this.status !== 'running') return 0
     const { spec, entryOp, next, set, configs, stackOp, stackState, finite, ops } = this
     const equal = spec.equal
     let { state, entry, depth, finiteLeft } = this
