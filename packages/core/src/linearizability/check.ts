@@ -209,7 +209,7 @@ function explainViolation<S, I, O>(
   spec: SequentialSpec<S, I, O>,
 ): LinearizabilityViolation<S, I, O> {
   const { ops, historyIndex, callPos, returnPos } = search
-  const prefix = [...search.longest]
+  const prefix = [...search.longest()]
   let state = initialState(spec)
   const placed = new Uint8Array(ops.length)
   for (const op of prefix) {

@@ -143,32 +143,73 @@ describe('histories made by running the spec are linearizable', () => {
 })
 
 /**
- * The definition, tried exhaustively: some order of the operations, each placed only after
- * every operation that returned before its call, every step legal, every operation with a
- * known outcome placed (one of unknown outcome may be left out).
+ * The definition, tried exhaustively: every order of the operations in which each is placed
+ * only after every operation that returned before its call, and every step is legal. The
+ * history is linearizable when one such order places every operation with a known outcome (one
+ * of unknown outcome may be left out); `longest` is the most operations any order places.
  */
+function bruteForce<S, I, O>(
+  history: readonly Operation<I, O>[],
+  spec: SequentialSpec<S, I, O>,
+): { linearizable: boolean; longest: number } {
+  const placed = new Array<boolean>(history.length).fill(false)
+  const known = history.filter((op) => op.return !== Number.POSITIVE_INFINITY).length
+  let linearizable = false
+  let longest = 0
+  const search = (state: S, depth: number, knownLeft: number): void => {
+    longest = Math.max(longest, depth)
+    if (knownLeft === 0) linearizable = true
+    for (let x = 0; x < history.length; x++) {
+      const op = history[x]!
+      if (placed[x] || history.some((y, j) => !placed[j] && y.return < op.call)) continue
+      const [legal, next] = spec.step(state, op.input, op.output)
+      if (!legal) continue
+      placed[x] = true
+      search(next, depth + 1, knownLeft - (op.return === Number.POSITIVE_INFINITY ? 0 : 1))
+      placed[x] = false
+    }
+  }
+  search(spec.init(), 0, known)
+  return { linearizable, longest }
+}
+
+/** Whether the brute force finds a linearization. */
 function oracle<S, I, O>(
   history: readonly Operation<I, O>[],
   spec: SequentialSpec<S, I, O>,
 ): boolean {
-  const placed = new Array<boolean>(history.length).fill(false)
-  const search = (state: S, left: number): boolean => {
-    if (left === 0) return true
-    for (let x = 0; x < history.length; x++) {
-      if (placed[x]) continue
-      const op = history[x]!
-      const blocked = history.some((y, j) => !placed[j] && y.return < op.call)
-      if (blocked) continue
-      const [legal, next] = spec.step(state, op.input, op.output)
-      if (!legal) continue
-      placed[x] = true
-      const found = search(next, left - (op.return === Number.POSITIVE_INFINITY ? 0 : 1))
-      placed[x] = false
-      if (found) return true
-    }
-    return false
+  return bruteForce(history, spec).linearizable
+}
+
+/**
+ * A violation's claims, checked against the definition: its prefix is a real-time-respecting
+ * order of legal steps, as long as any, leading to its state, where each operation it names may
+ * come next but is refused.
+ */
+function expectSoundViolation<S, I, O>(
+  history: readonly Operation<I, O>[],
+  spec: SequentialSpec<S, I, O>,
+): void {
+  const { violation } = checkLinearizability(history, spec)
+  if (violation === undefined) return
+  const placed = new Set<number>()
+  let state = spec.init()
+  for (const i of violation.longestPrefix) {
+    expect(history.some((y, j) => !placed.has(j) && j !== i && y.return < history[i]!.call)).toBe(
+      false,
+    )
+    const [legal, next] = spec.step(state, history[i]!.input, history[i]!.output)
+    expect(legal).toBe(true)
+    placed.add(i)
+    state = next
   }
-  return search(spec.init(), history.filter((op) => op.return !== Number.POSITIVE_INFINITY).length)
+  expect(state).toEqual(violation.state)
+  expect(violation.longestPrefix.length).toBe(bruteForce(history, spec).longest)
+  expect(violation.unplaceable.length).toBeGreaterThan(0)
+  for (const u of violation.unplaceable) {
+    expect(placed.has(u.index)).toBe(false)
+    expect(spec.step(state, u.operation.input, u.operation.output)[0]).toBe(false)
+  }
 }
 
 function concurrentHistory<I, O>(input: fc.Arbitrary<I>, output: fc.Arbitrary<O>) {
@@ -195,7 +236,7 @@ function concurrentHistory<I, O>(input: fc.Arbitrary<I>, output: fc.Arbitrary<O>
   )
 }
 
-describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 operations)', () => {
+describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 operations), verdict and violation', () => {
   it('registers', () => {
     const spec = registerSpec<number>({ initial: 0 })
     const output = fc.oneof(value, fc.boolean(), fc.constant(undefined))
@@ -205,6 +246,7 @@ describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 
         const expected = oracle(h, spec)
         seen = expected ? { ...seen, yes: seen.yes + 1 } : { ...seen, no: seen.no + 1 }
         expect(checkLinearizability(h, spec).ok).toBe(expected)
+        expectSoundViolation(h, spec)
       }),
       { numRuns: 1500 },
     )
@@ -218,6 +260,7 @@ describe('agrees with a brute-force oracle on small concurrent histories (≤ 7 
     fc.assert(
       fc.property(concurrentHistory(queueInput, output), (h) => {
         expect(checkLinearizability(h, spec).ok).toBe(oracle(h, spec))
+        expectSoundViolation(h, spec)
       }),
       { numRuns: 1000 },
     )
