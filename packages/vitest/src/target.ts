@@ -223,6 +223,9 @@ export function failureDetail(failure: RunFailure): string {
   return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
 }
 
+/** The most operations of a history drawn whole, when no violation says where to look. */
+const UNCENTRED_HISTORY_MAX = 60
+
 /**
  * The history of a linearizability failure as a per-client timeline (one line per client,
  * intervals in virtual ms, the operation that cannot be placed marked), headed by one line;
@@ -240,11 +243,16 @@ export function failureHistory(
   const history = f.history
   if (history === undefined) return undefined
   const violation = f.linearizability?.violation
+  const head = `history of the failing run (${history.length} operations, virtual ms)`
+  // Without a violation to centre on (no verdict), only a short history is worth drawing.
+  if (violation === undefined && history.length > UNCENTRED_HISTORY_MAX) {
+    return `${head}: too long to draw without a violation (failure.history has it)`
+  }
   const text = formatHistory(history, {
     ...(spec !== undefined && { spec }),
     ...(violation !== undefined && { violation, operations: failureWindow(history, violation) }),
   })
-  return `history of the failing run (${history.length} operations, virtual ms):\n${text}`
+  return `${head}:\n${text}`
 }
 
 /** A failure as reports show it: plain strings, so it survives JSON and worker threads. */

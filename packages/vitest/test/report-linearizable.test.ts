@@ -108,6 +108,38 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
     )
   })
 
+  it('a check that gave no verdict fails the matcher and its .not alike', () => {
+    const slow: typeof zeroRegister = {
+      ...zeroRegister,
+      step: (value, op, output) => {
+        let spin = 0
+        for (let i = 0; i < 20_000; i++) spin += i
+        return zeroRegister.step(spin < 0 ? null : value, op, output)
+      },
+    }
+    // Fourteen writes of unknown outcome and a read of a value none wrote: a long search.
+    class Writers extends BaseNode {
+      override onStart(ctx: Context): void {
+        for (let value = 1; value <= 14; value++) {
+          ctx.history.invoke({ op: 'write', value }, { client: `w${value}` })
+        }
+        ctx.history.invoke({ op: 'read' }, { client: 'r' }).ok(99)
+      }
+    }
+    const report = simulate(() => ({ w: new Writers() }), {
+      seeds: 1,
+      snapshot: () => ({}),
+      linearizable: { spec: slow, timeoutMs: 1 },
+    })
+    expect(report.failure?.detail).toMatch(/^history linearizability unknown: /)
+    expect(failureOf(() => expect(report).toBeLinearizable()).message).toMatch(
+      /error failure on seed 0: history linearizability unknown: the time budget of 1 ms/,
+    )
+    expect(failureOf(() => expect(report).not.toBeLinearizable()).message).toMatch(
+      /no run's history was found not linearizable: history linearizability unknown/,
+    )
+  })
+
   it('rejects arguments that are not a spec', () => {
     expect(() => expect(checkedStale).toBeLinearizable(3 as never)).toThrow(
       /give at most a sequential spec/,
