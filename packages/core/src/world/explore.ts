@@ -250,6 +250,8 @@ function* countUp(n: number): Generator<number> {
  * @throws {OptionsError} when the options have a key `replay` does not know.
  */
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
+  // Its report goes to the same matchers as explore's: a missing plugin must explain itself here too.
+  explainMissingMatchers()
   const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)
   const seed = checkSeed('replay', options.seed)
   acquireGuards()
