@@ -204,7 +204,7 @@ function uncheckedReason(report: RunReport, property: Property): string | undefi
   if (property === RUNS) return undefined
   const checked = report.checked as Partial<RunChecks> | null | undefined
   if (checked === null || typeof checked !== 'object') {
-    return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; ${JUST_RAN}`
+    return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; assert on the report one of those returns, ${JUST_RAN}`
   }
   const runs = `its ${report.runs} run(s) prove nothing about ${property.about}`
   if (property === SAFE && names(checked.invariants).length === 0) {
