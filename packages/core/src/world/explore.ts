@@ -211,7 +211,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     iterable = seeds
   } else {
     throw new WorldUsageError(
-      `explore(): seeds must be a count >= 0 or an iterable of seeds, got ${String(seeds)}`,
+      `explore(): seeds must be a count >= 1 or an iterable of seeds, got ${String(seeds)}`,
     )
   }
   let runs = 0
