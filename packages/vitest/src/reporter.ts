@@ -25,12 +25,17 @@ export interface MusilReporterOptions {
 const BRAND = Symbol.for('musil.reporter')
 
 /**
- * The musil reporter. Add it next to the default one if you do not use the plugin:
+ * The musil reporter. The `musil()` plugin installs one; add it to `reporters` yourself to place
+ * it among your own reporters, and the plugin installs no second one (musil's tests still need
+ * the plugin: they fail without it).
  *
  * @example
  * // vitest.config.ts
  * import { MusilReporter } from '@musil/vitest/reporter'
- * export default defineConfig({ test: { reporters: ['default', new MusilReporter()] } })
+ * export default defineConfig({
+ *   plugins: [musil()],
+ *   test: { reporters: ['default', new MusilReporter({ html: 'reports/musil.html' })] },
+ * })
  */
 export class MusilReporter implements Reporter {
   readonly options: MusilReporterOptions
