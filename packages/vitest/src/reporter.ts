@@ -9,7 +9,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import type { MusilTaskMeta } from './context.ts'
-import { readMemory, type SeedOutcome, updateMemory, writeMemory } from './failing-seeds.ts'
+import {
+  failingSeedsLine,
+  readMemory,
+  type SeedOutcome,
+  updateMemory,
+  writeMemory,
+} from './failing-seeds.ts'
 import { type ReportEntry, renderHtmlReport } from './html-report.ts'
 import type * as PluginOptions from './plugin-options.ts'
 import { importLikeTests } from './runner-import.ts'
@@ -113,10 +119,7 @@ export class MusilReporter implements Reporter {
       log(`  ${headings[i]}`)
       if (e.replay) log(`    ${e.replay}`)
       if (e.failingSeeds && e.failingSeeds.length > 1) {
-        const total = e.failingSeedsTotal ?? e.failingSeeds.length
-        log(
-          `    failing seeds (${total}): ${e.failingSeeds.slice(0, 20).join(', ')}${total > 20 ? ', …' : ''}`,
-        )
+        log(`    ${failingSeedsLine(e.failingSeeds, e.failingSeedsTotal)}`)
       }
     }
     const html = this.options.html ?? '.musil/report.html'
