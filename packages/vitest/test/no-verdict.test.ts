@@ -173,7 +173,7 @@ describe('no verdict on nothing', () => {
     expectNoVerdict(
       bare,
       'toBeSafe',
-      `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; ${JUST_RAN}`,
+      `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; assert on the report one of those returns, ${JUST_RAN}`,
     )
     expect(bare).toRunWithoutError()
   })

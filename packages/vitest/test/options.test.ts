@@ -112,6 +112,13 @@ const cases: OptionsCase[] = [
     suggestion: 'goalName',
   },
   {
+    entry: 'defineSimulation (its minimize options)',
+    run: () => defineSimulation(nodes, { snapshot, minimize: loose({ maxRun: 3 }) }),
+    key: 'maxRun',
+    where: 'defineSimulation({ minimize })',
+    suggestion: 'maxRuns',
+  },
+  {
     entry: 'defineScenario',
     run: () => defineScenario(async () => {}, loose({ pctdepth: 2 })),
     key: 'pctdepth',

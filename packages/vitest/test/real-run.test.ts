@@ -35,6 +35,10 @@ describe('a project without the musil() plugin', () => {
         ` FAIL  core-only.fixture.ts > ${test}\nPluginMissingError: expect(…).${matcher}() is a musil matcher, and musil's matchers are not registered in this test file: ${ADD}`,
       )
     }
+    // Only replay() called: it registers the explanations as explore() and simulate() do.
+    expect(output).toContain(
+      ` FAIL  replay-only.fixture.ts > toBeSafe on a replay\nPluginMissingError: expect(…).toBeSafe() is a musil matcher, and musil's matchers are not registered in this test file: ${ADD}`,
+    )
     // @musil/vitest imported: its matchers work, and its tests fail before running anything.
     expect(output).toMatch(/✓ matchers work when @musil\/vitest is imported/)
     expect(output).toMatch(/✓ late-import\.fixture\.ts \(1 test\)/)
@@ -48,7 +52,7 @@ describe('a project without the musil() plugin', () => {
         `PluginMissingError: ${test} needs the musil() Vitest plugin, which is not installed, so -- --seed=N, the memory of failing seeds and the report would be ignored: ${ADD}`,
       )
     }
-    expect(output).toMatch(/Tests {2}9 failed \| 2 passed \(11\)/)
+    expect(output).toMatch(/Tests {2}10 failed \| 2 passed \(12\)/)
   }, 60_000)
 })
 

@@ -280,10 +280,12 @@ describe('sweep', () => {
       writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n')
       const file = join(dir, 'esm-syntax.js')
       writeFileSync(file, 'export default async function scenario() {}\n')
-      const seeds = { from: 5, to: 9 }
-      const e = await sweep({ module: file, seeds, threads: 1, conditions }).catch(
-        (x: unknown) => x,
-      )
+      const e = await sweep({
+        module: file,
+        seeds: { from: 5, to: 9 },
+        threads: 1,
+        conditions,
+      }).catch((x: unknown) => x)
       expect(SweepError.is(e)).toBe(true)
       expect((e as SweepError).seeds).toEqual([5, 6, 7, 8])
       expect((e as Error).message).toContain(
