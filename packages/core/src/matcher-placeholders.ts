@@ -51,7 +51,7 @@ export function explainMissingMatchers(): void {
   for (const name of missing) {
     placeholders[name] = () => {
       throw new PluginMissingError(
-        `expect(…).${name}() is a musil matcher, and musil's matchers are not registered in this test file`,
+        `expect(…).${name}() is a musil matcher, and musil's matchers are not registered in this test file (with musil({ registerMatchers: false }), import '@musil/vitest' in it instead)`,
       )
     }
   }

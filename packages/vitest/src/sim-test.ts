@@ -12,8 +12,10 @@ import {
   keyList,
   type NodeFactory,
   type Nodes,
+  NothingCheckedError,
   OPTION_KEYS,
   type OptionKey,
+  type RunChecks,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -267,9 +269,26 @@ function sweepTest(name: string, options: SimSweepOptions): void {
     })
     if (options.check) await options.check(report)
     else if (report.failure) expect(report)[matcherFor(report.failure.kind)]()
-    // No failing seed: a pass only if some seed ran (an empty shard checked nothing).
-    else expect(report).toRunWithoutError()
+    else {
+      // No failing seed: a pass only if some seed ran (an empty shard checked nothing) and the
+      // target held its runs to something. A target with no invariant, goal or model can only
+      // fail by throwing; saying that is the user's call, not the default.
+      expect(report).toRunWithoutError()
+      if (checksNothing(report.checked)) {
+        throw new NothingCheckedError(
+          `simTest.sweep('${name}'): its target checked nothing (no invariant, goal or model), so its ${report.runs} seed(s) prove only that no run threw; give the target invariants, a goal or a model, or pass check: (r) => expect(r).toRunWithoutError() if that is what you mean`,
+        )
+      }
+    }
   })
+}
+
+/** True when a report's runs were held to no invariant, goal or model. */
+function checksNothing(checked: RunChecks | undefined): boolean {
+  return (
+    checked === undefined ||
+    (checked.invariants.length === 0 && checked.goals.length === 0 && !checked.refinement)
+  )
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   SAFETY_MATCHER_OPTION_KEYS,
 } from '../src/matchers/model-matchers.ts'
 import { MODEL_TEST_OPTION_KEYS } from '../src/model-test.ts'
+import { musil } from '../src/plugin.ts'
 import {
   checkPluginOptions,
   MUSIL_PLUGIN_OPTION_KEYS,
@@ -196,5 +197,13 @@ describe('the options table in docs/api/options.md', () => {
       MusilReporterOptions: MUSIL_REPORTER_OPTION_KEYS,
     }
     expectOptionTable('@musil/vitest', lists)
+  })
+})
+
+describe('musil() given no object', () => {
+  it('says what it expects before Vitest reads its config', () => {
+    expect(() => musil(null as never)).toThrow(
+      'musil() expects an options object such as { seed: 1 } or nothing, got null',
+    )
   })
 })

@@ -21,6 +21,7 @@ import {
   type FailureKind,
   formatSimTrace,
   isModel,
+  NothingCheckedError,
   type RunChecks,
   type RunFailure,
   type RunReport,
@@ -30,7 +31,6 @@ import type { MusilTaskMeta } from '../context.ts'
 import { failingSeedsLine } from '../failing-seeds.ts'
 import type { SeedFailure } from '../target.ts'
 import { failureDetail, failureHeadline, failureTrace, reportedFailure } from '../target.ts'
-import { NothingCheckedError } from './nothing-checked.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */

@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import {
   checkOptions,
+  explainMissingMatchers,
   keyList,
   mergeRunChecks,
   NO_CHECKS,
@@ -225,6 +226,8 @@ function sweepFailure(
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const started = performance.now()
   checkOptions(options, 'sweep()', SWEEP_OPTION_KEYS)
+  // Its report goes to musil's matchers: without them, say what is missing, not Chai's riddle.
+  explainMissingMatchers()
   const ref = targetRef(options.module, options.export ?? 'default')
   const all = expandSeeds(options.seeds, 'sweep seeds')
   const shard = options.shard ?? null
