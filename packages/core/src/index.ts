@@ -200,6 +200,7 @@ export {
   type CompleteKeyList,
   checkOptions,
   keyList,
+  nearestKey,
   type OptionKey,
 } from './options.ts'
 
