@@ -30,8 +30,8 @@ import { matcherFor } from './matchers/simulation-matchers.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
-import { type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
+import { checkSeed, expandSeeds, parseShard } from './seeds.ts'
+import { type SweepOptions, type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import {
   failureHeadline,
   runSeed,
@@ -111,21 +111,19 @@ export type EachSeed = {
   (name: string, options: TestOptions, fn: SimTestFunction): void
 }
 
-/** Options of {@link SimTestAPI.sweep}. */
-export interface SimSweepOptions {
-  /** The module exporting the target, e.g. `new URL('./gossip.sim.ts', import.meta.url)`. */
-  readonly module: string | URL
-  /** The export holding the target. Default `default`. */
-  readonly export?: string
-  /** The seeds: a count (0..n-1), `{ from, to }` (to exclusive) or a list. */
-  readonly seeds: SeedSet
-  /** Worker threads; default: available parallelism minus one, at least 1. */
-  readonly threads?: number
-  /** Seeds per worker task; default: about 8 tasks per thread, at most 250 seeds. */
-  readonly chunkSize?: number
+/**
+ * Options of {@link SimTestAPI.sweep}: what the test chooses of a {@link SweepOptions} (the
+ * target, the seeds, the threads), plus the test's timeout and its verdict. The rest (shard,
+ * remembered seeds, conditions, the abort signal) come from the plugin and the test itself.
+ */
+export interface SimSweepOptions
+  extends Pick<SweepOptions, 'module' | 'export' | 'seeds' | 'threads' | 'chunkSize'> {
   /** Test timeout in ms (sweeps are long; default 10 minutes). */
   readonly timeout?: number
-  /** Checks the finished report instead of the default (no seed may fail). */
+  /**
+   * Checks the finished report instead of the default: no seed may fail, and the target must
+   * have checked something (say `(r) => expect(r).toRunWithoutError()` if running is enough).
+   */
   readonly check?: (report: SweepReport) => void | Promise<void>
 }
 

@@ -23,6 +23,8 @@ import {
   MUSIL_PLUGIN_OPTION_KEYS,
   MUSIL_REPORTER_OPTION_KEYS,
 } from '../src/plugin-options.ts'
+import { REPLAY_TARGET_KEYS, replayCommand } from '../src/replay.ts'
+import { chooseSeed, SEED_INPUT_KEYS } from '../src/seed-choice.ts'
 import { SEED_RANGE_KEYS } from '../src/seeds.ts'
 import { SIM_SWEEP_OPTION_KEYS, simTest } from '../src/sim-test.ts'
 import { SWEEP_OPTION_KEYS, sweep } from '../src/sweep/sweep.ts'
@@ -140,6 +142,20 @@ const cases: OptionsCase[] = [
     where: 'musil({ reporter })',
     suggestion: 'html',
   },
+  {
+    entry: 'chooseSeed',
+    run: () => chooseSeed(loose({ each: 3, remember: [1] })),
+    key: 'remember',
+    where: 'chooseSeed()',
+    suggestion: 'remembered',
+  },
+  {
+    entry: 'replayCommand',
+    run: () => replayCommand(loose({ file: 'a.test.ts', fullName: 'a', seeds: 3 })),
+    key: 'seeds',
+    where: 'replayCommand()',
+    suggestion: 'seed',
+  },
 ]
 
 describe('every entry point rejects an unknown key, naming it, where it was given and the key meant', () => {
@@ -195,6 +211,8 @@ describe('the options table in docs/api/options.md', () => {
       SeedRange: SEED_RANGE_KEYS,
       MusilPluginOptions: MUSIL_PLUGIN_OPTION_KEYS,
       MusilReporterOptions: MUSIL_REPORTER_OPTION_KEYS,
+      SeedInputs: SEED_INPUT_KEYS,
+      ReplayTarget: REPLAY_TARGET_KEYS,
     }
     expectOptionTable('@musil/vitest', lists)
   })
