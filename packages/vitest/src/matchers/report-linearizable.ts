@@ -10,10 +10,14 @@
  *
  * @module
  */
-import { isLinearizabilityFailure, type RunReport, type SequentialSpec } from '@musil/core'
+import {
+  isLinearizabilityFailure,
+  NothingCheckedError,
+  type RunReport,
+  type SequentialSpec,
+} from '@musil/core'
 import type { MatcherState } from 'vitest'
 import { failureHistory } from '../target.ts'
-import { NothingCheckedError } from './nothing-checked.ts'
 import { matchProperty, type Property, rerunOf } from './simulation-matchers.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
