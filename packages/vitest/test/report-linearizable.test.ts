@@ -14,6 +14,8 @@ import {
   backupCutOff,
   registerNodes,
   registerOptions,
+  slowZeroRegister,
+  UnwrittenRead,
   zeroRegister,
 } from '../../core/test/linearizability/stale-register.ts'
 import { registerScenario } from '../../core/test/linearizability/stale-register-async.ts'
@@ -109,27 +111,10 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
   })
 
   it('a check that gave no verdict fails the matcher and its .not alike', () => {
-    const slow: typeof zeroRegister = {
-      ...zeroRegister,
-      step: (value, op, output) => {
-        let spin = 0
-        for (let i = 0; i < 20_000; i++) spin += i
-        return zeroRegister.step(spin < 0 ? null : value, op, output)
-      },
-    }
-    // Fourteen writes of unknown outcome and a read of a value none wrote: a long search.
-    class Writers extends BaseNode {
-      override onStart(ctx: Context): void {
-        for (let value = 1; value <= 14; value++) {
-          ctx.history.invoke({ op: 'write', value }, { client: `w${value}` })
-        }
-        ctx.history.invoke({ op: 'read' }, { client: 'r' }).ok(99)
-      }
-    }
-    const report = simulate(() => ({ w: new Writers() }), {
+    const report = simulate(() => ({ w: new UnwrittenRead() }), {
       seeds: 1,
       snapshot: () => ({}),
-      linearizable: { spec: slow, timeoutMs: 1 },
+      linearizable: { spec: slowZeroRegister, timeoutMs: 1 },
     })
     expect(report.failure?.detail).toMatch(/^history linearizability unknown: /)
     expect(failureOf(() => expect(report).toBeLinearizable()).message).toMatch(

@@ -162,3 +162,26 @@ export const registerOptions: Omit<
   network: new NetworkModel({ minLatency: 1, maxLatency: 3 }),
   maxTime: 500,
 }
+
+/**
+ * `zeroRegister` with a slow `step` (a busy loop): with `timeoutMs: 1`, the long search of
+ * {@link UnwrittenRead}'s history runs out of time, whatever the machine.
+ */
+export const slowZeroRegister: typeof zeroRegister = {
+  ...zeroRegister,
+  step: (value, op, output) => {
+    let spin = 0
+    for (let i = 0; i < 20_000; i++) spin += i
+    return zeroRegister.step(spin < 0 ? null : value, op, output)
+  },
+}
+
+/** Fourteen writes of unknown outcome, then a read of a value none of them wrote: a long search. */
+export class UnwrittenRead extends BaseNode {
+  override onStart(ctx: Context): void {
+    for (let value = 1; value <= 14; value++) {
+      ctx.history.invoke({ op: 'write', value }, { client: `w${value}` })
+    }
+    ctx.history.invoke({ op: 'read' }, { client: 'r' }).ok(99)
+  }
+}
