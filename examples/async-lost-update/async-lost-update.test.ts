@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { lostUpdate, Mutex } from './async-lost-update.ts'
 
 /** What every run checks: the invariant it registers with world.always, no goal. */
-const ONE_INVARIANT = { invariants: ['counterCountsEveryIncrement'], goals: [], refinement: false }
+const ONE_INVARIANT = {
+  invariants: ['counterCountsEveryIncrement'],
+  goals: [],
+  refinement: false,
+  linearizable: false,
+}
 
 describe('the lost update in async code', () => {
   it('finds two read-modify-write increments losing one', async () => {

@@ -72,13 +72,24 @@ export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
  *   goal: (w) => w.applied === w.desired,
  * })
  *
- * @throws {OptionsError} when `options` has a key `simulate` does not know, or `seeds`.
+ * @throws {OptionsError} when `options` (or its `minimize`) has a key `simulate` does not know,
+ *   or `seeds`.
  */
 export function defineSimulation<N extends Nodes, W, A = unknown>(
   factory: NodeFactory<N>,
   options: Omit<SimulateOptions<N, W, A>, 'seeds'>,
 ): SimulationTarget<N, W, A> {
   checkOptions(options, 'defineSimulation()', SIMULATION_TARGET_OPTION_KEYS)
+  // Here too, not only in simulate(): a sweep's chunks run with `minimize: false`, so a typo in
+  // these options would be ignored until a seed failed, and then hide that failure.
+  const { minimize } = options
+  if (minimize !== null && typeof minimize === 'object') {
+    checkOptions(
+      minimize,
+      'defineSimulation({ minimize })',
+      OPTION_KEYS['SimulateOptions.minimize'],
+    )
+  }
   return { factory, options }
 }
 
@@ -223,6 +234,9 @@ export function failureDetail(failure: RunFailure): string {
   return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
 }
 
+/** The most operations of a history drawn whole, when no violation says where to look. */
+const UNCENTRED_HISTORY_MAX = 60
+
 /**
  * The history of a linearizability failure as a per-client timeline (one line per client,
  * intervals in virtual ms, the operation that cannot be placed marked), headed by one line;
@@ -240,11 +254,16 @@ export function failureHistory(
   const history = f.history
   if (history === undefined) return undefined
   const violation = f.linearizability?.violation
+  const head = `history of the failing run (${history.length} operations, virtual ms)`
+  // Without a violation to centre on (no verdict), only a short history is worth drawing.
+  if (violation === undefined && history.length > UNCENTRED_HISTORY_MAX) {
+    return `${head}: too long to draw without a violation (failure.history has it)`
+  }
   const text = formatHistory(history, {
     ...(spec !== undefined && { spec }),
     ...(violation !== undefined && { violation, operations: failureWindow(history, violation) }),
   })
-  return `history of the failing run (${history.length} operations, virtual ms):\n${text}`
+  return `${head}:\n${text}`
 }
 
 /** A failure as reports show it: plain strings, so it survives JSON and worker threads. */

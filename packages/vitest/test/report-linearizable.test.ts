@@ -4,9 +4,7 @@ import {
   type Context,
   explore,
   formatSimTrace,
-  type RegisterInput,
   replay,
-  type SequentialSpec,
   simulate,
   simulateSeed,
   traceDigest,
@@ -16,12 +14,16 @@ import {
   backupCutOff,
   registerNodes,
   registerOptions,
+  slowZeroRegister,
+  UnwrittenRead,
   zeroRegister,
 } from '../../core/test/linearizability/stale-register.ts'
 import { registerScenario } from '../../core/test/linearizability/stale-register-async.ts'
-import { NothingCheckedError } from '../src/index.ts'
+import { renderHtmlReport } from '../src/html-report.ts'
+import { NothingCheckedError, simTest } from '../src/index.ts'
 import { matcherFor } from '../src/matchers/simulation-matchers.ts'
 import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
+import { reportedFailure } from '../src/target.ts'
 import { failureOf } from './helpers.ts'
 
 const stale = { ...registerOptions, faults: backupCutOff }
@@ -108,6 +110,21 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
     )
   })
 
+  it('a check that gave no verdict fails the matcher and its .not alike', () => {
+    const report = simulate(() => ({ w: new UnwrittenRead() }), {
+      seeds: 1,
+      snapshot: () => ({}),
+      linearizable: { spec: slowZeroRegister, timeoutMs: 1 },
+    })
+    expect(report.failure?.detail).toMatch(/^history linearizability unknown: /)
+    expect(failureOf(() => expect(report).toBeLinearizable()).message).toMatch(
+      /error failure on seed 0: history linearizability unknown: the time budget of 1 ms/,
+    )
+    expect(failureOf(() => expect(report).not.toBeLinearizable()).message).toMatch(
+      /no run's history was found not linearizable: history linearizability unknown/,
+    )
+  })
+
   it('rejects arguments that are not a spec', () => {
     expect(() => expect(checkedStale).toBeLinearizable(3 as never)).toThrow(
       /give at most a sequential spec/,
@@ -118,6 +135,17 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
   it('counts a checked history as something toBeSafe checked', () => {
     expect(checkedHealthy).toBeSafe()
     expect(checkedStale).not.toBeSafe()
+  })
+
+  it('the HTML report shows the history of a linearizability failure, escaped', () => {
+    const shown = reportedFailure(checkedStale.failure!)
+    expect(shown.history).toMatch(
+      /^history of the failing run \(11 operations, virtual ms\):\nclient /,
+    )
+    const html = renderHtmlReport([{ test: 'register.test.ts > stale', seed: 0, failure: shown }])
+    expect(html).toContain('<h3>history</h3>')
+    expect(html).toContain('cannot come next: refused in state 3')
+    expect(reportedFailure({ kind: 'error', seed: 0, detail: 'boom' }).history).toBeUndefined()
   })
 
   it('a sweep asserts a linearizability failure with toBeLinearizable', () => {
@@ -214,4 +242,20 @@ describe('sweeps of targets that check their histories', () => {
     })
     expect(await digestInWorker(module, 'staleScenario', seed, conditions)).toBe(here.digest)
   }, 120_000)
+})
+
+describe('simTest fixtures take linearizable', () => {
+  simTest.each([0, 1])(
+    'simulate and explore check the history of the test seed (%i)',
+    async ({ seed, simulate: sim, explore: exp }) => {
+      const nodes = sim(registerNodes, { ...stale, linearizable: zeroRegister })
+      expect(nodes.checked.linearizable).toBe(true)
+      const alone = simulate(registerNodes, { ...stale, seeds: [seed], linearizable: zeroRegister })
+      expect(nodes.failure?.detail).toBe(alone.failure?.detail)
+      const world = await exp(registerScenario({ partition: false }), {
+        linearizable: zeroRegister,
+      })
+      expect(world).toBeLinearizable()
+    },
+  )
 })

@@ -286,18 +286,7 @@ export class OperationLog {
    * order; an unknown outcome (`info`, or still pending) returns at `Infinity`.
    */
   history(): Operation<unknown, unknown>[] {
-    const out: Operation<unknown, unknown>[] = []
-    for (const op of this.#ops) {
-      if (op.status === OP_FAIL) continue
-      out.push({
-        client: op.client,
-        input: op.input,
-        call: op.call,
-        output: op.output,
-        return: op.return,
-      })
-    }
-    return out
+    return this.#operations(false)
   }
 
   /**
@@ -306,15 +295,19 @@ export class OperationLog {
    * intervals overlapped in the run, even within one instant of virtual time.
    */
   orderedHistory(): Operation<unknown, unknown>[] {
+    return this.#operations(true)
+  }
+
+  #operations(ordered: boolean): Operation<unknown, unknown>[] {
     const out: Operation<unknown, unknown>[] = []
     for (const op of this.#ops) {
       if (op.status === OP_FAIL) continue
       out.push({
         client: op.client,
         input: op.input,
-        call: op.callOrder,
+        call: ordered ? op.callOrder : op.call,
         output: op.output,
-        return: op.returnOrder,
+        return: ordered ? op.returnOrder : op.return,
       })
     }
     return out

@@ -7,14 +7,20 @@ import {
   OptionsError,
   type PendingOperation,
   type RegisterInput,
-  type SequentialSpec,
   SimulationConfigError,
   simulate,
   simulateSeed,
   traceDigest,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { backupCutOff, registerNodes, registerOptions, zeroRegister } from './stale-register.ts'
+import {
+  backupCutOff,
+  registerNodes,
+  registerOptions,
+  slowZeroRegister,
+  UnwrittenRead,
+  zeroRegister,
+} from './stale-register.ts'
 
 /** Nodes that chatter among themselves, away from the register: the minimiser must drop them. */
 class Chatter extends BaseNode {
@@ -302,24 +308,12 @@ describe('misuse and bad options', () => {
 })
 
 describe('a check that gives no verdict', () => {
-  /** A register whose step is slow, and a history whose search is long: the budget runs out. */
-  const slow: typeof zeroRegister = {
-    ...zeroRegister,
-    step: (value, op, output) => {
-      let spin = 0
-      for (let i = 0; i < 20_000; i++) spin += i
-      return zeroRegister.step(spin < 0 ? null : value, op, output)
-    },
-  }
-  const concurrentWrites: Step[] = [
-    (ctx) => {
-      for (let v = 1; v <= 14; v++) ctx.history.invoke(write(v), { client: `w${v}` })
-      ctx.history.invoke(read, { client: 'r' }).ok(99)
-    },
-  ]
-
   it('is a failure of kind error, never a pass, and is not minimised', () => {
-    const report = runScript(concurrentWrites, { linearizable: { spec: slow, timeoutMs: 1 } })
+    const report = simulate(() => ({ w: new UnwrittenRead() }), {
+      seeds: 1,
+      snapshot: () => ({}),
+      linearizable: { spec: slowZeroRegister, timeoutMs: 1 },
+    })
     expect(report.failure).toMatchObject({
       kind: 'error',
       name: 'linearizability',

@@ -6,15 +6,7 @@
  * tests and by docs/concepts/async-runtime.md.
  */
 import type { Endpoint, Scenario, World } from '@musil/core'
-
-/** What a message between the register's endpoints holds. */
-type Msg =
-  | { readonly type: 'write'; readonly value: number }
-  | { readonly type: 'copy'; readonly value: number }
-  | { readonly type: 'copied' }
-  | { readonly type: 'ack' }
-  | { readonly type: 'read' }
-  | { readonly type: 'value'; readonly value: number }
+import type { Msg } from './stale-register.ts'
 
 /** Sends `msg` and waits 30 ms for the reply; no reply is an error (an unknown outcome). */
 async function call(from: Endpoint, dst: string, msg: Msg): Promise<Msg> {

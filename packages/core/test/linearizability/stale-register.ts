@@ -28,7 +28,8 @@ export const zeroRegister: SequentialSpec<
   RegisterOutput<number>
 > = registerSpec<number>({ initial: 0 })
 
-type Msg =
+/** What a message between the register's nodes holds. */
+export type Msg =
   | { readonly type: 'write'; readonly value: number }
   | { readonly type: 'copy'; readonly value: number }
   | { readonly type: 'copied' }
@@ -160,4 +161,27 @@ export const registerOptions: Omit<
   snapshot: (n) => ({ primary: n.primary.value, backup: n.backup.value }),
   network: new NetworkModel({ minLatency: 1, maxLatency: 3 }),
   maxTime: 500,
+}
+
+/**
+ * `zeroRegister` with a slow `step` (a busy loop): with `timeoutMs: 1`, the long search of
+ * {@link UnwrittenRead}'s history runs out of time, whatever the machine.
+ */
+export const slowZeroRegister: typeof zeroRegister = {
+  ...zeroRegister,
+  step: (value, op, output) => {
+    let spin = 0
+    for (let i = 0; i < 20_000; i++) spin += i
+    return zeroRegister.step(spin < 0 ? null : value, op, output)
+  },
+}
+
+/** Fourteen writes of unknown outcome, then a read of a value none of them wrote: a long search. */
+export class UnwrittenRead extends BaseNode {
+  override onStart(ctx: Context): void {
+    for (let value = 1; value <= 14; value++) {
+      ctx.history.invoke({ op: 'write', value }, { client: `w${value}` })
+    }
+    ctx.history.invoke({ op: 'read' }, { client: 'r' }).ok(99)
+  }
 }

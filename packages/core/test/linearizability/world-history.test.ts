@@ -9,7 +9,7 @@ import {
   WorldUsageError,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { zeroRegister } from './stale-register.ts'
+import { slowZeroRegister, zeroRegister } from './stale-register.ts'
 import { registerScenario } from './stale-register-async.ts'
 
 const write = (value: number): RegisterInput<number> => ({ op: 'write', value })
@@ -176,14 +176,7 @@ describe('world.history.record and invoke', () => {
       {
         seed: 0,
         linearizable: {
-          spec: {
-            ...zeroRegister,
-            step: (s, op, out) => {
-              let spin = 0
-              for (let i = 0; i < 20_000; i++) spin += i
-              return zeroRegister.step(spin < 0 ? null : s, op, out)
-            },
-          },
+          spec: slowZeroRegister,
           timeoutMs: 1,
         },
       },

@@ -10,10 +10,14 @@
  *
  * @module
  */
-import { isLinearizabilityFailure, type RunReport, type SequentialSpec } from '@musil/core'
+import {
+  isLinearizabilityFailure,
+  NothingCheckedError,
+  type RunReport,
+  type SequentialSpec,
+} from '@musil/core'
 import type { MatcherState } from 'vitest'
 import { failureHistory } from '../target.ts'
-import { NothingCheckedError } from './nothing-checked.ts'
 import { matchProperty, type Property, rerunOf } from './simulation-matchers.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
@@ -80,5 +84,25 @@ export function reportToBeLinearizable(
   }
   const judged = spec === undefined ? report : reportFor(this, report, spec)
   const known = spec ?? (judged as { [CHECKED_SPEC]?: AnySpec })[CHECKED_SPEC]
-  return matchProperty(this, judged, linearizable(known))
+  const result = matchProperty(this, judged, linearizable(known))
+  // A check that gave no verdict fails the matcher, and proves no violation either: `.not`
+  // fails too, unless some other run's history really was not linearizable.
+  if (this.isNot && !result.pass && onlyUndecided(judged)) {
+    return {
+      pass: true,
+      message: () =>
+        `expect(report).not.toBeLinearizable()\n\nno run's history was found not linearizable: ${judged.failure?.detail ?? 'the check gave no verdict'}`,
+    }
+  }
+  return result
+}
+
+/** True when the report's linearizability failures are all checks that gave no verdict. */
+function onlyUndecided(report: RunReport): boolean {
+  const seeds = (report as { failingSeeds?: readonly { kind: string; detail: string }[] })
+    .failingSeeds
+  const failures = (seeds ?? (report.failure === undefined ? [] : [report.failure])).filter(
+    isLinearizabilityFailure,
+  )
+  return failures.length > 0 && failures.every((f) => f.kind === 'error')
 }
