@@ -153,6 +153,8 @@ export class Replica extends BaseNode {
         this.#append(ctx, src, msg)
         return
       case 'appendAck':
+        // A late append from this replica's own earlier term is refused but acked with the
+        // current term; rounds only grow, so its round is below every round of this term.
         if (this.role === 'leader' && msg.term === this.term) {
           this.#acked.set(src, Math.max(this.#acked.get(src) ?? 0, msg.round))
           this.#answerCommitted(ctx)
