@@ -13,7 +13,6 @@ import { describe, expect, it } from 'vitest'
 import { linearizableKvChapter } from './chapter.ts'
 import {
   bothCutOffs,
-  cutAtViolation,
   followerCutOff,
   kvOptions,
   kvSpec,
@@ -62,9 +61,9 @@ describe('linearizable key-value store', () => {
     expect(again.minimizedDetail).toBe(f.minimizedDetail)
   })
 
-  it('model the error: cut at its first violation, the run is 104 events and 7 operations', () => {
-    const f = cutAtViolation('follower', 2, followerCutOff).failure!
-    expect(f).toMatchObject({ time: 133, originalLength: 105, choices: { faults: [0] } })
+  it('model the error: minimised, the run is cut at its first violation: 104 events and 7 operations', () => {
+    const f = simulateKv('follower', [2], followerCutOff).failure!
+    expect(f).toMatchObject({ originalLength: 1197, choices: { faults: [0], until: 133 } })
     expect(f.minimized).toHaveLength(104)
     expect(f.history).toHaveLength(7)
     // The stale read: c3 reads y from n3, cut off, after c2's put of "201" returned to it.
@@ -82,7 +81,7 @@ describe('linearizable key-value store', () => {
       simulateSeed(kvStore('follower'), { ...kvOptions, faults: followerCutOff, maxTime: 132 }, 2)
         .ok,
     ).toBe(true)
-    expect(cutAtViolation('follower', 2, followerCutOff).failure!.minimized).toEqual(f.minimized)
+    expect(simulateKv('follower', [2], followerCutOff).failure!.minimized).toEqual(f.minimized)
   })
 
   it('model the error: reading at the leader mends the follower case, not a deposed leader', () => {
@@ -90,10 +89,7 @@ describe('linearizable key-value store', () => {
     const f = simulateKv('leader', 100, leaderCutOff).failure!
     expect(f).toMatchObject({ seed: 3, name: 'linearizability' })
     // The stale answer comes from n1, cut off with its client c1, which still believes it leads.
-    const cut = cutAtViolation('leader', f.seed, leaderCutOff).failure!
-    expect(cut.linearizability!.violation!.unplaceable.map((u) => u.operation.client)).toContain(
-      'c1',
-    )
+    expect(f.linearizability!.violation!.unplaceable.map((u) => u.operation.client)).toContain('c1')
   })
 
   it('prevent: read-index is linearizable on 500 seeds, a follower then the leader cut off', () => {
@@ -132,7 +128,7 @@ describe('the page', () => {
   })
 
   it('draws the stale read as the checker found it', () => {
-    const f = cutAtViolation('follower', 2, followerCutOff).failure!
+    const f = simulateKv('follower', [2], followerCutOff).failure!
     const v = f.linearizability!.violation!
     const drawn = formatHistory(f.history!, {
       spec: kvSpec,

@@ -36,7 +36,6 @@ import {
   type SimReport,
   type SimulateOptions,
   simulate,
-  simulateSeed,
 } from '@musil/core'
 
 /** Where a `get` is answered. */
@@ -533,28 +532,4 @@ export function simulateKv(
   faults: FaultSchedule = bothCutOffs,
 ): SimReport<KvWorld> {
   return simulate(kvStore(reads), { ...kvOptions, seeds, faults })
-}
-
-/**
- * The failing run of `seed`, cut at the first instant its history is not linearizable, and
- * minimised. A run is a pure function of its seed, so the run with `maxTime: t` is the seed's
- * run up to `t`, and its history is the whole run's up to `t` (what is still pending has an
- * unknown outcome). Once a prefix of a history is not linearizable, no longer prefix is, so that
- * instant is found by bisection.
- */
-export function cutAtViolation(
-  reads: ReadPath,
-  seed: number,
-  faults: FaultSchedule = bothCutOffs,
-): SimReport<KvWorld> {
-  const factory = kvStore(reads)
-  const options = { ...kvOptions, faults }
-  let passes = 0
-  let fails = DURATION
-  while (fails - passes > 1) {
-    const t = Math.floor((passes + fails) / 2)
-    if (simulateSeed(factory, { ...options, maxTime: t }, seed).ok) passes = t
-    else fails = t
-  }
-  return simulate(factory, { ...options, seeds: [seed], maxTime: fails })
 }
