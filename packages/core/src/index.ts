@@ -162,6 +162,19 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
+// Linearizability: histories recorded by real systems (Jepsen's history.edn and jepsen.log)
+
+export type { EdnValue } from './linearizability/edn.ts'
+export {
+  type JepsenEvent,
+  type JepsenEventType,
+  type JepsenHistoryOptions,
+  type JepsenInput,
+  type JepsenOperationMapping,
+  readJepsenHistory,
+  readJepsenLog,
+} from './linearizability/jepsen.ts'
+
 // Reports shared by both simulation runtimes
 
 export {
@@ -215,6 +228,7 @@ export {
   DeadlockError,
   EntropyLeakError,
   EnvironmentSpecError,
+  HistoryFormatError,
   InvariantError,
   ModelDefinitionError,
   MusilError,

@@ -49,6 +49,7 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import { JEPSEN_HISTORY_OPTION_KEYS, type JepsenHistoryOptions } from './linearizability/jepsen.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
@@ -166,6 +167,7 @@ export interface CoreOptionTypes {
   PartitionFault: PartitionFault
   SlowLinkFault: SlowLinkFault
   CrashFault: CrashFault
+  JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -226,4 +228,5 @@ export const OPTION_KEYS: {
   PartitionFault: PARTITION_FAULT_KEYS,
   SlowLinkFault: SLOW_LINK_FAULT_KEYS,
   CrashFault: CRASH_FAULT_KEYS,
+  JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
 }
