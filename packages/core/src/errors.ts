@@ -86,6 +86,12 @@ export class UserCodeError extends MusilError {
     | 'symmetry'
     | 'goal'
     | 'abstraction'
+    | 'step'
+    | 'init'
+    | 'partition'
+    | 'equal'
+    | 'describeOperation'
+    | 'describeState'
   /** The action label or invariant name. */
   readonly label: string
   /** Steps to the state the code was evaluating, when the checker knows them (else empty). */
@@ -147,6 +153,32 @@ export class OptionsError extends MusilError {
  */
 export class TransitionTableError extends MusilError {
   override name = 'TransitionTableError'
+}
+
+/**
+ * A history given to `checkLinearizability` is malformed: not an array, an operation that is not
+ * an object, a `call` that is not a finite number, a `return` before its `call`, a `client` that
+ * is neither a number nor a string; or the spec's `partition` lost, duplicated or invented an
+ * operation. `index` is the position of the operation at fault in the history, when there is one.
+ */
+export class HistoryError extends MusilError {
+  override name = 'HistoryError'
+  /** Index in the history of the operation at fault; `undefined` when the whole history is. */
+  readonly index: number | undefined
+
+  constructor(message: string, index?: number) {
+    super(message)
+    this.index = index
+  }
+}
+
+/**
+ * A sequential spec given to `checkLinearizability` is malformed: not an object, no `init` or
+ * `step` function, or an optional member (`partition`, `equal`, `describeOperation`,
+ * `describeState`) that is not a function. The message names the member and what to give.
+ */
+export class SequentialSpecError extends MusilError {
+  override name = 'SequentialSpecError'
 }
 
 // ---------------------------------------------------------------------------------------------

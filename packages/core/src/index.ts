@@ -162,6 +162,18 @@ export type { StrategyName } from './world/strategy.ts'
 export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
+// Linearizability: histories of operations checked against sequential specs
+
+export { checkLinearizability } from './linearizability/check.ts'
+export type {
+  LinearizabilityOptions,
+  LinearizabilityResult,
+  LinearizabilityVerdict,
+  LinearizabilityViolation,
+  Operation,
+  SequentialSpec,
+  UnplaceableOperation,
+} from './linearizability/types.ts'
 // Linearizability: histories recorded by real systems (Jepsen's history.edn and jepsen.log)
 
 export type { EdnValue } from './linearizability/edn.ts'
@@ -228,12 +240,14 @@ export {
   DeadlockError,
   EntropyLeakError,
   EnvironmentSpecError,
+  HistoryError,
   HistoryFormatError,
   InvariantError,
   ModelDefinitionError,
   MusilError,
   NodeContextError,
   OptionsError,
+  SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,

@@ -49,7 +49,9 @@ import {
   type EnvironmentOptions,
   type EnvironmentSpec,
 } from './environments/spec.ts'
+import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
 import { JEPSEN_HISTORY_OPTION_KEYS, type JepsenHistoryOptions } from './linearizability/jepsen.ts'
+import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
@@ -167,6 +169,8 @@ export interface CoreOptionTypes {
   PartitionFault: PartitionFault
   SlowLinkFault: SlowLinkFault
   CrashFault: CrashFault
+  SequentialSpec: SequentialSpec<unknown, unknown, unknown>
+  LinearizabilityOptions: LinearizabilityOptions
   JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
 }
 
@@ -228,5 +232,7 @@ export const OPTION_KEYS: {
   PartitionFault: PARTITION_FAULT_KEYS,
   SlowLinkFault: SLOW_LINK_FAULT_KEYS,
   CrashFault: CRASH_FAULT_KEYS,
+  SequentialSpec: SEQUENTIAL_SPEC_KEYS,
+  LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
   JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
 }
