@@ -165,6 +165,21 @@ export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/
 // Linearizability: histories of operations checked against sequential specs
 
 export { checkLinearizability } from './linearizability/check.ts'
+export {
+  type KeyValueInput,
+  type KeyValueOutput,
+  type KeyValueSpecOptions,
+  keyValueSpec,
+} from './linearizability/specs/key-value.ts'
+export { type MutexInput, type MutexOutput, mutexSpec } from './linearizability/specs/mutex.ts'
+export { type QueueInput, type QueueOutput, queueSpec } from './linearizability/specs/queue.ts'
+export {
+  type RegisterInput,
+  type RegisterOutput,
+  type RegisterSpecOptions,
+  registerSpec,
+} from './linearizability/specs/register.ts'
+export { type SetInput, type SetOutput, setSpec } from './linearizability/specs/set.ts'
 export type {
   LinearizabilityOptions,
   LinearizabilityResult,

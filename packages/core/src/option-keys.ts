@@ -51,6 +51,14 @@ import {
 } from './environments/spec.ts'
 import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
 import { JEPSEN_HISTORY_OPTION_KEYS, type JepsenHistoryOptions } from './linearizability/jepsen.ts'
+import {
+  KEY_VALUE_SPEC_OPTION_KEYS,
+  type KeyValueSpecOptions,
+} from './linearizability/specs/key-value.ts'
+import {
+  REGISTER_SPEC_OPTION_KEYS,
+  type RegisterSpecOptions,
+} from './linearizability/specs/register.ts'
 import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
@@ -171,6 +179,8 @@ export interface CoreOptionTypes {
   CrashFault: CrashFault
   SequentialSpec: SequentialSpec<unknown, unknown, unknown>
   LinearizabilityOptions: LinearizabilityOptions
+  RegisterSpecOptions: RegisterSpecOptions<unknown>
+  KeyValueSpecOptions: KeyValueSpecOptions
   JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
 }
 
@@ -234,5 +244,7 @@ export const OPTION_KEYS: {
   CrashFault: CRASH_FAULT_KEYS,
   SequentialSpec: SEQUENTIAL_SPEC_KEYS,
   LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
+  RegisterSpecOptions: REGISTER_SPEC_OPTION_KEYS,
+  KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
   JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
 }

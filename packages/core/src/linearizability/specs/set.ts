@@ -1,0 +1,56 @@
+/**
+ * A set with `add`, `remove` and `contains`.
+ *
+ * @module
+ */
+import { formatValue } from '../../render/value.ts'
+import type { SequentialSpec } from '../types.ts'
+import { describeOutput, unobserved } from './values.ts'
+
+/**
+ * An operation on a set. Outputs: `add` returns whether the element was new, `remove` whether
+ * it was there, `contains` whether it is there.
+ */
+export type SetInput<V> =
+  | { readonly op: 'add'; readonly value: V }
+  | { readonly op: 'remove'; readonly value: V }
+  | { readonly op: 'contains'; readonly value: V }
+
+/** What a set operation returned; `undefined` when not observed (or not recorded). */
+export type SetOutput = boolean | undefined
+
+/**
+ * The sequential spec of a set of primitive `V`s (members compared with `SameValueZero`, as
+ * `Set` does). An operation is legal when its boolean output says truly whether the element
+ * was a member before it; an output of `undefined` is always legal (an `add` or `remove` whose
+ * reply was lost, or a store whose `add` returns nothing).
+ *
+ * @example
+ * checkLinearizability(history, setSpec<string>())
+ */
+export function setSpec<V extends string | number | bigint | boolean | null>(): SequentialSpec<
+  ReadonlySet<V>,
+  SetInput<V>,
+  SetOutput
+> {
+  return {
+    init: () => new Set<V>(),
+    step(state, input, output) {
+      const member = state.has(input.value)
+      const legal = unobserved(output) || output === member
+      if (!legal || input.op === 'contains') return [legal, state]
+      if (input.op === 'add') return [true, member ? state : new Set(state).add(input.value)]
+      if (!member) return [true, state]
+      const next = new Set(state)
+      next.delete(input.value)
+      return [true, next]
+    },
+    describeOperation: (input, output) =>
+      `${input.op}(${formatValue(input.value)}) → ${describeOutput(output)}`,
+    describeState: (state) =>
+      `{${[...state]
+        .map((v) => formatValue(v))
+        .sort()
+        .join(', ')}}`,
+  }
+}
