@@ -12,9 +12,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkLinearizability, type LinearizabilityVerdict } from '@musil/core'
-import { kvSpec, registerSpec } from './lin-specs.ts'
-import { kvToHarness, readEtcdLog, readKvLog, registerToHarness } from './porcupine-data.ts'
+import {
+  checkLinearizability,
+  type EdnValue,
+  keyValueSpec,
+  type LinearizabilityVerdict,
+  registerSpec,
+} from '@musil/core'
+import { keyValueToHarness, readEtcdLog, readKvLog, registerToHarness } from './porcupine-data.ts'
 import { buildPorcupineHarness, runPorcupine, writeHarnessHistory } from './porcupine-harness.ts'
 
 const dir = process.env.PORCUPINE_DIR
@@ -79,7 +84,7 @@ try {
     .sort()) {
     const history = readEtcdLog(readFileSync(join(etcdDir, name), 'utf8'), name)
     const { r, ms } = best(() =>
-      checkLinearizability(history, registerSpec, { timeoutMs: TIMEOUT_MS }),
+      checkLinearizability(history, registerSpec<EdnValue>(), { timeoutMs: TIMEOUT_MS }),
     )
     rows.push({
       file: name,
@@ -97,7 +102,9 @@ try {
     .filter((f) => f.endsWith('.txt'))
     .sort()) {
     const history = readKvLog(readFileSync(join(kvDir, name), 'utf8'), name)
-    const { r, ms } = best(() => checkLinearizability(history, kvSpec, { timeoutMs: TIMEOUT_MS }))
+    const { r, ms } = best(() =>
+      checkLinearizability(history, keyValueSpec(), { timeoutMs: TIMEOUT_MS }),
+    )
     rows.push({
       file: name,
       ops: history.length,
@@ -106,7 +113,7 @@ try {
       musilMs: ms,
     })
     const out = join(work, `${name}.jsonl`)
-    writeHarnessHistory(out, 'kv', history, kvToHarness)
+    writeHarnessHistory(out, 'kv', history, keyValueToHarness)
     files.push(out)
   }
   const verdicts = runPorcupine(build.binary, files, {

@@ -189,6 +189,7 @@ export type {
   SequentialSpec,
   UnplaceableOperation,
 } from './linearizability/types.ts'
+
 // Linearizability: histories recorded by real systems (Jepsen's history.edn and jepsen.log)
 
 export type { EdnValue } from './linearizability/edn.ts'
@@ -201,6 +202,12 @@ export {
   readJepsenHistory,
   readJepsenLog,
 } from './linearizability/jepsen.ts'
+export {
+  independentKeys,
+  type JepsenRegisterInput,
+  jepsenKeyValue,
+  jepsenRegister,
+} from './linearizability/jepsen-mappings.ts'
 
 // Reports shared by both simulation runtimes
 
