@@ -73,6 +73,15 @@ function best<T extends { result: LinearizabilityVerdict }>(run: () => T): { r: 
   return { r: r!, ms }
 }
 
+/** The unit tests' fixtures in Porcupine's formats, with their verdicts. */
+const OWN_FIXTURES: readonly [string, LinearizabilityVerdict][] = [
+  ['register-ok.log', 'linearizable'],
+  ['register-stale-read.log', 'not-linearizable'],
+  ['register-failed-cas.log', 'not-linearizable'],
+  ['kv-ok.edn', 'linearizable'],
+  ['kv-bad.edn', 'not-linearizable'],
+]
+
 const expected = expectedVerdicts()
 const work = mkdtempSync(join(tmpdir(), 'musil-parity-'))
 const rows: Row[] = []
@@ -116,6 +125,37 @@ try {
     writeHarnessHistory(out, 'kv', history, keyValueToHarness)
     files.push(out)
   }
+  // musil's own small fixtures in the same formats (the unit tests' verdicts, with failures
+  // kept as Porcupine reads them): Porcupine must agree with them too.
+  const fixtures = new URL('../packages/core/test/linearizability/fixtures/', import.meta.url)
+  for (const [name, verdict] of OWN_FIXTURES) {
+    const text = readFileSync(new URL(name, fixtures), 'utf8')
+    const out = join(work, `${name}.jsonl`)
+    if (name.endsWith('.log')) {
+      const history = readEtcdLog(text, name)
+      const { r, ms } = best(() => checkLinearizability(history, registerSpec<EdnValue>()))
+      rows.push({
+        file: name,
+        ops: history.length,
+        expected: verdict,
+        musil: r.result,
+        musilMs: ms,
+      })
+      writeHarnessHistory(out, 'register', history, registerToHarness)
+    } else {
+      const history = readKvLog(text, name)
+      const { r, ms } = best(() => checkLinearizability(history, keyValueSpec()))
+      rows.push({
+        file: name,
+        ops: history.length,
+        expected: verdict,
+        musil: r.result,
+        musilMs: ms,
+      })
+      writeHarnessHistory(out, 'kv', history, keyValueToHarness)
+    }
+    files.push(out)
+  }
   const verdicts = runPorcupine(build.binary, files, {
     repeat: REPEAT,
     timeoutMs: TIMEOUT_MS,
@@ -133,7 +173,7 @@ try {
 const short = (v: string | undefined) =>
   v === 'linearizable' ? 'ok' : v === 'not-linearizable' ? 'ILLEGAL' : (v ?? '-')
 console.log(
-  `${'file'.padEnd(16)}${'ops'.padStart(6)}  ${'expected'.padEnd(9)}${'musil'.padEnd(9)}${'porcupine'.padEnd(10)}${'musil ms'.padStart(10)}${'porc. ms'.padStart(10)}  agree`,
+  `${'file'.padEnd(24)}${'ops'.padStart(6)}  ${'expected'.padEnd(9)}${'musil'.padEnd(9)}${'porcupine'.padEnd(10)}${'musil ms'.padStart(10)}${'porc. ms'.padStart(10)}  agree`,
 )
 let disagreements = 0
 let musilTotal = 0
@@ -145,11 +185,11 @@ for (const row of rows) {
   musilTotal += row.musilMs
   porcupineTotal += row.porcupineMs ?? 0
   console.log(
-    `${row.file.padEnd(16)}${String(row.ops).padStart(6)}  ${short(row.expected).padEnd(9)}${short(row.musil).padEnd(9)}${short(row.porcupine).padEnd(10)}${row.musilMs.toFixed(2).padStart(10)}${(row.porcupineMs ?? 0).toFixed(2).padStart(10)}  ${agree ? 'yes' : 'NO'}`,
+    `${row.file.padEnd(24)}${String(row.ops).padStart(6)}  ${short(row.expected).padEnd(9)}${short(row.musil).padEnd(9)}${short(row.porcupine).padEnd(10)}${row.musilMs.toFixed(2).padStart(10)}${(row.porcupineMs ?? 0).toFixed(2).padStart(10)}  ${agree ? 'yes' : 'NO'}`,
   )
 }
 const checked = rows.filter((r) => r.expected !== undefined).length
 console.log(
-  `\n${rows.length} histories (${checked} with a verdict in Porcupine's tests), ${disagreements} disagreement(s); total ms musil ${musilTotal.toFixed(1)}, Porcupine ${porcupineTotal.toFixed(1)} (fastest of ${REPEAT} each, GOMAXPROCS ${PROCS ?? 'default'})`,
+  `\n${rows.length} histories (${checked} with a known verdict: Porcupine's tests, musil's fixtures), ${disagreements} disagreement(s); total ms musil ${musilTotal.toFixed(1)}, Porcupine ${porcupineTotal.toFixed(1)} (fastest of ${REPEAT} each, GOMAXPROCS ${PROCS ?? 'default'})`,
 )
 process.exitCode = disagreements === 0 ? 0 : 1

@@ -125,15 +125,16 @@ function asString(v: EdnValue, what: string): string {
  * const ops = readJepsenHistory(text, { independent: true, operation: jepsenRegister })
  * checkLinearizability(ops, independentKeys(registerSpec<EdnValue>()))
  */
-export function independentKeys<S, I extends { readonly key?: unknown }, O>(
+export function independentKeys<S, I, O>(
   spec: SequentialSpec<S, I, O>,
-): SequentialSpec<S, I, O> {
+): SequentialSpec<S, I & { readonly key?: unknown }, O> {
+  type Keyed = I & { readonly key?: unknown }
   const inner = spec.partition
-  const keyed: SequentialSpec<S, I, O> = {
+  const keyed: SequentialSpec<S, Keyed, O> = {
     init: () => spec.init(),
     step: (state, input, output) => spec.step(state, input, output),
     partition(history) {
-      const parts = new Map<unknown, Operation<I, O>[]>()
+      const parts = new Map<unknown, Operation<Keyed, O>[]>()
       for (const op of history) {
         const k = op.input.key
         // Primitive keys are their own identity; others (vectors, maps) by their rendering.
@@ -143,7 +144,9 @@ export function independentKeys<S, I extends { readonly key?: unknown }, O>(
         else part.push(op)
       }
       const all = [...parts.values()]
-      return inner === undefined ? all : all.flatMap((part) => inner(part))
+      if (inner === undefined) return all
+      // The spec's own partition keeps the operations it is given, keys included.
+      return all.flatMap((part) => inner(part) as readonly (readonly Operation<Keyed, O>[])[])
     },
     describeOperation(input, output) {
       const op = spec.describeOperation?.(input, output) ?? formatValue(input)
