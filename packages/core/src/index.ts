@@ -225,6 +225,11 @@ export {
 
 export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
 export {
+  type FormatHistoryOptions,
+  failureWindow,
+  formatHistory,
+} from './render/history.ts'
+export {
   type FormatSimTraceOptions,
   formatSimTrace,
   type MermaidSequenceOptions,

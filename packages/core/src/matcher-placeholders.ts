@@ -27,6 +27,7 @@ export const MUSIL_MATCHERS = [
   'toConverge',
   'toRefine',
   'toRunWithoutError',
+  'toBeLinearizable',
 ] as const
 
 /** The name of a matcher `@musil/vitest` registers. */

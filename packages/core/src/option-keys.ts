@@ -64,6 +64,7 @@ import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
 import { DIAGRAM_OPTION_KEYS, type DiagramOptions } from './render/diagrams.ts'
+import { FORMAT_HISTORY_OPTION_KEYS, type FormatHistoryOptions } from './render/history.ts'
 import {
   FORMAT_SIM_TRACE_OPTION_KEYS,
   type FormatSimTraceOptions,
@@ -181,6 +182,7 @@ export interface CoreOptionTypes {
   LinearizabilityOptions: LinearizabilityOptions
   RegisterSpecOptions: RegisterSpecOptions<unknown>
   KeyValueSpecOptions: KeyValueSpecOptions
+  FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
   JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
 }
 
@@ -246,5 +248,6 @@ export const OPTION_KEYS: {
   LinearizabilityOptions: LINEARIZABILITY_OPTION_KEYS,
   RegisterSpecOptions: REGISTER_SPEC_OPTION_KEYS,
   KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
+  FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
   JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
 }

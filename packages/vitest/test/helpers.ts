@@ -4,12 +4,29 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { action, defineModel, type Model } from '@musil/core'
+import { expect } from 'vitest'
+import { NothingCheckedError } from '../src/index.ts'
 
 /** What a failed assertion carries: its message and the two sides of the diff. */
 export interface AssertionFailure {
   message: string
   actual: string
   expected: string
+}
+
+/**
+ * Runs an assertion that must throw a NothingCheckedError and returns its message. Checked by
+ * name: the error may come from another copy of the package.
+ */
+export function nothingChecked(f: () => unknown): string {
+  try {
+    f()
+  } catch (e) {
+    expect((e as Error).name).toBe('NothingCheckedError')
+    expect(e).toBeInstanceOf(NothingCheckedError)
+    return (e as Error).message
+  }
+  throw new Error('expected the assertion to throw NothingCheckedError')
 }
 
 /** Runs an assertion that must fail and returns what it failed with. */

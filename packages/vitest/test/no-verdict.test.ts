@@ -13,9 +13,8 @@ import {
   simulateSeed,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { NothingCheckedError } from '../src/index.ts'
 import { sweep } from '../src/sweep/sweep.ts'
-import { countTo, failureOf, runFixture } from './helpers.ts'
+import { countTo, failureOf, nothingChecked, runFixture } from './helpers.ts'
 import {
   counterFactory,
   LIMIT,
@@ -29,21 +28,6 @@ const module = new URL('./targets/overshoot.ts', import.meta.url)
 // Tests run from TypeScript sources: worker threads must resolve @musil/* to src as well.
 const conditions = ['@musil/source']
 const JUST_RAN = 'or use toRunWithoutError() if you only mean it ran without error'
-
-/**
- * Runs an assertion that must throw a NothingCheckedError and returns its message. Checked by
- * name: the error may come from another copy of the package.
- */
-function nothingChecked(f: () => unknown): string {
-  try {
-    f()
-  } catch (e) {
-    expect((e as Error).name).toBe('NothingCheckedError')
-    expect(e).toBeInstanceOf(NothingCheckedError)
-    return (e as Error).message
-  }
-  throw new Error('expected the assertion to throw NothingCheckedError')
-}
 
 /**
  * Asserts that `expect(subject).m()` and `expect(subject).not.m()` both throw a

@@ -164,7 +164,7 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
     if (MusilError.is(e)) throw e
     throw new UserCodeError(
       'step',
-      `${formatValue(op.input)} (operation ${search.historyIndex[search.current]} of the history, client ${formatValue(op.client)}): step must return [legal, next] and not throw`,
+      `${formatValue(op.input)} (operation ${search.historyIndex[search.current]} of the history, client ${formatValue(op.client)})`,
       e,
     )
   }
@@ -209,7 +209,7 @@ function explainViolation<S, I, O>(
   spec: SequentialSpec<S, I, O>,
 ): LinearizabilityViolation<S, I, O> {
   const { ops, historyIndex, callPos, returnPos } = search
-  const prefix = [...search.longest]
+  const prefix = [...search.longest()]
   let state = initialState(spec)
   const placed = new Uint8Array(ops.length)
   for (const op of prefix) {

@@ -51,10 +51,19 @@ export class PartitionSearch<S, I, O> {
   /** Position of each local operation's return entry. */
   readonly returnPos: Int32Array
   /**
-   * The longest linearizable prefix seen (local indices, in order); on `linearizable`, a whole
-   * linearization of the operations it placed.
+   * The longest linearizable prefix seen, by local index, in its first {@link bestLength}
+   * entries; on `linearizable`, a whole linearization of the operations it placed.
    */
-  longest: Int32Array = new Int32Array(0)
+  readonly best: Int32Array
+  /** Length of the longest linearizable prefix seen. */
+  bestLength = 0
+  /**
+   * How many entries of {@link best} the stack still agrees with. Recording a new longest
+   * prefix copies only the rest, so each operation pushed is copied at most once, however
+   * often the record grows: a copy of the whole stack each time would be quadratic on a long
+   * history that backtracks now and then.
+   */
+  private agree = 0
 
   /** Per entry (position): the local operation of a call, `-1 - op` for a return. */
   private readonly entryOp: Int32Array
@@ -123,6 +132,7 @@ export class PartitionSearch<S, I, O> {
     this.set = new LinearizedSet(n)
     this.configs = new VisitedConfigs<S>(spec.equal === undefined ? undefined : guardedEqual(spec))
     this.stackOp = new Int32Array(n)
+    this.best = new Int32Array(n)
     this.stackState = new Array<S>(n)
     this.state = initialState(spec)
     this.entry = this.next[0]!
@@ -185,8 +195,9 @@ export class PartitionSearch<S, I, O> {
             this.status = 'not-linearizable'
             break
           }
-          if (depth > this.longest.length) this.longest = stackOp.slice(0, depth)
+          if (depth > this.bestLength) this.recordBest(depth)
           depth--
+          if (depth < this.agree) this.agree = depth
           const back = stackOp[depth]!
           state = stackState[depth]!
           stackState[depth] = undefined as S
@@ -205,9 +216,20 @@ export class PartitionSearch<S, I, O> {
     return steps
   }
 
+  /** The longest linearizable prefix seen (local indices, in linearization order). */
+  longest(): Int32Array {
+    return this.best.slice(0, this.bestLength)
+  }
+
   private succeed(): void {
     this.status = 'linearizable'
-    this.longest = this.stackOp.slice(0, this.depth)
+    this.recordBest(this.depth)
+  }
+
+  private recordBest(depth: number): void {
+    this.best.set(this.stackOp.subarray(this.agree, depth), this.agree)
+    this.bestLength = depth
+    this.agree = depth
   }
 
   /** Takes op's call and return entries out of the list. */

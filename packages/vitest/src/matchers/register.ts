@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Model, MusilMatcherName } from '@musil/core'
+import type { LinearizabilityOptions, Model, MusilMatcherName, SequentialSpec } from '@musil/core'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'
@@ -15,6 +15,7 @@ import {
   simulationToRefine,
   simulationToRunWithoutError,
 } from './simulation-matchers.ts'
+import { linearizabilityBySubject } from './to-be-linearizable.ts'
 import { type ConvergeMatcherOptions, toConverge } from './to-converge.ts'
 import { type RefineMatcherOptions, toRefine } from './to-refine.ts'
 
@@ -96,6 +97,20 @@ export interface MusilMatchers<R = unknown> {
    * expect(await explore(scenarioThatThrowsOnABug)).toRunWithoutError()
    */
   toRunWithoutError: () => R
+  /**
+   * On a history (an array of operations `{ client, input, call, output, return }`): checks it
+   * with `checkLinearizability(history, spec, options)`; there is an order of all its
+   * operations, consistent with real time, in which every step of `spec` is legal. On failure
+   * the diff is the history as a per-client timeline, the longest linearizable prefix (`=`) and
+   * the operations that cannot come next (`!`) marked, with a legend. An empty history, and a
+   * search that ran out of `timeoutMs` before a verdict, throw a `NothingCheckedError` under
+   * the matcher and its `.not` alike.
+   *
+   * @example
+   * expect(history).toBeLinearizable(registerSpec())
+   * expect(staleRead).not.toBeLinearizable(registerSpec(), { timeoutMs: 10_000 })
+   */
+  toBeLinearizable: (spec?: SequentialSpec<any, any, any>, options?: LinearizabilityOptions) => R
 }
 
 declare module 'vitest' {
@@ -109,4 +124,5 @@ expect.extend({
   toConverge: bySubject('toConverge', toConverge, simulationToConverge),
   toRefine: bySubject('toRefine', toRefine, simulationToRefine),
   toRunWithoutError: bySubject('toRunWithoutError', undefined, simulationToRunWithoutError),
+  toBeLinearizable: linearizabilityBySubject(),
 } satisfies Record<MusilMatcherName, unknown>)

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { Operation, SequentialSpec } from '../types.ts'
@@ -43,6 +44,8 @@ export const KEY_VALUE_SPEC_OPTION_KEYS: readonly OptionKey<KeyValueSpecOptions>
 export function keyValueSpec(
   options: KeyValueSpecOptions = {},
 ): SequentialSpec<string, KeyValueInput, KeyValueOutput> {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   checkOptions(options, 'keyValueSpec()', KEY_VALUE_SPEC_OPTION_KEYS)
   const initial = options.initial ?? ''
   return {

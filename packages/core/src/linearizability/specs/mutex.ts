@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
 import { describeOutput, unobserved } from './values.ts'
@@ -33,6 +34,8 @@ export type MutexOutput = boolean | undefined
  * checkLinearizability(history, mutexSpec())
  */
 export function mutexSpec(): SequentialSpec<string | number | null, MutexInput, MutexOutput> {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   return {
     init: () => null,
     step(state, input, output) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
 import { describeOutput, sameValue, unobserved } from './values.ts'
@@ -28,6 +29,8 @@ export type QueueOutput<V> = V | null | undefined
  * checkLinearizability(history, queueSpec<number>())
  */
 export function queueSpec<V>(): SequentialSpec<readonly V[], QueueInput<V>, QueueOutput<V>> {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   return {
     init: () => [],
     step(state, input, output) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
@@ -51,6 +52,8 @@ export const REGISTER_SPEC_OPTION_KEYS: readonly OptionKey<RegisterSpecOptions<u
 export function registerSpec<V>(
   options: RegisterSpecOptions<V> = {},
 ): SequentialSpec<V | null, RegisterInput<V>, RegisterOutput<V>> {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   checkOptions(options, 'registerSpec()', REGISTER_SPEC_OPTION_KEYS)
   const initial = options.initial ?? null
   return {

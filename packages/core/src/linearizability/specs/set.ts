@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
 import { describeOutput, unobserved } from './values.ts'
@@ -21,8 +22,8 @@ export type SetOutput = boolean | undefined
 
 /**
  * The sequential spec of a set of primitive `V`s (members compared with `SameValueZero`, as
- * `Set` does). An operation is legal when its boolean output says truly whether the element
- * was a member before it; an output of `undefined` is always legal (an `add` or `remove` whose
+ * `Set` does). An operation is legal when its boolean output tells the truth: for `add`, that
+ * the element was new; for `remove` and `contains`, that it was a member; an output of `undefined` is always legal (an `add` or `remove` whose
  * reply was lost, or a store whose `add` returns nothing).
  *
  * @example
@@ -33,11 +34,15 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
   SetInput<V>,
   SetOutput
 > {
+  // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
+  explainMissingMatchers()
   return {
     init: () => new Set<V>(),
     step(state, input, output) {
       const member = state.has(input.value)
-      const legal = unobserved(output) || output === member
+      // add reports whether the element was new; remove and contains whether it was there.
+      const truth = input.op === 'add' ? !member : member
+      const legal = unobserved(output) || output === truth
       if (!legal || input.op === 'contains') return [legal, state]
       if (input.op === 'add') return [true, member ? state : new Set(state).add(input.value)]
       if (!member) return [true, state]
