@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { HistoryFormatError } from '../errors.ts'
+import { HistoryFormatError, OptionsError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { type EdnValue, readEdnElements, readEdnForms } from './edn.ts'
@@ -125,7 +125,7 @@ export function readJepsenHistory<I = JepsenInput, O = EdnValue | undefined>(
   text: string,
   options: JepsenHistoryOptions<I, O> = {},
 ): Operation<I, O>[] {
-  checkOptions(options, 'readJepsenHistory()', JEPSEN_HISTORY_OPTION_KEYS)
+  checkJepsenOptions(options, 'readJepsenHistory()')
   const source = options.source ?? 'history.edn'
   const events: RawEvent[] = []
   for (const form of readEdnElements(text, source)) {
@@ -149,7 +149,7 @@ export function readJepsenLog<I = JepsenInput, O = EdnValue | undefined>(
   text: string,
   options: JepsenHistoryOptions<I, O> = {},
 ): Operation<I, O>[] {
-  checkOptions(options, 'readJepsenLog()', JEPSEN_HISTORY_OPTION_KEYS)
+  checkJepsenOptions(options, 'readJepsenLog()')
   const source = options.source ?? 'jepsen.log'
   if (options.clock === 'time') {
     throw new HistoryFormatError(
@@ -183,6 +183,27 @@ export function readJepsenLog<I = JepsenInput, O = EdnValue | undefined>(
     if (event !== undefined) events.push(event)
   }
   return pairEvents(events, options, source)
+}
+
+/** Unknown keys, and values of the wrong kind, are errors: a typo must not change a verdict. */
+function checkJepsenOptions(options: JepsenHistoryOptions<unknown, unknown>, where: string): void {
+  checkOptions(options, where, JEPSEN_HISTORY_OPTION_KEYS)
+  const bad = (key: string, expected: string, value: unknown) =>
+    new OptionsError(`${where}: ${key} must be ${expected}, got ${formatValue(value)}`, where)
+  const { operation, failed, clock, independent, source } = options
+  if (operation !== undefined && typeof operation !== 'function') {
+    throw bad('operation', 'a function (invoke, completion) => { input, output }', operation)
+  }
+  if (failed !== undefined && failed !== 'drop' && failed !== 'keep') {
+    throw bad('failed', "'drop' or 'keep'", failed)
+  }
+  if (clock !== undefined && clock !== 'index' && clock !== 'time') {
+    throw bad('clock', "'index' or 'time'", clock)
+  }
+  if (independent !== undefined && typeof independent !== 'boolean') {
+    throw bad('independent', 'true or false', independent)
+  }
+  if (source !== undefined && typeof source !== 'string') throw bad('source', 'a string', source)
 }
 
 /** An event before pairing: its fields, checked. */

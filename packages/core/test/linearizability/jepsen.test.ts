@@ -154,6 +154,12 @@ describe('readJepsenHistory', () => {
     })()
     expect(e).toBeInstanceOf(OptionsError)
     expect((e as OptionsError).suggestion).toBe('independent')
+    expect(() => readJepsenHistory('', { failed: 'kept' as never })).toThrow(
+      "readJepsenHistory(): failed must be 'drop' or 'keep', got \"kept\"",
+    )
+    expect(() => readJepsenLog('', { clock: 'wall' as never })).toThrow(
+      /readJepsenLog\(\): clock must be 'index' or 'time'/,
+    )
   })
 })
 
