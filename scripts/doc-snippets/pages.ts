@@ -1,8 +1,9 @@
 /**
- * The pages whose code blocks are checked: the README and every Markdown file under docs/,
- * found by walking the folder, so a new page is covered without being listed anywhere.
+ * The pages whose code blocks are checked: the README, each package's README (its npm page) and
+ * every Markdown file under docs/, found by walking the folders, so a new page is covered
+ * without being listed anywhere.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { type Page, parsePage } from './markdown.ts'
 
@@ -18,9 +19,14 @@ export function markdownFiles(dir: string): string[] {
     })
 }
 
-/** README.md and every page under docs/, parsed, with repository-relative `/` paths. */
+/** The READMEs and every page under docs/, parsed, with repository-relative `/` paths. */
 export function documentationPages(root: string): Page[] {
-  return [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))].map((file) =>
+  const packageReadmes = readdirSync(join(root, 'packages'))
+    .sort()
+    .map((name) => join(root, 'packages', name, 'README.md'))
+    .filter((file) => existsSync(file))
+  const files = [join(root, 'README.md'), ...packageReadmes, ...markdownFiles(join(root, 'docs'))]
+  return files.map((file) =>
     parsePage(relative(root, file).split('\\').join('/'), readFileSync(file, 'utf8')),
   )
 }

@@ -389,6 +389,23 @@ export class PluginMissingError extends MusilError {
 
   /** `what` says what needed the plugin; the sentence that fixes it is appended. */
   constructor(what: string) {
-    super(`${what}: add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()])`)
+    super(
+      `${what}: add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()]; an entry of test.projects inherits it only with extends: true)`,
+    )
   }
+}
+
+/**
+ * A matcher, `modelTest` or `simTest.sweep` was asked for a verdict on something that checked
+ * nothing of what it asserts: a simulation without invariants under `toBeSafe`, a model with no
+ * invariants and no deadlock check, a report of no seed at all. The message names what was not
+ * checked and how to check it (or which matcher says what was really meant, such as
+ * `toRunWithoutError()`).
+ *
+ * It is thrown rather than returned as a failed assertion on purpose: Vitest flips a matcher's
+ * result for `.not` and `expect.not.*`, but a run that checked nothing is neither safe nor
+ * unsafe, so `expect(x).toBeSafe()` and `expect(x).not.toBeSafe()` must both fail.
+ */
+export class NothingCheckedError extends MusilError {
+  override name = 'NothingCheckedError'
 }

@@ -252,6 +252,7 @@ export {
   type CompleteKeyList,
   checkOptions,
   keyList,
+  nearestKey,
   type OptionKey,
 } from './options.ts'
 
@@ -285,5 +286,14 @@ export {
 
 // Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
 
-export { PluginMissingError, SeedConfigError, SweepError } from './errors.ts'
-export { MUSIL_MATCHERS, type MusilMatcherName } from './matcher-placeholders.ts'
+export {
+  NothingCheckedError,
+  PluginMissingError,
+  SeedConfigError,
+  SweepError,
+} from './errors.ts'
+export {
+  explainMissingMatchers,
+  MUSIL_MATCHERS,
+  type MusilMatcherName,
+} from './matcher-placeholders.ts'

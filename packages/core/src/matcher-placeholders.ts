@@ -2,8 +2,8 @@
  * When a Vitest test file uses musil's matchers but nothing registered them (no `musil()` plugin
  * in vitest.config.ts and no import of `@musil/vitest`), Chai would fail with "Invalid Chai
  * property: toBeSafe. Did you mean "toBeNaN"?", which says nothing about the missing setup step.
- * So the functions whose results those matchers take (`defineModel`, `simulate`, `explore`)
- * register placeholders that fail saying what to add. The real matchers replace them.
+ * So the functions whose results those matchers take (`defineModel`, `simulate`, `explore`,
+ * `replay`) register placeholders that fail saying what to add. The real matchers replace them.
  *
  * `@musil/core` does not depend on Vitest: this only looks for Vitest's global `expect` (the
  * symbols `@vitest/expect` defines), and does nothing outside a Vitest worker.
@@ -52,7 +52,7 @@ export function explainMissingMatchers(): void {
   for (const name of missing) {
     placeholders[name] = () => {
       throw new PluginMissingError(
-        `expect(…).${name}() is a musil matcher, and musil's matchers are not registered in this test file`,
+        `expect(…).${name}() is a musil matcher, and musil's matchers are not registered in this test file (with musil({ registerMatchers: false }), import '@musil/vitest' in it instead)`,
       )
     }
   }

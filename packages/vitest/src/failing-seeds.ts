@@ -20,6 +20,18 @@ interface MemoryFile {
   readonly seeds: Record<string, number[]>
 }
 
+/** How many failing seeds a message or the reporter lists before it writes `…`. */
+const LISTED = 20
+
+/**
+ * A sweep's failing seeds in one line, as the matchers and the reporter print them:
+ * `failing seeds (74): 6, 12, 13, …`. `total` counts them when `seeds` is already capped.
+ */
+export function failingSeedsLine(seeds: readonly number[], total: number = seeds.length): string {
+  const more = total > LISTED ? ', …' : ''
+  return `failing seeds (${total}): ${seeds.slice(0, LISTED).join(', ')}${more}`
+}
+
 /** Path of the memory file of the project at `root`. */
 export function memoryPath(root: string): string {
   return join(root, MEMORY_FILE)

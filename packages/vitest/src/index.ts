@@ -5,6 +5,8 @@
  */
 import './matchers/register.ts'
 
+/** Re-exported from `@musil/core`, where every musil error lives. */
+export { NothingCheckedError } from '@musil/core'
 // ---- simulations in Vitest: simTest, sweeps, replay
 export type {
   FailingSeedMemory,
@@ -18,7 +20,6 @@ export type {
   DeadlockMatcherOptions,
   SafetyMatcherOptions,
 } from './matchers/model-matchers.ts'
-export { NothingCheckedError } from './matchers/nothing-checked.ts'
 export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
 export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'

@@ -18,11 +18,11 @@ import {
   isModel,
   keyList,
   type Model,
+  NothingCheckedError,
   OPTION_KEYS,
   type OptionKey,
 } from '@musil/core'
 import { expect, type TestContext, test } from 'vitest'
-import { NothingCheckedError } from './matchers/nothing-checked.ts'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 import { requirePlugin } from './plugin-check.ts'

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { nearestKey, SeedConfigError } from '@musil/core'
 import type { ProvidedSeed, Shard } from './context.ts'
 import { checkPluginOptions, type MusilPluginOptions } from './plugin-options.ts'
 import { parseSeed, parseShard } from './seeds.ts'
@@ -19,6 +20,22 @@ import { parseSeed, parseShard } from './seeds.ts'
 export function passThroughArgs(argv: readonly string[] = process.argv): string[] {
   const i = argv.indexOf('--')
   return i < 0 ? [] : argv.slice(i + 1)
+}
+
+/**
+ * A flag after `--` that looks like a mistyped `--seed` (`--seeds=6`, `--sed 6`) would be
+ * ignored, and the test would run another seed and maybe pass: refuse it. Other flags may be
+ * someone else's, so they pass through.
+ */
+function refuseMistypedSeedFlag(arg: string): void {
+  const flag = /^--?([A-Za-z-]+)(=.*)?$/.exec(arg)?.[1]
+  if (flag === undefined || (flag === 'seed' && arg.startsWith('--'))) return
+  if (nearestKey(flag, ['seed']) === 'seed') {
+    throw new SeedConfigError(
+      arg,
+      `unknown flag after --; did you mean --seed=N (e.g. npm test -- -- --seed=6)?`,
+    )
+  }
 }
 
 /** The seed asked for on the command line or in the environment, with where it came from. */
@@ -31,6 +48,7 @@ export function requestedSeed(
   const tail = passThroughArgs(argv)
   for (let i = 0; i < tail.length; i++) {
     const a = tail[i]!
+    refuseMistypedSeedFlag(a)
     if (a.startsWith('--seed=')) return { seed: parseSeed(a.slice(7), '--seed'), source: '--seed' }
     if (a === '--seed') return { seed: parseSeed(tail[i + 1] ?? '', '--seed'), source: '--seed' }
   }

@@ -43,6 +43,13 @@ const installed = new WeakSet<object>()
  * export default defineConfig({ plugins: [musil()] })
  */
 export function musil(options: MusilPluginOptions = {}): Plugin {
+  // The full check (unknown keys, with suggestions) runs in configureVitest, where @musil/core
+  // can be loaded; this one only keeps `config()` from failing on a non-object first.
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `musil() expects an options object such as { seed: 1 } or nothing, got ${String(options)}`,
+    )
+  }
   return {
     name: 'musil',
     config() {

@@ -5,6 +5,7 @@
  * @module
  */
 import { isAbsolute, relative, sep } from 'node:path'
+import { checkOptions, keyList, type OptionKey } from '@musil/core'
 
 /** Escapes `text` for use inside a regular expression, so `-t` matches it literally. */
 export function escapeRegExp(text: string): string {
@@ -49,6 +50,14 @@ export interface ReplayTarget {
   readonly root?: string
 }
 
+/** The keys {@link ReplayTarget} may have: anything else is a typo `replayCommand` rejects. */
+export const REPLAY_TARGET_KEYS: readonly OptionKey<ReplayTarget>[] = keyList<ReplayTarget>()([
+  'file',
+  'fullName',
+  'seed',
+  'root',
+])
+
 /**
  * `MUSIL_SEED=17 npx vitest run test/gossip.test.ts -t '^gossip converges \(seed 17\)$'`
  *
@@ -56,6 +65,7 @@ export interface ReplayTarget {
  * test`; `-t` is anchored and escaped so only this test runs.
  */
 export function replayCommand(target: ReplayTarget): string {
+  checkOptions(target, 'replayCommand()', REPLAY_TARGET_KEYS)
   const file =
     target.root !== undefined && isAbsolute(target.file)
       ? relative(target.root, target.file).split(sep).join('/')

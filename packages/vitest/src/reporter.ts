@@ -9,7 +9,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import type { MusilTaskMeta } from './context.ts'
-import { readMemory, type SeedOutcome, updateMemory, writeMemory } from './failing-seeds.ts'
+import {
+  failingSeedsLine,
+  readMemory,
+  type SeedOutcome,
+  updateMemory,
+  writeMemory,
+} from './failing-seeds.ts'
 import { type ReportEntry, renderHtmlReport } from './html-report.ts'
 import type * as PluginOptions from './plugin-options.ts'
 import { importLikeTests } from './runner-import.ts'
@@ -25,12 +31,17 @@ export interface MusilReporterOptions {
 const BRAND = Symbol.for('musil.reporter')
 
 /**
- * The musil reporter. Add it next to the default one if you do not use the plugin:
+ * The musil reporter. The `musil()` plugin installs one; add it to `reporters` yourself to place
+ * it among your own reporters, and the plugin installs no second one (musil's tests still need
+ * the plugin: they fail without it).
  *
  * @example
  * // vitest.config.ts
  * import { MusilReporter } from '@musil/vitest/reporter'
- * export default defineConfig({ test: { reporters: ['default', new MusilReporter()] } })
+ * export default defineConfig({
+ *   plugins: [musil()],
+ *   test: { reporters: ['default', new MusilReporter({ html: 'reports/musil.html' })] },
+ * })
  */
 export class MusilReporter implements Reporter {
   readonly options: MusilReporterOptions
@@ -108,10 +119,7 @@ export class MusilReporter implements Reporter {
       log(`  ${headings[i]}`)
       if (e.replay) log(`    ${e.replay}`)
       if (e.failingSeeds && e.failingSeeds.length > 1) {
-        const total = e.failingSeedsTotal ?? e.failingSeeds.length
-        log(
-          `    failing seeds (${total}): ${e.failingSeeds.slice(0, 20).join(', ')}${total > 20 ? ', …' : ''}`,
-        )
+        log(`    ${failingSeedsLine(e.failingSeeds, e.failingSeedsTotal)}`)
       }
     }
     const html = this.options.html ?? '.musil/report.html'

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '@musil/core'
 import type { ProvidedSeed, SeedSource } from './context.ts'
 import { parseSeed, randomSeed } from './seeds.ts'
 
@@ -22,6 +23,15 @@ export interface SeedInputs {
   readonly random?: () => number
 }
 
+/** The keys {@link SeedInputs} may have: anything else is a typo `chooseSeed` rejects. */
+export const SEED_INPUT_KEYS: readonly OptionKey<SeedInputs>[] = keyList<SeedInputs>()([
+  'each',
+  'env',
+  'provided',
+  'remembered',
+  'random',
+])
+
 /** The chosen seed and where it came from. */
 export interface ChosenSeed {
   readonly seed: number
@@ -30,6 +40,7 @@ export interface ChosenSeed {
 
 /** Picks the seed a test runs; throws `SeedConfigError` on a malformed `MUSIL_SEED`. */
 export function chooseSeed(inputs: SeedInputs): ChosenSeed {
+  checkOptions(inputs, 'chooseSeed()', SEED_INPUT_KEYS)
   if (inputs.each !== undefined) return { seed: inputs.each, source: 'each' }
   if (inputs.env !== undefined && inputs.env.trim() !== '') {
     return { seed: parseSeed(inputs.env, 'MUSIL_SEED'), source: 'MUSIL_SEED' }

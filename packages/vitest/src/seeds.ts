@@ -80,6 +80,21 @@ export const SEED_RANGE_KEYS: readonly OptionKey<SeedRange>[] = keyList<SeedRang
 /** What a sweep accepts as its seeds: a count `n` (0..n-1), a range, or a list. */
 export type SeedSet = number | SeedRange | readonly number[]
 
+/**
+ * The most seeds one sweep or `simTest.each` takes: they are listed in memory up front, and a
+ * run of this many seeds already takes hours. Split a larger search into ranges or shards.
+ */
+export const MAX_SEEDS = 10_000_000
+
+function checkCount(count: number, source: string): void {
+  if (count > MAX_SEEDS) {
+    throw new SeedConfigError(
+      source,
+      `${count} seeds is more than one sweep takes (at most ${MAX_SEEDS}); split it into ranges ({ from, to }) or shards (MUSIL_SHARD=i/n)`,
+    )
+  }
+}
+
 /** The seeds of a {@link SeedSet} in ascending order, without duplicates, validated. */
 export function expandSeeds(seeds: SeedSet, source: string): number[] {
   if (typeof seeds === 'number') {
@@ -89,6 +104,7 @@ export function expandSeeds(seeds: SeedSet, source: string): number[] {
         `a seed count must be a positive integer, got ${String(seeds)}`,
       )
     }
+    checkCount(seeds, source)
     return Array.from({ length: seeds }, (_, i) => i)
   }
   if (Array.isArray(seeds)) {
@@ -109,6 +125,7 @@ export function expandSeeds(seeds: SeedSet, source: string): number[] {
         `the range { from: ${from}, to: ${to} } is empty (to is exclusive)`,
       )
     }
+    checkCount(to - from, source)
     return Array.from({ length: to - from }, (_, i) => from + i)
   }
   throw new SeedConfigError(

@@ -12,8 +12,10 @@ import {
   keyList,
   type NodeFactory,
   type Nodes,
+  NothingCheckedError,
   OPTION_KEYS,
   type OptionKey,
+  type RunChecks,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -28,8 +30,8 @@ import { matcherFor } from './matchers/simulation-matchers.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, expandSeeds, parseShard, type SeedSet } from './seeds.ts'
-import { type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
+import { checkSeed, expandSeeds, parseShard } from './seeds.ts'
+import { type SweepOptions, type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import {
   failureHeadline,
   runSeed,
@@ -109,21 +111,19 @@ export type EachSeed = {
   (name: string, options: TestOptions, fn: SimTestFunction): void
 }
 
-/** Options of {@link SimTestAPI.sweep}. */
-export interface SimSweepOptions {
-  /** The module exporting the target, e.g. `new URL('./gossip.sim.ts', import.meta.url)`. */
-  readonly module: string | URL
-  /** The export holding the target. Default `default`. */
-  readonly export?: string
-  /** The seeds: a count (0..n-1), `{ from, to }` (to exclusive) or a list. */
-  readonly seeds: SeedSet
-  /** Worker threads; default: available parallelism minus one, at least 1. */
-  readonly threads?: number
-  /** Seeds per worker task; default: about 8 tasks per thread, at most 250 seeds. */
-  readonly chunkSize?: number
+/**
+ * Options of {@link SimTestAPI.sweep}: what the test chooses of a {@link SweepOptions} (the
+ * target, the seeds, the threads), plus the test's timeout and its verdict. The rest (shard,
+ * remembered seeds, conditions, the abort signal) come from the plugin and the test itself.
+ */
+export interface SimSweepOptions
+  extends Pick<SweepOptions, 'module' | 'export' | 'seeds' | 'threads' | 'chunkSize'> {
   /** Test timeout in ms (sweeps are long; default 10 minutes). */
   readonly timeout?: number
-  /** Checks the finished report instead of the default (no seed may fail). */
+  /**
+   * Checks the finished report instead of the default: no seed may fail, and the target must
+   * have checked something (say `(r) => expect(r).toRunWithoutError()` if running is enough).
+   */
   readonly check?: (report: SweepReport) => void | Promise<void>
 }
 
@@ -267,9 +267,26 @@ function sweepTest(name: string, options: SimSweepOptions): void {
     })
     if (options.check) await options.check(report)
     else if (report.failure) expect(report)[matcherFor(report.failure.kind)]()
-    // No failing seed: a pass only if some seed ran (an empty shard checked nothing).
-    else expect(report).toRunWithoutError()
+    else {
+      // No failing seed: a pass only if some seed ran (an empty shard checked nothing) and the
+      // target held its runs to something. A target with no invariant, goal or model can only
+      // fail by throwing; saying that is the user's call, not the default.
+      expect(report).toRunWithoutError()
+      if (checksNothing(report.checked)) {
+        throw new NothingCheckedError(
+          `simTest.sweep('${name}'): its target checked nothing (no invariant, goal or model), so its ${report.runs} seed(s) prove only that no run threw; give the target invariants, a goal or a model, or pass check: (r) => expect(r).toRunWithoutError() if that is what you mean`,
+        )
+      }
+    }
   })
+}
+
+/** True when a report's runs were held to no invariant, goal or model. */
+function checksNothing(checked: RunChecks | undefined): boolean {
+  return (
+    checked === undefined ||
+    (checked.invariants.length === 0 && checked.goals.length === 0 && !checked.refinement)
+  )
 }
 
 /**

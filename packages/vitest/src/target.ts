@@ -67,13 +67,24 @@ export type SimTarget = SimulationTarget<any, any, any> | ScenarioTarget
  *   goal: (w) => w.applied === w.desired,
  * })
  *
- * @throws {OptionsError} when `options` has a key `simulate` does not know, or `seeds`.
+ * @throws {OptionsError} when `options` (or its `minimize`) has a key `simulate` does not know,
+ *   or `seeds`.
  */
 export function defineSimulation<N extends Nodes, W, A = unknown>(
   factory: NodeFactory<N>,
   options: Omit<SimulateOptions<N, W, A>, 'seeds'>,
 ): SimulationTarget<N, W, A> {
   checkOptions(options, 'defineSimulation()', SIMULATION_TARGET_OPTION_KEYS)
+  // Here too, not only in simulate(): a sweep's chunks run with `minimize: false`, so a typo in
+  // these options would be ignored until a seed failed, and then hide that failure.
+  const { minimize } = options
+  if (minimize !== null && typeof minimize === 'object') {
+    checkOptions(
+      minimize,
+      'defineSimulation({ minimize })',
+      OPTION_KEYS['SimulateOptions.minimize'],
+    )
+  }
   return { factory, options }
 }
 

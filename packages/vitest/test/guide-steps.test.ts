@@ -14,7 +14,16 @@ describe('the getting-started guide, as steps', () => {
 
   it('goes from npm init -y to a replayed failing seed, in that order', () => {
     const actions = steps.flatMap((s) => (s.kind === 'run' ? [s.action] : []))
-    const order = ['node-version', 'create-project', 'npm-init', 'install', 'test-run', 'replay']
+    // The second install is the optional type-checking step (typescript).
+    const order = [
+      'node-version',
+      'create-project',
+      'npm-init',
+      'install',
+      'test-run',
+      'replay',
+      'install',
+    ]
     expect(actions.filter((a) => order.includes(a))).toEqual(order)
     const install = steps.find((s) => s.kind === 'run' && s.action === 'install')
     expect(install?.kind === 'run' && installedPackages(install.command)).toEqual([
@@ -23,6 +32,7 @@ describe('the getting-started guide, as steps', () => {
       'vitest',
       'tsx',
     ])
+    expect(steps.some((s) => s.kind === 'file' && s.name === 'tsconfig.json')).toBe(true)
     // A test run and the replay both show what they print.
     for (const action of ['test-run', 'replay']) {
       const i = steps.findIndex((s) => s.kind === 'run' && s.action === action)

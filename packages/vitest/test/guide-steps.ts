@@ -2,7 +2,8 @@
  * Reads docs/guide/getting-started.md as the list of steps a new user follows, so that the
  * end-to-end test (e2e-pack.test.ts) runs the guide's own commands and files, and checks its own
  * outputs: the guide cannot drift from what works. The markers are plain Markdown:
- * - a `ts` block whose first line is `// name.ts` is a file to write;
+ * - a `ts` block whose first line is `// name.ts` is a file to write, and so is a `json` block
+ *   whose first line is `// name.json` (tsconfig.json allows comments);
  * - each line of a `sh` block is a command (a `# comment` after it is ignored);
  * - a `text` block is (an excerpt of) what the command before it prints.
  * A command this module does not know, or a `ts` block that names no file, is an error, so a new
@@ -42,12 +43,16 @@ const COMMANDS: readonly (readonly [RegExp, GuideAction])[] = [
   [/^npm install --save-dev( [@\w/.-]+)+$/, 'install'],
   [/^npm pkg set scripts\.test="vitest run"$/, 'shell'],
   [/^npx tsx [\w-]+\.m?ts$/, 'shell'],
+  [/^npx tsc -p \.$/, 'shell'],
   [/^npm test$/, 'test-run'],
   [/^MUSIL_SEED=\d+ npx vitest run \S+ -t '[^']+'$/, 'replay'],
 ]
 
 const FENCE = /^```(\w*)\s*$/
-const FILE_NAME = /^\/\/ ([\w.-]+\.(?:ts|mts))$/
+const FILE_NAME: Readonly<Record<string, RegExp>> = {
+  ts: /^\/\/ ([\w.-]+\.(?:ts|mts))$/,
+  json: /^\/\/ ([\w.-]+\.json)$/,
+}
 
 /** The guide's steps; throws on a command or a block the end-to-end test could not follow. */
 export function guideSteps(markdown: string): GuideStep[] {
@@ -62,10 +67,13 @@ export function guideSteps(markdown: string): GuideStep[] {
     const body = lines.slice(start, end)
     const where = `getting-started.md:${start + 1}`
     i = end
-    if (open[1] === 'ts') {
-      const name = FILE_NAME.exec(body[0] ?? '')?.[1]
+    const fileName = FILE_NAME[open[1]!]
+    if (fileName !== undefined) {
+      const name = fileName.exec(body[0] ?? '')?.[1]
       if (name === undefined) {
-        throw new Error(`${where}: a ts block must start with '// <file>.ts', the file it is`)
+        throw new Error(
+          `${where}: a ${open[1]} block must start with '// <file>.${open[1]}', the file it is`,
+        )
       }
       steps.push({ kind: 'file', name, text: `${body.join('\n')}\n` })
     } else if (open[1] === 'sh') {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  failingSeedsLine,
   MAX_REMEMBERED,
   memoryPath,
   readMemory,
@@ -62,6 +63,21 @@ describe('failing-seed memory', () => {
     writeFileSync(memoryPath(root), JSON.stringify({ version: 2, seeds: {} }))
     expect(readMemory(root, (w) => warnings.push(w))).toEqual({})
     expect(warnings[1]).toContain('unknown format')
+  })
+})
+
+describe('the failing seeds line of messages and the reporter', () => {
+  it('lists the first 20 seeds with the total, and says when there are more', () => {
+    const seeds = Array.from({ length: 25 }, (_, i) => i * 2)
+    expect(failingSeedsLine([3, 9])).toBe('failing seeds (2): 3, 9')
+    expect(failingSeedsLine(seeds.slice(0, 20))).toBe(
+      `failing seeds (20): ${seeds.slice(0, 20).join(', ')}`,
+    )
+    expect(failingSeedsLine(seeds)).toBe(`failing seeds (25): ${seeds.slice(0, 20).join(', ')}, …`)
+    // A list already capped (task meta keeps 100 seeds) with the real total.
+    expect(failingSeedsLine(seeds.slice(0, 20), 140)).toBe(
+      `failing seeds (140): ${seeds.slice(0, 20).join(', ')}, …`,
+    )
   })
 })
 

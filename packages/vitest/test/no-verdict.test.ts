@@ -157,7 +157,7 @@ describe('no verdict on nothing', () => {
     expectNoVerdict(
       bare,
       'toBeSafe',
-      `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; ${JUST_RAN}`,
+      `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about safety; assert on the report one of those returns, ${JUST_RAN}`,
     )
     expect(bare).toRunWithoutError()
   })
@@ -233,6 +233,14 @@ describe('no verdict on nothing', () => {
     )
     expect(nothingChecked(() => expect(endingCounter).not.toBeDeadlockFree(off))).toBe(
       `expect(ending-counter).not.toBeDeadlockFree({ deadlock: false }): ${why}`,
+    )
+    // A typo among the other keys is named first; deadlock: true is refused, not ignored.
+    const typo = { deadlock: false, maxState: 1 } as never
+    expect(() => expect(stuckCounter).toBeDeadlockFree(typo)).toThrow(
+      "unknown option 'maxState' in toBeDeadlockFree(); did you mean 'maxStates'?",
+    )
+    expect(() => expect(stuckCounter).toBeDeadlockFree({ deadlock: true } as never)).toThrow(
+      'expect(stuck-counter).toBeDeadlockFree({ deadlock: true }): toBeDeadlockFree() always checks deadlocks and takes no deadlock option; drop it',
     )
   })
 
@@ -320,6 +328,12 @@ describe('no verdict on nothing in a real Vitest run (modelTest, simTest.sweep)'
     )
   }, 120_000)
 
+  it('simTest.sweep of a target that checks nothing fails, saying so, though no seed failed', () => {
+    expect(output()).toContain(
+      "NothingCheckedError: simTest.sweep('a sweep of a target that checks nothing'): its target checked nothing (no invariant, goal or model), so its 3 seed(s) prove only that no run threw; give the target invariants, a goal or a model, or pass check: (r) => expect(r).toRunWithoutError() if that is what you mean",
+    )
+  }, 120_000)
+
   it('simTest.sweep over an empty shard fails: it ran no seed', () => {
     const out = output()
     expect(out).toContain(
@@ -327,7 +341,7 @@ describe('no verdict on nothing in a real Vitest run (modelTest, simTest.sweep)'
     )
     expect(out).toContain('0 of 1 seeds run (MUSIL_SHARD=1/2)')
     // Every test of the fixture fails, and so does the run.
-    expect(out).toMatch(/Tests {2}4 failed \(4\)/)
+    expect(out).toMatch(/Tests {2}5 failed \(5\)/)
     expect(run?.status).toBe(1)
   }, 120_000)
 })

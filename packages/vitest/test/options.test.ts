@@ -17,11 +17,14 @@ import {
   SAFETY_MATCHER_OPTION_KEYS,
 } from '../src/matchers/model-matchers.ts'
 import { MODEL_TEST_OPTION_KEYS } from '../src/model-test.ts'
+import { musil } from '../src/plugin.ts'
 import {
   checkPluginOptions,
   MUSIL_PLUGIN_OPTION_KEYS,
   MUSIL_REPORTER_OPTION_KEYS,
 } from '../src/plugin-options.ts'
+import { REPLAY_TARGET_KEYS, replayCommand } from '../src/replay.ts'
+import { chooseSeed, SEED_INPUT_KEYS } from '../src/seed-choice.ts'
 import { SEED_RANGE_KEYS } from '../src/seeds.ts'
 import { SIM_SWEEP_OPTION_KEYS, simTest } from '../src/sim-test.ts'
 import { SWEEP_OPTION_KEYS, sweep } from '../src/sweep/sweep.ts'
@@ -112,6 +115,13 @@ const cases: OptionsCase[] = [
     suggestion: 'goalName',
   },
   {
+    entry: 'defineSimulation (its minimize options)',
+    run: () => defineSimulation(nodes, { snapshot, minimize: loose({ maxRun: 3 }) }),
+    key: 'maxRun',
+    where: 'defineSimulation({ minimize })',
+    suggestion: 'maxRuns',
+  },
+  {
     entry: 'defineScenario',
     run: () => defineScenario(async () => {}, loose({ pctdepth: 2 })),
     key: 'pctdepth',
@@ -131,6 +141,20 @@ const cases: OptionsCase[] = [
     key: 'htm',
     where: 'musil({ reporter })',
     suggestion: 'html',
+  },
+  {
+    entry: 'chooseSeed',
+    run: () => chooseSeed(loose({ each: 3, remember: [1] })),
+    key: 'remember',
+    where: 'chooseSeed()',
+    suggestion: 'remembered',
+  },
+  {
+    entry: 'replayCommand',
+    run: () => replayCommand(loose({ file: 'a.test.ts', fullName: 'a', seeds: 3 })),
+    key: 'seeds',
+    where: 'replayCommand()',
+    suggestion: 'seed',
   },
 ]
 
@@ -187,7 +211,17 @@ describe('the options table in docs/api/options.md', () => {
       SeedRange: SEED_RANGE_KEYS,
       MusilPluginOptions: MUSIL_PLUGIN_OPTION_KEYS,
       MusilReporterOptions: MUSIL_REPORTER_OPTION_KEYS,
+      SeedInputs: SEED_INPUT_KEYS,
+      ReplayTarget: REPLAY_TARGET_KEYS,
     }
     expectOptionTable('@musil/vitest', lists)
+  })
+})
+
+describe('musil() given no object', () => {
+  it('says what it expects before Vitest reads its config', () => {
+    expect(() => musil(null as never)).toThrow(
+      'musil() expects an options object such as { seed: 1 } or nothing, got null',
+    )
   })
 })

@@ -16,7 +16,8 @@ describe('a failing toBeSafe in a real Vitest run', () => {
 })
 
 describe('a project without the musil() plugin', () => {
-  const ADD = 'add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()])'
+  const ADD =
+    'add musil() from @musil/vitest/plugin to vitest.config.ts (plugins: [musil()]; an entry of test.projects inherits it only with extends: true)'
 
   it('fails every musil matcher, and every musil test, saying to add the plugin', () => {
     // The seed flags cannot reach a test without the plugin: the tests must say so, not run.
@@ -32,9 +33,13 @@ describe('a project without the musil() plugin', () => {
       ['toRefine', 'toRefine'],
     ]) {
       expect(output).toContain(
-        ` FAIL  core-only.fixture.ts > ${test}\nPluginMissingError: expect(…).${matcher}() is a musil matcher, and musil's matchers are not registered in this test file: ${ADD}`,
+        ` FAIL  core-only.fixture.ts > ${test}\nPluginMissingError: expect(…).${matcher}() is a musil matcher, and musil's matchers are not registered in this test file (with musil({ registerMatchers: false }), import '@musil/vitest' in it instead): ${ADD}`,
       )
     }
+    // Only replay() called: it registers the explanations as explore() and simulate() do.
+    expect(output).toContain(
+      ` FAIL  replay-only.fixture.ts > toBeSafe on a replay\nPluginMissingError: expect(…).toBeSafe() is a musil matcher, and musil's matchers are not registered in this test file (with musil({ registerMatchers: false }), import '@musil/vitest' in it instead): ${ADD}`,
+    )
     // @musil/vitest imported: its matchers work, and its tests fail before running anything.
     expect(output).toMatch(/✓ matchers work when @musil\/vitest is imported/)
     expect(output).toMatch(/✓ late-import\.fixture\.ts \(1 test\)/)
@@ -48,7 +53,7 @@ describe('a project without the musil() plugin', () => {
         `PluginMissingError: ${test} needs the musil() Vitest plugin, which is not installed, so -- --seed=N, the memory of failing seeds and the report would be ignored: ${ADD}`,
       )
     }
-    expect(output).toMatch(/Tests {2}9 failed \| 2 passed \(11\)/)
+    expect(output).toMatch(/Tests {2}10 failed \| 2 passed \(12\)/)
   }, 60_000)
 })
 

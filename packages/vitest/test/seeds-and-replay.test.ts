@@ -18,6 +18,23 @@ function errorOf(f: () => unknown): SeedConfigError {
   throw new Error('expected a SeedConfigError')
 }
 
+describe('seed flags after --', () => {
+  it('refuses a mistyped --seed instead of running another seed', () => {
+    for (const flag of ['--seeds=6', '--sed', '--Seed=6', '-seed=6']) {
+      const e = errorOf(() =>
+        requestedSeed(['vitest', 'run', '--', flag, '6'], {}, undefined, undefined),
+      )
+      expect(e.message).toBe(
+        `${flag}: unknown flag after --; did you mean --seed=N (e.g. npm test -- -- --seed=6)?`,
+      )
+    }
+    // Flags that are not near --seed belong to someone else: they pass through.
+    expect(
+      requestedSeed(['vitest', '--', '--verbose', '--seed=3'], {}, undefined, undefined),
+    ).toEqual({ seed: 3, source: '--seed' })
+  })
+})
+
 describe('seeds', () => {
   it('parses seeds and names the setting at fault', () => {
     expect(parseSeed('17', 'MUSIL_SEED')).toBe(17)

@@ -280,10 +280,12 @@ describe('sweep', () => {
       writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n')
       const file = join(dir, 'esm-syntax.js')
       writeFileSync(file, 'export default async function scenario() {}\n')
-      const seeds = { from: 5, to: 9 }
-      const e = await sweep({ module: file, seeds, threads: 1, conditions }).catch(
-        (x: unknown) => x,
-      )
+      const e = await sweep({
+        module: file,
+        seeds: { from: 5, to: 9 },
+        threads: 1,
+        conditions,
+      }).catch((x: unknown) => x)
       expect(SweepError.is(e)).toBe(true)
       expect((e as SweepError).seeds).toEqual([5, 6, 7, 8])
       expect((e as Error).message).toContain(
@@ -347,6 +349,9 @@ describe('sweep', () => {
       [{ seeds: { from: 5, to: 5 } }, /the range \{ from: 5, to: 5 \} is empty/],
       [{ seeds: 3, threads: 0 }, /sweep threads: must be a positive integer, got 0/],
       [{ seeds: 3, chunkSize: 1.5 }, /sweep chunkSize: must be a positive integer, got 1.5/],
+      // Listed up front, so a huge count is refused before it is allocated.
+      [{ seeds: 1e10 }, /sweep seeds: 10000000000 seeds is more than one sweep takes/],
+      [{ seeds: { from: 0, to: 2e7 } }, /split it into ranges \(\{ from, to \}\) or shards/],
     ] as const
     for (const [opts, message] of bad) {
       const e = await sweep({ module, export: 'repush', threads: 1, ...opts } as never).catch(

@@ -96,7 +96,6 @@ export function partitionHistory<S, I, O>(
         `part ${p} returned by the spec's partition() is ${formatValue(part)}, not an array of operations`,
       )
     }
-    if (part.length === 0) continue
     const indices: number[] = []
     for (const op of part) {
       const index = indicesOf.get(op)?.pop()

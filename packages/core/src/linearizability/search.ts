@@ -51,12 +51,11 @@ export class PartitionSearch<S, I, O> {
   /** Position of each local operation's return entry. */
   readonly returnPos: Int32Array
   /**
-   * The longest linearizable prefix seen, by local index, in its first {@link bestLength}
-   * entries; on `linearizable`, a whole linearization of the operations it placed.
+   * The longest linearizable prefix seen, by local index, in its first `bestLength` entries;
+   * on `linearizable`, a whole linearization of the operations it placed.
    */
-  readonly best: Int32Array
-  /** Length of the longest linearizable prefix seen. */
-  bestLength = 0
+  private readonly best: Int32Array
+  private bestLength = 0
   /**
    * How many entries of {@link best} the stack still agrees with. Recording a new longest
    * prefix copies only the rest, so each operation pushed is copied at most once, however
@@ -147,6 +146,8 @@ export class PartitionSearch<S, I, O> {
    *   cannot be fingerprinted; {@link current} names the operation being tried
    */
   run(budget: number): number {
+    // Decided already: when the constructor found nothing to place, or by an earlier slice.
+    if (this.status !== 'running') return 0
     const { spec, entryOp, next, set, configs, stackOp, stackState, finite, ops } = this
     const equal = spec.equal
     let { state, entry, depth, finiteLeft } = this
@@ -216,7 +217,10 @@ export class PartitionSearch<S, I, O> {
     return steps
   }
 
-  /** The longest linearizable prefix seen (local indices, in linearization order). */
+  /**
+   * The longest linearizable prefix seen (local indices, in linearization order); after
+   * `linearizable`, the linearization found.
+   */
   longest(): Int32Array {
     return this.best.slice(0, this.bestLength)
   }

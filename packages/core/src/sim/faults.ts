@@ -87,6 +87,11 @@ export function partition(
   window: PartitionWindow = {},
 ): ScheduledPartition {
   checkOptions(window, 'partition()', PARTITION_WINDOW_KEYS)
+  if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g))) {
+    throw new SimulationConfigError(
+      `partition(groups) takes an array of groups, each an array of node names, e.g. partition([['a'], ['b', 'c']]); got ${JSON.stringify(groups)}`,
+    )
+  }
   const from = window.from ?? 0
   const fault: ScheduledPartition = {
     kind: 'partition',

@@ -211,7 +211,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     iterable = seeds
   } else {
     throw new WorldUsageError(
-      `explore(): seeds must be a count >= 0 or an iterable of seeds, got ${String(seeds)}`,
+      `explore(): seeds must be a count >= 1 or an iterable of seeds, got ${String(seeds)}`,
     )
   }
   let runs = 0
@@ -250,6 +250,8 @@ function* countUp(n: number): Generator<number> {
  * @throws {OptionsError} when the options have a key `replay` does not know.
  */
 export async function replay(scenario: Scenario, options: ReplayOptions): Promise<ReplayReport> {
+  // Its report goes to the same matchers as explore's: a missing plugin must explain itself here too.
+  explainMissingMatchers()
   const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)
   const seed = checkSeed('replay', options.seed)
   acquireGuards()

@@ -104,6 +104,15 @@ describe('a partition must split the history exactly', () => {
     expect(thrown(() => checkLinearizability(h, twice))).toBeInstanceOf(HistoryError)
   })
 
+  it('numbers partitions as partition() returns them, empty parts included', () => {
+    const spec = {
+      ...register,
+      partition: (ops: readonly unknown[]) => [[], [ops[0]], [], [ops[1]]],
+    } as unknown as typeof register
+    const r = checkLinearizability([reg.write('a', 1, 0, 1), reg.read('b', 5, 2, 3)], spec)
+    expect(r).toMatchObject({ partitions: 4, violation: { partition: 3, operations: [1] } })
+  })
+
   it('the same object twice in a history counts as two operations', () => {
     const op = reg.write('a', 1, 0, 1)
     const byOp = {

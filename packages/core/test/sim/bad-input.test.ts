@@ -325,6 +325,16 @@ describe('misconfiguration is thrown before any seed runs', () => {
       "'restartAt' (5) must be after 'at' (5)",
     ],
     [
+      'partition groups that are not arrays of names',
+      () =>
+        simulate(world, {
+          seeds: 1,
+          snapshot: () => 0,
+          faults: [partition('a,b' as never)],
+        }),
+      "partition(groups) takes an array of groups, each an array of node names, e.g. partition([['a'], ['b', 'c']]); got \"a,b\"",
+    ],
+    [
       'a partition with a node in two groups',
       () =>
         simulate(world, { seeds: 1, snapshot: () => 0, faults: [partition([['a'], ['a', 'b']])] }),

@@ -370,6 +370,7 @@ describe('explore', () => {
   it.each([
     [{ seeds: -1 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got -1'],
     [{ seeds: 1.5 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got 1.5'],
+    [{ seeds: 'all' }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got all'],
     [{ seeds: [0, 0.5] }, 'explore(): every seed must be a safe integer, got 0.5'],
     [{ seeds: 1, strategy: 'dfs' }, "explore(): strategy must be 'random' or 'pct', got dfs"],
     [{ seeds: 1, pctDepth: 0 }, 'explore(): pctDepth must be a positive integer, got 0'],

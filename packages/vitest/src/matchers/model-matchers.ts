@@ -18,10 +18,11 @@ import {
   isModel,
   keyList,
   type Model,
+  NothingCheckedError,
   type OptionKey,
+  OptionsError,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
-import { NothingCheckedError } from './nothing-checked.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
@@ -130,13 +131,23 @@ export function toBeDeadlockFree(
   options: DeadlockMatcherOptions = {},
 ): SyncMatchResult {
   const model = requireModel(received, 'toBeDeadlockFree')
-  // The type leaves `deadlock` out; JavaScript (or a cast) can still turn off the one check.
-  if ((options as { deadlock?: unknown }).deadlock === false) {
+  // The type leaves `deadlock` out, but JavaScript (or a cast) can pass it: a typo among the
+  // other keys is reported first, then what `deadlock` means here.
+  const { deadlock, ...rest } = options as DeadlockMatcherOptions & { deadlock?: unknown }
+  checkOptions(rest, 'toBeDeadlockFree()', DEADLOCK_MATCHER_OPTION_KEYS)
+  const hint = `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeDeadlockFree({ deadlock: ${String(deadlock)} })`
+  if (deadlock === false) {
     throw new NothingCheckedError(
-      `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeDeadlockFree({ deadlock: false }): the options turn off deadlock checking, the one thing toBeDeadlockFree checks, so nothing would be checked; drop the deadlock option`,
+      `${hint}: the options turn off deadlock checking, the one thing toBeDeadlockFree checks, so nothing would be checked; drop the deadlock option`,
     )
   }
-  checkOptions(options, 'toBeDeadlockFree()', DEADLOCK_MATCHER_OPTION_KEYS)
+  if (deadlock !== undefined) {
+    throw new OptionsError(
+      `${hint}: toBeDeadlockFree() always checks deadlocks and takes no deadlock option; drop it`,
+      'toBeDeadlockFree()',
+      'deadlock',
+    )
+  }
   const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
   return checkResultToMatch(this, 'toBeDeadlockFree', model, r, DEADLOCK_FREE)
 }

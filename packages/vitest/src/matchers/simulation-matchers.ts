@@ -21,15 +21,16 @@ import {
   type FailureKind,
   formatSimTrace,
   isModel,
+  NothingCheckedError,
   type RunChecks,
   type RunFailure,
   type RunReport,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
+import { failingSeedsLine } from '../failing-seeds.ts'
 import type { SeedFailure } from '../target.ts'
 import { failureDetail, failureHeadline, failureTrace, reportedFailure } from '../target.ts'
-import { NothingCheckedError } from './nothing-checked.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
@@ -204,7 +205,7 @@ function uncheckedReason(report: RunReport, property: Property): string | undefi
   if (property === RUNS) return undefined
   const checked = report.checked as Partial<RunChecks> | null | undefined
   if (checked === null || typeof checked !== 'object') {
-    return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; ${JUST_RAN}`
+    return `the report does not say what it checked (it has no 'checked' field, so it is not from simulate(), explore(), replay() or a sweep), so it proves nothing about ${property.about}; assert on the report one of those returns, ${JUST_RAN}`
   }
   const runs = `its ${report.runs} run(s) prove nothing about ${property.about}`
   if (property === SAFE && names(checked.invariants).length === 0) {
@@ -262,10 +263,7 @@ function judge(
   if (property.kinds.has(f.kind)) {
     const more =
       refuting !== undefined && refuting.length > 1
-        ? `\nfailing seeds (${refuting.length}): ${refuting
-            .slice(0, 20)
-            .map((s) => s.seed)
-            .join(', ')}${refuting.length > 20 ? ', …' : ''}`
+        ? `\n${failingSeedsLine(refuting.map((s) => s.seed))}`
         : ''
     return {
       pass: false,
@@ -286,10 +284,7 @@ function judge(
     return {
       pass: false,
       message: () =>
-        `${hint}\n\n${failureHeadline(first)}\nfailing seeds (${refuting.length}): ${refuting
-          .slice(0, 20)
-          .map((s) => s.seed)
-          .join(', ')}\nreplay: MUSIL_SEED=${first.seed} with the same test`,
+        `${hint}\n\n${failureHeadline(first)}\n${failingSeedsLine(refuting.map((s) => s.seed))}\nreplay: MUSIL_SEED=${first.seed} with the same test`,
     }
   }
   return {

@@ -20,12 +20,12 @@ import {
   formatHistory,
   type LinearizabilityOptions,
   type LinearizabilityResult,
+  NothingCheckedError,
   type Operation,
   type SequentialSpec,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
 import type { SyncMatcher } from './dispatch.ts'
-import { NothingCheckedError } from './nothing-checked.ts'
 import { isRunReport } from './simulation-matchers.ts'
 import { count, type SyncMatchResult } from './trace-diff.ts'
 

@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import {
   checkOptions,
+  explainMissingMatchers,
   keyList,
   mergeRunChecks,
   NO_CHECKS,
@@ -124,15 +125,18 @@ function workerFile(): URL {
   if (!/\.ts$/.test(new URL(self).pathname)) return new URL('./worker.js', self)
   const tsxApi = tsxEsmApi(self)
   const worker = new URL('./worker.ts', self).href
+  // A worker that cannot load (say, @musil/core resolving to a dist/ no one built, for want of
+  // the `@musil/source` condition) answers every task with why, as a target that cannot load
+  // does: tinypool would swallow the error and retry the data: URL as a path.
   const source = [
     `const api = await import(${JSON.stringify(tsxApi)})`,
     'api.register()',
     'globalThis.__musilTypeScriptLoader = true',
-    // A worker that cannot load would otherwise die with nothing but an exit code (tinypool
-    // retries the import with a file: URL of the data: URL, which throws outside any task).
     'let run',
-    `try { run = (await import(${JSON.stringify(worker)})).default }`,
-    "catch (e) { const why = String(e?.message ?? e); run = () => ({ loadError: 'the sweep worker could not start: ' + why }) }",
+    `try { run = (await import(${JSON.stringify(worker)})).default } catch (e) {`,
+    `  const loadError = 'the sweep worker could not load ' + ${JSON.stringify(worker)} + ': ' + (e instanceof Error ? e.message : String(e))`,
+    '  run = () => ({ loadError })',
+    '}',
     'export default run',
   ].join('\n')
   return new URL(`data:text/javascript,${encodeURIComponent(source)}`)
@@ -222,6 +226,8 @@ function sweepFailure(
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const started = performance.now()
   checkOptions(options, 'sweep()', SWEEP_OPTION_KEYS)
+  // Its report goes to musil's matchers: without them, say what is missing, not Chai's riddle.
+  explainMissingMatchers()
   const ref = targetRef(options.module, options.export ?? 'default')
   const all = expandSeeds(options.seeds, 'sweep seeds')
   const shard = options.shard ?? null
