@@ -51,30 +51,31 @@ interface Case {
   readonly history: readonly Operation<unknown, unknown>[]
 }
 
-const register = (name: string, shape: Omit<HistoryShape, 'seed'>, impossibleAt?: number): Case => {
-  const h = registerHistory({ seed: SEED, ...shape })
+/** A case of `model`: the generated history, or with one impossible read at `impossibleAt`. */
+function historyCase(
+  model: Case['model'],
+  name: string,
+  shape: Omit<HistoryShape, 'seed'>,
+  impossibleAt?: number,
+): Case {
+  const full = { seed: SEED, ...shape }
+  const h = (
+    model === 'register' ? registerHistory(full) : keyValueHistory(full)
+  ) as Case['history']
+  const impossible = model === 'register' ? 99 : '!'
   return {
     name,
     clients: shape.clients,
-    model: 'register',
+    model,
     expected: impossibleAt === undefined ? 'linearizable' : 'not-linearizable',
-    history: (impossibleAt === undefined
-      ? h
-      : withImpossibleRead(h, impossibleAt, 99)) as Case['history'],
+    history:
+      impossibleAt === undefined
+        ? h
+        : withImpossibleRead(h as Operation<{ op: string }, unknown>[], impossibleAt, impossible),
   }
 }
-const keyValue = (name: string, shape: Omit<HistoryShape, 'seed'>, impossibleAt?: number): Case => {
-  const h = keyValueHistory({ seed: SEED, ...shape })
-  return {
-    name,
-    clients: shape.clients,
-    model: 'kv',
-    expected: impossibleAt === undefined ? 'linearizable' : 'not-linearizable',
-    history: (impossibleAt === undefined
-      ? h
-      : withImpossibleRead(h, impossibleAt, '!')) as Case['history'],
-  }
-}
+const register = historyCase.bind(null, 'register')
+const keyValue = historyCase.bind(null, 'kv')
 
 // Busy clients (think time 20 against latency 100) keep nearly every client in flight; at 50
 // clients on one register that is beyond any checker (the configurations grow as 2^50), so

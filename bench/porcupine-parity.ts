@@ -86,75 +86,49 @@ const expected = expectedVerdicts()
 const work = mkdtempSync(join(tmpdir(), 'musil-parity-'))
 const rows: Row[] = []
 const files: string[] = []
-try {
-  const etcdDir = join(dir, 'test_data', 'jepsen')
-  for (const name of readdirSync(etcdDir)
-    .filter((f) => /^etcd_\d+\.log$/.test(f))
-    .sort()) {
-    const history = readEtcdLog(readFileSync(join(etcdDir, name), 'utf8'), name)
-    const { r, ms } = best(() =>
-      checkLinearizability(history, registerSpec<EdnValue>(), { timeoutMs: TIMEOUT_MS }),
-    )
-    rows.push({
-      file: name,
-      ops: history.length,
-      expected: expected.get(name),
-      musil: r.result,
-      musilMs: ms,
-    })
-    const out = join(work, `${name}.jsonl`)
+
+/**
+ * Reads one history (a `.log` is a register log, anything else a key-value log), checks it
+ * with musil, and writes it for the harness.
+ */
+function add(name: string, text: string, verdict: LinearizabilityVerdict | undefined): void {
+  const out = join(work, `${name}.jsonl`)
+  let measured: { r: { result: LinearizabilityVerdict }; ms: number }
+  let ops: number
+  if (name.endsWith('.log')) {
+    const history = readEtcdLog(text, name)
+    const spec = registerSpec<EdnValue>()
+    measured = best(() => checkLinearizability(history, spec, { timeoutMs: TIMEOUT_MS }))
     writeHarnessHistory(out, 'register', history, registerToHarness)
-    files.push(out)
-  }
-  const kvDir = join(dir, 'test_data', 'kv')
-  for (const name of readdirSync(kvDir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()) {
-    const history = readKvLog(readFileSync(join(kvDir, name), 'utf8'), name)
-    const { r, ms } = best(() =>
-      checkLinearizability(history, keyValueSpec(), { timeoutMs: TIMEOUT_MS }),
-    )
-    rows.push({
-      file: name,
-      ops: history.length,
-      expected: expected.get(name),
-      musil: r.result,
-      musilMs: ms,
-    })
-    const out = join(work, `${name}.jsonl`)
+    ops = history.length
+  } else {
+    const history = readKvLog(text, name)
+    const spec = keyValueSpec()
+    measured = best(() => checkLinearizability(history, spec, { timeoutMs: TIMEOUT_MS }))
     writeHarnessHistory(out, 'kv', history, keyValueToHarness)
-    files.push(out)
+    ops = history.length
+  }
+  rows.push({ file: name, ops, expected: verdict, musil: measured.r.result, musilMs: measured.ms })
+  files.push(out)
+}
+
+try {
+  for (const [sub, pattern] of [
+    ['jepsen', /^etcd_\d+\.log$/],
+    ['kv', /\.txt$/],
+  ] as const) {
+    const from = join(dir, 'test_data', sub)
+    for (const name of readdirSync(from)
+      .filter((f) => pattern.test(f))
+      .sort()) {
+      add(name, readFileSync(join(from, name), 'utf8'), expected.get(name))
+    }
   }
   // musil's own small fixtures in the same formats (the unit tests' verdicts, with failures
   // kept as Porcupine reads them): Porcupine must agree with them too.
   const fixtures = new URL('../packages/core/test/linearizability/fixtures/', import.meta.url)
   for (const [name, verdict] of OWN_FIXTURES) {
-    const text = readFileSync(new URL(name, fixtures), 'utf8')
-    const out = join(work, `${name}.jsonl`)
-    if (name.endsWith('.log')) {
-      const history = readEtcdLog(text, name)
-      const { r, ms } = best(() => checkLinearizability(history, registerSpec<EdnValue>()))
-      rows.push({
-        file: name,
-        ops: history.length,
-        expected: verdict,
-        musil: r.result,
-        musilMs: ms,
-      })
-      writeHarnessHistory(out, 'register', history, registerToHarness)
-    } else {
-      const history = readKvLog(text, name)
-      const { r, ms } = best(() => checkLinearizability(history, keyValueSpec()))
-      rows.push({
-        file: name,
-        ops: history.length,
-        expected: verdict,
-        musil: r.result,
-        musilMs: ms,
-      })
-      writeHarnessHistory(out, 'kv', history, keyValueToHarness)
-    }
-    files.push(out)
+    add(name, readFileSync(new URL(name, fixtures), 'utf8'), verdict)
   }
   const verdicts = runPorcupine(build.binary, files, {
     repeat: REPEAT,
