@@ -318,6 +318,33 @@ export class NodeContextError extends MusilError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Linearizability: histories recorded by real systems
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A recorded history could not be read: malformed EDN, an event without a `:type` or
+ * `:process`, a completion with no invocation before it, an operation the chosen mapping does
+ * not know. `source` names the text (a file name, or `history.edn`), `line` and `column` the
+ * place (1-based).
+ */
+export class HistoryFormatError extends MusilError {
+  override name = 'HistoryFormatError'
+  /** How the text was named, e.g. `history.edn`. */
+  readonly source: string
+  /** 1-based line of the fault. */
+  readonly line: number
+  /** 1-based column of the fault (1 when the whole line is at fault). */
+  readonly column: number
+
+  constructor(message: string, source: string, line: number, column = 1) {
+    super(message)
+    this.source = source
+    this.line = line
+    this.column = column
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Vitest integration (simTest, sweeps, replay)
 // ---------------------------------------------------------------------------------------------
 

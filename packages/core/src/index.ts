@@ -202,6 +202,25 @@ export type {
   UnplaceableOperation,
 } from './linearizability/types.ts'
 
+// Linearizability: histories recorded by real systems (Jepsen's history.edn and jepsen.log)
+
+export type { EdnValue } from './linearizability/edn.ts'
+export {
+  type JepsenEvent,
+  type JepsenEventType,
+  type JepsenHistoryOptions,
+  type JepsenInput,
+  type JepsenOperationMapping,
+  readJepsenHistory,
+  readJepsenLog,
+} from './linearizability/jepsen.ts'
+export {
+  independentKeys,
+  type JepsenRegisterInput,
+  jepsenKeyValue,
+  jepsenRegister,
+} from './linearizability/jepsen-mappings.ts'
+
 // Reports shared by both simulation runtimes
 
 export {
@@ -262,6 +281,7 @@ export {
   EntropyLeakError,
   EnvironmentSpecError,
   HistoryError,
+  HistoryFormatError,
   InvariantError,
   ModelDefinitionError,
   MusilError,

@@ -50,6 +50,7 @@ import {
   type EnvironmentSpec,
 } from './environments/spec.ts'
 import { LINEARIZABILITY_OPTION_KEYS, SEQUENTIAL_SPEC_KEYS } from './linearizability/check.ts'
+import { JEPSEN_HISTORY_OPTION_KEYS, type JepsenHistoryOptions } from './linearizability/jepsen.ts'
 import {
   INVOKE_OPTION_KEYS,
   type InvokeOptions,
@@ -195,6 +196,7 @@ export interface CoreOptionTypes {
   RegisterSpecOptions: RegisterSpecOptions<unknown>
   KeyValueSpecOptions: KeyValueSpecOptions
   FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
+  JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -263,4 +265,5 @@ export const OPTION_KEYS: {
   RegisterSpecOptions: REGISTER_SPEC_OPTION_KEYS,
   KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
   FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
+  JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
 }
