@@ -58,8 +58,8 @@ export function prefixStates<S, I, O>(
   violation: LinearizabilityViolation<S, I, O>,
   spec: SequentialSpec<S, I, O>,
 ): S[] {
-  const states: S[] = [initialState(spec)]
-  let state = states[0]!
+  let state: S = initialState(spec)
+  const states = [state]
   for (const index of violation.longestPrefix) {
     const op = history[index]!
     try {

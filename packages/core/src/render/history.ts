@@ -101,7 +101,7 @@ export function formatHistory<S, I, O>(
 
   // Rows: each client's operations in call order, on the first of its lanes that is free.
   const rows: { client: string; cells: string[]; last: number }[] = []
-  for (const client of clientOrder(history, shown)) {
+  for (const client of clientOrder(shown.map((i) => history[i]!.client))) {
     const mine = shown
       .filter((i) => history[i]!.client === client)
       .sort((a, b) => history[a]!.call - history[b]!.call || a - b)
@@ -170,23 +170,16 @@ export function failureWindow<S, I, O>(
   return [...unplaceable, ...others.slice(0, room)].sort((a, b) => a - b)
 }
 
-function clientOrder<I, O>(
-  history: readonly Operation<I, O>[],
-  shown: readonly number[],
-): (string | number)[] {
-  const clients: (string | number)[] = []
-  const seen = new Set<string | number>()
-  for (const i of shown) {
-    const c = history[i]!.client
-    if (!seen.has(c)) {
-      seen.add(c)
-      clients.push(c)
-    }
+/**
+ * Clients in the order their rows are drawn: numeric order when every client is a number, else
+ * the order of first appearance in `clients` (which may repeat them).
+ */
+export function clientOrder(clients: Iterable<string | number>): (string | number)[] {
+  const order = [...new Set(clients)]
+  if (order.every((c) => typeof c === 'number')) {
+    order.sort((a, b) => (a as number) - (b as number))
   }
-  if (clients.every((c) => typeof c === 'number')) {
-    clients.sort((a, b) => (a as number) - (b as number))
-  }
-  return clients
+  return order
 }
 
 /** `[label====]`, or `[label===…` for an operation that never returned. */

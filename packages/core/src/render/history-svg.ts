@@ -1,0 +1,323 @@
+/**
+ * A history as a picture, drawn as Porcupine draws one: a row per client, each operation a bar
+ * from its call to its return, the longest linearizable prefix in green with its linearization
+ * points joined left to right, the operations that cannot come next in red, the rest in grey.
+ * Hovering a bar shows its input and output, its interval and the states it met and left.
+ *
+ * One self-contained SVG element: its own few lines of CSS, no script, no font or image to
+ * fetch, so a page or file holding it works offline. Deterministic: the same diagram gives the
+ * same string. Every piece of user text is escaped.
+ *
+ * The time axis is ordinal, as Porcupine's: each distinct call or return time is one step, calls
+ * before returns at the same time (touching intervals overlap, as the checker counts them). What
+ * linearizability depends on, which operations overlap, is exact, and an operation of 1 ns next
+ * to one of 1 s stays readable; the ticks give the real times.
+ *
+ * @module
+ */
+import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
+import { clientOrder } from './history.ts'
+import {
+  diagramOf,
+  type HistoryDiagram,
+  type HistoryDiagramOperation,
+  type HistoryDiagramOptions,
+} from './history-diagram.ts'
+import { describeMark } from './history-marks.ts'
+
+// Layout, in px. Text widths are estimated from these character widths: no font is measured,
+// so the picture is the same string on every machine.
+const PAD = 12
+const AXIS = 30
+const ROW = 36
+const BAR = 20
+const TARGET_WIDTH = 1040
+const MIN_STEP = 14
+const MAX_STEP = 96
+const LABEL_CHAR = 7.2
+const BAR_CHAR = 6.6
+const TICK_CHAR = 6.2
+const LEGEND_LINE = 20
+
+const STYLE = [
+  '.musil-history{font:12px system-ui,sans-serif}',
+  '.musil-history text{fill:#24292f}',
+  '.musil-history .tick{font-size:11px;fill:#57606a}',
+  '.musil-history .grid{stroke:#eaeef2;stroke-width:1}',
+  '.musil-history .band{fill:#f6f8fa}',
+  '.musil-history .op rect,.musil-history .key rect{stroke-width:1.2}',
+  '.musil-history .op:hover rect{stroke-width:2.5}',
+  '.musil-history .op text{font:11px ui-monospace,SFMono-Regular,Menlo,monospace;pointer-events:none}',
+  '.musil-history .prefix rect{fill:#d3f0d9;stroke:#2e7d32}',
+  '.musil-history .unplaceable rect{fill:#f9d0d3;stroke:#c62828;stroke-width:2.2}',
+  '.musil-history .not-reached rect{fill:#eceff1;stroke:#90a4ae}',
+  '.musil-history .unmarked rect{fill:#dbe9f7;stroke:#4a78a8}',
+  '.musil-history .open rect{stroke-dasharray:5 3}',
+  '.musil-history .key.open rect{fill:#fff;stroke:#57606a}',
+  '.musil-history .linearization{fill:none;stroke:#2e7d32;stroke-width:1.2}',
+  '.musil-history .point{fill:#2e7d32}',
+].join('')
+
+/** Escapes text for SVG (XML) content and double-quoted attributes. */
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
+  )
+}
+
+/** A coordinate with at most one decimal, so the string does not depend on float noise. */
+function px(n: number): string {
+  return String(Math.round(n * 10) / 10)
+}
+
+/** `text` cut to `chars` characters, the last one an ellipsis when it was cut. */
+function fit(text: string, chars: number): string {
+  const glyphs = [...text]
+  if (glyphs.length <= chars) return text
+  return chars < 2 ? '' : `${glyphs.slice(0, chars - 1).join('')}…`
+}
+
+/** Options of {@link historyToSvg}: those of `historyDiagram`. */
+export type HistorySvgOptions<S, I, O> = HistoryDiagramOptions<S, I, O>
+
+/**
+ * Draws `history` under `result` as an SVG element (see the module comment): a row per client,
+ * a bar per operation, the longest linearizable prefix and the operations that cannot come next
+ * of a violation highlighted, a tooltip per bar. Write it to a `.svg` file, or put it in a page.
+ *
+ * @param result - the verdict of `checkLinearizability(history, spec)`, or `undefined` to draw
+ *   the history unmarked
+ * @param options - `spec` to describe operations and states as it does (and give the states
+ *   along the prefix); `operations` to choose what to draw (default: with a violation,
+ *   `failureWindow` of it, else everything)
+ * @throws {OptionsError} on an unknown option, or an index in `operations` not in the history
+ * @throws {UserCodeError} when the spec's code throws
+ *
+ * @example
+ * const result = checkLinearizability(history, spec)
+ * if (!result.ok) writeFileSync('history.svg', historyToSvg(history, result, { spec }))
+ */
+export function historyToSvg<S, I, O>(
+  history: readonly Operation<I, O>[],
+  result: LinearizabilityResult<S, I, O> | undefined,
+  options: HistorySvgOptions<S, I, O> = {},
+): string {
+  return historyDiagramToSvg(diagramOf(history, result, options, 'historyToSvg()'))
+}
+
+/**
+ * Draws a {@link HistoryDiagram} (the plain-JSON form of a history and its verdict, e.g. from a
+ * test report) as {@link historyToSvg} does.
+ */
+export function historyDiagramToSvg(diagram: HistoryDiagram): string {
+  const ops = diagram.operations
+  const v = diagram.violation
+
+  // The ordinal axis: one step per distinct (time, call-or-return), calls first.
+  const keys = new Map<string, { time: number; end: 0 | 1 }>()
+  for (const op of ops) {
+    keys.set(`${op.call}:0`, { time: op.call, end: 0 })
+    if (op.return !== null) keys.set(`${op.return}:1`, { time: op.return, end: 1 })
+  }
+  const events = [...keys.values()].sort((a, b) => a.time - b.time || a.end - b.end)
+  const slot = new Map(events.map((e, k) => [`${e.time}:${e.end}`, k]))
+  const open = ops.some((op) => op.return === null)
+
+  // Rows: each client's operations in call order, on its first lane that is free by then.
+  type Lane = {
+    client: string | number
+    first: boolean
+    ops: HistoryDiagramOperation[]
+    last: number
+  }
+  const lanes: Lane[] = []
+  for (const client of clientOrder(ops.map((op) => op.client))) {
+    const mine: Lane[] = []
+    const byCall = ops
+      .filter((op) => op.client === client)
+      .sort((a, b) => a.call - b.call || a.index - b.index)
+    for (const op of byCall) {
+      const from = slot.get(`${op.call}:0`)!
+      let lane = mine.find((l) => l.last < from)
+      if (lane === undefined) {
+        lane = { client, first: mine.length === 0, ops: [], last: -1 }
+        mine.push(lane)
+      }
+      lane.ops.push(op)
+      lane.last = op.return === null ? Number.POSITIVE_INFINITY : slot.get(`${op.return}:1`)!
+    }
+    lanes.push(...mine)
+  }
+
+  const labelChars = Math.max('client'.length, ...lanes.map((l) => String(l.client).length))
+  const left = PAD + Math.ceil(labelChars * LABEL_CHAR) + 12
+  const steps = events.length + (open ? 1 : 0)
+  const step = Math.min(
+    MAX_STEP,
+    Math.max(MIN_STEP, (TARGET_WIDTH - left - PAD) / Math.max(1, steps)),
+  )
+  const x = (k: number) => left + (k + 0.5) * step
+  const plotRight = left + steps * step
+  const top = PAD + AXIS
+  const rowTop = (r: number) => top + r * ROW
+  const rowsBottom = rowTop(lanes.length)
+  const width = Math.ceil(plotRight + PAD)
+
+  const out: string[] = []
+  // Grid and ticks: a line per step, a label per distinct time where it does not crowd the last.
+  let labelEnd = Number.NEGATIVE_INFINITY
+  let lastTime: number | undefined
+  for (const [k, e] of events.entries()) {
+    out.push(
+      `<line class="grid" x1="${px(x(k))}" y1="${px(top - 4)}" x2="${px(x(k))}" y2="${px(rowsBottom)}"/>`,
+    )
+    if (e.time === lastTime) continue
+    lastTime = e.time
+    const label = String(e.time)
+    const half = (label.length * TICK_CHAR) / 2
+    if (x(k) - half < labelEnd + 6) continue
+    labelEnd = x(k) + half
+    out.push(
+      `<text class="tick" x="${px(x(k))}" y="${px(top - 10)}" text-anchor="middle">${escapeXml(label)}</text>`,
+    )
+  }
+  out.push(`<text x="${PAD}" y="${px(top - 10)}" font-weight="600">client</text>`)
+
+  // Bands behind each client's rows, and the client's name on its first.
+  let band = 0
+  for (const [r, lane] of lanes.entries()) {
+    if (lane.first) band++
+    if (band % 2 === 0) {
+      out.push(
+        `<rect class="band" x="${PAD}" y="${px(rowTop(r))}" width="${px(plotRight - PAD)}" height="${ROW}"/>`,
+      )
+    }
+    if (lane.first) {
+      out.push(
+        `<text x="${PAD}" y="${px(rowTop(r) + ROW / 2 + 4)}">${escapeXml(String(lane.client))}</text>`,
+      )
+    }
+  }
+
+  // The bars, each with its tooltip, and where each prefix operation sits.
+  const barTop = (r: number) => rowTop(r) + (ROW - BAR) / 2
+  const placed: { position: number; from: number; to: number; y: number }[] = []
+  const bars: string[] = []
+  for (const [r, lane] of lanes.entries()) {
+    for (const op of lane.ops) {
+      const from = x(slot.get(`${op.call}:0`)!) + 1
+      const to = op.return === null ? plotRight : x(slot.get(`${op.return}:1`)!) - 1
+      const y = barTop(r)
+      const classes = `op ${op.status.kind}${op.return === null ? ' open' : ''}`
+      const label = fit(op.description, Math.floor((to - from - 6) / BAR_CHAR))
+      bars.push(
+        `<g class="${classes}" data-index="${op.index}"><title>${escapeXml(tooltip(op))}</title>` +
+          `<rect x="${px(from)}" y="${px(y)}" width="${px(to - from)}" height="${BAR}" rx="3"/>` +
+          (label === ''
+            ? ''
+            : `<text x="${px(from + 4)}" y="${px(y + BAR / 2 + 4)}">${escapeXml(label)}</text>`) +
+          '</g>',
+      )
+      if (op.status.kind === 'prefix') {
+        placed.push({ position: op.status.position, from: from + 3, to: to - 3, y: y - 5 })
+      }
+    }
+  }
+
+  // Linearization points: the earliest that keep the prefix's order, each inside its bar. The
+  // line joining them goes under the bars (it shows the order, not a thing to read), the points
+  // over them.
+  placed.sort((a, b) => a.position - b.position)
+  const points: string[] = []
+  let at = Number.NEGATIVE_INFINITY
+  for (const p of placed) {
+    at = Math.min(Math.max(p.from, at + 4), Math.max(p.from, p.to))
+    points.push(`${px(at)},${px(p.y)}`)
+  }
+  if (points.length > 1) out.push(`<polyline class="linearization" points="${points.join(' ')}"/>`)
+  out.push(...bars)
+  for (const p of points) {
+    const [cx, cy] = p.split(',')
+    out.push(`<circle class="point" cx="${cx}" cy="${cy}" r="2.6"/>`)
+  }
+
+  // The legend: a key per kind of bar drawn, then what is shown and how the axis reads.
+  const kinds = new Set(ops.map((op) => op.status.kind))
+  const keysDrawn: [string, string][] = []
+  if (v !== undefined) {
+    const of =
+      v.operations === diagram.total
+        ? `${v.operations} operations`
+        : `${v.operations} operations of partition ${v.partition}`
+    keysDrawn.push(['prefix', `longest linearizable prefix (${v.prefix} of ${of})`])
+    if (kinds.has('unplaceable')) keysDrawn.push(['unplaceable', 'cannot come next'])
+    if (kinds.has('not-reached')) keysDrawn.push(['not-reached', 'not reached'])
+  } else if (kinds.has('unmarked')) {
+    keysDrawn.push(['unmarked', verdictNote(diagram)])
+  }
+  if (open) keysDrawn.push(['open', 'outcome unknown (never returned)'])
+  const notes: string[] = []
+  if (v !== undefined) notes.push(`state after the prefix: ${v.state}`)
+  notes.push(
+    `${ops.length === diagram.total ? `${ops.length}` : `${ops.length} of ${diagram.total}`} operations; time axis in event order: one step per distinct call or return time; hover a bar for details`,
+  )
+
+  let ly = rowsBottom + 22
+  let lx = PAD
+  for (const [cls, text] of keysDrawn) {
+    const w = 26 + text.length * LABEL_CHAR + 18
+    if (lx > PAD && lx + w > width - PAD) {
+      lx = PAD
+      ly += LEGEND_LINE
+    }
+    out.push(
+      `<g class="key ${cls}"><rect x="${px(lx)}" y="${px(ly - 10)}" width="20" height="12" rx="2"/>` +
+        `<text x="${px(lx + 26)}" y="${px(ly)}">${escapeXml(text)}</text></g>`,
+    )
+    lx += w
+  }
+  for (const note of notes) {
+    ly += LEGEND_LINE
+    out.push(`<text class="tick" x="${PAD}" y="${px(ly)}">${escapeXml(note)}</text>`)
+  }
+  const height = Math.ceil(ly + PAD)
+  const widest = Math.max(width, ...notes.map((n) => Math.ceil(PAD * 2 + n.length * TICK_CHAR)))
+
+  const summary = `history of ${diagram.total} operations${diagram.verdict === undefined ? '' : `: ${diagram.verdict}`}`
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="musil-history" width="${widest}" height="${height}" viewBox="0 0 ${widest} ${height}" role="img">`,
+    `<title>${escapeXml(summary)}</title>`,
+    `<style>${STYLE}</style>`,
+    ...out,
+    '</svg>',
+  ].join('\n')
+}
+
+/** What an unmarked bar means: the verdict had no violation to mark. */
+function verdictNote(diagram: HistoryDiagram): string {
+  if (diagram.verdict === 'linearizable') return 'operation (the history is linearizable)'
+  if (diagram.verdict === 'unknown') return 'operation (no verdict: the check gave none)'
+  return 'operation'
+}
+
+/** A bar's tooltip: which operation, when, what it did, and what the verdict says of it. */
+function tooltip(op: HistoryDiagramOperation): string {
+  const ret = op.return === null ? '∞ (outcome unknown)' : String(op.return)
+  const lines = [`#${op.index}  client ${op.client}  ${op.call}..${ret}`, op.description]
+  const s = op.status
+  const note = describeMark(s, (state: string) => state)
+  if (s.kind === 'prefix') {
+    const states =
+      s.before !== undefined && s.after !== undefined
+        ? `: state ${s.before} → ${s.after}`
+        : s.after !== undefined
+          ? `: leaves state ${s.after}`
+          : ''
+    lines.push(`${note} in the longest linearizable prefix${states}`)
+  } else if (s.kind === 'not-reached') {
+    lines.push('not in the longest linearizable prefix')
+  } else if (note !== '') {
+    lines.push(note)
+  }
+  return lines.join('\n')
+}
