@@ -9,9 +9,10 @@
  * same string. Every piece of user text is escaped.
  *
  * The time axis is ordinal, as Porcupine's: each distinct call or return time is one step, calls
- * before returns at the same time (touching intervals overlap, as the checker counts them). What
- * linearizability depends on, which operations overlap, is exact, and an operation of 1 ns next
- * to one of 1 s stays readable; the ticks give the real times.
+ * before returns at the same time (touching intervals overlap, as the checker counts them), each
+ * step as wide as the descriptions of the bars over it need. What linearizability depends on,
+ * which operations overlap, is exact, and an operation of 1 ns next to one of 1 s stays
+ * readable; the ticks give the real times.
  *
  * @module
  */
@@ -32,9 +33,11 @@ const AXIS = 30
 const ROW = 36
 const BAR = 20
 const TARGET_WIDTH = 1040
-const MIN_STEP = 14
-const MAX_STEP = 96
-const LABEL_CHAR = 7.2
+const EDGE = 8
+const MIN_GAP = 10
+const MAX_LABEL = 180
+const MAX_SPREAD = 2
+const LABEL_CHAR = 6.6
 const BAR_CHAR = 6.6
 const TICK_CHAR = 6.2
 const LEGEND_LINE = 20
@@ -54,7 +57,7 @@ const STYLE = [
   '.musil-history .unmarked rect{fill:#dbe9f7;stroke:#4a78a8}',
   '.musil-history .open rect{stroke-dasharray:5 3}',
   '.musil-history .key.open rect{fill:#fff;stroke:#57606a}',
-  '.musil-history .linearization{fill:none;stroke:#2e7d32;stroke-width:1.2}',
+  '.musil-history .linearization{fill:none;stroke:#2e7d32;stroke-width:1;stroke-opacity:.45}',
   '.musil-history .point{fill:#2e7d32}',
 ].join('')
 
@@ -113,15 +116,11 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   const ops = diagram.operations
   const v = diagram.violation
 
-  // The ordinal axis: one step per distinct (time, call-or-return), calls first.
-  const keys = new Map<string, { time: number; end: 0 | 1 }>()
-  for (const op of ops) {
-    keys.set(`${op.call}:0`, { time: op.call, end: 0 })
-    if (op.return !== null) keys.set(`${op.return}:1`, { time: op.return, end: 1 })
-  }
-  const events = [...keys.values()].sort((a, b) => a.time - b.time || a.end - b.end)
-  const slot = new Map(events.map((e, k) => [`${e.time}:${e.end}`, k]))
   const open = ops.some((op) => op.return === null)
+  const clients = clientOrder(ops.map((op) => op.client))
+  const labelChars = Math.max('client'.length, ...clients.map((c) => String(c).length))
+  const left = PAD + Math.ceil(labelChars * LABEL_CHAR) + 12
+  const axis = ordinalAxis(ops, left, TARGET_WIDTH - PAD)
 
   // Rows: each client's operations in call order, on its first lane that is free by then.
   type Lane = {
@@ -131,33 +130,26 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
     last: number
   }
   const lanes: Lane[] = []
-  for (const client of clientOrder(ops.map((op) => op.client))) {
+  for (const client of clients) {
     const mine: Lane[] = []
     const byCall = ops
       .filter((op) => op.client === client)
       .sort((a, b) => a.call - b.call || a.index - b.index)
     for (const op of byCall) {
-      const from = slot.get(`${op.call}:0`)!
+      const from = axis.slot(op.call, 0)
       let lane = mine.find((l) => l.last < from)
       if (lane === undefined) {
         lane = { client, first: mine.length === 0, ops: [], last: -1 }
         mine.push(lane)
       }
       lane.ops.push(op)
-      lane.last = op.return === null ? Number.POSITIVE_INFINITY : slot.get(`${op.return}:1`)!
+      lane.last = op.return === null ? Number.POSITIVE_INFINITY : axis.slot(op.return, 1)
     }
     lanes.push(...mine)
   }
 
-  const labelChars = Math.max('client'.length, ...lanes.map((l) => String(l.client).length))
-  const left = PAD + Math.ceil(labelChars * LABEL_CHAR) + 12
-  const steps = events.length + (open ? 1 : 0)
-  const step = Math.min(
-    MAX_STEP,
-    Math.max(MIN_STEP, (TARGET_WIDTH - left - PAD) / Math.max(1, steps)),
-  )
-  const x = (k: number) => left + (k + 0.5) * step
-  const plotRight = left + steps * step
+  const x = (k: number) => axis.x[k]!
+  const plotRight = axis.right
   const top = PAD + AXIS
   const rowTop = (r: number) => top + r * ROW
   const rowsBottom = rowTop(lanes.length)
@@ -167,7 +159,7 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   // Grid and ticks: a line per step, a label per distinct time where it does not crowd the last.
   let labelEnd = Number.NEGATIVE_INFINITY
   let lastTime: number | undefined
-  for (const [k, e] of events.entries()) {
+  for (const [k, e] of axis.events.entries()) {
     out.push(
       `<line class="grid" x1="${px(x(k))}" y1="${px(top - 4)}" x2="${px(x(k))}" y2="${px(rowsBottom)}"/>`,
     )
@@ -205,8 +197,8 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   const bars: string[] = []
   for (const [r, lane] of lanes.entries()) {
     for (const op of lane.ops) {
-      const from = x(slot.get(`${op.call}:0`)!) + 1
-      const to = op.return === null ? plotRight : x(slot.get(`${op.return}:1`)!) - 1
+      const from = x(axis.slot(op.call, 0)) + 1
+      const to = op.return === null ? plotRight : x(axis.slot(op.return, 1)) - 1
       const y = barTop(r)
       const classes = `op ${op.status.kind}${op.return === null ? ' open' : ''}`
       const label = fit(op.description, Math.floor((to - from - 6) / BAR_CHAR))
@@ -259,7 +251,7 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   const notes: string[] = []
   if (v !== undefined) notes.push(`state after the prefix: ${v.state}`)
   notes.push(
-    `${ops.length === diagram.total ? `${ops.length}` : `${ops.length} of ${diagram.total}`} operations; time axis in event order: one step per distinct call or return time; hover a bar for details`,
+    `${ops.length === diagram.total ? `${ops.length}` : `${ops.length} of ${diagram.total}`} operations; time axis in event order (one step per distinct call or return time, not to scale); hover a bar for details`,
   )
 
   let ly = rowsBottom + 22
@@ -291,6 +283,70 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
     ...out,
     '</svg>',
   ].join('\n')
+}
+
+/** Where the events of a history sit along the x axis. */
+interface Axis {
+  /** The distinct (time, call or return) events, in order: calls before returns at one time. */
+  readonly events: readonly { readonly time: number; readonly end: 0 | 1 }[]
+  /** The x of each event. */
+  readonly x: readonly number[]
+  /** Where the plot ends: an operation of unknown outcome runs to here. */
+  readonly right: number
+  /** The index of the event at `time` (`end` 0 for a call, 1 for a return). */
+  slot(time: number, end: 0 | 1): number
+}
+
+/**
+ * The ordinal axis (see the module comment), its steps as wide as the bars need: every step
+ * starts at `MIN_GAP`, then each operation, shortest span first, widens the steps it spans
+ * until its description fits (up to `MAX_LABEL`); steps no bar needs (between one operation's
+ * return and the next one's call) stay narrow. When that comes to more than fits between
+ * `left` and `right`, what was added is scaled down alike; when to less, every step is
+ * widened alike, up to `MAX_SPREAD` times.
+ */
+function ordinalAxis(ops: readonly HistoryDiagramOperation[], left: number, right: number): Axis {
+  const keys = new Map<string, { time: number; end: 0 | 1 }>()
+  for (const op of ops) {
+    keys.set(`${op.call}:0`, { time: op.call, end: 0 })
+    if (op.return !== null) keys.set(`${op.return}:1`, { time: op.return, end: 1 })
+  }
+  const events = [...keys.values()].sort((a, b) => a.time - b.time || a.end - b.end)
+  const index = new Map(events.map((e, k) => [`${e.time}:${e.end}`, k]))
+  const slot = (time: number, end: 0 | 1) => index.get(`${time}:${end}`)!
+  // Step k runs from event k to event k + 1; the last one, after the last event, is the room
+  // operations of unknown outcome run on into.
+  const open = ops.some((op) => op.return === null)
+  const steps = new Array<number>(Math.max(0, events.length - 1) + (open ? 1 : 0)).fill(MIN_GAP)
+  const spans = ops
+    .map((op) => {
+      const from = slot(op.call, 0)
+      const to = op.return === null ? steps.length : slot(op.return, 1)
+      return { from, to, need: Math.min(MAX_LABEL, [...op.description].length * BAR_CHAR + 10) }
+    })
+    .sort((a, b) => a.to - a.from - (b.to - b.from) || a.from - b.from)
+  for (const { from, to, need } of spans) {
+    let have = 0
+    for (let k = from; k < to; k++) have += steps[k]!
+    if (have >= need) continue
+    const add = (need - have) / (to - from)
+    for (let k = from; k < to; k++) steps[k]! += add
+  }
+  const room = right - left - 2 * EDGE
+  const total = steps.reduce((a, b) => a + b, 0)
+  const floor = MIN_GAP * steps.length
+  if (total > room && total > floor) {
+    const scale = Math.max(0, room - floor) / (total - floor)
+    for (let k = 0; k < steps.length; k++) steps[k] = MIN_GAP + (steps[k]! - MIN_GAP) * scale
+  } else if (total > 0 && total < room) {
+    // Room to spare: spread out, up to twice as wide, so the ticks crowd less.
+    const scale = Math.min(MAX_SPREAD, room / total)
+    for (let k = 0; k < steps.length; k++) steps[k]! *= scale
+  }
+  const x = [left + EDGE]
+  for (let k = 0; k + 1 < events.length; k++) x.push(x[k]! + steps[k]!)
+  const last = x[x.length - 1]!
+  return { events, x, right: (open ? last + steps[steps.length - 1]! : last) + EDGE, slot }
 }
 
 /** What an unmarked bar means: the verdict had no violation to mark. */
