@@ -37,7 +37,7 @@ interface Bar {
   readonly label: string | undefined
 }
 
-function unescape(text: string): string {
+function unescapeXml(text: string): string {
   return text
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
@@ -52,17 +52,19 @@ function bars(svg: string): Bar[] {
   return [...svg.matchAll(re)].map((m) => ({
     classes: m[1]!.split(' '),
     index: Number(m[2]),
-    title: unescape(m[3]!),
+    title: unescapeXml(m[3]!),
     x: Number(m[4]),
     y: Number(m[5]),
     width: Number(m[6]),
-    label: m[7] === undefined ? undefined : unescape(m[7]),
+    label: m[7] === undefined ? undefined : unescapeXml(m[7]),
   }))
 }
 
 /** The client names in the label column, top to bottom. */
 function rowLabels(svg: string): string[] {
-  return [...svg.matchAll(/<text x="12" y="[\d.]+">([^<]*)<\/text>/g)].map((m) => unescape(m[1]!))
+  return [...svg.matchAll(/<text x="12" y="[\d.]+">([^<]*)<\/text>/g)].map((m) =>
+    unescapeXml(m[1]!),
+  )
 }
 
 /** Every tag opened is closed, in order: the string is well-formed markup. */
@@ -238,7 +240,7 @@ describe('historyToSvg', () => {
     expect(Number(points[0]![1])).toBeLessThan(Number(points[1]![1]))
     expect(svg).toContain('<polyline class="linearization" points="')
     const keys = [...svg.matchAll(/<g class="key ([^"]+)">.*?<text [^>]*>([^<]*)<\/text><\/g>/g)]
-    expect(keys.map((k) => [k[1], unescape(k[2]!)])).toEqual([
+    expect(keys.map((k) => [k[1], unescapeXml(k[2]!)])).toEqual([
       ['prefix', 'longest linearizable prefix (2 of 4 operations)'],
       ['unplaceable', 'cannot come next'],
       ['not-reached', 'not reached'],
