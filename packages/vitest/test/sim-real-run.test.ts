@@ -106,6 +106,29 @@ beforeEach(() => {
   rmSync(join(root, '.musil'), { recursive: true, force: true })
 })
 
+describe('a linearizability failure in a real Vitest run', () => {
+  it("the HTML report draws the failing run's history as inline SVG, described by the spec", () => {
+    const r = vitest(['linearizable.fixture.ts'])
+    expect(r.status).toBe(1)
+    expect(r.output).toContain('history not linearizable')
+    const html = readFileSync(join(root, '.musil/report.html'), 'utf8')
+    const svg = html.slice(html.indexOf('<div class="history"><svg'), html.indexOf('</svg></div>'))
+    expect(svg).toContain('class="musil-history"')
+    // A row per client, a bar per operation of the history, the refused read marked.
+    expect([...svg.matchAll(/<text x="12" y="[\d.]+">(\w+)<\/text>/g)].map((m) => m[1])).toEqual([
+      'reader',
+      'writer',
+    ])
+    expect(svg.match(/<g class="op /g)).toHaveLength(11)
+    expect(svg.match(/<g class="op unplaceable"/g)).toHaveLength(1)
+    expect(svg.match(/<g class="op prefix"/g)).toHaveLength(8)
+    expect(svg).toContain('read() → 1\ncannot come next: refused in state 3</title>')
+    expect(svg).toContain(
+      'write(1)\nlinearized 2nd in the longest linearizable prefix: state 0 → 1',
+    )
+  }, 120_000)
+})
+
 describe('a failing simulation in a real Vitest run', () => {
   it('shows the minimised trace as the diff, prints a replay command, and the command replays it', () => {
     const first = vitest(['sim.fixture.ts', '-t', PATTERN], { MUSIL_SEED: String(failingSeed) })

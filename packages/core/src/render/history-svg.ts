@@ -156,21 +156,32 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   const width = Math.ceil(plotRight + PAD)
 
   const out: string[] = []
-  // Grid and ticks: a line per step, a label per distinct time where it does not crowd the last.
-  let labelEnd = Number.NEGATIVE_INFINITY
-  let lastTime: number | undefined
+  // Grid and ticks: a line per step, and a label per distinct time where it does not crowd
+  // another. The times of the operations that cannot come next are labelled first: they are
+  // what a reader looks for.
+  const ticks: { x: number; label: string; key: boolean }[] = []
+  const refused = new Set<number>()
+  for (const op of ops) {
+    if (op.status.kind !== 'unplaceable') continue
+    refused.add(op.call)
+    if (op.return !== null) refused.add(op.return)
+  }
   for (const [k, e] of axis.events.entries()) {
     out.push(
       `<line class="grid" x1="${px(x(k))}" y1="${px(top - 4)}" x2="${px(x(k))}" y2="${px(rowsBottom)}"/>`,
     )
-    if (e.time === lastTime) continue
-    lastTime = e.time
-    const label = String(e.time)
-    const half = (label.length * TICK_CHAR) / 2
-    if (x(k) - half < labelEnd + 6) continue
-    labelEnd = x(k) + half
+    if (k > 0 && axis.events[k - 1]!.time === e.time) continue
+    ticks.push({ x: x(k), label: String(e.time), key: refused.has(e.time) })
+  }
+  // The column header takes the left end of the tick row.
+  const taken: [number, number][] = [[0, PAD + 'client'.length * LABEL_CHAR + 4]]
+  for (const t of [...ticks.filter((t) => t.key), ...ticks.filter((t) => !t.key)]) {
+    const half = (t.label.length * TICK_CHAR) / 2
+    const [from, to] = [t.x - half - 3, t.x + half + 3]
+    if (taken.some(([a, b]) => from < b && a < to)) continue
+    taken.push([from, to])
     out.push(
-      `<text class="tick" x="${px(x(k))}" y="${px(top - 10)}" text-anchor="middle">${escapeXml(label)}</text>`,
+      `<text class="tick" x="${px(t.x)}" y="${px(top - 10)}" text-anchor="middle">${escapeXml(t.label)}</text>`,
     )
   }
   out.push(`<text x="${PAD}" y="${px(top - 10)}" font-weight="600">client</text>`)
@@ -254,11 +265,15 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
     `${ops.length === diagram.total ? `${ops.length}` : `${ops.length} of ${diagram.total}`} operations; time axis in event order (one step per distinct call or return time, not to scale); hover a bar for details`,
   )
 
+  // As wide as the plot, or as the notes up to the target width; a longer note is cut, whole
+  // in its tooltip.
+  const noteWidth = (n: string) => Math.ceil(2 * PAD + [...n].length * TICK_CHAR)
+  const fullWidth = Math.max(width, Math.min(TARGET_WIDTH, Math.max(...notes.map(noteWidth))))
   let ly = rowsBottom + 22
   let lx = PAD
   for (const [cls, text] of keysDrawn) {
     const w = 26 + text.length * LABEL_CHAR + 18
-    if (lx > PAD && lx + w > width - PAD) {
+    if (lx > PAD && lx + w > fullWidth - PAD) {
       lx = PAD
       ly += LEGEND_LINE
     }
@@ -270,14 +285,15 @@ export function historyDiagramToSvg(diagram: HistoryDiagram): string {
   }
   for (const note of notes) {
     ly += LEGEND_LINE
-    out.push(`<text class="tick" x="${PAD}" y="${px(ly)}">${escapeXml(note)}</text>`)
+    const shown = fit(note, Math.floor((fullWidth - 2 * PAD) / TICK_CHAR))
+    const title = shown === note ? '' : `<title>${escapeXml(note)}</title>`
+    out.push(`<text class="tick" x="${PAD}" y="${px(ly)}">${title}${escapeXml(shown)}</text>`)
   }
   const height = Math.ceil(ly + PAD)
-  const widest = Math.max(width, ...notes.map((n) => Math.ceil(PAD * 2 + n.length * TICK_CHAR)))
 
   const summary = `history of ${diagram.total} operations${diagram.verdict === undefined ? '' : `: ${diagram.verdict}`}`
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="musil-history" width="${widest}" height="${height}" viewBox="0 0 ${widest} ${height}" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="musil-history" width="${fullWidth}" height="${height}" viewBox="0 0 ${fullWidth} ${height}" role="img">`,
     `<title>${escapeXml(summary)}</title>`,
     `<style>${STYLE}</style>`,
     ...out,

@@ -1,4 +1,5 @@
 // historyDiagram (a history and its verdict as plain JSON) and historyToSvg (its picture).
+import { readFileSync } from 'node:fs'
 import {
   checkLinearizability,
   failureWindow,
@@ -292,5 +293,55 @@ describe('historyToSvg', () => {
     ])
     expect(drawn).toContain('>operation (the history is linearizable)</text>')
     expect(drawn).not.toContain('class="point"')
+  })
+
+  it('labels the call of the operation that cannot come next first when the ticks crowd', () => {
+    const t0 = 1_000_000
+    const h = Array.from({ length: 40 }, (_, i) =>
+      reg.write(`w${i % 3}`, i, t0 + 3 * i, t0 + 3 * i + 2),
+    )
+    h.push(reg.read('r', 7, t0 + 119, t0 + 121))
+    const drawn = historyToSvg(h, checkLinearizability(h, register), { spec: register })
+    const tick = /<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="middle">(\d+)<\/text>/g
+    const ticks = [...drawn.matchAll(tick)].map((m) => ({ x: Number(m[1]), time: Number(m[2]) }))
+    // Not every time fits, but the refused read's call does.
+    expect(ticks.length).toBeLessThan(new Set(h.flatMap((op) => [op.call, op.return])).size)
+    expect(ticks.map((t) => t.time)).toContain(t0 + 119)
+    // Labels 7 digits wide (about 45 px, centred) overlap neither each other nor the header.
+    const xs = ticks.map((t) => t.x).sort((a, b) => a - b)
+    expect(xs[0]).toBeGreaterThan(12 + 'client'.length * 6.6 + 22)
+    for (let k = 1; k < xs.length; k++) expect(xs[k]! - xs[k - 1]!).toBeGreaterThan(45)
+    expect(bars(drawn).find((b) => b.index === 40)?.classes).toEqual(['op', 'unplaceable'])
+  })
+
+  it('cuts a note too long for the picture, keeping it whole in its tooltip', () => {
+    const big = Array.from({ length: 400 }, (_, i) => i)
+    // A log that only grows: an append must return the new length.
+    const spec: SequentialSpec<number[], number, number> = {
+      init: () => big,
+      step: (state, input, output) => [output === state.length + 1, [...state, input]],
+    }
+    const h: Operation<number, number>[] = [
+      { client: 'a', input: 1, call: 0, output: 401, return: 1 },
+      { client: 'a', input: 2, call: 2, output: 7, return: 3 },
+    ]
+    const drawn = historyToSvg(h, checkLinearizability(h, spec), { spec })
+    const note =
+      /<text class="tick" x="12" y="[\d.]+"><title>(state after the prefix: [^<]*)<\/title>([^<]*)<\/text>/.exec(
+        drawn,
+      )
+    expect(note?.[1]).toBe(`state after the prefix: [${[...big, 1].join(', ')}]`)
+    expect(note?.[2]?.endsWith('…')).toBe(true)
+    expect(note?.[2]?.startsWith('state after the prefix: [0, 1, 2')).toBe(true)
+    expect(Number(/^<svg [^>]* width="(\d+)"/.exec(drawn)?.[1])).toBe(1040)
+  })
+
+  it('is the picture docs/concepts/linearizability.md shows', () => {
+    const spec = registerSpec<number>({ initial: 0 })
+    const history = [reg.write('a', 1, 0, 10), reg.read('b', 1, 1, 2), reg.read('c', 0, 3, 4)]
+    const file = new URL('../../../../docs/concepts/linearizability-history.svg', import.meta.url)
+    expect(readFileSync(file, 'utf8')).toBe(
+      `${historyToSvg(history, checkLinearizability(history, spec), { spec })}\n`,
+    )
   })
 })
