@@ -49,7 +49,6 @@ const STYLE = [
   '.musil-history .grid{stroke:#eaeef2;stroke-width:1}',
   '.musil-history .band{fill:#f6f8fa}',
   '.musil-history .op rect,.musil-history .key rect{stroke-width:1.2}',
-  '.musil-history .op:hover rect{stroke-width:2.5}',
   '.musil-history .op text{font:11px ui-monospace,SFMono-Regular,Menlo,monospace;pointer-events:none}',
   '.musil-history .prefix rect{fill:#d3f0d9;stroke:#2e7d32}',
   '.musil-history .unplaceable rect{fill:#f9d0d3;stroke:#c62828;stroke-width:2.2}',
@@ -57,6 +56,7 @@ const STYLE = [
   '.musil-history .unmarked rect{fill:#dbe9f7;stroke:#4a78a8}',
   '.musil-history .open rect{stroke-dasharray:5 3}',
   '.musil-history .key.open rect{fill:#fff;stroke:#57606a}',
+  '.musil-history .op:hover rect{stroke-width:2.5}',
   '.musil-history .linearization{fill:none;stroke:#2e7d32;stroke-width:1;stroke-opacity:.45}',
   '.musil-history .point{fill:#2e7d32}',
 ].join('')
