@@ -9,6 +9,7 @@ import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
@@ -42,6 +43,7 @@ const distributed: Chapter[] = [
   partitionAndHealChapter,
   routeDeliveryChapter,
   raftElectionChapter,
+  linearizableKvChapter,
 ]
 
 const openSystems: Chapter[] = [

@@ -277,6 +277,8 @@ export interface CompiledChoices {
   readonly losses: ReadonlySet<number>
   readonly duplicates: ReadonlySet<number>
   readonly corruptions: ReadonlySet<number>
+  /** See {@link SimChoices.until}. */
+  readonly until?: number
 }
 
 /** Resolves a {@link SimChoices} against the node names; throws on unknown nodes or faults. */
@@ -307,7 +309,13 @@ export function compileChoices(
       )
     }
   }
+  if (c.until !== undefined && !(typeof c.until === 'number' && c.until >= 0)) {
+    throw new SimulationConfigError(
+      `choices.until: ${formatValue(c.until)} is not a virtual time (a number of milliseconds, 0 or more)`,
+    )
+  }
   return {
+    ...(c.until !== undefined && { until: c.until }),
     faults: new Set(c.faults),
     losses: keys(c.losses, 'losses'),
     duplicates: keys(c.duplicates, 'duplicates'),

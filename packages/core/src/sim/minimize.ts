@@ -9,7 +9,11 @@
  *    depend on are dropped;
  * 2. reads every candidate run through its causal slice on the nodes the check reads (see
  *    `causalSlice`): deliveries, timers and whole nodes the failure does not depend on vanish;
- * 3. reports the shortest sliced trace among the runs that failed the same check (the one with
+ * 3. for a linearizability failure, cuts the run at the first instant its history stops being
+ *    linearizable (bisecting over the times of its events: a history that is not linearizable
+ *    stays so as the run goes on, since later events only complete operations or add new ones),
+ *    so the trace ends at the violation rather than where the scenario stops;
+ * 4. reports the shortest sliced trace among the runs that failed the same check (the one with
  *    the fewest faults among equally short ones).
  *
  * Every candidate is a run the network model allows (fewer faults than the original), so the
@@ -87,9 +91,9 @@ export function minimizeRun<N extends Nodes, W, A>(
   // Replays cost what the failing run cost; bound the total so a long run minimises in seconds.
   let stepsLeft = Math.max(STEP_BUDGET, 20 * world.steps)
 
-  const failsTheSameWay = (candidate: readonly Item[]): boolean => {
+  const failsTheSameWay = (candidate: readonly Item[], until?: number): boolean => {
     runs++
-    const out = world.run(seed, toScript(candidate), true)
+    const out = world.run(seed, toScript(candidate, until), true)
     stepsLeft -= out.steps
     const f = out.fault
     if (
@@ -102,17 +106,30 @@ export function minimizeRun<N extends Nodes, W, A>(
     }
     const trace = causalSlice(world.trace(), focus)
     const choices = world.choices()
-    // Shortest slice first; among equally short ones, the fewest faults.
-    if (
-      trace.length < best.trace.length ||
-      (trace.length === best.trace.length && size(choices) < size(best.choices))
-    ) {
+    // Shortest slice first; among equally short ones, the fewest faults, then the earliest cut.
+    const order =
+      trace.length - best.trace.length ||
+      size(choices) - size(best.choices) ||
+      (choices.until ?? Number.POSITIVE_INFINITY) - (best.choices.until ?? Number.POSITIVE_INFINITY)
+    if (order < 0) {
       best = { trace, choices, detail: f.detail, ...historyOf(f) }
     }
     return true
   }
 
-  ddmin(items, failsTheSameWay, () => runs < maxRuns && stepsLeft > 0)
+  const more = (): boolean => runs < maxRuns && stepsLeft > 0
+  const kept = ddmin(items, (subset) => failsTheSameWay(subset), more)
+  if (target.linearizability !== undefined && more() && failsTheSameWay(kept)) {
+    // The event times of the kept run: the earliest one at which it already fails is the cut.
+    const times = [...new Set(world.trace().map((e) => e.t))].sort((a, b) => a - b)
+    let passes = -1
+    let fails = times.length - 1
+    while (fails - passes > 1 && more()) {
+      const mid = (passes + fails) >> 1
+      if (failsTheSameWay(kept, times[mid])) fails = mid
+      else passes = mid
+    }
+  }
   return { ...best, runs }
 }
 
@@ -120,7 +137,7 @@ function size(c: SimChoices): number {
   return c.faults.length + c.losses.length + c.duplicates.length + c.corruptions.length
 }
 
-function toScript(items: readonly Item[]): CompiledChoices {
+function toScript(items: readonly Item[], until?: number): CompiledChoices {
   const faults = new Set<number>()
   const losses = new Set<number>()
   const duplicates = new Set<number>()
@@ -131,7 +148,7 @@ function toScript(items: readonly Item[]): CompiledChoices {
     else if (tag === DUPLICATE) duplicates.add(key)
     else corruptions.add(key)
   }
-  return { faults, losses, duplicates, corruptions }
+  return { faults, losses, duplicates, corruptions, ...(until !== undefined && { until }) }
 }
 
 /**

@@ -114,6 +114,13 @@ export interface SimChoices {
   readonly losses: readonly MessageRef[]
   readonly duplicates: readonly MessageRef[]
   readonly corruptions: readonly MessageRef[]
+  /**
+   * When set, the run stops after its last event at or before this virtual time, as if
+   * `maxTime` were this. The minimiser sets it for a linearizability failure: the first instant
+   * its history stops being linearizable, so the minimised trace ends at the violation instead of
+   * running on to the end of the scenario.
+   */
+  readonly until?: number
 }
 
 /**

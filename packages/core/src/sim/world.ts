@@ -166,6 +166,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const { sim, queue } = this
     const checkSteps = sim.invariantFns.length > 0 || sim.model !== undefined
     let end: SimEnd = 'settled'
+    // A replay cut at the instant a history failure became visible (see SimChoices.until).
+    const horizon = Math.min(sim.maxTime, script?.until ?? Number.POSITIVE_INFINITY)
     this.running = true
     try {
       this.#check(undefined)
@@ -175,10 +177,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           const ev = queue.pop()
           if (ev === undefined) break
           if (ev.dead) continue
-          if (ev.time > sim.maxTime || this.steps >= sim.maxSteps) {
+          if (ev.time > horizon || this.steps >= sim.maxSteps) {
             // Put it back: the report names the next event of a run that did not settle.
             queue.push(ev)
-            end = ev.time > sim.maxTime ? 'maxTime' : 'maxSteps'
+            end = ev.time > horizon ? 'maxTime' : 'maxSteps'
             break
           }
           this.time = ev.time
@@ -710,7 +712,9 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const r = this.recorder
     if (r === undefined)
       throw new Error('musil internal error: choices() of a run that did not record them')
+    const until = this.script?.until
     return {
+      ...(until !== undefined && { until }),
       faults: [...r.faults].sort((a, b) => a - b),
       losses: r.losses.map((k) => this.messageRef(k)),
       duplicates: r.duplicates.map((k) => this.messageRef(k)),

@@ -101,6 +101,30 @@ describe('simulate with linearizable: a replicated register', () => {
     expect(causalSlice(run.trace, f.focus)).toEqual(f.minimized)
   })
 
+  it('cuts the minimised run at the first instant its history is not linearizable', () => {
+    const options = { ...registerOptions, faults: backupCutOff, linearizable: zeroRegister }
+    const f = simulate(registerNodes, { ...options, seeds: 40 }).failure!
+    const until = f.choices.until!
+    expect(until).toBeLessThan(f.time)
+    // The cut run ends at the violation: nothing after `until`, and it replays from its choices.
+    expect(f.minimized.every((e) => e.t <= until)).toBe(true)
+    const cut = simulateSeed(registerNodes, options, f.seed, f.choices)
+    expect(cut.linearizability?.result).toBe('not-linearizable')
+    expect(cut.trace.every((e) => e.t <= until)).toBe(true)
+    // One event earlier the history still has a linearization.
+    const earlier = Math.max(...cut.trace.filter((e) => e.t < until).map((e) => e.t))
+    const before = simulateSeed(registerNodes, options, f.seed, { ...f.choices, until: earlier })
+    expect(before.linearizability?.result).toBe('linearizable')
+  })
+
+  it('rejects a cut that is not a virtual time', () => {
+    const options = { ...registerOptions, faults: backupCutOff, linearizable: zeroRegister }
+    const choices = { faults: [], losses: [], duplicates: [], corruptions: [], until: -1 }
+    expect(() => simulateSeed(registerNodes, options, 0, choices)).toThrow(
+      'choices.until: -1 is not a virtual time (a number of milliseconds, 0 or more)',
+    )
+  })
+
   it('minimises away faults and nodes the history does not depend on', () => {
     const factory = () => ({ ...registerNodes(), a: new Chatter('b'), b: new Chatter('a') })
     const noise = [crash('a', { at: 20 }), ...backupCutOff, crash('b', { at: 30 })]
