@@ -141,7 +141,7 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
   it('the HTML report shows the history of a linearizability failure, escaped', () => {
     const shown = reportedFailure(checkedStale.failure!)
     expect(shown.history).toMatch(
-      /^history of the failing run \(11 operations, virtual ms\):\nclient /,
+      /^history of the failing run \(9 operations, virtual ms\):\nclient /,
     )
     const html = renderHtmlReport([{ test: 'register.test.ts > stale', seed: 0, failure: shown }])
     expect(html).toContain('<h3>history</h3>')
