@@ -242,6 +242,18 @@ export {
   formatHistory,
 } from './render/history.ts'
 export {
+  type HistoryDiagram,
+  type HistoryDiagramOperation,
+  type HistoryDiagramOptions,
+  type HistoryOperationStatus,
+  historyDiagram,
+} from './render/history-diagram.ts'
+export {
+  type HistorySvgOptions,
+  historyDiagramToSvg,
+  historyToSvg,
+} from './render/history-svg.ts'
+export {
   type FormatSimTraceOptions,
   formatSimTrace,
   type MermaidSequenceOptions,

@@ -76,6 +76,10 @@ import type { OptionKey } from './options.ts'
 import { DIAGRAM_OPTION_KEYS, type DiagramOptions } from './render/diagrams.ts'
 import { FORMAT_HISTORY_OPTION_KEYS, type FormatHistoryOptions } from './render/history.ts'
 import {
+  HISTORY_DIAGRAM_OPTION_KEYS,
+  type HistoryDiagramOptions,
+} from './render/history-diagram.ts'
+import {
   FORMAT_SIM_TRACE_OPTION_KEYS,
   type FormatSimTraceOptions,
   MERMAID_SEQUENCE_OPTION_KEYS,
@@ -197,6 +201,7 @@ export interface CoreOptionTypes {
   KeyValueSpecOptions: KeyValueSpecOptions
   FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
   JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
+  HistoryDiagramOptions: HistoryDiagramOptions<unknown, unknown, unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -266,4 +271,5 @@ export const OPTION_KEYS: {
   KeyValueSpecOptions: KEY_VALUE_SPEC_OPTION_KEYS,
   FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
   JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
+  HistoryDiagramOptions: HISTORY_DIAGRAM_OPTION_KEYS,
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { HistoryDiagram } from '@musil/core'
 
 /** A `MUSIL_SHARD=i/n` setting: this machine runs the seeds with `seed % count === index - 1`. */
 export interface Shard {
@@ -37,7 +38,7 @@ export interface MusilTaskMeta {
   failure?: ReportedFailure
 }
 
-/** How a failing seed is shown in reports: all plain text, escaped when rendered. */
+/** How a failing seed is shown in reports: plain JSON, its text escaped when rendered. */
 export interface ReportedFailure {
   readonly kind: string
   readonly seed: number
@@ -51,6 +52,11 @@ export interface ReportedFailure {
   readonly mermaid: string
   /** A linearizability failure's history, as a per-client timeline with the failing operation marked. */
   readonly history?: string
+  /**
+   * The same history as data to draw (`historyDiagramToSvg` from `@musil/core`): the operations
+   * shown in `history`, each with its client, interval, description and place in the verdict.
+   */
+  readonly historyDiagram?: HistoryDiagram
   /** Events in the full run, when the trace shown was minimised from it. */
   readonly originalLength?: number
 }

@@ -1,11 +1,20 @@
 /**
  * The HTML report of a run's failing simulations: per failure the test, the seed, the replay
- * command, the minimised trace and its Mermaid sequence diagram. Every piece of user data is
- * escaped; the only script is Mermaid's renderer, which reads the diagrams as text.
+ * command, the history of a linearizability failure as a picture, the minimised trace and its
+ * Mermaid sequence diagram. Every piece of user data is escaped; the only script is Mermaid's
+ * renderer, which reads the diagrams as text. The history's picture is inline SVG, drawn here
+ * in Node: it needs no script and nothing from the network.
  *
  * @module
  */
+import type { HistoryDiagram } from '@musil/core'
 import type { ReportedFailure } from './context.ts'
+
+/**
+ * Draws a history's diagram as an SVG element (`historyDiagramToSvg` from `@musil/core`, which
+ * escapes what it draws); without one the report shows the history as text only.
+ */
+export type HistoryDrawer = (diagram: HistoryDiagram) => string
 
 /** One failing test in the report. */
 export interface ReportEntry {
@@ -28,7 +37,7 @@ export function escapeHtml(text: string): string {
   )
 }
 
-function section(e: ReportEntry, i: number): string {
+function section(e: ReportEntry, i: number, draw: HistoryDrawer | undefined): string {
   const f = e.failure
   const rows: string[] = []
   if (e.seed !== undefined) rows.push(`<dt>seed</dt><dd><code>${e.seed}</code></dd>`)
@@ -54,7 +63,16 @@ function section(e: ReportEntry, i: number): string {
     const note =
       f.originalLength !== undefined ? ` (minimised from ${f.originalLength} events)` : ''
     // A linearizability failure: the clients' operations first, then the events behind them.
-    if (f.history !== undefined) {
+    if (f.historyDiagram !== undefined && draw !== undefined) {
+      parts.push('<h3>history</h3>', `<div class="history">${draw(f.historyDiagram)}</div>`)
+      if (f.history !== undefined) {
+        parts.push(
+          '<details><summary>as text</summary>',
+          `<pre class="history">${escapeHtml(f.history)}</pre>`,
+          '</details>',
+        )
+      }
+    } else if (f.history !== undefined) {
       parts.push('<h3>history</h3>', `<pre class="history">${escapeHtml(f.history)}</pre>`)
     }
     parts.push(
@@ -68,10 +86,14 @@ function section(e: ReportEntry, i: number): string {
   return parts.join('\n')
 }
 
-/** The whole page. `title` and every entry field are escaped. */
+/**
+ * The whole page. `title` and every entry field are escaped. `drawHistory` draws the history of
+ * a linearizability failure (its `historyDiagram`) as a picture; without it, as text.
+ */
 export function renderHtmlReport(
   entries: readonly ReportEntry[],
   title = 'musil: failing simulations',
+  drawHistory?: HistoryDrawer,
 ): string {
   return `<!doctype html>
 <html lang="en">
@@ -85,12 +107,13 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
 code.cmd { user-select: all; }
 section { border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 1.5rem; }
+div.history { overflow-x: auto; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p>${entries.length} failing test(s). Paste a replay command into a shell at the project root to rerun that seed.</p>
-${entries.map(section).join('\n')}
+${entries.map((e, i) => section(e, i, drawHistory)).join('\n')}
 <script type="module">
 import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs'
 mermaid.initialize({ startOnLoad: true, securityLevel: 'strict' })

@@ -16,8 +16,9 @@ import {
   updateMemory,
   writeMemory,
 } from './failing-seeds.ts'
-import { type ReportEntry, renderHtmlReport } from './html-report.ts'
+import { type HistoryDrawer, type ReportEntry, renderHtmlReport } from './html-report.ts'
 import type * as PluginOptions from './plugin-options.ts'
+import type * as ReportDrawing from './report-drawing.ts'
 import { importLikeTests } from './runner-import.ts'
 
 /** Options of {@link MusilReporter}. */
@@ -46,6 +47,7 @@ const BRAND = Symbol.for('musil.reporter')
 export class MusilReporter implements Reporter {
   readonly options: MusilReporterOptions
   #vitest: Vitest | undefined
+  #drawHistory: HistoryDrawer | undefined
 
   constructor(options: MusilReporterOptions = {}) {
     this.options = options
@@ -67,6 +69,13 @@ export class MusilReporter implements Reporter {
       'plugin-options',
     )
     checkReporterOptions(this.options, 'new MusilReporter()')
+    if (this.options.html !== false) {
+      const drawing = await importLikeTests<typeof ReportDrawing>(
+        vitest.getRootProject(),
+        'report-drawing',
+      )
+      this.#drawHistory = drawing.historyDiagramToSvg
+    }
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -126,7 +135,7 @@ export class MusilReporter implements Reporter {
     if (html !== false) {
       const path = isAbsolute(html) ? html : join(root, html)
       mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(path, renderHtmlReport(entries))
+      writeFileSync(path, renderHtmlReport(entries, undefined, this.#drawHistory))
       log(`[musil] wrote ${relative(root, path)}`)
     }
   }

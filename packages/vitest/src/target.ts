@@ -11,6 +11,8 @@ import {
   failureWindow,
   formatHistory,
   formatSimTrace,
+  type HistoryDiagram,
+  historyDiagram,
   type LinearizabilityResult,
   mergeRunChecks,
   NO_CHECKS,
@@ -237,6 +239,48 @@ export function failureDetail(failure: RunFailure): string {
 /** The most operations of a history drawn whole, when no violation says where to look. */
 const UNCENTRED_HISTORY_MAX = 60
 
+/** Where `simulate`, `explore` and `replay` keep the spec their runs' histories were checked against. */
+const CHECKED_SPEC = Symbol.for('musil.linearizable.spec')
+
+/**
+ * The spec the runs of `report` checked their histories against, when the report is from
+ * `simulate`, `explore` or `replay` in this thread (the spec does not cross threads).
+ */
+export function checkedSpecOf(
+  report: RunReport,
+): SequentialSpec<unknown, unknown, unknown> | undefined {
+  return (report as { [CHECKED_SPEC]?: SequentialSpec<unknown, unknown, unknown> })[CHECKED_SPEC]
+}
+
+/** A failure's history and the operations of it to draw, when it has one worth drawing. */
+interface DrawnHistory {
+  readonly history: readonly Operation<unknown, unknown>[]
+  readonly result: LinearizabilityResult | undefined
+  /**
+   * The indices drawn: a window around the violation, or all of a short history; `undefined`
+   * for a long history without a violation to centre on, which is not drawn.
+   */
+  readonly operations: readonly number[] | undefined
+}
+
+/** What of a failure's history the report draws, as text and as a picture alike. */
+function drawnHistory(failure: RunFailure): DrawnHistory | undefined {
+  const f = failure as {
+    history?: readonly Operation<unknown, unknown>[]
+    linearizability?: LinearizabilityResult
+  }
+  const history = f.history
+  if (history === undefined) return undefined
+  const result = f.linearizability
+  const violation = result?.violation
+  if (violation !== undefined) {
+    return { history, result, operations: failureWindow(history, violation) }
+  }
+  // Without a violation to centre on (no verdict), only a short history is worth drawing.
+  if (history.length > UNCENTRED_HISTORY_MAX) return { history, result, operations: undefined }
+  return { history, result, operations: [...history.keys()] }
+}
+
 /**
  * The history of a linearizability failure as a per-client timeline (one line per client,
  * intervals in virtual ms, the operation that cannot be placed marked), headed by one line;
@@ -247,31 +291,49 @@ export function failureHistory(
   failure: RunFailure,
   spec?: SequentialSpec<unknown, unknown, unknown>,
 ): string | undefined {
-  const f = failure as {
-    history?: readonly Operation<unknown, unknown>[]
-    linearizability?: LinearizabilityResult
-  }
-  const history = f.history
-  if (history === undefined) return undefined
-  const violation = f.linearizability?.violation
-  const head = `history of the failing run (${history.length} operations, virtual ms)`
-  // Without a violation to centre on (no verdict), only a short history is worth drawing.
-  if (violation === undefined && history.length > UNCENTRED_HISTORY_MAX) {
+  const drawn = drawnHistory(failure)
+  if (drawn === undefined) return undefined
+  const head = `history of the failing run (${drawn.history.length} operations, virtual ms)`
+  if (drawn.operations === undefined) {
     return `${head}: too long to draw without a violation (failure.history has it)`
   }
-  const text = formatHistory(history, {
+  const text = formatHistory(drawn.history, {
     ...(spec !== undefined && { spec }),
-    ...(violation !== undefined && { violation, operations: failureWindow(history, violation) }),
+    ...(drawn.result?.violation !== undefined && { violation: drawn.result.violation }),
+    operations: drawn.operations,
   })
   return `${head}:\n${text}`
 }
 
-/** A failure as reports show it: plain strings, so it survives JSON and worker threads. */
-export function reportedFailure(failure: RunFailure): ReportedFailure {
+/**
+ * The operations {@link failureHistory} draws, as data for a picture (see `historyDiagram`);
+ * `undefined` when it draws none.
+ */
+export function failureHistoryDiagram(
+  failure: RunFailure,
+  spec?: SequentialSpec<unknown, unknown, unknown>,
+): HistoryDiagram | undefined {
+  const drawn = drawnHistory(failure)
+  if (drawn?.operations === undefined) return undefined
+  return historyDiagram(drawn.history, drawn.result, {
+    ...(spec !== undefined && { spec }),
+    operations: drawn.operations,
+  })
+}
+
+/**
+ * A failure as reports show it: plain JSON, so it survives worker threads and task meta.
+ * `spec`, when known (see {@link checkedSpecOf}), describes a history's operations and states.
+ */
+export function reportedFailure(
+  failure: RunFailure,
+  spec?: SequentialSpec<unknown, unknown, unknown>,
+): ReportedFailure {
   const events = failureTrace(failure)
   const original = (failure as { originalLength?: number }).originalLength
   const detail = failureDetail(failure)
-  const history = failureHistory(failure)
+  const history = failureHistory(failure, spec)
+  const historyDiagram = failureHistoryDiagram(failure, spec)
   return {
     kind: failure.kind,
     seed: failure.seed,
@@ -279,6 +341,7 @@ export function reportedFailure(failure: RunFailure): ReportedFailure {
     trace: formatSimTrace(events),
     mermaid: toMermaidSequence(events),
     ...(history !== undefined && { history }),
+    ...(historyDiagram !== undefined && { historyDiagram }),
     ...(original !== undefined && original !== events.length && { originalLength: original }),
     ...(detail !== failure.detail && { originalDetail: failure.detail }),
   }

@@ -228,13 +228,15 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
   it('runs simulation tests, sweeps and replays through the plugin in a fresh project', () => {
     const core = tarball('core')
     const vitestPkg = tarball('vitest')
-    // The compiled sweep worker, setup file, reporter and bin are in the tarball.
+    // The compiled sweep worker, setup file, reporter (and the drawing it loads) and bin are in
+    // the tarball.
     const files = execFileSync('tar', ['-tzf', vitestPkg], { encoding: 'utf8' }).split('\n')
     for (const f of [
       'index.js',
       'plugin.js',
       'setup.js',
       'reporter.js',
+      'report-drawing.js',
       'target-entry.js',
       'bin.js',
       'sweep/worker.js',

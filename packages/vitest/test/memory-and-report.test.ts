@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { historyDiagramToSvg } from '@musil/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   failingSeedsLine,
@@ -84,25 +85,45 @@ describe('the failing seeds line of messages and the reporter', () => {
 describe('HTML report', () => {
   const payload = `<script>alert("x")</script><img src=x onerror='y'>&amp;`
 
-  it('escapes user data in every field: test name, failure, trace, diagram, command', () => {
-    const html = renderHtmlReport([
-      {
-        test: `file.test.ts > ${payload}`,
-        seed: 17,
-        replay: `MUSIL_SEED=17 npx vitest run file.test.ts -t '^${payload}$'`,
-        failingSeeds: [17, 20],
-        failingSeedsTotal: 30,
-        failure: {
-          kind: 'safety',
+  it('escapes user data in every field: test name, failure, trace, diagrams, history, command', () => {
+    const html = renderHtmlReport(
+      [
+        {
+          test: `file.test.ts > ${payload}`,
           seed: 17,
-          detail: `invariant ${payload} violated`,
-          trace: `t=0  deliver  a -> b  ${payload}`,
-          mermaid: `sequenceDiagram\n  p0->>p1: ${payload}`,
-          originalLength: 12,
+          replay: `MUSIL_SEED=17 npx vitest run file.test.ts -t '^${payload}$'`,
+          failingSeeds: [17, 20],
+          failingSeedsTotal: 30,
+          failure: {
+            kind: 'safety',
+            seed: 17,
+            detail: `invariant ${payload} violated`,
+            trace: `t=0  deliver  a -> b  ${payload}`,
+            mermaid: `sequenceDiagram\n  p0->>p1: ${payload}`,
+            history: `history of the failing run: ${payload}`,
+            historyDiagram: {
+              total: 1,
+              verdict: 'not-linearizable',
+              violation: { partition: 0, operations: 1, prefix: 0, state: payload },
+              operations: [
+                {
+                  index: 0,
+                  client: payload,
+                  call: 0,
+                  return: null,
+                  description: payload,
+                  status: { kind: 'unplaceable', state: payload },
+                },
+              ],
+            },
+            originalLength: 12,
+          },
         },
-      },
-      { test: payload, error: payload },
-    ])
+        { test: payload, error: payload },
+      ],
+      undefined,
+      historyDiagramToSvg,
+    )
     // The only <script> is the page's own Mermaid loader; no user tag survives.
     expect(html.match(/<script/g)).toHaveLength(1)
     expect(html).not.toContain('<img')
@@ -119,6 +140,8 @@ describe('HTML report', () => {
     expect(html).toContain('<dt>failing seeds</dt><dd>17, 20 … (30 in all)</dd>')
     expect(html).toContain('<h3>trace (minimised from 12 events)</h3>')
     expect(html).toContain(`<h3>error</h3><pre>${escaped}</pre>`)
+    expect(html).toContain(`<title>#0  client ${escaped}  0..∞ (outcome unknown)\n${escaped}\n`)
+    expect(html).toContain(`<pre class="history">history of the failing run: ${escaped}</pre>`)
     expect(renderHtmlReport([], payload)).toContain(`<title>${escaped}</title>`)
   })
 })

@@ -4,6 +4,7 @@ import {
   type Context,
   explore,
   formatSimTrace,
+  historyDiagramToSvg,
   replay,
   simulate,
   simulateSeed,
@@ -23,7 +24,7 @@ import { renderHtmlReport } from '../src/html-report.ts'
 import { NothingCheckedError, simTest } from '../src/index.ts'
 import { matcherFor } from '../src/matchers/simulation-matchers.ts'
 import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
-import { reportedFailure } from '../src/target.ts'
+import { checkedSpecOf, reportedFailure } from '../src/target.ts'
 import { failureOf } from './helpers.ts'
 
 const stale = { ...registerOptions, faults: backupCutOff }
@@ -148,6 +149,45 @@ describe('expect(report).toBeLinearizable() on simulate reports', () => {
     expect(reportedFailure({ kind: 'error', seed: 0, detail: 'boom' }).history).toBeUndefined()
   })
 
+  it('the report carries the history as a diagram, and the HTML report draws it as inline SVG', () => {
+    const f = checkedStale.failure!
+    const shown = reportedFailure(f, checkedSpecOf(checkedStale))
+    const diagram = shown.historyDiagram!
+    // The same operations as the text, described by the spec the runs checked.
+    expect(diagram.operations.map((op) => `${op.index}`)).toEqual(
+      [...shown.history!.matchAll(/^(\d+) +(?:reader|writer) /gm)].map((m) => m[1]),
+    )
+    const refused = f.linearizability!.violation!.unplaceable[0]!
+    const op = diagram.operations.find((o) => o.index === refused.index)!
+    expect(op).toEqual({
+      index: refused.index,
+      client: refused.operation.client,
+      call: refused.operation.call,
+      return: refused.operation.return,
+      description: 'read() → 1',
+      status: { kind: 'unplaceable', state: '3' },
+    })
+    const prefix = diagram.operations.filter((o) => o.status.kind === 'prefix')
+    expect(prefix.length).toBe(diagram.violation!.prefix)
+    expect(prefix.every((o) => 'before' in o.status && 'after' in o.status)).toBe(true)
+    // Plain JSON: it crosses from the test worker to the reporter unchanged.
+    expect(JSON.parse(JSON.stringify(shown))).toEqual(shown)
+
+    const entry = { test: 'register.test.ts > stale', seed: f.seed, failure: shown }
+    const html = renderHtmlReport([entry], undefined, historyDiagramToSvg)
+    expect(html).toContain(
+      `<h3>history</h3>\n<div class="history">${historyDiagramToSvg(diagram)}</div>`,
+    )
+    expect(html).toContain(`<g class="op unplaceable" data-index="${refused.index}"><title>`)
+    expect(html).toContain('cannot come next: refused in state 3</title>')
+    // The text stays, folded away under the picture.
+    expect(html).toContain('<details><summary>as text</summary>\n<pre class="history">history of')
+    // Without a drawer (a reporter that could not load one) the text alone, as before.
+    const textOnly = renderHtmlReport([entry])
+    expect(textOnly).not.toContain('<svg')
+    expect(textOnly).toContain('<h3>history</h3>\n<pre class="history">history of')
+  })
+
   it('a sweep asserts a linearizability failure with toBeLinearizable', () => {
     expect(matcherFor(checkedStale.failure!)).toBe('toBeLinearizable')
     expect(matcherFor({ kind: 'safety', detail: "invariant 'x' violated" })).toBe('toBeSafe')
@@ -208,6 +248,11 @@ describe('sweeps of targets that check their histories', () => {
     const failed = failureOf(() => expect(report).toBeLinearizable())
     expect(failed.message).toMatch(/history of the failing run/)
     expect(report.reported?.history).toMatch(/^history of the failing run/)
+    // The worker knows the target's spec: the diagram describes operations as the spec does.
+    const refused = report.reported!.historyDiagram!.operations.find(
+      (op) => op.status.kind === 'unplaceable',
+    )
+    expect(refused?.description).toMatch(/^read\(\) → \d+$/)
     const seed = inProcess[0]!
     const inWorker = await digestInWorker(module, 'staleNodes', seed, conditions)
     const here = traceDigest(

@@ -5,8 +5,15 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { explore, formatSimTrace, simulate } from '@musil/core'
+import { explore, formatSimTrace, historyDiagramToSvg, simulate } from '@musil/core'
 import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  backupCutOff,
+  registerNodes,
+  registerOptions,
+  zeroRegister,
+} from '../../core/test/linearizability/stale-register.ts'
+import { reportedFailure } from '../src/target.ts'
 import { fireAndForget, lostUpdate } from './targets/route-push.ts'
 
 const root = fileURLToPath(new URL('./fixtures/failing-sim/', import.meta.url))
@@ -104,6 +111,39 @@ const passingSeed = (() => {
 
 beforeEach(() => {
   rmSync(join(root, '.musil'), { recursive: true, force: true })
+})
+
+describe('a linearizability failure in a real Vitest run', () => {
+  it("the HTML report draws the failing run's history as inline SVG, described by the spec", () => {
+    const r = vitest(['linearizable.fixture.ts'])
+    expect(r.status).toBe(1)
+    expect(r.output).toContain('history not linearizable')
+    const html = readFileSync(join(root, '.musil/report.html'), 'utf8')
+    const svg = html.slice(html.indexOf('<div class="history"><svg'), html.indexOf('</svg></div>'))
+    expect(svg).toContain('class="musil-history"')
+    // A row per client, a bar per operation of the history, the refused read marked.
+    expect([...svg.matchAll(/<text x="12" y="[\d.]+">(\w+)<\/text>/g)].map((m) => m[1])).toEqual([
+      'reader',
+      'writer',
+    ])
+    // The same picture as the seed's run draws here: the spec crossed to the report.
+    const run = simulate(registerNodes, {
+      ...registerOptions,
+      faults: backupCutOff,
+      linearizable: zeroRegister,
+      seeds: [0],
+    })
+    const diagram = reportedFailure(run.failure!, zeroRegister).historyDiagram!
+    expect(html).toContain(`<div class="history">${historyDiagramToSvg(diagram)}</div>`)
+    const ops = diagram.operations
+    expect(svg.match(/<g class="op /g)).toHaveLength(ops.length)
+    expect(svg.match(/<g class="op unplaceable"/g)).toHaveLength(1)
+    expect(svg.match(/<g class="op prefix[ "]/g)).toHaveLength(diagram.violation!.prefix)
+    expect(svg).toContain('read() → 1\ncannot come next: refused in state 3</title>')
+    expect(svg).toContain(
+      'write(1)\nlinearized 2nd in the longest linearizable prefix: state 0 → 1',
+    )
+  }, 120_000)
 })
 
 describe('a failing simulation in a real Vitest run', () => {

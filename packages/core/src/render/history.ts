@@ -28,6 +28,7 @@ import type {
   SequentialSpec,
 } from '../linearizability/types.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { describeMark, type OperationMark, operationMarks } from './history-marks.ts'
 
 /** Options of {@link formatHistory}. */
 export interface FormatHistoryOptions<S, I, O> {
@@ -55,6 +56,12 @@ const DEFAULT_WIDTH = 60
 const PREFIX = '='
 const UNPLACEABLE = '!'
 const OTHER = '-'
+const FILL: Readonly<Record<OperationMark<unknown>['kind'], string>> = {
+  prefix: PREFIX,
+  unplaceable: UNPLACEABLE,
+  'not-reached': OTHER,
+  unmarked: OTHER,
+}
 
 /**
  * Renders `history` as a per-client timeline followed by a legend (see the module comment for
@@ -77,9 +84,8 @@ export function formatHistory<S, I, O>(
   const shown = [...(options.operations ?? history.map((_, i) => i))].sort((a, b) => a - b)
   if (shown.length === 0) return '(no operations)'
 
-  const order = new Map<number, number>(violation?.longestPrefix.map((index, k) => [index, k]))
-  const refused = new Set(violation?.unplaceable.map((u) => u.index))
-  const fill = (i: number) => (refused.has(i) ? UNPLACEABLE : order.has(i) ? PREFIX : OTHER)
+  const mark = operationMarks(violation)
+  const fill = (i: number) => FILL[mark(i).kind]
 
   // The time axis: from the first call to the last known time (a return, or a call).
   let start = Number.POSITIVE_INFINITY
@@ -95,7 +101,7 @@ export function formatHistory<S, I, O>(
 
   // Rows: each client's operations in call order, on the first of its lanes that is free.
   const rows: { client: string; cells: string[]; last: number }[] = []
-  for (const client of clientOrder(history, shown)) {
+  for (const client of clientOrder(shown.map((i) => history[i]!.client))) {
     const mine = shown
       .filter((i) => history[i]!.client === client)
       .sort((a, b) => history[a]!.call - history[b]!.call || a - b)
@@ -136,7 +142,7 @@ export function formatHistory<S, I, O>(
   if (shown.length < history.length) {
     lines.push('', `showing ${shown.length} of ${history.length} operations`)
   }
-  lines.push('', ...legend(history, shown, spec, violation, order))
+  lines.push('', ...legend(history, shown, spec, mark))
   return lines.join('\n')
 }
 
@@ -164,23 +170,16 @@ export function failureWindow<S, I, O>(
   return [...unplaceable, ...others.slice(0, room)].sort((a, b) => a - b)
 }
 
-function clientOrder<I, O>(
-  history: readonly Operation<I, O>[],
-  shown: readonly number[],
-): (string | number)[] {
-  const clients: (string | number)[] = []
-  const seen = new Set<string | number>()
-  for (const i of shown) {
-    const c = history[i]!.client
-    if (!seen.has(c)) {
-      seen.add(c)
-      clients.push(c)
-    }
+/**
+ * Clients in the order their rows are drawn: numeric order when every client is a number, else
+ * the order of first appearance in `clients` (which may repeat them).
+ */
+export function clientOrder(clients: Iterable<string | number>): (string | number)[] {
+  const order = [...new Set(clients)]
+  if (order.every((c) => typeof c === 'number')) {
+    order.sort((a, b) => (a as number) - (b as number))
   }
-  if (clients.every((c) => typeof c === 'number')) {
-    clients.sort((a, b) => (a as number) - (b as number))
-  }
-  return clients
+  return order
 }
 
 /** `[label====]`, or `[label===…` for an operation that never returned. */
@@ -207,14 +206,9 @@ function legend<S, I, O>(
   history: readonly Operation<I, O>[],
   shown: readonly number[],
   spec: SequentialSpec<S, I, O>,
-  violation: LinearizabilityViolation<S, I, O> | undefined,
-  order: ReadonlyMap<number, number>,
+  mark: (index: number) => OperationMark<S>,
 ): string[] {
-  const notes = new Map<number, string>()
-  for (const [index, k] of order) notes.set(index, `linearized ${ordinal(k + 1)}`)
-  for (const u of violation?.unplaceable ?? []) {
-    notes.set(u.index, `cannot come next: refused in state ${describeState(spec, u.state)}`)
-  }
+  const note = (i: number) => describeMark(mark(i), (state) => describeState(spec, state))
   const rows = [
     ['#', 'client', 'call..return', 'operation', ''],
     ...shown.map((i) => {
@@ -225,7 +219,7 @@ function legend<S, I, O>(
         String(op.client),
         `${op.call}..${ret}`,
         describeOperation(spec, op),
-        notes.get(i) ?? '',
+        note(i),
       ]
     }),
   ]
@@ -236,10 +230,4 @@ function legend<S, I, O>(
       .join('  ')
       .trimEnd(),
   )
-}
-
-function ordinal(n: number): string {
-  const tens = n % 100
-  if (tens >= 11 && tens <= 13) return `${n}th`
-  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`
 }

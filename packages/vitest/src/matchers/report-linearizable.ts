@@ -17,12 +17,9 @@ import {
   type SequentialSpec,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
-import { failureHistory } from '../target.ts'
+import { checkedSpecOf, failureHistory } from '../target.ts'
 import { matchProperty, type Property, rerunOf } from './simulation-matchers.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
-
-/** Where `simulate`, `explore` and `replay` keep the spec their runs' histories were checked against. */
-const CHECKED_SPEC = Symbol.for('musil.linearizable.spec')
 
 type AnySpec = SequentialSpec<unknown, unknown, unknown>
 
@@ -53,7 +50,7 @@ function linearizable(spec: AnySpec | undefined): Property {
  * be run again. Throws when it can be neither.
  */
 function reportFor(ctx: MatcherState, received: RunReport, spec: AnySpec): RunReport {
-  const checkedSpec = (received as { [CHECKED_SPEC]?: unknown })[CHECKED_SPEC]
+  const checkedSpec = checkedSpecOf(received)
   const checked = received.checked?.linearizable === true
   if (checkedSpec === spec || (checked && checkedSpec === undefined)) return received
   const rerun = rerunOf(received)
@@ -83,7 +80,7 @@ export function reportToBeLinearizable(
     )
   }
   const judged = spec === undefined ? report : reportFor(this, report, spec)
-  const known = spec ?? (judged as { [CHECKED_SPEC]?: AnySpec })[CHECKED_SPEC]
+  const known = spec ?? checkedSpecOf(judged)
   const result = matchProperty(this, judged, linearizable(known))
   // A check that gave no verdict fails the matcher, and proves no violation either: `.not`
   // fails too, unless some other run's history really was not linearizable.

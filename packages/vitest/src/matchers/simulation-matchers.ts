@@ -31,7 +31,13 @@ import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
 import { failingSeedsLine } from '../failing-seeds.ts'
 import type { SeedFailure } from '../target.ts'
-import { failureDetail, failureHeadline, failureTrace, reportedFailure } from '../target.ts'
+import {
+  checkedSpecOf,
+  failureDetail,
+  failureHeadline,
+  failureTrace,
+  reportedFailure,
+} from '../target.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
 /** True for anything shaped like a simulation report: `{ ok, runs, failure? }`. */
@@ -163,7 +169,7 @@ function recordFailure(
     result.pass === Boolean(ctx.isNot) &&
     !task.meta.musil?.failure
   ) {
-    task.meta.musil = { ...task.meta.musil, failure: reportedFailure(f) }
+    task.meta.musil = { ...task.meta.musil, failure: reportedFailure(f, checkedSpecOf(report)) }
   }
   return result
 }

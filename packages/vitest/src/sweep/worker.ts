@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { type RunReport, SweepError } from '@musil/core'
 import {
   asTarget,
+  checkedSpecOf,
   failingSeeds,
   reportedFailure,
   runSeed,
@@ -131,7 +132,7 @@ export default async function runTask(
       }
       return report.failure === undefined
         ? { report }
-        : { report, reported: reportedFailure(report.failure) }
+        : { report, reported: reportedFailure(report.failure, checkedSpecOf(report)) }
     }
     case 'digest':
       return seedDigest(t, task.seed)
