@@ -19,7 +19,7 @@ import { successors } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
-import { exploreStates } from './explore.ts'
+import { exploreStates } from './engine.ts'
 import type { Incompleteness, Step } from './types.ts'
 
 const TWO_POW_64 = 2 ** 64

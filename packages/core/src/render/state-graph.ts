@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { exploreStates } from '../check/explore.ts'
+import { exploreStates } from '../check/engine.ts'
 import type { Step } from '../check/types.ts'
 import { instanceLabel } from '../model/action.ts'
 import { fpHi, fpLo } from '../model/fingerprint.ts'
