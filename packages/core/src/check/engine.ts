@@ -19,14 +19,6 @@
  */
 import { StateEncodingError, StateMutationError, UserCodeError } from '../errors.ts'
 import { type Action, type EachAction, instanceLabel } from '../model/action.ts'
-import {
-  fingerprint,
-  fingerprintParent,
-  fpHi,
-  fpLo,
-  parentIntact,
-  reuseParentHashes,
-} from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
@@ -135,7 +127,6 @@ export class BreadthFirstSearch<S> {
 
   /** A shortest trace from an initial state to stored state `i`. */
   traceTo(i: number): Step<S>[] {
-    reuseParentHashes(false)
     return rebuildTrace(this.model, this.store, this.key, i)
   }
 
@@ -170,7 +161,8 @@ export class BreadthFirstSearch<S> {
   }
 
   #initialStates(): S[] {
-    const { model, store } = this
+    const { model, store, key } = this
+    const { fp } = key
     const visitor = this.#visitor
     const frontier: S[] = []
     this.#frontier = frontier
@@ -186,17 +178,16 @@ export class BreadthFirstSearch<S> {
         if (!passes) continue
       }
       try {
-        this.key(s)
+        key(s)
       } catch (e) {
-        reuseParentHashes(false)
         if (e instanceof StateEncodingError) this.#explainEncoding(e, s, -1, 'init', undefined)
         throw e
       }
-      if (store.size >= this.#maxStates && store.indexOf(fpHi, fpLo) < 0) {
+      if (store.size >= this.#maxStates && store.indexOf(fp.hi, fp.lo) < 0) {
         this.#cutAtMaxStates()
         break
       }
-      const i = store.add(fpHi, fpLo, -1)
+      const i = store.add(fp.hi, fp.lo, -1)
       if (i < 0) continue
       frontier.push(s)
       if (visitor.state?.(s, i, true) === true) {
@@ -213,7 +204,8 @@ export class BreadthFirstSearch<S> {
    * searches: keep it tight, it is the hot path.
    */
   #expandLevel(frontier: S[], levelStart: number, probe: boolean): void {
-    const { model, store, key } = this
+    const { model, store } = this
+    const { fp, child } = this.key
     const { actions, constraint } = model
     const visitor = this.#visitor
     const onState = visitor.state
@@ -230,9 +222,9 @@ export class BreadthFirstSearch<S> {
       const si = levelStart + fi
       // Fingerprint and record the state before expansion: its successors' fingerprints start
       // from the record, and the mutation check compares the state with it afterwards.
-      fingerprintParent(s)
-      const beforeHi = fpHi
-      const beforeLo = fpLo
+      fp.recordParent(s)
+      const beforeHi = fp.hi
+      const beforeLo = fp.lo
       let count = 0
       let unseen = false
       let ai = 0
@@ -240,7 +232,6 @@ export class BreadthFirstSearch<S> {
       let origin: Origin = 'domain'
       // The successor being fingerprinted, if any: an encoding error names how it was produced.
       let keyed: S | undefined
-      reuseParentHashes(true)
       try {
         for (; ai < actions.length; ai++) {
           // A plain action is an `each` with one instance: one loop for every kind of action.
@@ -271,18 +262,20 @@ export class BreadthFirstSearch<S> {
             }
             origin = 'key'
             keyed = t
-            key(t)
+            child(t)
+            const hi = fp.hi
+            const lo = fp.lo
             if (probe) {
-              if (!unseen && store.indexOf(fpHi, fpLo) < 0) unseen = true
+              if (!unseen && store.indexOf(hi, lo) < 0) unseen = true
               continue
             }
-            let ti = store.indexOf(fpHi, fpLo)
+            let ti = store.indexOf(hi, lo)
             if (ti < 0) {
               if (store.size >= maxStates) {
                 this.#cutAtMaxStates()
                 return
               }
-              ti = store.add(fpHi, fpLo, si)
+              ti = store.add(hi, lo, si)
               next.push(t)
               if (onState !== undefined) {
                 origin = 'visitor'
@@ -302,7 +295,6 @@ export class BreadthFirstSearch<S> {
           }
         }
       } catch (e) {
-        reuseParentHashes(false)
         this.generated += generated
         generated = 0
         if (origin === 'visitor') {
@@ -316,13 +308,12 @@ export class BreadthFirstSearch<S> {
         this.failure = { error: this.#userError(e, origin, actions[ai], param), index: si }
         return
       } finally {
-        reuseParentHashes(false)
         this.generated += generated
         generated = 0
       }
-      if (!parentIntact()) {
-        fingerprint(s)
-        if (fpHi !== beforeHi || fpLo !== beforeLo) {
+      if (!fp.parentIntact()) {
+        fp.of(s)
+        if (fp.hi !== beforeHi || fp.lo !== beforeLo) {
           throw mutationError(model, (i) => this.traceTo(i), s, si)
         }
       }
