@@ -7,7 +7,7 @@
  */
 import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
-import { checkOptions } from '../options.ts'
+import { checkOptions, type OptionKey } from '../options.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
 import {
   CHECK_OPTION_KEYS,
@@ -52,8 +52,12 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<
  * Checks the options of a search; `where` names the entry point that was given them
  * (`check()`, `checkOpenWith()`).
  */
-export function validateOptions(opts: CheckOptions, where: string): void {
-  checkOptions(opts, where, CHECK_OPTION_KEYS)
+export function validateOptions<O extends CheckOptions>(
+  opts: O,
+  where: string,
+  keys: readonly OptionKey<O>[] = CHECK_OPTION_KEYS as readonly OptionKey<O>[],
+): void {
+  checkOptions(opts, where, keys)
   for (const k of ['maxStates', 'maxDepth'] as const) {
     const v = opts[k]
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
@@ -108,12 +112,7 @@ class Search<S> {
   /** After state `si` was expanded (or probed at the depth bound): deadlock and progress. */
   expanded(si: number, count: number, s: S): boolean {
     if (count === 0 && this.checkDeadlock && !this.isTerminal(s, si)) {
-      this.violation = {
-        kind: 'deadlock',
-        name: 'deadlock',
-        message: `deadlock: a reachable state of ${this.model.name} has no enabled action and is not terminal`,
-        trace: this.traceTo(si),
-      }
+      this.violation = deadlockViolation(this.model.name, this.traceTo(si))
       return true
     }
     if (this.violation) return true
@@ -138,47 +137,17 @@ class Search<S> {
 
   /** Returns true (and records the violation) when an invariant fails or throws at state `i`. */
   checkInvariants(s: S, i: number): boolean {
-    const names = this.invariantNames
-    const predicates = this.invariantPredicates
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k]!
-      let holds: boolean
-      try {
-        const verdict = predicates[k]!(s)
-        if (verdict === undefined) throw new TypeError(NO_VERDICT)
-        holds = Boolean(verdict)
-      } catch (e) {
-        this.violation = this.errorViolation(new UserCodeError('invariant', name, e), i)
-        return true
-      }
-      if (!holds) {
-        const trace = this.traceTo(i)
-        this.violation = {
-          kind: 'invariant',
-          name,
-          message: `invariant ${name} is violated after ${trace.length - 1} steps`,
-          trace,
-        }
-        return true
-      }
-    }
-    return false
+    const failed = failingInvariant(this.invariantNames, this.invariantPredicates, s)
+    if (failed === undefined) return false
+    this.violation =
+      failed.error === undefined
+        ? invariantViolation(failed.name, this.traceTo(i))
+        : this.errorViolation(failed.error, i)
+    return true
   }
 
   errorViolation(err: UserCodeError, stateIndex: number): SafetyViolation<S> {
-    const cause = err.cause
-    const trace = this.traceTo(stateIndex)
-    return {
-      kind: 'error',
-      name: err.label,
-      message: `${err.origin} of ${err.label} threw after ${trace.length - 1} steps: ${cause instanceof Error ? cause.message : String(cause)}`,
-      trace,
-      error: {
-        origin: err.origin,
-        type: cause instanceof Error ? cause.name : typeof cause,
-        message: cause instanceof Error ? cause.message : String(cause),
-      },
-    }
+    return errorViolation(describeUserError(err), this.traceTo(stateIndex))
   }
 
   traceTo(i: number): Step<S>[] {
@@ -233,5 +202,76 @@ class Search<S> {
       ...(this.violation && { violation: this.violation }),
       ...(incomplete && { incomplete }),
     }
+  }
+}
+
+/** The first invariant that is false (or throws) at `s`, or undefined when all hold. */
+export function failingInvariant<S>(
+  names: readonly string[],
+  predicates: readonly ((s: S) => boolean)[],
+  s: S,
+): { name: string; error?: UserCodeError } | undefined {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!
+    let holds: boolean
+    try {
+      const verdict = predicates[k]!(s)
+      if (verdict === undefined) throw new TypeError(NO_VERDICT)
+      holds = Boolean(verdict)
+    } catch (e) {
+      return { name, error: new UserCodeError('invariant', name, e) }
+    }
+    if (!holds) return { name }
+  }
+  return undefined
+}
+
+/** What threw, as plain data (it crosses worker threads). */
+export interface UserErrorInfo {
+  readonly origin: string
+  readonly label: string
+  readonly type: string
+  readonly message: string
+}
+
+/** A {@link UserCodeError} as plain data. */
+export function describeUserError(err: UserCodeError): UserErrorInfo {
+  const cause = err.cause
+  return {
+    origin: err.origin,
+    label: err.label,
+    type: cause instanceof Error ? cause.name : typeof cause,
+    message: cause instanceof Error ? cause.message : String(cause),
+  }
+}
+
+/** The violation for user code that threw at the last state of `trace`. */
+export function errorViolation<S>(info: UserErrorInfo, trace: Step<S>[]): SafetyViolation<S> {
+  return {
+    kind: 'error',
+    name: info.label,
+    message: `${info.origin} of ${info.label} threw after ${trace.length - 1} steps: ${info.message}`,
+    trace,
+    error: { origin: info.origin, type: info.type, message: info.message },
+  }
+}
+
+/** The violation for an invariant that is false at the last state of `trace`. */
+export function invariantViolation<S>(name: string, trace: Step<S>[]): SafetyViolation<S> {
+  return {
+    kind: 'invariant',
+    name,
+    message: `invariant ${name} is violated after ${trace.length - 1} steps`,
+    trace,
+  }
+}
+
+/** The violation for a deadlock at the last state of `trace`. */
+export function deadlockViolation<S>(model: string, trace: Step<S>[]): SafetyViolation<S> {
+  return {
+    kind: 'deadlock',
+    name: 'deadlock',
+    message: `deadlock: a reachable state of ${model} has no enabled action and is not terminal`,
+    trace,
   }
 }

@@ -66,6 +66,18 @@ export interface SearchBounds {
   maxDepth?: number
 }
 
+/**
+ * Where a search stores fingerprints: the visited-state store, or (in a `checkParallel`
+ * worker) a sink that records every successor for the coordinating thread to deduplicate.
+ */
+export interface FingerprintStore {
+  readonly size: number
+  /** The number of the state with this fingerprint, or -1. */
+  indexOf(hi: number, lo: number): number
+  /** Adds a fingerprint; returns its number, or -1 when it was already present. */
+  add(hi: number, lo: number, parent: number): number
+}
+
 /** Model code that threw during a search: the error and the state being expanded. */
 export interface SearchFailure {
   readonly error: UserCodeError
@@ -84,7 +96,7 @@ type Origin = 'domain' | 'guard' | 'effect' | 'constraint' | 'key' | 'visitor'
  */
 export class BreadthFirstSearch<S> {
   readonly model: Model<S>
-  readonly store: VisitedStore = new VisitedStore()
+  readonly store: VisitedStore
   /** The model's state keying (symmetry, view). */
   readonly key: KeyFingerprinter<S>
   /** Initial states plus every successor produced (TLC's "states generated"). */
@@ -107,8 +119,15 @@ export class BreadthFirstSearch<S> {
   #next: S[] = []
   #position = 0
 
-  constructor(model: Model<S>, visitor: SearchVisitor<S>, bounds: SearchBounds = {}) {
+  constructor(
+    model: Model<S>,
+    visitor: SearchVisitor<S>,
+    bounds: SearchBounds = {},
+    store: FingerprintStore = new VisitedStore(),
+  ) {
     this.model = model
+    // Only a VisitedStore can rebuild traces; a sink is used where no trace is asked for.
+    this.store = store as VisitedStore
     this.key = keyFingerprinter(model)
     this.#visitor = visitor
     this.#maxStates = bounds.maxStates ?? Number.POSITIVE_INFINITY
@@ -158,6 +177,23 @@ export class BreadthFirstSearch<S> {
     this.#frontier = []
     this.#next = []
     return this
+  }
+
+  /** Stores the initial states (a search's level 1) and returns those stored. */
+  initialLevel(): S[] {
+    return this.#initialStates()
+  }
+
+  /**
+   * Expands `states`, numbered from `base`, as one level (or part of one) and returns the
+   * successors stored, in order. For `checkParallel`'s workers, which expand a slice of a level.
+   */
+  expandSlice(states: S[], base: number): S[] {
+    this.#next = []
+    this.#expandLevel(states, base, false)
+    const next = this.#next
+    this.#next = []
+    return next
   }
 
   #initialStates(): S[] {
@@ -373,7 +409,13 @@ export class BreadthFirstSearch<S> {
     param: unknown,
   ): void {
     const label = a === 'init' ? 'init' : instanceLabel(a as Action<unknown>, param)
-    e.trace = [...(parent >= 0 ? this.traceTo(parent) : []), { action: label, state: t }]
+    let prefix: Step<S>[] = []
+    try {
+      if (parent >= 0) prefix = this.traceTo(parent)
+    } catch {
+      // A store that cannot rebuild traces (a parallel worker's sink): the state alone.
+    }
+    e.trace = [...prefix, { action: label, state: t }]
     e.message += ` (state produced by ${label}${parent >= 0 ? ` after ${e.trace.length - 1} steps` : ''})`
   }
 }
