@@ -8,8 +8,9 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { ParallelCheckError, UserCodeError } from '../errors.ts'
+import { modelExport } from '../load/model-export.ts'
 import { importFailure, loadTypeScript, TS_FILE } from '../load/module.ts'
-import { isModel, type Model } from '../model/model.ts'
+import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { describeUserError, failingInvariant } from './check.ts'
 import { BreadthFirstSearch, type FingerprintStore } from './engine.ts'
@@ -91,20 +92,7 @@ async function load(module: string, exportName: string): Promise<Model<unknown>>
       `checkParallel worker cannot import ${module}: ${importFailure(module, e)}`,
     )
   }
-  if (!(exportName in mod)) {
-    const list = Object.keys(mod).join(', ') || 'none'
-    throw new ParallelCheckError(
-      `${module} has no export '${exportName}' (its exports: ${list}); pass the name of the exported model as 'export'`,
-    )
-  }
-  let value = mod[exportName]
-  if (typeof value === 'function' && !isModel(value)) value = (value as () => unknown)()
-  if (!isModel(value)) {
-    throw new ParallelCheckError(
-      `export '${exportName}' of ${module} is not a model: export a model built with defineModel({ init, actions }), or a function of no arguments returning one`,
-    )
-  }
-  return value as Model<unknown>
+  return modelExport(mod, exportName, module)
 }
 
 function start(m: Model<unknown>): void {

@@ -13,9 +13,9 @@
  * @module
  */
 import { availableParallelism } from 'node:os'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ParallelCheckError } from '../errors.ts'
+import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry } from '../load/worker-entry.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
@@ -40,20 +40,7 @@ import {
 
 const TWO_POW_64 = 2 ** 64
 
-/** Where a worker thread finds the model: a module and the name of its export. */
-export interface ModelTarget {
-  /**
-   * The module: a `file:` URL or an absolute path, usually
-   * `new URL('./two-phase.model.ts', import.meta.url)`. TypeScript is loaded through tsx (Node's
-   * type stripping without it), as an ES module whatever the package's `"type"`.
-   */
-  readonly module: string | URL
-  /**
-   * The export: a model, or a function of no arguments returning one (to build a model with
-   * parameters). Default `default`.
-   */
-  readonly export?: string
-}
+export type { ModelTarget }
 
 /** Options of {@link checkParallel}: those of `check`, plus the number of workers. */
 export interface ParallelCheckOptions extends CheckOptions {
@@ -88,7 +75,7 @@ export async function checkParallel<S = unknown>(
   const { workers = 'auto', ...checkOpts } = opts
   validateOptions(opts, 'checkParallel()', PARALLEL_CHECK_OPTION_KEYS)
   const count = workerCount(workers)
-  const module = moduleUrl(target)
+  const module = targetModuleUrl(target)
   const pool = new WorkerPool(count)
   try {
     await pool.all(() => ({
@@ -112,25 +99,6 @@ function workerCount(workers: number | 'auto'): number {
     )
   }
   return workers
-}
-
-function moduleUrl(target: ModelTarget): string {
-  if (typeof target !== 'object' || target === null || target.module === undefined) {
-    throw new TypeError(
-      "checkParallel(target, opts): target must be { module, export? }, e.g. { module: new URL('./model.ts', import.meta.url), export: 'model' }",
-    )
-  }
-  const m = target.module
-  const url =
-    m instanceof URL
-      ? m.href
-      : /^[a-z][a-z0-9+.-]*:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)
-        ? m
-        : pathToFileURL(m).href
-  if (!url.startsWith('file:')) {
-    throw new TypeError(`checkParallel(): module must be a file: URL or a path, got ${url}`)
-  }
-  return url
 }
 
 /** The `--conditions` flags among Node's own arguments, each as one `--conditions=x`. */
