@@ -9,17 +9,15 @@ import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
+import { ProgressClock, type SearchCounts } from './outcome.ts'
 import {
   CHECK_OPTION_KEYS,
   type CheckOptions,
-  type CheckProgress,
   type CheckResult,
-  type CheckStats,
   type SafetyViolation,
   type Step,
 } from './types.ts'
 
-const TWO_POW_64 = 2 ** 64
 const NO_VERDICT =
   'it returned undefined instead of a boolean (does the predicate forget to return?)'
 
@@ -78,8 +76,7 @@ class Search<S> {
   readonly invariantNames: string[]
   readonly invariantPredicates: ((s: S) => boolean)[]
   readonly checkDeadlock: boolean
-  started = performance.now()
-  nextProgress: number
+  readonly clock: ProgressClock
   violation: SafetyViolation<S> | undefined
 
   constructor(model: Model<S>, opts: CheckOptions) {
@@ -88,7 +85,7 @@ class Search<S> {
     this.invariantNames = Object.keys(model.invariants)
     this.invariantPredicates = this.invariantNames.map((n) => model.invariants[n]!)
     this.checkDeadlock = opts.deadlock !== false
-    this.nextProgress = this.started + (opts.progressIntervalMs ?? 1000)
+    this.clock = new ProgressClock(opts)
     const visitor: SearchVisitor<S> = {
       expanded: (si, count, s) => this.expanded(si, count, s),
     }
@@ -116,7 +113,7 @@ class Search<S> {
       return true
     }
     if (this.violation) return true
-    this.maybeReportProgress(this.engine.queued)
+    this.clock.tick(() => this.counts(), this.engine.queued)
     return false
   }
 
@@ -154,54 +151,20 @@ class Search<S> {
     return this.engine.traceTo(i)
   }
 
-  maybeReportProgress(queued: number): void {
-    const cb = this.opts.onProgress
-    if (cb === undefined) return
-    const now = performance.now()
-    if (now < this.nextProgress) return
-    this.nextProgress = now + (this.opts.progressIntervalMs ?? 1000)
-    cb(this.progress(queued, false))
-  }
-
-  progress(queued: number, done: boolean): CheckProgress {
-    const elapsedMs = performance.now() - this.started
+  counts(): SearchCounts {
     const { engine } = this
-    const distinct = engine.store.size
-    return {
-      distinct,
-      generated: engine.generated,
-      depth: engine.depth,
-      queued,
-      elapsedMs,
-      distinctPerSecond: elapsedMs > 0 ? (distinct * 1000) / elapsedMs : 0,
-      done,
-    }
+    return { distinct: engine.store.size, generated: engine.generated, depth: engine.depth }
   }
 
   result(): CheckResult<S> {
-    const durationMs = performance.now() - this.started
     const { engine } = this
-    const distinct = engine.store.size
-    const stats: CheckStats = {
-      distinct,
-      generated: engine.generated,
-      // A violating state found while expanding level k sits at level k + 1: count it.
-      depth: Math.max(engine.depth, this.violation?.trace.length ?? 0),
-      durationMs,
-      collisionProbability: (distinct * Math.max(engine.generated - distinct, 0)) / TWO_POW_64,
-      storeBytes: engine.store.bytesInUse,
-    }
-    this.opts.onProgress?.(this.progress(0, true))
-    const incomplete = engine.incomplete
-    const complete = incomplete === undefined
-    return {
-      ok: complete && this.violation === undefined,
-      complete,
-      stats,
-      model: this.model.name,
-      ...(this.violation && { violation: this.violation }),
-      ...(incomplete && { incomplete }),
-    }
+    return this.clock.result(
+      this.model.name,
+      this.counts(),
+      engine.store.bytesInUse,
+      this.violation,
+      engine.incomplete,
+    )
   }
 }
 

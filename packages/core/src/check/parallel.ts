@@ -20,6 +20,7 @@ import { workerEntry } from '../load/worker-entry.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
 import { deadlockViolation, errorViolation, invariantViolation, validateOptions } from './check.ts'
+import { ProgressClock, type SearchCounts } from './outcome.ts'
 import type {
   Expansion,
   Fatal,
@@ -30,15 +31,11 @@ import type {
 import {
   CHECK_OPTION_KEYS,
   type CheckOptions,
-  type CheckProgress,
   type CheckResult,
-  type CheckStats,
   type Incompleteness,
   type SafetyViolation,
   type Step,
 } from './types.ts'
-
-const TWO_POW_64 = 2 ** 64
 
 export type { ModelTarget }
 
@@ -211,8 +208,7 @@ class ParallelSearch<S> {
   readonly store = new VisitedStore()
   readonly maxStates: number
   readonly maxDepth: number
-  readonly started = performance.now()
-  nextProgress: number
+  readonly clock: ProgressClock
   generated = 0
   depth = 0
   /** States each worker holds of the level to expand next. */
@@ -229,7 +225,7 @@ class ParallelSearch<S> {
     this.maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
     this.maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY
     this.sizes = new Array<number>(pool.size).fill(0)
-    this.nextProgress = this.started + (opts.progressIntervalMs ?? 1000)
+    this.clock = new ProgressClock(opts)
   }
 
   async run(): Promise<CheckResult<S>> {
@@ -249,7 +245,7 @@ class ParallelSearch<S> {
       levelStart += level
       level = next
       if (level > 0 && this.violation === undefined) this.depth++
-      this.maybeReportProgress(level)
+      this.clock.tick(() => this.counts(), level)
     }
     return this.result()
   }
@@ -415,50 +411,23 @@ class ParallelSearch<S> {
     return r.trace
   }
 
-  maybeReportProgress(queued: number): void {
-    const cb = this.opts.onProgress
-    if (cb === undefined) return
-    const now = performance.now()
-    if (now < this.nextProgress) return
-    this.nextProgress = now + (this.opts.progressIntervalMs ?? 1000)
-    cb(this.progress(queued, false))
-  }
-
-  progress(queued: number, done: boolean): CheckProgress {
-    const elapsedMs = performance.now() - this.started
-    const distinct = this.distinctAtStop ?? this.store.size
+  counts(): SearchCounts {
     return {
-      distinct,
+      distinct: this.distinctAtStop ?? this.store.size,
       generated: this.generated,
       depth: this.depth,
-      queued,
-      elapsedMs,
-      distinctPerSecond: elapsedMs > 0 ? (distinct * 1000) / elapsedMs : 0,
-      done,
     }
   }
 
   result(): CheckResult<S> {
-    const durationMs = performance.now() - this.started
-    const distinct = this.distinctAtStop ?? this.store.size
-    const stats: CheckStats = {
-      distinct,
-      generated: this.generated,
-      depth: Math.max(this.depth, this.violation?.trace.length ?? 0),
-      durationMs,
-      collisionProbability: (distinct * Math.max(this.generated - distinct, 0)) / TWO_POW_64,
-      storeBytes: this.store.bytesInUseAt(distinct),
-    }
-    this.opts.onProgress?.(this.progress(0, true))
-    const complete = this.incomplete === undefined
-    return {
-      ok: complete && this.violation === undefined,
-      complete,
-      stats,
-      model: this.model,
-      ...(this.violation && { violation: this.violation }),
-      ...(this.incomplete && { incomplete: this.incomplete }),
-    }
+    const counts = this.counts()
+    return this.clock.result(
+      this.model,
+      counts,
+      this.store.bytesInUseAt(counts.distinct),
+      this.violation,
+      this.incomplete,
+    )
   }
 }
 

@@ -5,6 +5,6 @@
  * @module
  */
 export { projectModuleFormat, resolve } from './esm-hooks.ts'
-export { type ModelTarget, modelExport, targetModuleUrl } from './model-export.ts'
+export { type ModelTarget, modelExport, moduleUrl, targetModuleUrl } from './model-export.ts'
 export { importFailure, loadTypeScript, TS_FILE } from './module.ts'
 export { workerEntry } from './worker-entry.ts'

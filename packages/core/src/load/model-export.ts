@@ -61,15 +61,17 @@ export function targetModuleUrl(target: ModelTarget): string {
       "a model target must be { module, export? }, e.g. { module: new URL('./model.ts', import.meta.url), export: 'model' }",
     )
   }
-  const m = target.module
-  const url =
-    m instanceof URL
-      ? m.href
-      : /^[a-z][a-z0-9+.-]*:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)
-        ? m
-        : pathToFileURL(m).href
+  const url = moduleUrl(target.module)
   if (!url.startsWith('file:')) {
     throw new TypeError(`a model target's module must be a file: URL or a path, got ${url}`)
   }
   return url
+}
+
+/** A module given as a URL, a URL string or a path (Windows drive paths included), as a URL string. */
+export function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href
+  return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)
+    ? module
+    : pathToFileURL(module).href
 }

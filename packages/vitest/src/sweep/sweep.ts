@@ -7,7 +7,6 @@
  * @module
  */
 import { availableParallelism } from 'node:os'
-import { pathToFileURL } from 'node:url'
 import {
   checkOptions,
   explainMissingMatchers,
@@ -21,7 +20,7 @@ import {
   SeedConfigError,
   SweepError,
 } from '@musil/core'
-import { workerEntry } from '@musil/core/load'
+import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
@@ -97,12 +96,7 @@ export interface Chunk {
 
 /** Resolves the module reference a worker imports. */
 export function targetRef(module: string | URL, exportName = 'default'): TargetRef {
-  const url =
-    module instanceof URL
-      ? module.href
-      : /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)
-        ? module
-        : pathToFileURL(module).href
+  const url = moduleUrl(module)
   if (!url.startsWith('file:')) {
     throw new SweepError(`sweep module must be a file: URL or a path, got ${url}`)
   }
