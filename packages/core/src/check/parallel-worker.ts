@@ -23,15 +23,22 @@ import type {
 } from './parallel-protocol.ts'
 import { rebuildTrace } from './trace.ts'
 
-/** Records every successor it is offered: the coordinator deduplicates. */
+/**
+ * Records the successors the coordinator must see. A fingerprint this worker already sent (in
+ * this level or an earlier one) is a duplicate for certain: the coordinator stores, in `check`'s
+ * order, every state it is sent before the search goes on, and an earlier successor of this
+ * worker comes earlier in that order. So it is not sent again, nor its state kept.
+ */
 class SuccessorSink implements FingerprintStore {
   size = 0
   fps = new Int32Array(2048)
   parents = new Int32Array(1024)
   ordinals = new Int32Array(1024)
+  /** Every fingerprint this worker has sent. */
+  readonly sent = new VisitedStore()
 
-  indexOf(): number {
-    return -1
+  indexOf(hi: number, lo: number): number {
+    return this.sent.indexOf(hi, lo)
   }
 
   add(hi: number, lo: number, parent: number): number {
@@ -41,9 +48,12 @@ class SuccessorSink implements FingerprintStore {
       this.parents = grow(this.parents, n * 2)
       this.ordinals = grow(this.ordinals, n * 2)
     }
+    this.sent.add(hi, lo, -1)
     this.fps[2 * n] = hi
     this.fps[2 * n + 1] = lo
     this.parents[n] = parent
+    // The edge visitor counts this successor right after it is stored.
+    this.ordinals[n] = counted + 1
     this.size = n + 1
     return n
   }
@@ -105,9 +115,8 @@ function start(m: Model<unknown>): void {
       state(_s, i, initial) {
         if (initial) sink.ordinals[i] = search.generated - generatedBefore
       },
-      edge(_from, to) {
+      edge() {
         counted++
-        if (to >= 0) sink.ordinals[to] = counted
       },
       expanded(si, count, s) {
         if (count > 0 || !deadlock) return false
