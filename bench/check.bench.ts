@@ -12,7 +12,7 @@
  *   npx tsx --conditions=@musil/source bench/check.bench.ts [--rm 7] [--reps 3]
  *   (add node's --expose-gc for steadier heap figures)
  */
-import { check, type Model, successors } from '@musil/core'
+import { check, checkParallel, type Model, successors } from '@musil/core'
 import {
   type TwoPhaseState,
   twoPhaseCommit,
@@ -173,4 +173,32 @@ console.log(
 console.log(`c/b = ${(c / b).toFixed(2)}  (speed-up over the naive BFS; at least 2.5)`)
 console.log(
   `store: ${(musil.stats.storeBytes / distinct).toFixed(1)} bytes per visited state (target 16, limit 32); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
+)
+
+// checkParallel: the same search on worker threads, 1 and 2 of them. Each run starts its
+// threads and loads the model (tsx) in them: that start-up is part of the time.
+process.env.MUSIL_BENCH_RM = String(RM)
+const target = { module: new URL('./check-targets.ts', import.meta.url), export: 'twoPhase' }
+const parallelMs: Record<number, number[]> = { 1: [], 2: [] }
+for (let r = 0; r < REPS; r++) {
+  for (const workers of [1, 2]) {
+    gc()
+    const t0 = performance.now()
+    const p = await checkParallel(target, { workers })
+    parallelMs[workers]!.push(performance.now() - t0)
+    const same =
+      p.stats.distinct === distinct &&
+      p.stats.generated === generated &&
+      p.stats.depth === musil.stats.depth
+    if (!same) throw new Error(`checkParallel count mismatch with ${workers} worker(s)`)
+  }
+}
+const p1 = median(parallelMs[1]!)
+const p2 = median(parallelMs[2]!)
+console.log('')
+console.log('checkParallel (same counts)    time ms   distinct/s')
+console.log(`(d) 1 worker                ${p1.toFixed(0).padStart(10)}  ${rate(distinct, p1)}`)
+console.log(`(e) 2 workers               ${p2.toFixed(0).padStart(10)}  ${rate(distinct, p2)}`)
+console.log(
+  `d/e = ${(p1 / p2).toFixed(2)}  (2 workers vs 1; target 1.7)   b/e = ${(b / p2).toFixed(2)}  (2 workers vs check)`,
 )

@@ -364,6 +364,30 @@ export class SeedConfigError extends MusilError {
 }
 
 /**
+ * `checkParallel` could not finish: the target module or export is missing or not a model, a
+ * worker thread died, or the model threw an error `check` would throw (an unencodable state, an
+ * effect that mutates its input), whose name and message this error carries.
+ */
+export class ParallelCheckError extends MusilError {
+  override name = 'ParallelCheckError'
+  /** The name of the error the worker thread reported (e.g. `StateEncodingError`), if any. */
+  readonly original?: string
+  /** The trace that led to the fault, when the worker reported one. */
+  readonly trace: readonly unknown[]
+
+  constructor(
+    message: string,
+    original?: string,
+    trace: readonly unknown[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    if (original !== undefined) this.original = original
+    this.trace = trace
+  }
+}
+
+/**
  * A seed sweep could not run its seeds: the target module or export is missing or malformed,
  * or a worker thread died. `seeds` lists the seeds whose outcome is unknown because of it, so
  * no failing seed is silently lost.

@@ -50,6 +50,12 @@ export {
   residualObligations,
 } from './check/open.ts'
 export {
+  checkParallel,
+  type ModelTarget,
+  PARALLEL_CHECK_OPTION_KEYS,
+  type ParallelCheckOptions,
+} from './check/parallel.ts'
+export {
   checkRefinement,
   type RefinementOptions,
   type RefinementResult,
@@ -299,6 +305,7 @@ export {
   MusilError,
   NodeContextError,
   OptionsError,
+  ParallelCheckError,
   SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,

@@ -7,6 +7,7 @@
  * @module
  */
 import { LIVENESS_OPTION_KEYS, type LivenessOptions } from './check/liveness.ts'
+import { PARALLEL_CHECK_OPTION_KEYS, type ParallelCheckOptions } from './check/parallel.ts'
 import { REFINEMENT_OPTION_KEYS, type RefinementOptions } from './check/refinement.ts'
 import { CHECK_OPTION_KEYS, type CheckOptions } from './check/types.ts'
 import {
@@ -150,6 +151,7 @@ import {
 export interface CoreOptionTypes {
   ModelSpec: ModelSpec<unknown>
   CheckOptions: CheckOptions
+  ParallelCheckOptions: ParallelCheckOptions
   LivenessOptions: LivenessOptions<unknown>
   RefinementOptions: RefinementOptions
   EnvironmentSpec: EnvironmentSpec<unknown>
@@ -220,6 +222,7 @@ export const OPTION_KEYS: {
 } = {
   ModelSpec: MODEL_SPEC_KEYS,
   CheckOptions: CHECK_OPTION_KEYS,
+  ParallelCheckOptions: PARALLEL_CHECK_OPTION_KEYS,
   LivenessOptions: LIVENESS_OPTION_KEYS,
   RefinementOptions: REFINEMENT_OPTION_KEYS,
   EnvironmentSpec: ENVIRONMENT_SPEC_KEYS,

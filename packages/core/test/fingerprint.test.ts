@@ -2,14 +2,12 @@ import { fingerprintHex } from '@musil/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { StateEncodingError } from '../src/errors.ts'
-import {
-  fingerprint,
-  fingerprintParent,
-  fpHi,
-  fpLo,
-  parentIntact,
-  reuseParentHashes,
-} from '../src/model/fingerprint.ts'
+import { Fingerprinter } from '../src/model/fingerprint.ts'
+
+// One fingerprinter for the whole file, as a search has one: records persist between calls.
+const fp = new Fingerprinter()
+const fingerprintParent = (v: unknown): void => fp.recordParent(v)
+const parentIntact = (): boolean => fp.parentIntact()
 
 describe('fingerprintHex', () => {
   it('ignores the key order of plain objects', () => {
@@ -155,19 +153,13 @@ function update(v: unknown, path: number[], replacement: unknown): unknown {
   return { ...o, [k]: update(o[k], rest, replacement) }
 }
 
-const hex = (): string =>
-  (fpHi >>> 0).toString(16).padStart(8, '0') + (fpLo >>> 0).toString(16).padStart(8, '0')
+const hex = (): string => fp.hex
 
 /** The fingerprint of `child` computed against the record of `parent`. */
 function incremental(parent: unknown, child: unknown): string {
   fingerprintParent(parent)
   expect(hex()).toBe(fingerprintHex(parent))
-  reuseParentHashes(true)
-  try {
-    fingerprint(child)
-  } finally {
-    reuseParentHashes(false)
-  }
+  fp.child(child)
   return hex()
 }
 

@@ -15,6 +15,7 @@ import {
   check,
   checkLiveness,
   checkOptions as checkOptionKeys,
+  checkParallel,
   isModel,
   keyList,
   type Model,
@@ -22,6 +23,7 @@ import {
   OPTION_KEYS,
   type OptionKey,
 } from '@musil/core'
+import { type ModelTarget, modelExport, targetModuleUrl } from '@musil/core/load'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
@@ -43,11 +45,22 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
    * true; ignored when `onProgress` is given).
    */
   progress?: boolean
+  /**
+   * Worker threads for the safety check (`checkParallel`): a positive integer or `auto`. Only
+   * with a `{ module, export }` target, since a model cannot be sent to a thread.
+   */
+  workers?: number | 'auto'
 }
 
 /** The keys {@link ModelTestOptions} may have: anything else is a typo `modelTest` rejects. */
 export const MODEL_TEST_OPTION_KEYS: readonly OptionKey<ModelTestOptions>[] =
-  keyList<ModelTestOptions>()([...OPTION_KEYS.CheckOptions, 'timeout', 'liveness', 'progress'])
+  keyList<ModelTestOptions>()([
+    ...OPTION_KEYS.CheckOptions,
+    'timeout',
+    'liveness',
+    'progress',
+    'workers',
+  ])
 
 const PROGRESS_INTERVAL_MS = 5000
 
@@ -62,32 +75,57 @@ function progressPrinter(name: string): (p: CheckProgress) => void {
   }
 }
 
-type Register = (name: string, fn: (context: TestContext) => void, timeout?: number) => void
+type Register = (
+  name: string,
+  fn: (context: TestContext) => void | Promise<void>,
+  timeout?: number,
+) => void
+
+/** Imports the model a target names, in the test's own thread (for liveness and the diff). */
+async function importTarget(target: ModelTarget): Promise<Model<unknown>> {
+  const url = targetModuleUrl(target)
+  const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>
+  return modelExport(mod, target.export ?? 'default', url)
+}
 
 function define(register: Register) {
-  return <S>(name: string, model: Model<S>, options: ModelTestOptions<S> = {}): void => {
-    // Kept before the isModel guard, which would narrow the state type to unknown.
-    const typed: Model<S> = model
-    if (!isModel(model)) {
+  return <S>(
+    name: string,
+    modelOrTarget: Model<S> | ModelTarget,
+    options: ModelTestOptions<S> = {},
+  ): void => {
+    const target = isModel(modelOrTarget as unknown) ? undefined : (modelOrTarget as ModelTarget)
+    if (
+      target !== undefined &&
+      (typeof target !== 'object' || target === null || !('module' in target))
+    ) {
       throw new TypeError(
-        `modelTest('${name}', model): expected a model built with defineModel() from @musil/core`,
+        `modelTest('${name}', model): expected a model built with defineModel() from @musil/core, or a target { module, export? } naming one`,
       )
     }
     // At registration, not when the test runs: a typo fails the file before anything is checked.
     const where = `modelTest('${name}')`
     checkOptionKeys(options, where, MODEL_TEST_OPTION_KEYS)
-    const { timeout, liveness, progress = true, ...checkOptions } = options
+    const { timeout, liveness, progress = true, workers, ...checkOptions } = options
+    if (workers !== undefined && target === undefined) {
+      throw new TypeError(
+        `modelTest('${name}', model, { workers }): worker threads need the model as a target { module, export? } (a model cannot be sent to a thread): export it from a module and pass modelTest('${name}', { module: new URL('./model.ts', import.meta.url), export: 'model' }, { workers })`,
+      )
+    }
     const goals = liveness === undefined ? [] : Array.isArray(liveness) ? liveness : [liveness]
     goals.forEach((goal, i) => {
       if (goal !== null && typeof goal === 'object') {
         checkOptionKeys(goal, `${where} liveness[${i}]`, OPTION_KEYS.LivenessOptions)
       }
     })
-    const safety = Object.keys(model.invariants).length > 0 || checkOptions.deadlock !== false
     register(
       name,
-      ({ task }) => {
+      async ({ task }) => {
         requirePlugin(`modelTest('${name}')`)
+        const model = (
+          target === undefined ? modelOrTarget : await importTarget(target)
+        ) as Model<S>
+        const safety = Object.keys(model.invariants).length > 0 || checkOptions.deadlock !== false
         // The reporter lists a failing model check with the command that reruns it.
         const { file, fullName, root } = testPlace(task)
         setMusilMeta(task, { replay: replayCommand({ file, fullName, root }) })
@@ -97,25 +135,26 @@ function define(register: Register) {
             `modelTest('${name}'): model ${model.name} has no invariants, deadlock checking is off (deadlock: false) and no liveness goal is given, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), drop deadlock: false, or give liveness: { goal, fair }`,
           )
         }
-        const r = safety
-          ? check(
-              model,
-              progress && checkOptions.onProgress === undefined
-                ? {
-                    ...checkOptions,
-                    onProgress: progressPrinter(model.name),
-                    progressIntervalMs: PROGRESS_INTERVAL_MS,
-                  }
-                : checkOptions,
-            )
-          : undefined
+        const searchOptions =
+          progress && checkOptions.onProgress === undefined
+            ? {
+                ...checkOptions,
+                onProgress: progressPrinter(model.name),
+                progressIntervalMs: PROGRESS_INTERVAL_MS,
+              }
+            : checkOptions
+        const r = !safety
+          ? undefined
+          : target !== undefined
+            ? await checkParallel(target, { ...searchOptions, workers: workers ?? 'auto' })
+            : check(model, searchOptions)
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe(); it takes
         // the search options but not the progress callback.
         const { onProgress: _, ...safetyOptions } = checkOptions
         if (r?.ok === false)
           expect(model).toBeSafe({ ...safetyOptions, deadlock: safetyOptions.deadlock ?? true })
         for (const goal of goals as ConvergeMatcherOptions<S>[]) {
-          if (!checkLiveness(typed, goal).ok) expect(typed).toConverge(goal)
+          if (!checkLiveness(model, goal).ok) expect(model).toConverge(goal)
         }
       },
       timeout,
@@ -133,14 +172,20 @@ export interface ModelTestAPI {
    * freedom only; with `deadlock: false` too and no `liveness` goal the test fails, since it
    * would check nothing.
    *
+   * Given a target `{ module, export? }` instead of a model, the safety check runs on worker
+   * threads (`checkParallel`, `workers` of them, default `auto`) with the same counts and
+   * shortest counterexample; a failure is then shown by re-checking the model in the test's
+   * thread, exactly as `expect(model).toBeSafe()` shows it.
+   *
    * @example
    * modelTest('two-phase commit is consistent', twoPhaseCommit(3))
+   * modelTest('on two cores', { module: new URL('./two-phase.ts', import.meta.url), export: 'rm7' }, { workers: 2 })
    */
-  <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>): void
+  <S>(name: string, model: Model<S> | ModelTarget, options?: ModelTestOptions<S>): void
   /** Like `modelTest`, skipped. */
-  skip: <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>) => void
+  skip: <S>(name: string, model: Model<S> | ModelTarget, options?: ModelTestOptions<S>) => void
   /** Like `modelTest`, and only the `.only` tests of the file run. */
-  only: <S>(name: string, model: Model<S>, options?: ModelTestOptions<S>) => void
+  only: <S>(name: string, model: Model<S> | ModelTarget, options?: ModelTestOptions<S>) => void
 }
 
 /** Registers a model-checking test; see {@link ModelTestAPI}. */

@@ -317,4 +317,58 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
     expect(viaBin.status, viaBin.output).toBe(1)
     expect(viaBin.output).toContain(`seed ${seed} (MUSIL_SEED); replay: MUSIL_SEED=${seed}`)
   }, 600_000)
+
+  it('checks a .ts model and a compiled .js one on worker threads with checkParallel', () => {
+    const core = tarball('core')
+    const app = join(work, 'app-parallel')
+    mkdirSync(app)
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'musil-e2e-parallel',
+          private: true,
+          type: 'module',
+          devDependencies: {
+            '@musil/core': `file:${core}`,
+            tsx: rootPackage.devDependencies.tsx,
+          },
+        },
+        null,
+        2,
+      ),
+    )
+    const model = (typed: boolean) => `import { action, defineModel } from '@musil/core'
+${typed ? 'type Jugs = { small: number; big: number }\n' : ''}const pour = (from${typed ? ': number' : ''}, room${typed ? ': number' : ''}) => Math.min(from, room)
+export const dieHard = () => defineModel${typed ? '<Jugs>' : ''}({
+  init: { small: 0, big: 0 },
+  actions: [
+    action('FillSmall', (s) => s.small < 3, (s) => ({ ...s, small: 3 })),
+    action('FillBig', (s) => s.big < 5, (s) => ({ ...s, big: 5 })),
+    action('EmptySmall', (s) => s.small > 0, (s) => ({ ...s, small: 0 })),
+    action('EmptyBig', (s) => s.big > 0, (s) => ({ ...s, big: 0 })),
+    action('SmallToBig', (s) => s.small > 0, (s) => { const p = pour(s.small, 5 - s.big); return { small: s.small - p, big: s.big + p } }),
+    action('BigToSmall', (s) => s.big > 0, (s) => { const p = pour(s.big, 3 - s.small); return { small: s.small + p, big: s.big - p } }),
+  ],
+  invariants: { bigNotFour: (s) => s.big !== 4 },
+})
+`
+    writeFileSync(join(app, 'die-hard.ts'), model(true))
+    writeFileSync(join(app, 'die-hard.js'), model(false))
+    writeFileSync(
+      join(app, 'check.mjs'),
+      `import { checkParallel } from '@musil/core'
+for (const file of ['./die-hard.ts', './die-hard.js']) {
+  const r = await checkParallel({ module: new URL(file, import.meta.url), export: 'dieHard' }, { workers: 2 })
+  console.log(file, r.stats.distinct, r.stats.generated, r.stats.depth, r.violation.name, r.violation.trace.length)
+}
+`,
+    )
+    const install = run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], app)
+    expect(install.status, install.output).toBe(0)
+    const checked = run(process.execPath, ['check.mjs'], app)
+    expect(checked.status, checked.output).toBe(0)
+    expect(checked.output).toContain('./die-hard.ts 14 49 7 bigNotFour 7')
+    expect(checked.output).toContain('./die-hard.js 14 49 7 bigNotFour 7')
+  }, 600_000)
 })

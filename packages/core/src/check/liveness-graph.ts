@@ -14,7 +14,7 @@
 import { UserCodeError } from '../errors.ts'
 import { type Action, instanceLabel } from '../model/action.ts'
 import type { Model } from '../model/model.ts'
-import { type ExploredStates, exploreStates } from './explore.ts'
+import { type BreadthFirstSearch, exploreStates } from './engine.ts'
 
 /** A growable list of 32-bit integers. */
 export class IntList {
@@ -94,7 +94,7 @@ export class FairInstances {
 
 /** The reachable graph with what liveness needs to know about each state. */
 export interface LivenessGraph<S> {
-  readonly explored: ExploredStates<S>
+  readonly explored: BreadthFirstSearch<S>
   /** States `0 .. n - 1` are fully expanded; only they take part in the analysis. */
   readonly n: number
   /** 1 where the goal holds. */

@@ -5,7 +5,6 @@
  * @module
  */
 import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
 import { forEachSuccessor } from '../model/successors.ts'
 import type { AnyLivenessGraph, LivenessGraph } from './liveness-graph.ts'
 import { obligationsOf } from './liveness-scc.ts'
@@ -185,7 +184,7 @@ export function replayPath<S>(g: LivenessGraph<S>, start: S, edges: readonly num
       if (found !== undefined || g.instances.idOf(ai, param) !== inst) return
       if (model.constraint && !model.constraint(next)) return
       key(next)
-      if (fpHi !== store.hi(want) || fpLo !== store.lo(want)) return
+      if (key.fp.hi !== store.hi(want) || key.fp.lo !== store.lo(want)) return
       found = { action: instanceLabel(model.actions[ai]! as never, param), state: next }
     })
     if (found === undefined) {
@@ -205,7 +204,7 @@ export function initialState<S>(g: LivenessGraph<S>, v: number): S {
   const s = model.init.find((x) => {
     if (model.constraint && !model.constraint(x)) return false
     key(x)
-    return fpHi === store.hi(v) && fpLo === store.lo(v)
+    return key.fp.hi === store.hi(v) && key.fp.lo === store.lo(v)
   })
   if (s === undefined)
     throw new Error('musil internal error: no initial state matches the counterexample root')

@@ -12,14 +12,13 @@
  */
 import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
-import { exploreStates } from './explore.ts'
+import { exploreStates } from './engine.ts'
 import type { Incompleteness, Step } from './types.ts'
 
 const TWO_POW_64 = 2 ** 64
@@ -111,6 +110,7 @@ export function checkRefinement<I, A>(
   validate(impl, spec, abstraction, opts)
   const started = performance.now()
   const specKey = keyFingerprinter(spec)
+  const specFp = specKey.fp
   const abstractOf = (s: I): A => {
     try {
       return abstraction(s)
@@ -121,7 +121,7 @@ export function checkRefinement<I, A>(
   const specInits = new VisitedStore(16)
   for (const a of spec.init) {
     specKey(a)
-    specInits.add(fpHi, fpLo, -1)
+    specInits.add(specFp.hi, specFp.lo, -1)
   }
   /** Abstract steps already matched, keyed by a fingerprint of the pair of fingerprints. */
   const matched = new VisitedStore()
@@ -140,7 +140,7 @@ export function checkRefinement<I, A>(
         if (!initial) return
         const after = abstractOf(s)
         specKey(after)
-        if (specInits.indexOf(fpHi, fpLo) >= 0) return
+        if (specInits.indexOf(specFp.hi, specFp.lo) >= 0) return
         failure = { index, after, allowed: spec.init.map((state) => ({ action: 'init', state })) }
         return true
       },
@@ -148,14 +148,14 @@ export function checkRefinement<I, A>(
         if (from !== currentIndex) {
           const a = abstractOf(s)
           specKey(a)
-          current = { a, hi: fpHi, lo: fpLo }
+          current = { a, hi: specFp.hi, lo: specFp.lo }
           currentIndex = from
         }
         const before = current!
         const after = abstractOf(t)
         specKey(after)
-        const hi = fpHi
-        const lo = fpLo
+        const hi = specFp.hi
+        const lo = specFp.lo
         if (hi === before.hi && lo === before.lo) {
           stutters++
           return
@@ -166,7 +166,7 @@ export function checkRefinement<I, A>(
         const next = successors(spec, before.a)
         const found = next.some((x) => {
           specKey(x.state)
-          return fpHi === hi && fpLo === lo
+          return specFp.hi === hi && specFp.lo === lo
         })
         if (found) {
           matched.add(pairHi, pairLo, -1)

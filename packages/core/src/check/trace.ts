@@ -6,7 +6,6 @@
  * @module
  */
 import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import type { KeyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
@@ -46,5 +45,5 @@ export function rebuildTrace<S>(
 
 function matches<S>(key: KeyFingerprinter<S>, s: S, store: VisitedStore, i: number): boolean {
   key(s)
-  return fpHi === store.hi(i) && fpLo === store.lo(i)
+  return key.fp.hi === store.hi(i) && key.fp.lo === store.lo(i)
 }

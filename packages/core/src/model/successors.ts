@@ -1,6 +1,6 @@
 /**
  * Enumerating the successors of a state, with user-code exceptions wrapped so they name the
- * action that threw. The checker's hot loop inlines the same logic; everything else (trace
+ * action that threw. Searches use the engine's own loop (`check/engine.ts`); everything else (trace
  * rebuilding, refinement, liveness graphs, simulation) uses this.
  *
  * @module

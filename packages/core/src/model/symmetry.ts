@@ -7,7 +7,7 @@
  * @module
  */
 import { ModelDefinitionError } from '../errors.ts'
-import { fingerprint, fpHi, fpLo } from './fingerprint.ts'
+import { Fingerprinter } from './fingerprint.ts'
 
 /**
  * A `symmetry` function for `defineModel` that treats `ids` as interchangeable: renaming them
@@ -36,18 +36,20 @@ export function symmetricIds<S>(ids: readonly string[]): (s: S) => S {
   }
   const renamings = permutations(ids).map((perm) => new Map(ids.map((id, i) => [id, perm[i]!])))
   // The identity comes first, so a state is its own representative on ties.
+  // Its own fingerprinter: it runs inside a search's keying, which must not be disturbed.
+  const fp = new Fingerprinter()
   return (s: S): S => {
     let best = s
-    fingerprint(s)
-    let bestHi = fpHi
-    let bestLo = fpLo
+    fp.of(s)
+    let bestHi = fp.hi
+    let bestLo = fp.lo
     for (let k = 1; k < renamings.length; k++) {
       const t = rename(s, renamings[k]!) as S
-      fingerprint(t)
-      if (fpHi < bestHi || (fpHi === bestHi && fpLo < bestLo)) {
+      fp.of(t)
+      if (fp.hi < bestHi || (fp.hi === bestHi && fp.lo < bestLo)) {
         best = t
-        bestHi = fpHi
-        bestLo = fpLo
+        bestHi = fp.hi
+        bestLo = fp.lo
       }
     }
     return best

@@ -22,10 +22,12 @@ export class VisitedStore {
   /** Slot -> state number + 1 (0 = empty). */
   #table: Int32Array
   #mask: number
+  readonly #initialSlots: number
 
   constructor(initialCapacity: number = 1 << 12) {
     let cap = 16
     while (cap * MAX_LOAD < initialCapacity) cap *= 2
+    this.#initialSlots = cap
     this.#table = new Int32Array(cap)
     this.#mask = cap - 1
   }
@@ -113,6 +115,16 @@ export class VisitedStore {
   /** Bytes the stored states need: 12 per state plus the table, ignoring the last chunk's slack. */
   get bytesInUse(): number {
     return this.#table.byteLength + this.#size * 12
+  }
+
+  /**
+   * What {@link bytesInUse} was when the store held its first `n` states (a parallel search
+   * stores a whole level before it knows where `check` would have stopped).
+   */
+  bytesInUseAt(n: number): number {
+    let cap = this.#initialSlots
+    while (n > cap * MAX_LOAD) cap *= 2
+    return cap * 4 + n * 12
   }
 
   #grow(): void {

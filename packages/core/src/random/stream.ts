@@ -9,6 +9,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator'
+import { murmurFinal, murmurStep } from '../hash/murmur.ts'
 
 /** Mixes a run seed and a label into the 32-bit seed of an independent substream. */
 export function substreamSeed(seed: number, label: string): number {
@@ -23,22 +24,8 @@ export function substreamSeed(seed: number, label: string): number {
   return finalMix(h) | 0
 }
 
-function mix(h: number, w: number): number {
-  let k = Math.imul(w, 0xcc9e2d51)
-  k = (k << 15) | (k >>> 17)
-  k = Math.imul(k, 0x1b873593)
-  h ^= k
-  h = (h << 13) | (h >>> 19)
-  return (Math.imul(h, 5) + 0xe6546b64) | 0
-}
-
-function finalMix(h: number): number {
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  return h ^ (h >>> 16)
-}
+const mix = murmurStep
+const finalMix = murmurFinal
 
 /**
  * A deterministic random stream: a pure function of `(seed, label)`. Not cryptographic.

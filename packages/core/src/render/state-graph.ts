@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { exploreStates } from '../check/explore.ts'
+import { exploreStates } from '../check/engine.ts'
 import type { Step } from '../check/types.ts'
 import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 
@@ -82,12 +81,12 @@ export function tracePath<S>(
   const index = new Map<string, number>()
   for (const n of graph.nodes) {
     key(n.state)
-    index.set(`${fpHi}:${fpLo}`, n.id)
+    index.set(key.fp.hex, n.id)
   }
   const out: number[] = []
   for (const step of trace) {
     key(step.state)
-    const id = index.get(`${fpHi}:${fpLo}`)
+    const id = index.get(key.fp.hex)
     if (id !== undefined) out.push(id)
   }
   return out

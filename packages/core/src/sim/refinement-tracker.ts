@@ -8,16 +8,15 @@
  * @module
  */
 import { instanceLabel } from '../model/action.ts'
-import { fpHi, fpLo } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
-import { keyFingerprinter } from '../model/state-key.ts'
+import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { forEachSuccessor } from '../model/successors.ts'
 import { formatValue } from '../render/value.ts'
 
 /** Follows one run's abstract states through a model. */
 export class RefinementTracker<A> {
   readonly model: Model<A>
-  readonly #key: (a: A) => void
+  readonly #key: KeyFingerprinter<A>
   #prev: A | undefined
   #hi = 0
   #lo = 0
@@ -34,12 +33,12 @@ export class RefinementTracker<A> {
   start(abs: A): string | undefined {
     const { model } = this
     this.#key(abs)
-    const hi = fpHi
-    const lo = fpLo
+    const hi = this.#key.fp.hi
+    const lo = this.#key.fp.lo
     let initial = false
     for (const s of model.init) {
       this.#key(s)
-      if (fpHi === hi && fpLo === lo) initial = true
+      if (this.#key.fp.hi === hi && this.#key.fp.lo === lo) initial = true
     }
     if (!initial) {
       return `refinement of model '${model.name}': the first world maps to ${formatValue(abs)}, which is not an initial state of the model (initial: ${model.init.map((s) => formatValue(s)).join(', ')})`
@@ -56,15 +55,15 @@ export class RefinementTracker<A> {
     const { model } = this
     const key = this.#key
     key(abs)
-    const hi = fpHi
-    const lo = fpLo
+    const hi = this.#key.fp.hi
+    const lo = this.#key.fp.lo
     if (hi === this.#hi && lo === this.#lo) return undefined // a stutter
     const prev = this.#prev as A
     let found = false
     forEachSuccessor(model, prev, (next) => {
       if (found) return
       key(next)
-      if (fpHi === hi && fpLo === lo) found = true
+      if (this.#key.fp.hi === hi && this.#key.fp.lo === lo) found = true
     })
     if (!found) {
       const steps: string[] = []

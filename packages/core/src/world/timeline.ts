@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { murmurFinal, murmurStep } from '../hash/murmur.ts'
 import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
 import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
@@ -49,18 +50,10 @@ export function timelineDigest(timeline: readonly TraceEvent[]): string {
     for (let i = 0; i < line.length; i++) {
       const c = line.charCodeAt(i)
       fnv = Math.imul(fnv ^ c, 0x01000193)
-      let k = Math.imul(c, 0xcc9e2d51)
-      k = (k << 15) | (k >>> 17)
-      mur ^= Math.imul(k, 0x1b873593)
-      mur = (Math.imul((mur << 13) | (mur >>> 19), 5) + 0xe6546b64) | 0
+      mur = murmurStep(mur, c)
     }
   }
-  mur ^= mur >>> 16
-  mur = Math.imul(mur, 0x85ebca6b)
-  mur ^= mur >>> 13
-  mur = Math.imul(mur, 0xc2b2ae35)
-  mur ^= mur >>> 16
-  return hex32(fnv) + hex32(mur)
+  return hex32(fnv) + hex32(murmurFinal(mur))
 }
 
 function hex32(h: number): string {

@@ -6,10 +6,7 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import { pathToFileURL } from 'node:url'
 import {
   checkOptions,
   explainMissingMatchers,
@@ -23,6 +20,7 @@ import {
   SeedConfigError,
   SweepError,
 } from '@musil/core'
+import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
@@ -98,12 +96,7 @@ export interface Chunk {
 
 /** Resolves the module reference a worker imports. */
 export function targetRef(module: string | URL, exportName = 'default'): TargetRef {
-  const url =
-    module instanceof URL
-      ? module.href
-      : /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)
-        ? module
-        : pathToFileURL(module).href
+  const url = moduleUrl(module)
   if (!url.startsWith('file:')) {
     throw new SweepError(`sweep module must be a file: URL or a path, got ${url}`)
   }
@@ -115,42 +108,9 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1)
 }
 
-/**
- * The file tinypool loads in each thread. From the compiled package it is `worker.js`; from the
- * TypeScript sources (musil's own tests) it is a tiny bootstrap that registers tsx first, because
- * Node 20 cannot import `worker.ts` by itself.
- */
+/** The file tinypool loads in each thread (a tsx bootstrap when running from sources). */
 function workerFile(): URL {
-  const self = import.meta.url
-  if (!/\.ts$/.test(new URL(self).pathname)) return new URL('./worker.js', self)
-  const tsxApi = tsxEsmApi(self)
-  const worker = new URL('./worker.ts', self).href
-  // A worker that cannot load (say, @musil/core resolving to a dist/ no one built, for want of
-  // the `@musil/source` condition) answers every task with why, as a target that cannot load
-  // does: tinypool would swallow the error and retry the data: URL as a path.
-  const source = [
-    `const api = await import(${JSON.stringify(tsxApi)})`,
-    'api.register()',
-    'globalThis.__musilTypeScriptLoader = true',
-    'let run',
-    `try { run = (await import(${JSON.stringify(worker)})).default } catch (e) {`,
-    `  const loadError = 'the sweep worker could not load ' + ${JSON.stringify(worker)} + ': ' + (e instanceof Error ? e.message : String(e))`,
-    '  run = () => ({ loadError })',
-    '}',
-    'export default run',
-  ].join('\n')
-  return new URL(`data:text/javascript,${encodeURIComponent(source)}`)
-}
-
-/** URL of tsx's ESM loader API (its CommonJS twin registers a loader that cannot find itself). */
-function tsxEsmApi(from: string): string {
-  const require = createRequire(from)
-  const pkgPath = require.resolve('tsx/package.json')
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } }>
-  }
-  const entry = pkg.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs'
-  return new URL(entry, pathToFileURL(pkgPath)).href
+  return workerEntry(import.meta.url, 'worker', 'tinypool')
 }
 
 /**

@@ -1,0 +1,86 @@
+/**
+ * What a safety search reports, built the same way by `check` and `checkParallel`: progress
+ * reports on a clock, and the final {@link CheckResult}.
+ *
+ * @module
+ */
+import type {
+  CheckOptions,
+  CheckProgress,
+  CheckResult,
+  Incompleteness,
+  SafetyViolation,
+} from './types.ts'
+
+const TWO_POW_64 = 2 ** 64
+
+/** The counters of a search at some moment. */
+export interface SearchCounts {
+  readonly distinct: number
+  readonly generated: number
+  readonly depth: number
+}
+
+/** Calls `onProgress` about once per `progressIntervalMs`, and once at the end. */
+export class ProgressClock {
+  readonly started: number = performance.now()
+  readonly #opts: CheckOptions
+  #next: number
+
+  constructor(opts: CheckOptions) {
+    this.#opts = opts
+    this.#next = this.started + (opts.progressIntervalMs ?? 1000)
+  }
+
+  /** Reports if the interval has passed (`counts` is only called then). */
+  tick(counts: () => SearchCounts, queued: number): void {
+    const cb = this.#opts.onProgress
+    if (cb === undefined) return
+    const now = performance.now()
+    if (now < this.#next) return
+    this.#next = now + (this.#opts.progressIntervalMs ?? 1000)
+    cb(this.progress(counts(), queued, false))
+  }
+
+  progress(counts: SearchCounts, queued: number, done: boolean): CheckProgress {
+    const elapsedMs = performance.now() - this.started
+    return {
+      ...counts,
+      queued,
+      elapsedMs,
+      distinctPerSecond: elapsedMs > 0 ? (counts.distinct * 1000) / elapsedMs : 0,
+      done,
+    }
+  }
+
+  /** The result of the search, after a last progress report. */
+  result<S>(
+    model: string,
+    counts: SearchCounts,
+    storeBytes: number,
+    violation: SafetyViolation<S> | undefined,
+    incomplete: Incompleteness | undefined,
+  ): CheckResult<S> {
+    const durationMs = performance.now() - this.started
+    const { distinct, generated } = counts
+    // A violating state found while expanding level k sits at level k + 1: count it.
+    const depth = Math.max(counts.depth, violation?.trace.length ?? 0)
+    this.#opts.onProgress?.(this.progress(counts, 0, true))
+    const complete = incomplete === undefined
+    return {
+      ok: complete && violation === undefined,
+      complete,
+      stats: {
+        distinct,
+        generated,
+        depth,
+        durationMs,
+        collisionProbability: (distinct * Math.max(generated - distinct, 0)) / TWO_POW_64,
+        storeBytes,
+      },
+      model,
+      ...(violation && { violation }),
+      ...(incomplete && { incomplete }),
+    }
+  }
+}
