@@ -101,26 +101,38 @@ export function checkLinearizability<S, I, O>(
   validateSpec(spec)
   validateHistory(history)
   const parts = partitionHistory(history, spec)
-  const searches = parts.map((indices) => new PartitionSearch<S, I, O>(history, indices, spec))
-
-  let active = searches.map((_, p) => p)
+  // A partition's search is made at its first turn and dropped once it is found linearizable:
+  // a history of many small partitions (a key-value store's keys) never holds them all at once.
+  const searches: (PartitionSearch<S, I, O> | undefined)[] = new Array(parts.length)
+  const deadline = started + timeoutMs
+  let active = parts.map((_, p) => p)
   let visited = 0
   let failed = -1
-  while (active.length > 0 && failed < 0) {
+  let outOfTime = false
+  while (active.length > 0 && failed < 0 && !outOfTime) {
     const still: number[] = []
-    for (const p of active) {
-      const search = searches[p]!
-      runSlice(search)
+    for (let a = 0; a < active.length; a++) {
+      const p = active[a]!
+      const search = (searches[p] ??= new PartitionSearch<S, I, O>(history, parts[p]!, spec))
+      outOfTime = !runSlice(search, deadline)
       if (search.status === 'not-linearizable') {
         failed = p
         break
       }
       if (search.status === 'running') still.push(p)
+      else {
+        visited += search.visited
+        searches[p] = undefined
+      }
+      if (outOfTime) {
+        // The partitions not reached in this round are undecided too.
+        still.push(...active.slice(a + 1))
+        break
+      }
     }
     active = still
-    if (failed < 0 && active.length > 0 && now() - started >= timeoutMs) break
   }
-  for (const search of searches) visited += search.visited
+  for (const search of searches) visited += search?.visited ?? 0
   const base = {
     operations: history.length,
     partitions: parts.length,
@@ -146,10 +158,29 @@ export function checkLinearizability<S, I, O>(
   return { ok: true, result: 'linearizable', ...base }
 }
 
-/** One turn of a partition's search, with the spec's exceptions named by operation. */
-function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
+/**
+ * Steps between two readings of the clock. A turn of {@link SLICE} steps can take long when
+ * `step` is slow (or a round when there are thousands of partitions): reading the clock only
+ * between turns or rounds would overrun the budget many times over.
+ */
+const CLOCK_EVERY = 64
+
+/**
+ * One turn of a partition's search, with the spec's exceptions named by operation. The turn
+ * is run in pieces of {@link CLOCK_EVERY} steps, which changes nothing but where the clock is
+ * read (the search is resumable); false when `deadline` passed before the turn ended.
+ */
+function runSlice<S, I, O>(search: PartitionSearch<S, I, O>, deadline: number): boolean {
   try {
-    search.run(SLICE)
+    if (deadline === Number.POSITIVE_INFINITY) {
+      search.run(SLICE)
+      return true
+    }
+    for (let left = SLICE; left > 0 && search.status === 'running'; left -= CLOCK_EVERY) {
+      search.run(Math.min(CLOCK_EVERY, left))
+      if (now() >= deadline) return search.status !== 'running'
+    }
+    return true
   } catch (e) {
     // Errors of musil's own (a state that cannot be fingerprinted, `equal` throwing) say
     // already what they are; anything else came out of the spec's `step`.

@@ -129,7 +129,10 @@ export class PartitionSearch<S, I, O> {
       this.prev[p] = p - 1
     }
     this.set = new LinearizedSet(n)
-    this.configs = new VisitedConfigs<S>(spec.equal === undefined ? undefined : guardedEqual(spec))
+    this.configs = new VisitedConfigs<S>(
+      spec.equal === undefined ? undefined : guardedEqual(spec),
+      n,
+    )
     this.stackOp = new Int32Array(n)
     this.best = new Int32Array(n)
     this.stackState = new Array<S>(n)

@@ -35,17 +35,23 @@ export class VisitedConfigs<S> {
 
   /**
    * @param equal - the spec's state equality; without it states are compared by fingerprint
+   * @param operations - the partition's operations: the tables start at about that many
+   *   entries (a linearizable history stores about one configuration per operation) and grow
+   *   from there. A fixed start of hundreds of entries would cost tens of kilobytes for each of
+   *   the thousands of one- or two-operation partitions of a key-value history.
    */
-  constructor(equal?: (a: S, b: S) => boolean) {
+  constructor(equal: ((a: S, b: S) => boolean) | undefined, operations: number) {
     this.equal = equal
-    this.slots = new Int32Array(1024)
-    this.mask = 1023
-    this.entryHashA = new Int32Array(512)
-    this.entryHashB = new Int32Array(512)
-    this.entryFpHi = new Int32Array(512)
-    this.entryFpLo = new Int32Array(512)
-    this.entrySet = new Int32Array(512)
-    this.pool = new Int32Array(4096)
+    let entries = 8
+    while (entries < operations && entries < 512) entries *= 2
+    this.slots = new Int32Array(2 * entries)
+    this.mask = 2 * entries - 1
+    this.entryHashA = new Int32Array(entries)
+    this.entryHashB = new Int32Array(entries)
+    this.entryFpHi = new Int32Array(entries)
+    this.entryFpLo = new Int32Array(entries)
+    this.entrySet = new Int32Array(entries)
+    this.pool = new Int32Array(4 * entries)
   }
 
   /**
