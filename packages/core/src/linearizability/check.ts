@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  HistoryError,
   MusilError,
   OptionsError,
   SequentialSpecError,
@@ -22,7 +23,7 @@ import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import { partitionHistory, validateHistory } from './history-input.ts'
-import { initialState, PartitionSearch } from './search.ts'
+import { initialState, PartitionSearch, StepResultError } from './search.ts'
 import type {
   LinearizabilityOptions,
   LinearizabilityResult,
@@ -74,8 +75,9 @@ const now = performance.now.bind(performance)
  * @returns the verdict; on `not-linearizable` the `violation` holds the first failing
  *   partition's longest linearizable prefix and the operations that cannot come after it
  * @throws {HistoryError} naming the malformed operation, or the operation the spec's
- *   `partition` lost or invented
- * @throws {SequentialSpecError} when `spec` lacks `init` or `step`
+ *   `partition` lost or invented, or one whose input a shipped spec does not know
+ * @throws {SequentialSpecError} when `spec` lacks `init` or `step`, or `step` returns something
+ *   other than a `[legal, next]` pair
  * @throws {UserCodeError} when the spec's code throws (origin `step`, `init`, `partition`,
  *   `equal`, `describeOperation` or `describeState`)
  * @throws {StateEncodingError} when a state cannot be fingerprinted and the spec has no `equal`
@@ -191,6 +193,16 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>, deadline: number): 
         `after ${formatValue(op.input)} (operation ${search.historyIndex[search.current]} of the history), ${e.message}; or give the spec an equal(a, b) that compares its states`,
         e.path,
       )
+    }
+    const where = `operation ${search.historyIndex[search.current]} of the history (client ${formatValue(op.client)})`
+    if (e instanceof StepResultError) {
+      throw new SequentialSpecError(
+        `the spec's step returned ${formatValue(e.returned)} for ${formatValue(op.input)}, ${where}: step(state, input, output) must return a pair [legal, next], e.g. [output === state, state] for a read`,
+      )
+    }
+    // A shipped spec refusing an input it does not know: say which operation has it.
+    if (e instanceof HistoryError && e.index === undefined) {
+      throw new HistoryError(`${where}: ${e.message}`, search.historyIndex[search.current])
     }
     if (MusilError.is(e)) throw e
     throw new UserCodeError(

@@ -162,7 +162,12 @@ export class PartitionSearch<S, I, O> {
         if (op >= 0) {
           this.current = op
           const o = ops[op]!
-          const [legal, after] = spec.step(state, o.input, o.output)
+          const stepped = spec.step(state, o.input, o.output)
+          // A step written as a predicate (`=> output === state`) would otherwise fail as
+          // "true is not iterable", which names neither the mistake nor the fix.
+          if (!Array.isArray(stepped)) throw new StepResultError(stepped)
+          const legal = stepped[0]
+          const after: S = stepped[1]
           if (legal) {
             set.add(op)
             let hi = 0
@@ -259,6 +264,19 @@ export class PartitionSearch<S, I, O> {
     const c = this.callPos[op]!
     next[prev[c]!] = c
     prev[next[c]!] = c
+  }
+}
+
+/**
+ * What a spec's `step` returned when it was not a `[legal, next]` pair; the checker restates it
+ * naming the operation (see `runSlice`).
+ */
+export class StepResultError extends Error {
+  /** What `step` returned. */
+  readonly returned: unknown
+  constructor(returned: unknown) {
+    super('step must return [legal, next]')
+    this.returned = returned
   }
 }
 

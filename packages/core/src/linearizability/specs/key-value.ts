@@ -8,7 +8,7 @@ import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { Operation, SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a key-value store: `get` (output: the value), `put` (replaces the value),
@@ -21,6 +21,9 @@ export type KeyValueInput =
 
 /** What a key-value operation returned: the value for `get`; `undefined` when not observed. */
 export type KeyValueOutput = string | undefined
+
+const KEY_VALUE_INPUTS =
+  "{ op: 'get', key }, { op: 'put', key, value } and { op: 'append', key, value }"
 
 /** Options of {@link keyValueSpec}. */
 export interface KeyValueSpecOptions {
@@ -58,6 +61,8 @@ export function keyValueSpec(
           return [true, input.value]
         case 'append':
           return [true, state + input.value]
+        default:
+          return unknownInput('keyValueSpec()', input, KEY_VALUE_INPUTS)
       }
     },
     partition: partitionByKey,

@@ -8,7 +8,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, unknownInput, unobserved } from './values.ts'
 
 /** An operation on a mutex, by an owner (a client, a session, a lease id). */
 export type MutexInput =
@@ -39,6 +39,9 @@ export function mutexSpec(): SequentialSpec<string | number | null, MutexInput, 
   return {
     init: () => null,
     step(state, input, output) {
+      if (input.op !== 'acquire' && input.op !== 'release') {
+        return unknownInput('mutexSpec()', input, "{ op: 'acquire' | 'release', owner }")
+      }
       const canSucceed = input.op === 'acquire' ? state === null : state === input.owner
       if (unobserved(output)) {
         if (!canSucceed) return [true, state]

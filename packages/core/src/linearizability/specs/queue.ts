@@ -7,7 +7,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, sameValue, unobserved } from './values.ts'
+import { describeOutput, sameValue, unknownInput, unobserved } from './values.ts'
 
 /** An operation on a queue: `enqueue` (output ignored), `dequeue` (output: the value taken). */
 export type QueueInput<V> =
@@ -35,6 +35,9 @@ export function queueSpec<V>(): SequentialSpec<readonly V[], QueueInput<V>, Queu
     init: () => [],
     step(state, input, output) {
       if (input.op === 'enqueue') return [true, [...state, input.value]]
+      if (input.op !== 'dequeue') {
+        return unknownInput('queueSpec()', input, "{ op: 'enqueue', value } and { op: 'dequeue' }")
+      }
       if (state.length === 0) return [unobserved(output) || output === null, state]
       return [unobserved(output) || sameValue(output, state[0]), state.slice(1)]
     },

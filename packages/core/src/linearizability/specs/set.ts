@@ -6,7 +6,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a set. Outputs: `add` returns whether the element was new, `remove` whether
@@ -39,6 +39,9 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
   return {
     init: () => new Set<V>(),
     step(state, input, output) {
+      if (input.op !== 'add' && input.op !== 'remove' && input.op !== 'contains') {
+        return unknownInput('setSpec()', input, "{ op: 'add' | 'remove' | 'contains', value }")
+      }
       const member = state.has(input.value)
       // add reports whether the element was new; remove and contains whether it was there.
       const truth = input.op === 'add' ? !member : member

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { HistoryError } from '../../errors.ts'
 import { formatValue } from '../../render/value.ts'
 
 /**
@@ -53,4 +54,15 @@ export function unobserved(output: unknown): output is undefined {
 /** An output in an operation's description: `?` when unobserved. */
 export function describeOutput(output: unknown): string {
   return output === undefined ? '?' : formatValue(output)
+}
+
+/**
+ * Refuses an input a shipped spec does not know (a typo such as `{ op: 'reed' }`), which would
+ * otherwise be read as some other operation, or fail as "undefined is not iterable". The
+ * checker adds which operation of the history has it.
+ */
+export function unknownInput(spec: string, input: unknown, expected: string): never {
+  throw new HistoryError(
+    `${spec} has no operation ${formatValue(input)}; its inputs are ${expected}`,
+  )
 }
