@@ -90,6 +90,7 @@ export class UserCodeError extends MusilError {
     | 'init'
     | 'partition'
     | 'equal'
+    | 'hash'
     | 'describeOperation'
     | 'describeState'
   /** The action label or invariant name. */

@@ -44,6 +44,7 @@ export const SEQUENTIAL_SPEC_KEYS: readonly OptionKey<SequentialSpec<unknown, un
     'step',
     'partition',
     'equal',
+    'hash',
     'describeOperation',
     'describeState',
   ])
@@ -216,7 +217,7 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>, deadline: number): 
 function validateSpec(spec: unknown): void {
   if (spec === null || typeof spec !== 'object') {
     throw new SequentialSpecError(
-      `checkLinearizability() expects a sequential spec { init, step, partition?, equal?, describeOperation?, describeState? }, got ${formatValue(spec)}`,
+      `checkLinearizability() expects a sequential spec { init, step, partition?, equal?, hash?, describeOperation?, describeState? }, got ${formatValue(spec)}`,
     )
   }
   checkOptions(spec, 'checkLinearizability() spec', SEQUENTIAL_SPEC_KEYS)
@@ -228,12 +229,23 @@ function validateSpec(spec: unknown): void {
       )
     }
   }
-  for (const member of ['partition', 'equal', 'describeOperation', 'describeState'] as const) {
+  for (const member of [
+    'partition',
+    'equal',
+    'hash',
+    'describeOperation',
+    'describeState',
+  ] as const) {
     if (s[member] !== undefined && typeof s[member] !== 'function') {
       throw new SequentialSpecError(
         `the spec's ${member} is ${formatValue(s[member])}: it must be a function, or left out`,
       )
     }
+  }
+  if (s.hash !== undefined && s.equal === undefined) {
+    throw new SequentialSpecError(
+      "the spec has hash but no equal: hash files states for the spec's equal; without equal, states are compared by their structural fingerprint, which is a hash already, so leave hash out",
+    )
   }
 }
 

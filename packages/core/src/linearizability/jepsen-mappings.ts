@@ -154,6 +154,7 @@ export function independentKeys<S, I, O>(
     },
   }
   if (spec.equal !== undefined) keyed.equal = spec.equal
+  if (spec.hash !== undefined) keyed.hash = spec.hash
   if (spec.describeState !== undefined) keyed.describeState = spec.describeState
   return keyed
 }

@@ -6,8 +6,9 @@
  * An open-addressing hash table on typed arrays. Each entry keeps the set's window (see
  * {@link LinearizedSet}) in a shared pool, and the state either as its 64-bit structural
  * fingerprint (the default: state equality is fingerprint equality, as musil's model checker
- * has it) or, when the spec defines `equal`, as the state itself, compared with `equal` (the
- * hash then covers the set only, as Porcupine does without `Hash`).
+ * has it) or, when the spec defines `equal`, as the state itself, compared with `equal` and
+ * filed under the spec's `hash` (without one, under the set alone, as Porcupine does without
+ * `Hash`).
  *
  * @module
  */
@@ -56,12 +57,13 @@ export class VisitedConfigs<S> {
 
   /**
    * Adds the configuration (`set`, state) unless it is there already; true when it was added.
-   * `fpHi`/`fpLo` are the state's fingerprint (ignored, pass 0, when the spec has `equal`).
+   * `fpHi`/`fpLo` are the state's fingerprint, or, when the spec has `equal`, its `hash` (0
+   * without one): equal states must come with equal values.
    */
   add(set: LinearizedSet, state: S, fpHi: number, fpLo: number): boolean {
     const equal = this.equal
-    const hashA = equal ? set.hashA : set.hashA ^ fpHi
-    const hashB = equal ? set.hashB : set.hashB ^ Math.imul(fpLo, 0x9e3779b1)
+    const hashA = set.hashA ^ fpHi
+    const hashB = set.hashB ^ Math.imul(fpLo, 0x9e3779b1)
     let slot = hashA & this.mask
     for (;;) {
       const e = this.slots[slot]! - 1
@@ -69,10 +71,10 @@ export class VisitedConfigs<S> {
       if (
         this.entryHashA[e] === hashA &&
         this.entryHashB[e] === hashB &&
+        this.entryFpHi[e] === fpHi &&
+        this.entryFpLo[e] === fpLo &&
         this.sameSet(e, set) &&
-        (equal
-          ? equal(this.states[e]!, state)
-          : this.entryFpHi[e] === fpHi && this.entryFpLo[e] === fpLo)
+        (equal === undefined || equal(this.states[e]!, state))
       ) {
         return false
       }

@@ -140,7 +140,7 @@ describe('specs and options', () => {
     const e = thrown(() => checkLinearizability([], { ...register, describe: () => '' } as never))
     expect(e).toBeInstanceOf(OptionsError)
     expect(e.message).toBe(
-      "unknown option 'describe' in checkLinearizability() spec; valid options are 'init', 'step', 'partition', 'equal', 'describeOperation', 'describeState'",
+      "unknown option 'describe' in checkLinearizability() spec; valid options are 'init', 'step', 'partition', 'equal', 'hash', 'describeOperation', 'describeState'",
     )
   })
 

@@ -384,6 +384,80 @@ describe('state equality', () => {
   })
 })
 
+describe("the spec's hash, with equal", () => {
+  /** n concurrent appends of distinct letters and a read no order explains: n! distinct states. */
+  function appends(n: number): Operation<KeyValueInput, KeyValueOutput>[] {
+    const h = Array.from({ length: n }, (_, i) =>
+      kv.append(`c${i}`, 'k', String.fromCharCode(97 + i), 0, 10),
+    )
+    h.push(kv.get('r', 'k', 'impossible', 11, 12))
+    return h
+  }
+  const counted = (hash?: (s: string) => number) => {
+    const calls = { equal: 0 }
+    const spec: SequentialSpec<string, KeyValueInput, KeyValueOutput> = {
+      ...keyValueSpec(),
+      equal: (a, b) => {
+        calls.equal++
+        return a === b
+      },
+      ...(hash && { hash }),
+    }
+    return { spec, calls }
+  }
+
+  it('files states by it, so a new state is compared only with states of the same hash', () => {
+    const plain = checkLinearizability(appends(7), keyValueSpec())
+    const without = counted()
+    const r1 = checkLinearizability(appends(7), without.spec)
+    const withHash = counted((s) => {
+      let x = 0
+      for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 0x01000193)
+      return x
+    })
+    const r2 = checkLinearizability(appends(7), withHash.spec)
+    expect(r1.stats.visited).toBe(plain.stats.visited)
+    expect(r2.stats.visited).toBe(plain.stats.visited)
+    expect(r2.result).toBe('not-linearizable')
+    // Without a hash, each new state meets every state reached with the same set of appends.
+    expect(without.calls.equal).toBeGreaterThan(10 * plain.stats.visited)
+    expect(withHash.calls.equal).toBeLessThan(100)
+  })
+
+  it('one that breaks the rule costs memoisation, never a verdict', () => {
+    let n = 0
+    const h = Array.from({ length: 10 }, (_, i) => reg.write(`c${i}`, 7, 0, 10))
+    h.push(reg.read('r', 3, 11, 12))
+    const r = checkLinearizability(h, { ...register, equal: (a, b) => a === b, hash: () => n++ })
+    expect(r.result).toBe('not-linearizable')
+    // Equal states are no longer found: one configuration per order of the writes, not per set.
+    expect(r.stats.visited).toBeGreaterThan(2 ** 10)
+    h.pop()
+    expect(
+      checkLinearizability(h, { ...register, equal: (a, b) => a === b, hash: () => n++ }).ok,
+    ).toBe(true)
+  })
+
+  it('is refused without equal, when it returns no number, and named when it throws', () => {
+    const h = [reg.write('a', 1, 0, 1)]
+    expect(() => checkLinearizability(h, { ...register, hash: () => 0 })).toThrow(
+      /^the spec has hash but no equal/,
+    )
+    const eq = { ...register, equal: (a: number | null, b: number | null) => a === b }
+    expect(() => checkLinearizability(h, { ...eq, hash: () => 'x' as unknown as number })).toThrow(
+      `the spec's hash returned "x" for the state 1: it must return a number`,
+    )
+    expect(() =>
+      checkLinearizability(h, {
+        ...eq,
+        hash: () => {
+          throw new RangeError('no')
+        },
+      }),
+    ).toThrow(/hash .*threw RangeError: no/)
+  })
+})
+
 describe('results', () => {
   it('are plain data, the same on every run', () => {
     const h = [reg.write('a', 1, 0, 10), reg.read('b', 1, 1, 2), reg.read('c', 0, 3, 4)]
