@@ -8,7 +8,7 @@ import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { Operation, SequentialSpec } from '../types.ts'
-import { describeOutput, unknownInput, unobserved } from './values.ts'
+import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a key-value store: `get` (output: the value), `put` (replaces the value),
@@ -51,7 +51,7 @@ export function keyValueSpec(
   explainMissingMatchers()
   checkOptions(options, 'keyValueSpec()', KEY_VALUE_SPEC_OPTION_KEYS)
   const initial = options.initial ?? ''
-  return {
+  return shipped(`keyValueSpec({ initial: ${formatValue(initial)} })`, {
     init: () => initial,
     step(state, input, output) {
       switch (input.op) {
@@ -77,7 +77,7 @@ export function keyValueSpec(
       }
     },
     describeState: (state) => formatValue(state),
-  }
+  })
 }
 
 /** One part per key, in the order the keys first appear. */

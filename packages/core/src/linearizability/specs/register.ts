@@ -8,7 +8,7 @@ import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, sameValue, unknownInput, unobserved } from './values.ts'
+import { describeOutput, sameValue, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a register: `read` (output: the value read), `write` (output ignored), `cas`
@@ -58,7 +58,7 @@ export function registerSpec<V>(
   explainMissingMatchers()
   checkOptions(options, 'registerSpec()', REGISTER_SPEC_OPTION_KEYS)
   const initial = options.initial ?? null
-  return {
+  return shipped(`registerSpec({ initial: ${formatValue(initial)} })`, {
     init: () => initial,
     step(state, input, output) {
       switch (input.op) {
@@ -86,5 +86,5 @@ export function registerSpec<V>(
       }
     },
     describeState: (state) => formatValue(state),
-  }
+  })
 }

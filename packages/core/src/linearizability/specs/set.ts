@@ -6,7 +6,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, unknownInput, unobserved } from './values.ts'
+import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a set. Outputs: `add` returns whether the element was new, `remove` whether
@@ -36,7 +36,7 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
 > {
   // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
   explainMissingMatchers()
-  return {
+  return shipped('setSpec()', {
     init: () => new Set<V>(),
     step(state, input, output) {
       if (input.op !== 'add' && input.op !== 'remove' && input.op !== 'contains') {
@@ -60,5 +60,5 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
         .map((v) => formatValue(v))
         .sort()
         .join(', ')}}`,
-  }
+  })
 }

@@ -66,3 +66,17 @@ export function unknownInput(spec: string, input: unknown, expected: string): ne
     `${spec} has no operation ${formatValue(input)}; its inputs are ${expected}`,
   )
 }
+
+/**
+ * Where a shipped spec keeps how it was made (its factory and options), hidden from
+ * enumeration so that a spec spread into a new one (`{ ...registerSpec(), equal }`) does not
+ * inherit it: `expect(report).toBeLinearizable(registerSpec())` recognises the spec a report
+ * was checked against even when it is another object made the same way.
+ */
+export const SPEC_ORIGIN: unique symbol = Symbol.for('musil.spec.origin')
+
+/** Marks `spec` as made by `origin`, e.g. `registerSpec({ initial: null })` (see {@link SPEC_ORIGIN}). */
+export function shipped<T extends object>(origin: string, spec: T): T {
+  Object.defineProperty(spec, SPEC_ORIGIN, { value: origin })
+  return spec
+}
