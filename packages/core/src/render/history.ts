@@ -28,7 +28,12 @@ import type {
   SequentialSpec,
 } from '../linearizability/types.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { describeMark, type OperationMark, operationMarks } from './history-marks.ts'
+import {
+  describeMark,
+  type OperationMark,
+  operationMarks,
+  shownOperations,
+} from './history-marks.ts'
 
 /** Options of {@link formatHistory}. */
 export interface FormatHistoryOptions<S, I, O> {
@@ -81,7 +86,12 @@ export function formatHistory<S, I, O>(
   const width = Math.max(10, Math.floor(options.width ?? DEFAULT_WIDTH))
   const spec = options.spec ?? ({} as SequentialSpec<S, I, O>)
   const violation = options.violation
-  const shown = [...(options.operations ?? history.map((_, i) => i))].sort((a, b) => a - b)
+  const shown = shownOperations(
+    history,
+    options.operations,
+    () => history.keys(),
+    'formatHistory()',
+  )
   if (shown.length === 0) return '(no operations)'
 
   const mark = operationMarks(violation)

@@ -97,6 +97,17 @@ describe('formatHistory', () => {
     )
     expect(formatHistory([])).toBe('(no operations)')
   })
+
+  it('rejects an index in operations that is not one of the history, as historyDiagram does', () => {
+    const h = [reg.write('a', 1, 0, 10)]
+    for (const bad of [1, -1, 0.5]) {
+      expect(() => formatHistory(h, { operations: [0, bad] })).toThrow(
+        `formatHistory(): 'operations' holds ${bad}, which is not the index of an operation of the history (0 to 0)`,
+      )
+    }
+    // Each index drawn once, however often it is given.
+    expect(formatHistory(h, { operations: [0, 0] })).toBe(formatHistory(h))
+  })
 })
 
 describe('failureWindow', () => {
