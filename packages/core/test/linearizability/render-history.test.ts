@@ -108,6 +108,16 @@ describe('formatHistory', () => {
     // Each index drawn once, however often it is given.
     expect(formatHistory(h, { operations: [0, 0] })).toBe(formatHistory(h))
   })
+
+  it('rejects a width that is not a number of columns from 10 to 1,000', () => {
+    const h = [reg.write('a', 1, 0, 10)]
+    // NaN failed as 'Invalid array length', a billion exhausted the heap.
+    for (const width of [Number.NaN, 9, 1e9, '60']) {
+      expect(() => formatHistory(h, { width } as never)).toThrow(
+        /^formatHistory\(\): width must be a number of columns from 10 to 1000, got /,
+      )
+    }
+  })
 })
 
 describe('failureWindow', () => {
