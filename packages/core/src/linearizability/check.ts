@@ -214,7 +214,11 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>, deadline: number): 
   }
 }
 
-function validateSpec(spec: unknown): void {
+/**
+ * Throws a {@link SequentialSpecError} (an `OptionsError` for an unknown member) when `spec` is
+ * not a sequential spec: what {@link checkLinearizability} checks before searching.
+ */
+export function validateSpec(spec: unknown): void {
   if (spec === null || typeof spec !== 'object') {
     throw new SequentialSpecError(
       `checkLinearizability() expects a sequential spec { init, step, partition?, equal?, hash?, describeOperation?, describeState? }, got ${formatValue(spec)}`,

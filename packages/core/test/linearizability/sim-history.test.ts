@@ -395,6 +395,12 @@ describe('misuse and bad options', () => {
     expect(run({ spec: zeroRegister, timeout: 5 })).toThrow(/did you mean 'timeoutMs'/)
     expect(run({ spec: zeroRegister, timeoutMs: 0 })).toThrow(/timeoutMs' must be a positive/)
     expect(run({ ...zeroRegister, partiton: () => [] })).toThrow(/did you mean 'partition'/)
+    // Refused once, not as a failure of every run.
+    expect(run({ ...zeroRegister, equal: 5 })).toThrow(SimulationConfigError)
+    expect(run({ ...zeroRegister, equal: 5 })).toThrow(
+      "simulate(): the 'linearizable' spec: the spec's equal is 5: it must be a function, or left out",
+    )
+    expect(run({ ...zeroRegister, hash: () => 0 })).toThrow(/the spec has hash but no equal/)
   })
 })
 
