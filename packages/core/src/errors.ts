@@ -90,6 +90,7 @@ export class UserCodeError extends MusilError {
     | 'init'
     | 'partition'
     | 'equal'
+    | 'hash'
     | 'describeOperation'
     | 'describeState'
   /** The action label or invariant name. */
@@ -158,8 +159,8 @@ export class TransitionTableError extends MusilError {
 /**
  * A history given to `checkLinearizability` is malformed: not an array, an operation that is not
  * an object, a `call` that is not a finite number, a `return` before its `call`, a `client` that
- * is neither a number nor a string; or the spec's `partition` lost, duplicated or invented an
- * operation. `index` is the position of the operation at fault in the history, when there is one.
+ * is neither a number nor a string, an input a shipped spec does not know (`{ op: 'reed' }`); or
+ * the spec's `partition` lost, duplicated or invented an operation. `index` is the position of the operation at fault in the history, when there is one.
  */
 export class HistoryError extends MusilError {
   override name = 'HistoryError'
@@ -174,8 +175,9 @@ export class HistoryError extends MusilError {
 
 /**
  * A sequential spec given to `checkLinearizability` is malformed: not an object, no `init` or
- * `step` function, or an optional member (`partition`, `equal`, `describeOperation`,
- * `describeState`) that is not a function. The message names the member and what to give.
+ * `step` function, an optional member (`partition`, `equal`, `describeOperation`,
+ * `describeState`) that is not a function, or a `step` that returned something other than a
+ * `[legal, next]` pair. The message names the member and what to give.
  */
 export class SequentialSpecError extends MusilError {
   override name = 'SequentialSpecError'

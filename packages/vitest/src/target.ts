@@ -242,6 +242,21 @@ const UNCENTRED_HISTORY_MAX = 60
 /** Where `simulate`, `explore` and `replay` keep the spec their runs' histories were checked against. */
 const CHECKED_SPEC = Symbol.for('musil.linearizable.spec')
 
+/** Where a shipped spec (`registerSpec()`, …) of `@musil/core` keeps how it was made. */
+const SPEC_ORIGIN = Symbol.for('musil.spec.origin')
+
+/**
+ * Whether `a` and `b` are the same spec: the same object, or two shipped specs made the same
+ * way (`registerSpec()` twice), which behave alike.
+ */
+export function sameSpec(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true
+  const origin = (a as { [SPEC_ORIGIN]?: string } | undefined)?.[SPEC_ORIGIN]
+  return (
+    origin !== undefined && origin === (b as { [SPEC_ORIGIN]?: string } | undefined)?.[SPEC_ORIGIN]
+  )
+}
+
 /**
  * The spec the runs of `report` checked their histories against, when the report is from
  * `simulate`, `explore` or `replay` in this thread (the spec does not cross threads).

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  HistoryError,
   MusilError,
   OptionsError,
   SequentialSpecError,
@@ -22,7 +23,7 @@ import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import { partitionHistory, validateHistory } from './history-input.ts'
-import { initialState, PartitionSearch } from './search.ts'
+import { initialState, PartitionSearch, StepResultError } from './search.ts'
 import type {
   LinearizabilityOptions,
   LinearizabilityResult,
@@ -43,6 +44,7 @@ export const SEQUENTIAL_SPEC_KEYS: readonly OptionKey<SequentialSpec<unknown, un
     'step',
     'partition',
     'equal',
+    'hash',
     'describeOperation',
     'describeState',
   ])
@@ -74,8 +76,9 @@ const now = performance.now.bind(performance)
  * @returns the verdict; on `not-linearizable` the `violation` holds the first failing
  *   partition's longest linearizable prefix and the operations that cannot come after it
  * @throws {HistoryError} naming the malformed operation, or the operation the spec's
- *   `partition` lost or invented
- * @throws {SequentialSpecError} when `spec` lacks `init` or `step`
+ *   `partition` lost or invented, or one whose input a shipped spec does not know
+ * @throws {SequentialSpecError} when `spec` lacks `init` or `step`, or `step` returns something
+ *   other than a `[legal, next]` pair
  * @throws {UserCodeError} when the spec's code throws (origin `step`, `init`, `partition`,
  *   `equal`, `describeOperation` or `describeState`)
  * @throws {StateEncodingError} when a state cannot be fingerprinted and the spec has no `equal`
@@ -101,26 +104,38 @@ export function checkLinearizability<S, I, O>(
   validateSpec(spec)
   validateHistory(history)
   const parts = partitionHistory(history, spec)
-  const searches = parts.map((indices) => new PartitionSearch<S, I, O>(history, indices, spec))
-
-  let active = searches.map((_, p) => p)
+  // A partition's search is made at its first turn and dropped once it is found linearizable:
+  // a history of many small partitions (a key-value store's keys) never holds them all at once.
+  const searches: (PartitionSearch<S, I, O> | undefined)[] = new Array(parts.length)
+  const deadline = started + timeoutMs
+  let active = parts.map((_, p) => p)
   let visited = 0
   let failed = -1
-  while (active.length > 0 && failed < 0) {
+  let outOfTime = false
+  while (active.length > 0 && failed < 0 && !outOfTime) {
     const still: number[] = []
-    for (const p of active) {
-      const search = searches[p]!
-      runSlice(search)
+    for (let a = 0; a < active.length; a++) {
+      const p = active[a]!
+      const search = (searches[p] ??= new PartitionSearch<S, I, O>(history, parts[p]!, spec))
+      outOfTime = !runSlice(search, deadline)
       if (search.status === 'not-linearizable') {
         failed = p
         break
       }
       if (search.status === 'running') still.push(p)
+      else {
+        visited += search.visited
+        searches[p] = undefined
+      }
+      if (outOfTime) {
+        // The partitions not reached in this round are undecided too.
+        still.push(...active.slice(a + 1))
+        break
+      }
     }
     active = still
-    if (failed < 0 && active.length > 0 && now() - started >= timeoutMs) break
   }
-  for (const search of searches) visited += search.visited
+  for (const search of searches) visited += search?.visited ?? 0
   const base = {
     operations: history.length,
     partitions: parts.length,
@@ -146,10 +161,29 @@ export function checkLinearizability<S, I, O>(
   return { ok: true, result: 'linearizable', ...base }
 }
 
-/** One turn of a partition's search, with the spec's exceptions named by operation. */
-function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
+/**
+ * Steps between two readings of the clock. A turn of {@link SLICE} steps can take long when
+ * `step` is slow (or a round when there are thousands of partitions): reading the clock only
+ * between turns or rounds would overrun the budget many times over.
+ */
+const CLOCK_EVERY = 64
+
+/**
+ * One turn of a partition's search, with the spec's exceptions named by operation. The turn
+ * is run in pieces of {@link CLOCK_EVERY} steps, which changes nothing but where the clock is
+ * read (the search is resumable); false when `deadline` passed before the turn ended.
+ */
+function runSlice<S, I, O>(search: PartitionSearch<S, I, O>, deadline: number): boolean {
   try {
-    search.run(SLICE)
+    if (deadline === Number.POSITIVE_INFINITY) {
+      search.run(SLICE)
+      return true
+    }
+    for (let left = SLICE; left > 0 && search.status === 'running'; left -= CLOCK_EVERY) {
+      search.run(Math.min(CLOCK_EVERY, left))
+      if (now() >= deadline) return search.status !== 'running'
+    }
+    return true
   } catch (e) {
     // Errors of musil's own (a state that cannot be fingerprinted, `equal` throwing) say
     // already what they are; anything else came out of the spec's `step`.
@@ -161,6 +195,16 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
         e.path,
       )
     }
+    const where = `operation ${search.historyIndex[search.current]} of the history (client ${formatValue(op.client)})`
+    if (e instanceof StepResultError) {
+      throw new SequentialSpecError(
+        `the spec's step returned ${formatValue(e.returned)} for ${formatValue(op.input)}, ${where}: step(state, input, output) must return a pair [legal, next], e.g. [output === state, state] for a read`,
+      )
+    }
+    // A shipped spec refusing an input it does not know: say which operation has it.
+    if (e instanceof HistoryError && e.index === undefined) {
+      throw new HistoryError(`${where}: ${e.message}`, search.historyIndex[search.current])
+    }
     if (MusilError.is(e)) throw e
     throw new UserCodeError(
       'step',
@@ -170,10 +214,14 @@ function runSlice<S, I, O>(search: PartitionSearch<S, I, O>): void {
   }
 }
 
-function validateSpec(spec: unknown): void {
+/**
+ * Throws a {@link SequentialSpecError} (an `OptionsError` for an unknown member) when `spec` is
+ * not a sequential spec: what {@link checkLinearizability} checks before searching.
+ */
+export function validateSpec(spec: unknown): void {
   if (spec === null || typeof spec !== 'object') {
     throw new SequentialSpecError(
-      `checkLinearizability() expects a sequential spec { init, step, partition?, equal?, describeOperation?, describeState? }, got ${formatValue(spec)}`,
+      `checkLinearizability() expects a sequential spec { init, step, partition?, equal?, hash?, describeOperation?, describeState? }, got ${formatValue(spec)}`,
     )
   }
   checkOptions(spec, 'checkLinearizability() spec', SEQUENTIAL_SPEC_KEYS)
@@ -185,12 +233,23 @@ function validateSpec(spec: unknown): void {
       )
     }
   }
-  for (const member of ['partition', 'equal', 'describeOperation', 'describeState'] as const) {
+  for (const member of [
+    'partition',
+    'equal',
+    'hash',
+    'describeOperation',
+    'describeState',
+  ] as const) {
     if (s[member] !== undefined && typeof s[member] !== 'function') {
       throw new SequentialSpecError(
         `the spec's ${member} is ${formatValue(s[member])}: it must be a function, or left out`,
       )
     }
+  }
+  if (s.hash !== undefined && s.equal === undefined) {
+    throw new SequentialSpecError(
+      "the spec has hash but no equal: hash files states for the spec's equal; without equal, states are compared by their structural fingerprint, which is a hash already, so leave hash out",
+    )
   }
 }
 

@@ -134,9 +134,14 @@ export function readEdnElements(text: string, source = 'EDN'): EdnForm[] {
 /** Marks a `#_` form at top level (inside collections the reader just skips it). */
 const DISCARDED: unique symbol = Symbol('discarded')
 
+/** How deep forms may nest (Jepsen's events nest three or four levels). */
+const MAX_DEPTH = 1000
+
 class EdnReader {
   pos = 0
   line = 1
+  /** Collections open around the form being read. */
+  private depth = 0
   private readonly text: string
   private readonly source: string
 
@@ -215,6 +220,9 @@ class EdnReader {
 
   /** Reads forms up to `close`, skipping discards. */
   private readItems(close: number, opener: number, open: string): EdnValue[] {
+    // The reader recurses per level: a garbled file of a hundred thousand '[' would otherwise
+    // end as a RangeError (stack overflow) rather than an error naming the place.
+    if (++this.depth > MAX_DEPTH) this.fail(`forms nested deeper than ${MAX_DEPTH}`, opener)
     const items: EdnValue[] = []
     for (;;) {
       this.skipSpace()
@@ -224,6 +232,7 @@ class EdnReader {
       const c = this.text.charCodeAt(this.pos)
       if (c === close) {
         this.pos++
+        this.depth--
         return items
       }
       if (c in CLOSERS)

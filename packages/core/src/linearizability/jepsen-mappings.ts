@@ -149,11 +149,15 @@ export function independentKeys<S, I, O>(
       return all.flatMap((part) => inner(part) as readonly (readonly Operation<Keyed, O>[])[])
     },
     describeOperation(input, output) {
-      const op = spec.describeOperation?.(input, output) ?? formatValue(input)
+      // Without the spec's own description, the checker's: input and output (`?` unobserved).
+      const op =
+        spec.describeOperation?.(input, output) ??
+        `${formatValue(input)} → ${output === undefined ? '?' : formatValue(output)}`
       return input.key === undefined ? op : `[${formatValue(input.key)}] ${op}`
     },
   }
   if (spec.equal !== undefined) keyed.equal = spec.equal
+  if (spec.hash !== undefined) keyed.hash = spec.hash
   if (spec.describeState !== undefined) keyed.describeState = spec.describeState
   return keyed
 }

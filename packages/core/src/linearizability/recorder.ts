@@ -293,12 +293,25 @@ export class OperationLog {
    * The same history (same operations, same indices) for the checker: call and return are
    * positions in the run's order of events, so two operations are concurrent exactly when their
    * intervals overlapped in the run, even within one instant of virtual time.
+   *
+   * `eventual` (see {@link outputs}) is for a run cut short of another: an operation still
+   * pending here gets the output it ended with there (still returning at `Infinity`).
    */
-  orderedHistory(): Operation<unknown, unknown>[] {
-    return this.#operations(true)
+  orderedHistory(eventual?: readonly unknown[]): Operation<unknown, unknown>[] {
+    return this.#operations(true, eventual)
   }
 
-  #operations(ordered: boolean): Operation<unknown, unknown>[] {
+  /**
+   * Each operation's output by id, `undefined` for one that failed or never completed: what an
+   * operation pending in a shorter replay of this run (the same events, cut earlier) ended with.
+   */
+  outputs(): unknown[] {
+    return this.#ops.map((op) =>
+      op.status === OP_OK || op.status === OP_INFO ? op.output : undefined,
+    )
+  }
+
+  #operations(ordered: boolean, eventual?: readonly unknown[]): Operation<unknown, unknown>[] {
     const out: Operation<unknown, unknown>[] = []
     for (const op of this.#ops) {
       if (op.status === OP_FAIL) continue
@@ -306,7 +319,7 @@ export class OperationLog {
         client: op.client,
         input: op.input,
         call: ordered ? op.callOrder : op.call,
-        output: op.output,
+        output: op.status === OP_INVOKE && eventual !== undefined ? eventual[op.id] : op.output,
         return: ordered ? op.returnOrder : op.return,
       })
     }

@@ -8,7 +8,7 @@
 import { MusilError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../render/value.ts'
-import { checkLinearizability, SEQUENTIAL_SPEC_KEYS } from './check.ts'
+import { checkLinearizability, SEQUENTIAL_SPEC_KEYS, validateSpec } from './check.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import type { OperationLog } from './recorder.ts'
 import type {
@@ -118,6 +118,13 @@ export function compileLinearizable(
     throw error(
       `${where}: the 'linearizable' spec needs init() (the initial state) and step(state, input, output) => [legal, next]; got init: ${typeof spec.init}, step: ${typeof spec.step}`,
     )
+  }
+  // The rest of what checkLinearizability would refuse in every run (an equal that is not a
+  // function, a hash without equal): refused once, before any seed runs.
+  try {
+    validateSpec(spec)
+  } catch (e) {
+    throw error(`${where}: the 'linearizable' spec: ${(e as Error).message}`)
   }
   const timeoutMs = isObjectForm ? (value as LinearizableCheckOptions).timeoutMs : undefined
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0))) {

@@ -22,8 +22,9 @@
  *
  * @module
  */
-import { UserCodeError } from '../errors.ts'
+import { SequentialSpecError, UserCodeError } from '../errors.ts'
 import { fingerprint, fpHi, fpLo } from '../model/fingerprint.ts'
+import { formatValue } from '../render/value.ts'
 import { LinearizedSet } from './linearized-set.ts'
 import type { Operation, SequentialSpec } from './types.ts'
 import { VisitedConfigs } from './visited-configs.ts'
@@ -81,6 +82,8 @@ export class PartitionSearch<S, I, O> {
   private finiteLeft = 0
 
   private readonly spec: SequentialSpec<S, I, O>
+  /** The spec's `hash`, checked (with `equal` only). */
+  private readonly hash: ((state: S) => number) | undefined
 
   constructor(
     history: readonly Operation<I, O>[],
@@ -88,6 +91,7 @@ export class PartitionSearch<S, I, O> {
     spec: SequentialSpec<S, I, O>,
   ) {
     this.spec = spec
+    this.hash = spec.equal === undefined || spec.hash === undefined ? undefined : guardedHash(spec)
     const order = [...indices].sort((a, b) => compare(history[a]!.call, history[b]!.call) || a - b)
     const n = order.length
     this.historyIndex = Int32Array.from(order)
@@ -129,7 +133,10 @@ export class PartitionSearch<S, I, O> {
       this.prev[p] = p - 1
     }
     this.set = new LinearizedSet(n)
-    this.configs = new VisitedConfigs<S>(spec.equal === undefined ? undefined : guardedEqual(spec))
+    this.configs = new VisitedConfigs<S>(
+      spec.equal === undefined ? undefined : guardedEqual(spec),
+      n,
+    )
     this.stackOp = new Int32Array(n)
     this.best = new Int32Array(n)
     this.stackState = new Array<S>(n)
@@ -150,6 +157,7 @@ export class PartitionSearch<S, I, O> {
     if (this.status !== 'running') return 0
     const { spec, entryOp, next, set, configs, stackOp, stackState, finite, ops } = this
     const equal = spec.equal
+    const hash = this.hash
     let { state, entry, depth, finiteLeft } = this
     let steps = 0
     try {
@@ -159,7 +167,12 @@ export class PartitionSearch<S, I, O> {
         if (op >= 0) {
           this.current = op
           const o = ops[op]!
-          const [legal, after] = spec.step(state, o.input, o.output)
+          const stepped = spec.step(state, o.input, o.output)
+          // A step written as a predicate (`=> output === state`) would otherwise fail as
+          // "true is not iterable", which names neither the mistake nor the fix.
+          if (!Array.isArray(stepped)) throw new StepResultError(stepped)
+          const legal = stepped[0]
+          const after: S = stepped[1]
           if (legal) {
             set.add(op)
             let hi = 0
@@ -168,6 +181,12 @@ export class PartitionSearch<S, I, O> {
               fingerprint(after)
               hi = fpHi
               lo = fpLo
+            } else if (hash !== undefined) {
+              // Both halves feed the table's slot: a 32-bit hash would leave the high one 0.
+              const h = hash(after)
+              lo = h | 0
+              hi = Math.imul(lo ^ ((h / 4294967296) | 0), 0x85ebca6b)
+              hi ^= hi >>> 13
             }
             if (configs.add(set, after, hi, lo)) {
               this.visited++
@@ -259,6 +278,19 @@ export class PartitionSearch<S, I, O> {
   }
 }
 
+/**
+ * What a spec's `step` returned when it was not a `[legal, next]` pair; the checker restates it
+ * naming the operation (see `runSlice`).
+ */
+export class StepResultError extends Error {
+  /** What `step` returned. */
+  readonly returned: unknown
+  constructor(returned: unknown) {
+    super('step must return [legal, next]')
+    this.returned = returned
+  }
+}
+
 /** The spec's initial state; what `init` throws is named as such. */
 export function initialState<S, I, O>(spec: SequentialSpec<S, I, O>): S {
   try {
@@ -276,6 +308,24 @@ function guardedEqual<S, I, O>(spec: SequentialSpec<S, I, O>): (a: S, b: S) => b
     } catch (e) {
       throw new UserCodeError('equal', 'the spec', e)
     }
+  }
+}
+
+/** The spec's `hash`: what it throws named as such, and a result that is not a number refused. */
+function guardedHash<S, I, O>(spec: SequentialSpec<S, I, O>): (state: S) => number {
+  return (state) => {
+    let h: unknown
+    try {
+      h = spec.hash!(state)
+    } catch (e) {
+      throw new UserCodeError('hash', 'the spec', e)
+    }
+    if (typeof h !== 'number' || Number.isNaN(h)) {
+      throw new SequentialSpecError(
+        `the spec's hash returned ${formatValue(h)} for the state ${formatValue(state)}: it must return a number`,
+      )
+    }
+    return h
   }
 }
 

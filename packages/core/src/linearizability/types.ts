@@ -50,6 +50,14 @@ export interface SequentialSpec<S, I, O> {
   partition?(history: readonly Operation<I, O>[]): readonly (readonly Operation<I, O>[])[]
   /** State equality for memoisation (default: musil's structural fingerprint equality). */
   equal?(a: S, b: S): boolean
+  /**
+   * With `equal`: a hash of a state (a number), the same for any two states `equal` calls equal
+   * (Porcupine's `Hash`). Without it the memo can file states by the set of placed operations
+   * only, and compares a new state with every state already reached with that set: a history
+   * whose states differ by the order of concurrent appends (one set, thousands of states) runs
+   * tens of times slower. A hash that breaks the rule costs only memoisation, never a verdict.
+   */
+  hash?(state: S): number
   /** How an operation reads in a failure, e.g. `write(3)`, `read() → 2`. */
   describeOperation?(input: I, output: O): string
   /** How a state reads in a failure. */

@@ -6,8 +6,9 @@
  * An open-addressing hash table on typed arrays. Each entry keeps the set's window (see
  * {@link LinearizedSet}) in a shared pool, and the state either as its 64-bit structural
  * fingerprint (the default: state equality is fingerprint equality, as musil's model checker
- * has it) or, when the spec defines `equal`, as the state itself, compared with `equal` (the
- * hash then covers the set only, as Porcupine does without `Hash`).
+ * has it) or, when the spec defines `equal`, as the state itself, compared with `equal` and
+ * filed under the spec's `hash` (without one, under the set alone, as Porcupine does without
+ * `Hash`).
  *
  * @module
  */
@@ -35,27 +36,34 @@ export class VisitedConfigs<S> {
 
   /**
    * @param equal - the spec's state equality; without it states are compared by fingerprint
+   * @param operations - the partition's operations: the tables start at about that many
+   *   entries (a linearizable history stores about one configuration per operation) and grow
+   *   from there. A fixed start of hundreds of entries would cost tens of kilobytes for each of
+   *   the thousands of one- or two-operation partitions of a key-value history.
    */
-  constructor(equal?: (a: S, b: S) => boolean) {
+  constructor(equal: ((a: S, b: S) => boolean) | undefined, operations: number) {
     this.equal = equal
-    this.slots = new Int32Array(1024)
-    this.mask = 1023
-    this.entryHashA = new Int32Array(512)
-    this.entryHashB = new Int32Array(512)
-    this.entryFpHi = new Int32Array(512)
-    this.entryFpLo = new Int32Array(512)
-    this.entrySet = new Int32Array(512)
-    this.pool = new Int32Array(4096)
+    let entries = 8
+    while (entries < operations && entries < 512) entries *= 2
+    this.slots = new Int32Array(2 * entries)
+    this.mask = 2 * entries - 1
+    this.entryHashA = new Int32Array(entries)
+    this.entryHashB = new Int32Array(entries)
+    this.entryFpHi = new Int32Array(entries)
+    this.entryFpLo = new Int32Array(entries)
+    this.entrySet = new Int32Array(entries)
+    this.pool = new Int32Array(4 * entries)
   }
 
   /**
    * Adds the configuration (`set`, state) unless it is there already; true when it was added.
-   * `fpHi`/`fpLo` are the state's fingerprint (ignored, pass 0, when the spec has `equal`).
+   * `fpHi`/`fpLo` are the state's fingerprint, or, when the spec has `equal`, its `hash` (0
+   * without one): equal states must come with equal values.
    */
   add(set: LinearizedSet, state: S, fpHi: number, fpLo: number): boolean {
     const equal = this.equal
-    const hashA = equal ? set.hashA : set.hashA ^ fpHi
-    const hashB = equal ? set.hashB : set.hashB ^ Math.imul(fpLo, 0x9e3779b1)
+    const hashA = set.hashA ^ fpHi
+    const hashB = set.hashB ^ Math.imul(fpLo, 0x9e3779b1)
     let slot = hashA & this.mask
     for (;;) {
       const e = this.slots[slot]! - 1
@@ -63,10 +71,10 @@ export class VisitedConfigs<S> {
       if (
         this.entryHashA[e] === hashA &&
         this.entryHashB[e] === hashB &&
+        this.entryFpHi[e] === fpHi &&
+        this.entryFpLo[e] === fpLo &&
         this.sameSet(e, set) &&
-        (equal
-          ? equal(this.states[e]!, state)
-          : this.entryFpHi[e] === fpHi && this.entryFpLo[e] === fpLo)
+        (equal === undefined || equal(this.states[e]!, state))
       ) {
         return false
       }

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { OptionsError } from '../errors.ts'
 import { describeOperation, describeState } from '../linearizability/describe.ts'
 import type {
   LinearizabilityResult,
@@ -18,8 +17,12 @@ import type {
 } from '../linearizability/types.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { failureWindow } from './history.ts'
-import { type OperationMark, operationMarks, prefixStates } from './history-marks.ts'
-import { formatValue } from './value.ts'
+import {
+  type OperationMark,
+  operationMarks,
+  prefixStates,
+  shownOperations,
+} from './history-marks.ts'
 
 /**
  * What the verdict says about one operation: an {@link OperationMark} with its states
@@ -128,21 +131,12 @@ export function diagramOf<S, I, O>(
   checkOptions(options, where, HISTORY_DIAGRAM_OPTION_KEYS)
   const spec = options.spec ?? ({} as SequentialSpec<S, I, O>)
   const violation = result?.violation
-  const shown = [
-    ...new Set(
-      options.operations ??
-        (violation !== undefined ? failureWindow(history, violation) : history.keys()),
-    ),
-  ].sort((a, b) => a - b)
-  for (const i of shown) {
-    if (!Number.isInteger(i) || i < 0 || i >= history.length) {
-      throw new OptionsError(
-        `${where}: 'operations' holds ${formatValue(i)}, which is not the index of an operation of the history (0 to ${history.length - 1})`,
-        where,
-        'operations',
-      )
-    }
-  }
+  const shown = shownOperations(
+    history,
+    options.operations,
+    () => (violation !== undefined ? failureWindow(history, violation) : history.keys()),
+    where,
+  )
 
   const mark = operationMarks(violation)
   const states =

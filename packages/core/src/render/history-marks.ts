@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UserCodeError } from '../errors.ts'
+import { OptionsError, UserCodeError } from '../errors.ts'
 import { initialState } from '../linearizability/search.ts'
 import type {
   LinearizabilityViolation,
@@ -88,4 +88,28 @@ function ordinal(n: number): string {
   const tens = n % 100
   if (tens >= 11 && tens <= 13) return `${n}th`
   return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`
+}
+
+/**
+ * The operations to draw, in index order and each once: `operations` when given, else
+ * `fallback`. An index that is not one of the history's is an {@link OptionsError} naming
+ * `where` (the function the user called), not a crash when the drawing reaches it.
+ */
+export function shownOperations(
+  history: readonly unknown[],
+  operations: Iterable<number> | undefined,
+  fallback: () => Iterable<number>,
+  where: string,
+): number[] {
+  const shown = [...new Set(operations ?? fallback())].sort((a, b) => a - b)
+  for (const i of shown) {
+    if (!Number.isInteger(i) || i < 0 || i >= history.length) {
+      throw new OptionsError(
+        `${where}: 'operations' holds ${formatValue(i)}, which is not the index of an operation of the history (0 to ${history.length - 1})`,
+        where,
+        'operations',
+      )
+    }
+  }
+  return shown
 }

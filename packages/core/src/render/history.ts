@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { OptionsError } from '../errors.ts'
 import { describeOperation, describeState } from '../linearizability/describe.ts'
 import type {
   LinearizabilityViolation,
@@ -28,7 +29,13 @@ import type {
   SequentialSpec,
 } from '../linearizability/types.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { describeMark, type OperationMark, operationMarks } from './history-marks.ts'
+import {
+  describeMark,
+  type OperationMark,
+  operationMarks,
+  shownOperations,
+} from './history-marks.ts'
+import { formatValue } from './value.ts'
 
 /** Options of {@link formatHistory}. */
 export interface FormatHistoryOptions<S, I, O> {
@@ -36,7 +43,7 @@ export interface FormatHistoryOptions<S, I, O> {
   readonly spec?: SequentialSpec<S, I, O>
   /** Marks its longest prefix and its unplaceable operations, and notes them in the legend. */
   readonly violation?: LinearizabilityViolation<S, I, O>
-  /** Columns of the time axis (default 60, at least 10). */
+  /** Columns of the time axis (default 60; a number from 10 to 1,000). */
   readonly width?: number
   /** Indices of the operations to draw (default: all), e.g. from {@link failureWindow}. */
   readonly operations?: readonly number[]
@@ -53,6 +60,7 @@ export const FORMAT_HISTORY_OPTION_KEYS: readonly OptionKey<
 ])
 
 const DEFAULT_WIDTH = 60
+const MAX_WIDTH = 1000
 const PREFIX = '='
 const UNPLACEABLE = '!'
 const OTHER = '-'
@@ -78,10 +86,24 @@ export function formatHistory<S, I, O>(
   options: FormatHistoryOptions<S, I, O> = {},
 ): string {
   checkOptions(options, 'formatHistory()', FORMAT_HISTORY_OPTION_KEYS)
-  const width = Math.max(10, Math.floor(options.width ?? DEFAULT_WIDTH))
+  const given: unknown = options.width ?? DEFAULT_WIDTH
+  const width = typeof given === 'number' ? Math.floor(given) : Number.NaN
+  // A width of NaN or a billion would fail deep in the drawing, or exhaust the heap.
+  if (!(width >= 10 && width <= MAX_WIDTH)) {
+    throw new OptionsError(
+      `formatHistory(): width must be a number of columns from 10 to ${MAX_WIDTH}, got ${formatValue(options.width)}`,
+      'formatHistory()',
+      'width',
+    )
+  }
   const spec = options.spec ?? ({} as SequentialSpec<S, I, O>)
   const violation = options.violation
-  const shown = [...(options.operations ?? history.map((_, i) => i))].sort((a, b) => a - b)
+  const shown = shownOperations(
+    history,
+    options.operations,
+    () => history.keys(),
+    'formatHistory()',
+  )
   if (shown.length === 0) return '(no operations)'
 
   const mark = operationMarks(violation)

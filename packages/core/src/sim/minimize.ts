@@ -12,7 +12,8 @@
  * 3. for a linearizability failure, cuts the run at the first instant its history stops being
  *    linearizable (bisecting over the times of its events: a history that is not linearizable
  *    stays so as the run goes on, since later events only complete operations or add new ones),
- *    so the trace ends at the violation rather than where the scenario stops;
+ *    so the trace ends at the violation rather than where the scenario stops; a cut is kept only
+ *    if the failure is the run's, not the cut's (see `confirmCut`);
  * 4. reports the shortest sliced trace among the runs that failed the same check (the one with
  *    the fewest faults among equally short ones).
  *
@@ -21,6 +22,7 @@
  *
  * @module
  */
+import { checkLinearizability } from '../linearizability/check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import type { TraceEvent } from '../report.ts'
 import type { CompiledChoices } from './compile.ts'
@@ -91,7 +93,12 @@ export function minimizeRun<N extends Nodes, W, A>(
   // Replays cost what the failing run cost; bound the total so a long run minimises in seconds.
   let stepsLeft = Math.max(STEP_BUDGET, 20 * world.steps)
 
-  const failsTheSameWay = (candidate: readonly Item[], until?: number): boolean => {
+  /** `confirm` (for a cut run) has a last word on a run that failed the same way. */
+  const failsTheSameWay = (
+    candidate: readonly Item[],
+    until?: number,
+    confirm?: () => boolean,
+  ): boolean => {
     runs++
     const out = world.run(seed, toScript(candidate, until), true)
     stepsLeft -= out.steps
@@ -100,7 +107,8 @@ export function minimizeRun<N extends Nodes, W, A>(
       f === undefined ||
       f.kind !== target.kind ||
       f.name !== target.name ||
-      (f.linearizability === undefined) !== (target.linearizability === undefined)
+      (f.linearizability === undefined) !== (target.linearizability === undefined) ||
+      (confirm !== undefined && !confirm())
     ) {
       return false
     }
@@ -122,15 +130,39 @@ export function minimizeRun<N extends Nodes, W, A>(
   if (target.linearizability !== undefined && more() && failsTheSameWay(kept)) {
     // The event times of the kept run: the earliest one at which it already fails is the cut.
     const times = [...new Set(world.trace().map((e) => e.t))].sort((a, b) => a - b)
+    const stillFails = confirmCut(world, world.operations.outputs())
     let passes = -1
     let fails = times.length - 1
     while (fails - passes > 1 && more()) {
       const mid = (passes + fails) >> 1
-      if (failsTheSameWay(kept, times[mid])) fails = mid
+      if (failsTheSameWay(kept, times[mid], stillFails)) fails = mid
       else passes = mid
     }
   }
   return { ...best, runs }
+}
+
+/**
+ * Whether a cut run's failure is the run's own, not the cut's. In the cut run the operations
+ * still pending at the cut have an unknown outcome, with `undefined` as their output. The
+ * shipped specs accept that output wherever they accept the real one, with the same effect, so
+ * the cut history is weaker than the whole run's and fails only if the run does (the bisection
+ * relies on it). A spec that refuses `undefined` (an effectful operation whose reply it checks)
+ * would make the cut fail by itself: a write that another client already read, refused because
+ * its reply had not arrived yet. So the cut history is checked again with each pending operation
+ * given the output it ended with in the whole run (`eventual`, by operation id).
+ */
+function confirmCut<N extends Nodes, W, A>(
+  world: SimWorld<N, W, A>,
+  eventual: readonly unknown[],
+): () => boolean {
+  const check = world.sim.linearizable!
+  return () =>
+    checkLinearizability(
+      world.operations.orderedHistory(eventual),
+      check.spec,
+      check.timeoutMs === undefined ? {} : { timeoutMs: check.timeoutMs },
+    ).result === 'not-linearizable'
 }
 
 function size(c: SimChoices): number {

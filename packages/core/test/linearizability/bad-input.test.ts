@@ -1,12 +1,16 @@
 import {
   checkLinearizability,
   HistoryError,
+  keyValueSpec,
   MusilError,
+  mutexSpec,
   type Operation,
   OptionsError,
+  queueSpec,
   registerSpec,
   type SequentialSpec,
   SequentialSpecError,
+  setSpec,
   UserCodeError,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
@@ -136,7 +140,7 @@ describe('specs and options', () => {
     const e = thrown(() => checkLinearizability([], { ...register, describe: () => '' } as never))
     expect(e).toBeInstanceOf(OptionsError)
     expect(e.message).toBe(
-      "unknown option 'describe' in checkLinearizability() spec; valid options are 'init', 'step', 'partition', 'equal', 'describeOperation', 'describeState'",
+      "unknown option 'describe' in checkLinearizability() spec; valid options are 'init', 'step', 'partition', 'equal', 'hash', 'describeOperation', 'describeState'",
     )
   })
 
@@ -169,4 +173,71 @@ describe('specs and options', () => {
       'step of 3 (operation 1 of the history, client "b") threw RangeError: three',
     )
   })
+
+  it('a step written as a predicate is told to return [legal, next]', () => {
+    const predicate = {
+      init: () => 0,
+      step: (s: number, _input: unknown, output: number) => output === s,
+    } as unknown as SequentialSpec<number, unknown, number>
+    const h: Operation<unknown, number>[] = [
+      { client: 'a', input: 'read', call: 0, output: 0, return: 1 },
+    ]
+    const e = thrown(() => checkLinearizability(h, predicate))
+    expect(e).toBeInstanceOf(SequentialSpecError)
+    expect(e.message).toBe(
+      `the spec's step returned true for "read", operation 0 of the history (client "a"): step(state, input, output) must return a pair [legal, next], e.g. [output === state, state] for a read`,
+    )
+  })
+})
+
+describe('the shipped specs refuse inputs they do not know, rather than reading them as another operation', () => {
+  // Each: the spec, an input it knows, one it does not, and how it says so.
+  const cases = [
+    [
+      registerSpec(),
+      { op: 'read' },
+      { op: 'reed' },
+      'registerSpec() has no operation {op: "reed"}',
+    ],
+    [
+      keyValueSpec(),
+      { op: 'get', key: 'x' },
+      { op: 'gett', key: 'x' },
+      'keyValueSpec() has no operation {op: "gett", key: "x"}',
+    ],
+    // Before, anything but an enqueue was a dequeue, anything but an add or a contains a remove,
+    // anything but an acquire a release.
+    [queueSpec(), { op: 'dequeue' }, { op: 'deq' }, 'queueSpec() has no operation {op: "deq"}'],
+    [
+      setSpec(),
+      { op: 'add', value: 1 },
+      { op: 'has', value: 1 },
+      'setSpec() has no operation {op: "has", value: 1}',
+    ],
+    [
+      mutexSpec(),
+      { op: 'acquire', owner: 'a' },
+      { op: 'lock', owner: 'a' },
+      'mutexSpec() has no operation {op: "lock", owner: "a"}',
+    ],
+  ] as const
+  for (const [spec, known, input, message] of cases) {
+    it(message.slice(0, message.indexOf('(')), () => {
+      const h = [
+        {
+          client: 'a',
+          input: known,
+          call: 0,
+          output: undefined,
+          return: 1,
+        },
+        { client: 'b', input, call: 2, output: undefined, return: 3 },
+      ]
+      const e = thrown(() => checkLinearizability(h as never, spec as never))
+      expect(e).toBeInstanceOf(HistoryError)
+      expect((e as HistoryError).index).toBe(1)
+      expect(e.message).toMatch(/^operation 1 of the history \(client "b"\): .*; its inputs are /)
+      expect(e.message).toContain(message)
+    })
+  }
 })

@@ -269,6 +269,35 @@ describe('the time budget', () => {
     }
   })
 
+  it('is read often enough that a slow step or many partitions cannot overrun it far', () => {
+    // A step of 2 ms: one turn of a partition is 1,024 steps (2 s), so a budget read only
+    // between turns would overrun 20 ms a hundred times over.
+    const slow: SequentialSpec<string, KeyValueInput, KeyValueOutput> = {
+      ...keyValueSpec(),
+      step(state, input, output) {
+        const until = performance.now() + 2
+        while (performance.now() < until) {}
+        return keyValueSpec().step(state, input, output)
+      },
+    }
+    const started = performance.now()
+    const r = checkLinearizability(hardHistory(), slow, { timeoutMs: 20 })
+    expect(r.result).toBe('unknown')
+    expect(performance.now() - started).toBeLessThan(1000)
+
+    // 2,000 hard keys: a round gives each of them a turn of 1,024 steps.
+    const keys: Operation<KeyValueInput, KeyValueOutput>[] = []
+    for (let k = 0; k < 2000; k++) {
+      for (let i = 0; i < 12; i++) keys.push(kv.append(`c${i}`, `k${k}`, String(i), 0, 100))
+      keys.push(kv.get('r', `k${k}`, 'impossible', 101, 102))
+    }
+    const again = performance.now()
+    const many = checkLinearizability(keys, keyValueSpec(), { timeoutMs: 20 })
+    expect(many.result).toBe('unknown')
+    expect(many.reason).toContain('0 of 2000 partitions decided')
+    expect(performance.now() - again).toBeLessThan(1000)
+  })
+
   it('does not hold back a verdict reached within it', () => {
     const h = [reg.write('a', 1, 0, 2), reg.read('b', 0, 3, 5)]
     expect(checkLinearizability(h, register, { timeoutMs: 60_000 }).result).toBe('not-linearizable')
@@ -292,6 +321,25 @@ describe('deep histories: an explicit stack, no recursion', () => {
     const r = checkLinearizability(sequential(20_000), register)
     expect(r).toMatchObject({ ok: true, operations: 20_000 })
     expect(r.stats.visited).toBe(20_000)
+  })
+
+  it('checks 100,000 operations on 50,000 keys, one small partition each', () => {
+    // Every key's search is made at its turn and dropped once decided: 50,000 searches alive
+    // at once (with tables sized for big partitions) took gigabytes.
+    const h: Operation<KeyValueInput, KeyValueOutput>[] = []
+    for (let k = 0; k < 50_000; k++) {
+      h.push(
+        kv.put('a', `k${k}`, 'v', 2 * k, 2 * k + 1),
+        kv.get('b', `k${k}`, 'v', 2 * k, 2 * k + 1),
+      )
+    }
+    const r = checkLinearizability(h, keyValueSpec())
+    expect(r).toMatchObject({ ok: true, operations: 100_000, partitions: 50_000 })
+    // Two configurations per key: its put placed, then its get.
+    expect(r.stats.visited).toBe(100_000)
+    h[99_999] = kv.get('b', 'k49999', 'w', 99_998, 99_999)
+    const bad = checkLinearizability(h, keyValueSpec())
+    expect(bad.violation).toMatchObject({ partition: 49_999, operations: [99_998, 99_999] })
   })
 
   it('reports the 19,999-operation prefix of a deep history that fails at its last operation', () => {
@@ -333,6 +381,80 @@ describe('state equality', () => {
     expect(r.result).toBe('not-linearizable')
     // One configuration per subset of the writes (2^12), not one per order (12!).
     expect(r.stats.visited).toBe(2 ** 12 - 1)
+  })
+})
+
+describe("the spec's hash, with equal", () => {
+  /** n concurrent appends of distinct letters and a read no order explains: n! distinct states. */
+  function appends(n: number): Operation<KeyValueInput, KeyValueOutput>[] {
+    const h = Array.from({ length: n }, (_, i) =>
+      kv.append(`c${i}`, 'k', String.fromCharCode(97 + i), 0, 10),
+    )
+    h.push(kv.get('r', 'k', 'impossible', 11, 12))
+    return h
+  }
+  const counted = (hash?: (s: string) => number) => {
+    const calls = { equal: 0 }
+    const spec: SequentialSpec<string, KeyValueInput, KeyValueOutput> = {
+      ...keyValueSpec(),
+      equal: (a, b) => {
+        calls.equal++
+        return a === b
+      },
+      ...(hash && { hash }),
+    }
+    return { spec, calls }
+  }
+
+  it('files states by it, so a new state is compared only with states of the same hash', () => {
+    const plain = checkLinearizability(appends(7), keyValueSpec())
+    const without = counted()
+    const r1 = checkLinearizability(appends(7), without.spec)
+    const withHash = counted((s) => {
+      let x = 0
+      for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 0x01000193)
+      return x
+    })
+    const r2 = checkLinearizability(appends(7), withHash.spec)
+    expect(r1.stats.visited).toBe(plain.stats.visited)
+    expect(r2.stats.visited).toBe(plain.stats.visited)
+    expect(r2.result).toBe('not-linearizable')
+    // Without a hash, each new state meets every state reached with the same set of appends.
+    expect(without.calls.equal).toBeGreaterThan(10 * plain.stats.visited)
+    expect(withHash.calls.equal).toBeLessThan(100)
+  })
+
+  it('one that breaks the rule costs memoisation, never a verdict', () => {
+    let n = 0
+    const h = Array.from({ length: 10 }, (_, i) => reg.write(`c${i}`, 7, 0, 10))
+    h.push(reg.read('r', 3, 11, 12))
+    const r = checkLinearizability(h, { ...register, equal: (a, b) => a === b, hash: () => n++ })
+    expect(r.result).toBe('not-linearizable')
+    // Equal states are no longer found: one configuration per order of the writes, not per set.
+    expect(r.stats.visited).toBeGreaterThan(2 ** 10)
+    h.pop()
+    expect(
+      checkLinearizability(h, { ...register, equal: (a, b) => a === b, hash: () => n++ }).ok,
+    ).toBe(true)
+  })
+
+  it('is refused without equal, when it returns no number, and named when it throws', () => {
+    const h = [reg.write('a', 1, 0, 1)]
+    expect(() => checkLinearizability(h, { ...register, hash: () => 0 })).toThrow(
+      /^the spec has hash but no equal/,
+    )
+    const eq = { ...register, equal: (a: number | null, b: number | null) => a === b }
+    expect(() => checkLinearizability(h, { ...eq, hash: () => 'x' as unknown as number })).toThrow(
+      `the spec's hash returned "x" for the state 1: it must return a number`,
+    )
+    expect(() =>
+      checkLinearizability(h, {
+        ...eq,
+        hash: () => {
+          throw new RangeError('no')
+        },
+      }),
+    ).toThrow(/hash .*threw RangeError: no/)
   })
 })
 

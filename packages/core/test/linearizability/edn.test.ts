@@ -107,4 +107,13 @@ describe('EDN reader', () => {
     expect(failure('##Foo').message).toMatch(/unknown symbolic value '##Foo'/)
     expect(failure('#inst').message).toMatch(/#inst tags nothing/)
   })
+
+  test('nesting deeper than 1,000 is an error naming the place, not a stack overflow', () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
+    expect(values(nested(1000))).toHaveLength(1)
+    // Depth is counted per form: two of 600 one after the other are fine.
+    expect(values(`${nested(600)} ${nested(600)}`)).toHaveLength(2)
+    const e = failure(`{:v ${'['.repeat(100_000)}`)
+    expect(e.message).toMatch(/^h\.edn line 1, column 1004: forms nested deeper than 1000/)
+  })
 })

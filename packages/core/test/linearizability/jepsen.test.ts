@@ -266,4 +266,16 @@ describe('verdicts on histories in Jepsen and Porcupine formats', () => {
     const alone = { ...register, partition: <T>(h: readonly T[]) => h.map((o) => [o]) }
     expect(independentKeys(alone).partition!(history).map((p) => p.length)).toEqual([1, 1, 1])
   })
+
+  test('independentKeys describes an operation with its output when the spec cannot, and keeps equal and hash', () => {
+    const plain = {
+      init: () => 0,
+      step: (s: number, _input: { key?: unknown }, o: unknown) => [o === s, s] as const,
+    }
+    const keyed = independentKeys(plain)
+    expect(keyed.describeOperation!({ key: 1 }, 7)).toBe('[1] {key: 1} → 7')
+    expect(keyed.describeOperation!({ key: 1 }, undefined)).toBe('[1] {key: 1} → ?')
+    const eq = { ...plain, equal: (a: number, b: number) => a === b, hash: (s: number) => s }
+    expect(independentKeys(eq)).toMatchObject({ equal: eq.equal, hash: eq.hash })
+  })
 })

@@ -97,6 +97,27 @@ describe('formatHistory', () => {
     )
     expect(formatHistory([])).toBe('(no operations)')
   })
+
+  it('rejects an index in operations that is not one of the history, as historyDiagram does', () => {
+    const h = [reg.write('a', 1, 0, 10)]
+    for (const bad of [1, -1, 0.5]) {
+      expect(() => formatHistory(h, { operations: [0, bad] })).toThrow(
+        `formatHistory(): 'operations' holds ${bad}, which is not the index of an operation of the history (0 to 0)`,
+      )
+    }
+    // Each index drawn once, however often it is given.
+    expect(formatHistory(h, { operations: [0, 0] })).toBe(formatHistory(h))
+  })
+
+  it('rejects a width that is not a number of columns from 10 to 1,000', () => {
+    const h = [reg.write('a', 1, 0, 10)]
+    // NaN failed as 'Invalid array length', a billion exhausted the heap.
+    for (const width of [Number.NaN, 9, 1e9, '60']) {
+      expect(() => formatHistory(h, { width } as never)).toThrow(
+        /^formatHistory\(\): width must be a number of columns from 10 to 1000, got /,
+      )
+    }
+  })
 })
 
 describe('failureWindow', () => {

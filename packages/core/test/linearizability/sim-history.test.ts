@@ -4,9 +4,11 @@ import {
   causalSlice,
   checkLinearizability,
   crash,
+  NetworkModel,
   OptionsError,
   type PendingOperation,
   type RegisterInput,
+  type SequentialSpec,
   SimulationConfigError,
   simulate,
   simulateSeed,
@@ -115,6 +117,71 @@ describe('simulate with linearizable: a replicated register', () => {
     const earlier = Math.max(...cut.trace.filter((e) => e.t < until).map((e) => e.t))
     const before = simulateSeed(registerNodes, options, f.seed, { ...f.choices, until: earlier })
     expect(before.linearizability?.result).toBe('linearizable')
+  })
+
+  it('does not cut where only the cut fails: a spec that refuses the output of an operation still pending', () => {
+    // The writer's write(1) takes effect at once but is acknowledged 150 ms later; the reader
+    // reads 1 at t=12, and its seventh read returns 0 (the bug). A spec that checks the
+    // write's reply refuses it while the reply is unknown (output undefined): cut anywhere
+    // between t=12 and the acknowledgement, the history fails because of the cut alone.
+    type In = { readonly op: 'write'; readonly value: number } | { readonly op: 'read' }
+    const repliesOk: SequentialSpec<number, In, unknown> = {
+      init: () => 0,
+      step: (s, i, o) => (i.op === 'write' ? [o === 'ok', i.value] : [o === s, s]),
+    }
+    class Server extends BaseNode {
+      value = 0
+      reads = 0
+      override onMessage(ctx: Context, src: string, m: { type: string; value: number }): void {
+        if (m.type === 'write') {
+          this.value = m.value
+          ctx.setTimer(`ack:${src}`, 150)
+        } else ctx.send(src, { value: ++this.reads === 7 ? 0 : this.value })
+      }
+      override onTimer(ctx: Context, name: string): void {
+        ctx.send(name.slice(4), 'ack')
+      }
+    }
+    class Writer extends BaseNode {
+      op: PendingOperation | undefined
+      override onStart(ctx: Context): void {
+        this.op = ctx.history.invoke({ op: 'write', value: 1 })
+        ctx.send('server', { type: 'write', value: 1 })
+      }
+      override onMessage(): void {
+        this.op?.ok('ok')
+      }
+    }
+    class Reader extends BaseNode {
+      op: PendingOperation | undefined
+      override onStart(ctx: Context): void {
+        ctx.setTimer('read', 10)
+      }
+      override onTimer(ctx: Context): void {
+        this.op = ctx.history.invoke({ op: 'read' })
+        ctx.send('server', { type: 'read' })
+      }
+      override onMessage(ctx: Context, _src: string, m: { value: number }): void {
+        this.op?.ok(m.value)
+        ctx.setTimer('read', 30)
+      }
+    }
+    const f = simulate(
+      () => ({ server: new Server(), writer: new Writer(), reader: new Reader() }),
+      {
+        seeds: 1,
+        maxTime: 300,
+        snapshot: (nodes) => nodes.server.value,
+        network: new NetworkModel({ minLatency: 1, maxLatency: 1 }),
+        linearizable: repliesOk,
+      },
+    ).failure!
+    // Before: cut at t=12, 'write(1) → ?; read() → 1 are refused'.
+    const refused = f.linearizability!.violation!.unplaceable.map((u) => u.operation)
+    expect(refused).toEqual([
+      { client: 'reader', input: { op: 'read' }, call: 202, output: 0, return: 204 },
+    ])
+    expect(f.choices.until).toBe(204)
   })
 
   it('rejects a cut that is not a virtual time', () => {
@@ -328,6 +395,12 @@ describe('misuse and bad options', () => {
     expect(run({ spec: zeroRegister, timeout: 5 })).toThrow(/did you mean 'timeoutMs'/)
     expect(run({ spec: zeroRegister, timeoutMs: 0 })).toThrow(/timeoutMs' must be a positive/)
     expect(run({ ...zeroRegister, partiton: () => [] })).toThrow(/did you mean 'partition'/)
+    // Refused once, not as a failure of every run.
+    expect(run({ ...zeroRegister, equal: 5 })).toThrow(SimulationConfigError)
+    expect(run({ ...zeroRegister, equal: 5 })).toThrow(
+      "simulate(): the 'linearizable' spec: the spec's equal is 5: it must be a function, or left out",
+    )
+    expect(run({ ...zeroRegister, hash: () => 0 })).toThrow(/the spec has hash but no equal/)
   })
 })
 

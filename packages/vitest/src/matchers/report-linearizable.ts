@@ -17,7 +17,7 @@ import {
   type SequentialSpec,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
-import { checkedSpecOf, failureHistory } from '../target.ts'
+import { checkedSpecOf, failureHistory, sameSpec } from '../target.ts'
 import { matchProperty, type Property, rerunOf } from './simulation-matchers.ts'
 import type { SyncMatchResult } from './trace-diff.ts'
 
@@ -45,14 +45,15 @@ function linearizable(spec: AnySpec | undefined): Property {
 }
 
 /**
- * The report to judge: `received` itself when it checked `spec` (or, from another thread, some
- * spec it can no longer name), else the same seeds run again against `spec` when the report can
- * be run again. Throws when it can be neither.
+ * The report to judge: `received` itself when it checked `spec` (the same object, or a shipped
+ * spec made the same way; from another thread, some spec it can no longer name), else the same
+ * seeds run again against `spec` when the report can be run again. Throws when it can be
+ * neither.
  */
 function reportFor(ctx: MatcherState, received: RunReport, spec: AnySpec): RunReport {
   const checkedSpec = checkedSpecOf(received)
   const checked = received.checked?.linearizable === true
-  if (checkedSpec === spec || (checked && checkedSpec === undefined)) return received
+  if (sameSpec(checkedSpec, spec) || (checked && checkedSpec === undefined)) return received
   const rerun = rerunOf(received)
   if (rerun !== undefined) return rerun({ linearizable: spec })
   const hint = `expect(report).${ctx.isNot ? 'not.' : ''}toBeLinearizable(spec)`

@@ -8,7 +8,7 @@ import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { Operation, SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a key-value store: `get` (output: the value), `put` (replaces the value),
@@ -21,6 +21,9 @@ export type KeyValueInput =
 
 /** What a key-value operation returned: the value for `get`; `undefined` when not observed. */
 export type KeyValueOutput = string | undefined
+
+const KEY_VALUE_INPUTS =
+  "{ op: 'get', key }, { op: 'put', key, value } and { op: 'append', key, value }"
 
 /** Options of {@link keyValueSpec}. */
 export interface KeyValueSpecOptions {
@@ -48,7 +51,7 @@ export function keyValueSpec(
   explainMissingMatchers()
   checkOptions(options, 'keyValueSpec()', KEY_VALUE_SPEC_OPTION_KEYS)
   const initial = options.initial ?? ''
-  return {
+  return shipped(`keyValueSpec({ initial: ${formatValue(initial)} })`, {
     init: () => initial,
     step(state, input, output) {
       switch (input.op) {
@@ -58,6 +61,8 @@ export function keyValueSpec(
           return [true, input.value]
         case 'append':
           return [true, state + input.value]
+        default:
+          return unknownInput('keyValueSpec()', input, KEY_VALUE_INPUTS)
       }
     },
     partition: partitionByKey,
@@ -72,7 +77,7 @@ export function keyValueSpec(
       }
     },
     describeState: (state) => formatValue(state),
-  }
+  })
 }
 
 /** One part per key, in the order the keys first appear. */

@@ -8,7 +8,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 
 /** An operation on a mutex, by an owner (a client, a session, a lease id). */
 export type MutexInput =
@@ -36,9 +36,12 @@ export type MutexOutput = boolean | undefined
 export function mutexSpec(): SequentialSpec<string | number | null, MutexInput, MutexOutput> {
   // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
   explainMissingMatchers()
-  return {
+  return shipped('mutexSpec()', {
     init: () => null,
     step(state, input, output) {
+      if (input.op !== 'acquire' && input.op !== 'release') {
+        return unknownInput('mutexSpec()', input, "{ op: 'acquire' | 'release', owner }")
+      }
       const canSucceed = input.op === 'acquire' ? state === null : state === input.owner
       if (unobserved(output)) {
         if (!canSucceed) return [true, state]
@@ -51,5 +54,5 @@ export function mutexSpec(): SequentialSpec<string | number | null, MutexInput, 
     describeOperation: (input, output) =>
       `${input.op}(${formatValue(input.owner)}) → ${describeOutput(output)}`,
     describeState: (state) => (state === null ? 'free' : `held by ${formatValue(state)}`),
-  }
+  })
 }

@@ -7,7 +7,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, sameValue, unobserved } from './values.ts'
+import { describeOutput, sameValue, shipped, unknownInput, unobserved } from './values.ts'
 
 /** An operation on a queue: `enqueue` (output ignored), `dequeue` (output: the value taken). */
 export type QueueInput<V> =
@@ -31,10 +31,13 @@ export type QueueOutput<V> = V | null | undefined
 export function queueSpec<V>(): SequentialSpec<readonly V[], QueueInput<V>, QueueOutput<V>> {
   // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
   explainMissingMatchers()
-  return {
+  return shipped('queueSpec()', {
     init: () => [],
     step(state, input, output) {
       if (input.op === 'enqueue') return [true, [...state, input.value]]
+      if (input.op !== 'dequeue') {
+        return unknownInput('queueSpec()', input, "{ op: 'enqueue', value } and { op: 'dequeue' }")
+      }
       if (state.length === 0) return [unobserved(output) || output === null, state]
       return [unobserved(output) || sameValue(output, state[0]), state.slice(1)]
     },
@@ -44,5 +47,5 @@ export function queueSpec<V>(): SequentialSpec<readonly V[], QueueInput<V>, Queu
         : `dequeue() → ${output === null ? 'empty' : describeOutput(output)}`
     },
     describeState: (state) => `[${state.map((v) => formatValue(v)).join(', ')}]`,
-  }
+  })
 }

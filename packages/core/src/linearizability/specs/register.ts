@@ -8,7 +8,7 @@ import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, sameValue, unobserved } from './values.ts'
+import { describeOutput, sameValue, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a register: `read` (output: the value read), `write` (output ignored), `cas`
@@ -24,6 +24,8 @@ export type RegisterInput<V> =
  * for `write`; `undefined` when the outcome was not observed (see {@link RegisterInput}).
  */
 export type RegisterOutput<V> = V | null | boolean | undefined
+
+const REGISTER_INPUTS = "{ op: 'read' }, { op: 'write', value } and { op: 'cas', from, to }"
 
 /** Options of {@link registerSpec}. */
 export interface RegisterSpecOptions<V> {
@@ -56,7 +58,7 @@ export function registerSpec<V>(
   explainMissingMatchers()
   checkOptions(options, 'registerSpec()', REGISTER_SPEC_OPTION_KEYS)
   const initial = options.initial ?? null
-  return {
+  return shipped(`registerSpec({ initial: ${formatValue(initial)} })`, {
     init: () => initial,
     step(state, input, output) {
       switch (input.op) {
@@ -69,6 +71,8 @@ export function registerSpec<V>(
           const legal = unobserved(output) || output === matches
           return [legal, matches ? input.to : state]
         }
+        default:
+          return unknownInput('registerSpec()', input, REGISTER_INPUTS)
       }
     },
     describeOperation(input, output) {
@@ -82,5 +86,5 @@ export function registerSpec<V>(
       }
     },
     describeState: (state) => formatValue(state),
-  }
+  })
 }

@@ -6,7 +6,7 @@
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
-import { describeOutput, unobserved } from './values.ts'
+import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 
 /**
  * An operation on a set. Outputs: `add` returns whether the element was new, `remove` whether
@@ -36,9 +36,12 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
 > {
   // Its histories are asserted with expect(history).toBeLinearizable(spec): explain a missing plugin.
   explainMissingMatchers()
-  return {
+  return shipped('setSpec()', {
     init: () => new Set<V>(),
     step(state, input, output) {
+      if (input.op !== 'add' && input.op !== 'remove' && input.op !== 'contains') {
+        return unknownInput('setSpec()', input, "{ op: 'add' | 'remove' | 'contains', value }")
+      }
       const member = state.has(input.value)
       // add reports whether the element was new; remove and contains whether it was there.
       const truth = input.op === 'add' ? !member : member
@@ -57,5 +60,5 @@ export function setSpec<V extends string | number | bigint | boolean | null>(): 
         .map((v) => formatValue(v))
         .sort()
         .join(', ')}}`,
-  }
+  })
 }

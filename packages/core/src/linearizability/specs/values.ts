@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { HistoryError } from '../../errors.ts'
 import { formatValue } from '../../render/value.ts'
 
 /**
@@ -53,4 +54,29 @@ export function unobserved(output: unknown): output is undefined {
 /** An output in an operation's description: `?` when unobserved. */
 export function describeOutput(output: unknown): string {
   return output === undefined ? '?' : formatValue(output)
+}
+
+/**
+ * Refuses an input a shipped spec does not know (a typo such as `{ op: 'reed' }`), which would
+ * otherwise be read as some other operation, or fail as "undefined is not iterable". The
+ * checker adds which operation of the history has it.
+ */
+export function unknownInput(spec: string, input: unknown, expected: string): never {
+  throw new HistoryError(
+    `${spec} has no operation ${formatValue(input)}; its inputs are ${expected}`,
+  )
+}
+
+/**
+ * Where a shipped spec keeps how it was made (its factory and options), hidden from
+ * enumeration so that a spec spread into a new one (`{ ...registerSpec(), equal }`) does not
+ * inherit it: `expect(report).toBeLinearizable(registerSpec())` recognises the spec a report
+ * was checked against even when it is another object made the same way.
+ */
+export const SPEC_ORIGIN: unique symbol = Symbol.for('musil.spec.origin')
+
+/** Marks `spec` as made by `origin`, e.g. `registerSpec({ initial: null })` (see {@link SPEC_ORIGIN}). */
+export function shipped<T extends object>(origin: string, spec: T): T {
+  Object.defineProperty(spec, SPEC_ORIGIN, { value: origin })
+  return spec
 }
