@@ -7,6 +7,7 @@
  * @module
  */
 import { HistoryError, UserCodeError } from '../errors.ts'
+import { fingerprintHex } from '../model/fingerprint.ts'
 import { formatValue } from '../render/value.ts'
 import type { Operation, SequentialSpec } from './types.ts'
 
@@ -62,8 +63,8 @@ export function validateHistory(
 
 /**
  * The history's partitions as lists of history indices: `spec.partition`'s parts, or the whole
- * history as one. Every operation must be in exactly one part, and the parts must hold the
- * history's own operation objects (they are matched by identity).
+ * history as one. Every operation must be in exactly one part; parts are matched to the
+ * history's operations by identity, or by value for a `partition()` that copies them.
  */
 export function partitionHistory<S, I, O>(
   history: readonly Operation<I, O>[],
@@ -81,12 +82,21 @@ export function partitionHistory<S, I, O>(
       `the spec's partition() returned ${formatValue(parts)}: it must return an array of sub-histories (arrays of the history's operations)`,
     )
   }
-  // The same object may sit at several indices of a history: hand out its indices in order.
-  const indicesOf = new Map<Operation<I, O>, number[]>()
-  for (let i = history.length - 1; i >= 0; i--) {
-    const list = indicesOf.get(history[i]!)
-    if (list === undefined) indicesOf.set(history[i]!, [i])
-    else list.push(i)
+  // Parts are matched to the history by identity first (the same object may sit at several
+  // indices: hand them out in order), then, for a partition() that copies its operations, by
+  // value: the first unused index whose operation has the same fields.
+  const used = new Uint8Array(history.length)
+  const byIdentity = indexLists(history, (op) => op)
+  let byValue: Map<string, number[]> | undefined
+  const take = (list: number[] | undefined): number | undefined => {
+    while (list !== undefined && list.length > 0) {
+      const i = list.pop()!
+      if (used[i] === 0) {
+        used[i] = 1
+        return i
+      }
+    }
+    return undefined
   }
   const result: number[][] = []
   for (let p = 0; p < parts.length; p++) {
@@ -98,21 +108,19 @@ export function partitionHistory<S, I, O>(
     }
     const indices: number[] = []
     for (const op of part) {
-      const index = indicesOf.get(op)?.pop()
+      const index =
+        take(byIdentity.get(op)) ??
+        take((byValue ??= indexLists(history, operationKey)).get(operationKey(op)))
       if (index === undefined) {
         throw new HistoryError(
-          `part ${p} returned by the spec's partition() holds ${formatValue(op)}, which is not an operation of the history (or is in two parts): partition() must split the history's own operation objects, not copies`,
+          `part ${p} returned by the spec's partition() holds ${formatValue(op)}, which is not an operation of the history (or is in two parts): partition() must split the history's operations, each into exactly one part`,
         )
       }
       indices.push(index)
     }
     result.push(indices)
   }
-  let missing = -1
-  for (const [, left] of indicesOf) {
-    const i = left[left.length - 1]
-    if (i !== undefined && (missing < 0 || i < missing)) missing = i
-  }
+  const missing = used.indexOf(0)
   if (missing >= 0) {
     throw new HistoryError(
       `the spec's partition() left out operation ${missing} of the history: every operation must be in exactly one part, or it would never be checked`,
@@ -120,4 +128,30 @@ export function partitionHistory<S, I, O>(
     )
   }
   return result
+}
+
+/** The history's indices under each key, last index first (so `pop` hands them out in order). */
+function indexLists<I, O, K>(
+  history: readonly Operation<I, O>[],
+  keyOf: (op: Operation<I, O>) => K,
+): Map<K, number[]> {
+  const lists = new Map<K, number[]>()
+  for (let i = history.length - 1; i >= 0; i--) {
+    const key = keyOf(history[i]!)
+    const list = lists.get(key)
+    if (list === undefined) lists.set(key, [i])
+    else list.push(i)
+  }
+  return lists
+}
+
+/** An operation's fields as a key: two copies of one operation have the same key. */
+function operationKey<I, O>(op: Operation<I, O>): string {
+  if (op === null || typeof op !== 'object') return formatValue(op)
+  try {
+    return fingerprintHex([op.client, op.call, op.return, op.input, op.output])
+  } catch {
+    // Inputs or outputs musil cannot fingerprint (functions, cycles): described instead.
+    return formatValue(op)
+  }
 }
