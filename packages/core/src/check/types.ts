@@ -77,6 +77,8 @@ export interface CheckProgress {
   readonly elapsedMs: number
   /** Distinct states per second so far. */
   readonly distinctPerSecond: number
+  /** Generated states (successors produced, duplicates included) per second so far. */
+  readonly generatedPerSecond: number
   /** True on the final report. */
   readonly done: boolean
 }
