@@ -19,6 +19,7 @@
  */
 import { StateEncodingError, StateMutationError, UserCodeError } from '../errors.ts'
 import { type Action, type EachAction, instanceLabel } from '../model/action.ts'
+import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
@@ -112,6 +113,8 @@ export class BreadthFirstSearch<S> {
   /** Set when model code threw. */
   failure: SearchFailure | undefined
   readonly #visitor: SearchVisitor<S>
+  /** True when the store keeps no parents, so that traces are found by searching again. */
+  readonly #replays: boolean
   readonly #maxStates: number
   readonly #maxDepth: number
   /** The level being expanded and the one being built, for {@link queued}. */
@@ -128,6 +131,7 @@ export class BreadthFirstSearch<S> {
     this.model = model
     // Only a VisitedStore can rebuild traces; a sink is used where no trace is asked for.
     this.store = store as VisitedStore
+    this.#replays = store instanceof FingerprintSet
     this.key = keyFingerprinter(model)
     this.#visitor = visitor
     this.#maxStates = bounds.maxStates ?? Number.POSITIVE_INFINITY
@@ -144,9 +148,23 @@ export class BreadthFirstSearch<S> {
     return this.stopped || this.incomplete !== undefined || this.failure !== undefined
   }
 
-  /** A shortest trace from an initial state to stored state `i`. */
+  /**
+   * A shortest trace from an initial state to stored state `i`: the first path the search
+   * found to it, whichever store it used.
+   */
   traceTo(i: number): Step<S>[] {
-    return rebuildTrace(this.model, this.store, this.key, i)
+    if (!this.#replays) return rebuildTrace(this.model, this.store, this.key, i)
+    // A FingerprintSet keeps no parents. A breadth-first search numbers states in a fixed
+    // order, so searching again with a numbered store, up to state i, stores the same states
+    // under the same numbers with the same parents: the trace is the one a VisitedStore gives.
+    // This costs a search up to i and a temporary store for its states, once per trace.
+    const replay = new BreadthFirstSearch(this.model, { state: (_s, n) => n === i }).run()
+    if (replay.store.size <= i || replay.failure !== undefined) {
+      throw new Error(
+        `musil internal error: searching ${this.model.name} again did not reach state ${i}; is an action nondeterministic (reading Math.random or a clock)?`,
+      )
+    }
+    return replay.traceTo(i)
   }
 
   /**

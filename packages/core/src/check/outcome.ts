@@ -86,6 +86,7 @@ export class ProgressClock {
         durationMs,
         collisionProbability: (distinct * Math.max(generated - distinct, 0)) / TWO_POW_64,
         storeBytes,
+        bytesPerState: distinct > 0 ? storeBytes / distinct : 0,
       },
       model,
       ...(violation && { violation }),
