@@ -267,6 +267,10 @@ export class BreadthFirstSearch<S> {
     const onExpanded = visitor.expanded
     const maxStates = this.#maxStates
     const next = this.#next
+    // Stores whose add looks the fingerprint up itself, when no edge needs the number of a
+    // state found again (a parallel worker's sink records every add: it is looked up first).
+    const addOnly =
+      onEdge === undefined && (store instanceof FingerprintSet || store instanceof VisitedStore)
     this.#frontier = frontier
     // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
     let generated = 0
@@ -321,6 +325,20 @@ export class BreadthFirstSearch<S> {
             const lo = fp.lo
             if (probe) {
               if (!unseen && store.indexOf(hi, lo) < 0) unseen = true
+              continue
+            }
+            if (addOnly && store.size < maxStates) {
+              // No edges to report (check): one probe of the store, not a lookup then an add.
+              const ni = store.add(hi, lo, si)
+              if (ni < 0) continue
+              next.push(t)
+              if (onState !== undefined) {
+                origin = 'visitor'
+                if (onState(t, ni, false) === true) {
+                  this.stopped = true
+                  return
+                }
+              }
               continue
             }
             let ti = store.indexOf(hi, lo)
