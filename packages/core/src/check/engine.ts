@@ -327,27 +327,24 @@ export class BreadthFirstSearch<S> {
               if (!unseen && store.indexOf(hi, lo) < 0) unseen = true
               continue
             }
+            let ti: number
+            let found = false
             if (addOnly && store.size < maxStates) {
               // No edges to report (check): one probe of the store, not a lookup then an add.
-              const ni = store.add(hi, lo, si)
-              if (ni < 0) continue
-              next.push(t)
-              if (onState !== undefined) {
-                origin = 'visitor'
-                if (onState(t, ni, false) === true) {
-                  this.stopped = true
+              ti = store.add(hi, lo, si)
+              if (ti < 0) continue
+            } else {
+              ti = store.indexOf(hi, lo)
+              found = ti >= 0
+              if (!found) {
+                if (store.size >= maxStates) {
+                  this.#cutAtMaxStates()
                   return
                 }
+                ti = store.add(hi, lo, si)
               }
-              continue
             }
-            let ti = store.indexOf(hi, lo)
-            if (ti < 0) {
-              if (store.size >= maxStates) {
-                this.#cutAtMaxStates()
-                return
-              }
-              ti = store.add(hi, lo, si)
+            if (!found) {
               next.push(t)
               if (onState !== undefined) {
                 origin = 'visitor'

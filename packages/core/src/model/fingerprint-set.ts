@@ -56,17 +56,7 @@ export class FingerprintSet {
   /** 0 when the fingerprint is present, -1 otherwise (the set keeps no state numbers). */
   indexOf(hi: number, lo: number): number {
     if (hi === 0 && lo === 0) return this.#hasZero ? 0 : -1
-    const p = hi >>> (32 - PART_BITS)
-    const part = this.#parts[p]!
-    const slots = this.#slots[p]!
-    let k = homeSlot(lo, slots)
-    for (;;) {
-      const h = part[2 * k]!
-      const l = part[2 * k + 1]!
-      if (h === hi && l === lo) return 0
-      if (h === 0 && l === 0) return -1
-      if (++k === slots) k = 0
-    }
+    return this.#probe(hi >>> (32 - PART_BITS), hi, lo) >= 0 ? 0 : -1
   }
 
   /**
@@ -80,27 +70,34 @@ export class FingerprintSet {
       return this.#size++
     }
     const p = hi >>> (32 - PART_BITS)
-    let part = this.#parts[p]!
-    let slots = this.#slots[p]!
+    let k = this.#probe(p, hi, lo)
+    if (k >= 0) return -1
+    if (this.#counts[p]! >= this.#limits[p]!) {
+      this.#grow(p)
+      k = this.#probe(p, hi, lo)
+    }
+    const part = this.#parts[p]!
+    part[2 * ~k] = hi
+    part[2 * ~k + 1] = lo
+    this.#counts[p]!++
+    return this.#size++
+  }
+
+  /**
+   * Linear probing in part `p`: the slot holding the fingerprint, or `~slot` (negative) for the
+   * empty slot where it belongs.
+   */
+  #probe(p: number, hi: number, lo: number): number {
+    const part = this.#parts[p]!
+    const slots = this.#slots[p]!
     let k = homeSlot(lo, slots)
     for (;;) {
       const h = part[2 * k]!
       const l = part[2 * k + 1]!
-      if (h === 0 && l === 0) break
-      if (h === hi && l === lo) return -1
+      if (h === hi && l === lo) return k
+      if (h === 0 && l === 0) return ~k
       if (++k === slots) k = 0
     }
-    if (this.#counts[p]! >= this.#limits[p]!) {
-      this.#grow(p)
-      part = this.#parts[p]!
-      slots = this.#slots[p]!
-      k = homeSlot(lo, slots)
-      while (part[2 * k] !== 0 || part[2 * k + 1] !== 0) if (++k === slots) k = 0
-    }
-    part[2 * k] = hi
-    part[2 * k + 1] = lo
-    this.#counts[p]!++
-    return this.#size++
   }
 
   /** Bytes held by the table's typed arrays. */
