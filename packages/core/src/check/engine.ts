@@ -68,8 +68,10 @@ export interface SearchBounds {
 }
 
 /**
- * Where a search stores fingerprints: the visited-state store, or (in a `checkParallel`
- * worker) a sink that records every successor for the coordinating thread to deduplicate.
+ * Where a search stores fingerprints: the visited-state store (numbered states with parents),
+ * `check`'s {@link FingerprintSet} (fingerprints only; traces are found by searching again), or
+ * (in a `checkParallel` worker) a sink that records every successor for the coordinating thread
+ * to deduplicate.
  */
 export interface FingerprintStore {
   readonly size: number
