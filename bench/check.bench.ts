@@ -161,7 +161,7 @@ console.log(
   `(a) floor: successors only  ${a.toFixed(0).padStart(10)}  ${'-'.padStart(11)}  ${rate(generated, a)}            -`,
 )
 console.log(
-  `(b) musil check             ${b.toFixed(0).padStart(10)}  ${rate(distinct, b)}  ${rate(generated, b)}  ${(musil.stats.storeBytes / distinct).toFixed(1).padStart(11)}`,
+  `(b) musil check             ${b.toFixed(0).padStart(10)}  ${rate(distinct, b)}  ${rate(generated, b)}  ${musil.stats.bytesPerState.toFixed(1).padStart(11)}`,
 )
 console.log(
   `(c) naive JSON.stringify BFS${c.toFixed(0).padStart(10)}  ${rate(distinct, c)}  ${rate(generated, c)}  ${(naiveHeap / distinct).toFixed(0).padStart(11)}`,
@@ -172,7 +172,7 @@ console.log(
 )
 console.log(`c/b = ${(c / b).toFixed(2)}  (speed-up over the naive BFS; at least 2.5)`)
 console.log(
-  `store: ${(musil.stats.storeBytes / distinct).toFixed(1)} bytes per visited state (target 16, limit 32); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
+  `store: ${musil.stats.bytesPerState.toFixed(1)} bytes per visited state (at most 12); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
 )
 
 // checkParallel: the same search on worker threads, 1 and 2 of them. Each run starts its

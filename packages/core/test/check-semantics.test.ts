@@ -1,6 +1,7 @@
 // TLC's conventions, one small model each: what counts as generated, distinct, depth and deadlock.
-import { action, check, defineModel } from '@musil/core'
+import { action, type CheckProgress, check, defineModel } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { ProgressClock } from '../src/check/outcome.ts'
 
 interface N {
   readonly n: number
@@ -175,5 +176,37 @@ describe('onProgress', () => {
       progressIntervalMs: 0,
     })
     expect(reports.filter((p) => !p.done).length).toBeGreaterThan(100)
+  })
+
+  it('reports distinct, generated, queue, depth and both rates on the interval of its clock', () => {
+    let now = 0
+    const reports: CheckProgress[] = []
+    const clock = new ProgressClock(
+      { onProgress: (p) => reports.push(p), progressIntervalMs: 3000 },
+      () => now,
+    )
+    const counts = () => ({ distinct: 400, generated: 1000, depth: 5 })
+    now = 2999
+    clock.tick(counts, 7)
+    expect(reports).toEqual([])
+    now = 4000
+    clock.tick(counts, 7)
+    now = 5000
+    clock.tick(counts, 7)
+    expect(reports).toEqual([
+      {
+        distinct: 400,
+        generated: 1000,
+        depth: 5,
+        queued: 7,
+        elapsedMs: 4000,
+        distinctPerSecond: 100,
+        generatedPerSecond: 250,
+        done: false,
+      },
+    ])
+    now = 7000
+    clock.tick(counts, 3)
+    expect(reports.map((p) => p.elapsedMs)).toEqual([4000, 7000])
   })
 })

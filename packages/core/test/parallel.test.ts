@@ -17,9 +17,12 @@ function sequential(name: string, opts: Parameters<typeof check>[1] = {}) {
   return check(model, opts)
 }
 
-/** The parts of a result that must not depend on threads (not the duration). */
+/**
+ * The parts of a result that must not depend on threads: not the duration, nor the memory
+ * (`check` keeps fingerprints only; the coordinating thread's store also keeps parents).
+ */
 function essence(r: Awaited<ReturnType<typeof checkParallel>>) {
-  const { durationMs: _, ...stats } = r.stats
+  const { durationMs: _, storeBytes: _b, bytesPerState: _p, ...stats } = r.stats
   return { ...r, stats }
 }
 

@@ -11,7 +11,6 @@
  */
 import {
   type CheckOptions,
-  type CheckProgress,
   check,
   checkLiveness,
   checkOptions as checkOptionKeys,
@@ -28,6 +27,7 @@ import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 import { requirePlugin } from './plugin-check.ts'
+import { PROGRESS_INTERVAL_MS, progressPrinter } from './progress.ts'
 import { replayCommand } from './replay.ts'
 import { setMusilMeta, testPlace } from './test-meta.ts'
 
@@ -41,8 +41,10 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
    */
   liveness?: ConvergeMatcherOptions<S> | readonly ConvergeMatcherOptions<S>[]
   /**
-   * Print progress of a long search on stderr, about every 5 s once it has run 5 s (default
-   * true; ignored when `onProgress` is given).
+   * Print progress of a search that runs over 2 s on stderr (default true; ignored when
+   * `onProgress` is given): distinct, generated, queued, depth and states per second, on one
+   * line redrawn every second on a terminal, or as a plain line every 5 s when stderr is not a
+   * terminal or `CI` is set.
    */
   progress?: boolean
   /**
@@ -61,19 +63,6 @@ export const MODEL_TEST_OPTION_KEYS: readonly OptionKey<ModelTestOptions>[] =
     'progress',
     'workers',
   ])
-
-const PROGRESS_INTERVAL_MS = 5000
-
-/** Progress lines for a long check, so a big model does not look like a hung test. */
-function progressPrinter(name: string): (p: CheckProgress) => void {
-  return (p) => {
-    if (p.done && p.elapsedMs < PROGRESS_INTERVAL_MS) return
-    const n = (x: number) => Math.round(x).toLocaleString('en-US')
-    process.stderr.write(
-      `[musil] ${name}: ${n(p.distinct)} distinct, ${n(p.generated)} generated, depth ${p.depth}, ${n(p.queued)} queued, ${n(p.distinctPerSecond)} distinct/s${p.done ? ', done' : ''}\n`,
-    )
-  }
-}
 
 type Register = (
   name: string,
@@ -140,7 +129,7 @@ function define(register: Register) {
             ? {
                 ...checkOptions,
                 onProgress: progressPrinter(model.name),
-                progressIntervalMs: PROGRESS_INTERVAL_MS,
+                progressIntervalMs: checkOptions.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
               }
             : checkOptions
         const r = !safety

@@ -6,6 +6,7 @@
  * @module
  */
 import { ModelDefinitionError, UserCodeError } from '../errors.ts'
+import { FingerprintSet } from '../model/fingerprint-set.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
@@ -72,6 +73,8 @@ class Search<S> {
   readonly model: Model<S>
   readonly opts: CheckOptions
   readonly engine: BreadthFirstSearch<S>
+  /** The visited set: fingerprints only, 12 bytes a state at most (traces are replayed). */
+  readonly visited = new FingerprintSet()
   /** Invariants as parallel arrays: checked on every new state, so no object iteration there. */
   readonly invariantNames: string[]
   readonly invariantPredicates: ((s: S) => boolean)[]
@@ -90,10 +93,15 @@ class Search<S> {
       expanded: (si, count, s) => this.expanded(si, count, s),
     }
     if (this.invariantNames.length > 0) visitor.state = (s, i) => this.checkInvariants(s, i)
-    this.engine = new BreadthFirstSearch(model, visitor, {
-      ...(opts.maxStates !== undefined && { maxStates: opts.maxStates }),
-      ...(opts.maxDepth !== undefined && { maxDepth: opts.maxDepth }),
-    })
+    this.engine = new BreadthFirstSearch(
+      model,
+      visitor,
+      {
+        ...(opts.maxStates !== undefined && { maxStates: opts.maxStates }),
+        ...(opts.maxDepth !== undefined && { maxDepth: opts.maxDepth }),
+      },
+      this.visited,
+    )
   }
 
   run(): CheckResult<S> {
@@ -161,7 +169,7 @@ class Search<S> {
     return this.clock.result(
       this.model.name,
       this.counts(),
-      engine.store.bytesInUse,
+      this.visited.bytesInUse,
       this.violation,
       engine.incomplete,
     )

@@ -19,6 +19,7 @@
  */
 import { StateEncodingError, StateMutationError, UserCodeError } from '../errors.ts'
 import { type Action, type EachAction, instanceLabel } from '../model/action.ts'
+import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
@@ -67,8 +68,10 @@ export interface SearchBounds {
 }
 
 /**
- * Where a search stores fingerprints: the visited-state store, or (in a `checkParallel`
- * worker) a sink that records every successor for the coordinating thread to deduplicate.
+ * Where a search stores fingerprints: the visited-state store (numbered states with parents),
+ * `check`'s {@link FingerprintSet} (fingerprints only; traces are found by searching again), or
+ * (in a `checkParallel` worker) a sink that records every successor for the coordinating thread
+ * to deduplicate.
  */
 export interface FingerprintStore {
   readonly size: number
@@ -112,6 +115,8 @@ export class BreadthFirstSearch<S> {
   /** Set when model code threw. */
   failure: SearchFailure | undefined
   readonly #visitor: SearchVisitor<S>
+  /** True when the store keeps no parents, so that traces are found by searching again. */
+  readonly #replays: boolean
   readonly #maxStates: number
   readonly #maxDepth: number
   /** The level being expanded and the one being built, for {@link queued}. */
@@ -128,6 +133,7 @@ export class BreadthFirstSearch<S> {
     this.model = model
     // Only a VisitedStore can rebuild traces; a sink is used where no trace is asked for.
     this.store = store as VisitedStore
+    this.#replays = store instanceof FingerprintSet
     this.key = keyFingerprinter(model)
     this.#visitor = visitor
     this.#maxStates = bounds.maxStates ?? Number.POSITIVE_INFINITY
@@ -144,9 +150,23 @@ export class BreadthFirstSearch<S> {
     return this.stopped || this.incomplete !== undefined || this.failure !== undefined
   }
 
-  /** A shortest trace from an initial state to stored state `i`. */
+  /**
+   * A shortest trace from an initial state to stored state `i`: the first path the search
+   * found to it, whichever store it used.
+   */
   traceTo(i: number): Step<S>[] {
-    return rebuildTrace(this.model, this.store, this.key, i)
+    if (!this.#replays) return rebuildTrace(this.model, this.store, this.key, i)
+    // A FingerprintSet keeps no parents. A breadth-first search numbers states in a fixed
+    // order, so searching again with a numbered store, up to state i, stores the same states
+    // under the same numbers with the same parents: the trace is the one a VisitedStore gives.
+    // This costs a search up to i and a temporary store for its states, once per trace.
+    const replay = new BreadthFirstSearch(this.model, { state: (_s, n) => n === i }).run()
+    if (replay.store.size <= i || replay.failure !== undefined) {
+      throw new Error(
+        `musil internal error: searching ${this.model.name} again did not reach state ${i}; is an action nondeterministic (reading Math.random or a clock)?`,
+      )
+    }
+    return replay.traceTo(i)
   }
 
   /**
@@ -249,6 +269,10 @@ export class BreadthFirstSearch<S> {
     const onExpanded = visitor.expanded
     const maxStates = this.#maxStates
     const next = this.#next
+    // Stores whose add looks the fingerprint up itself, when no edge needs the number of a
+    // state found again (a parallel worker's sink records every add: it is looked up first).
+    const addOnly =
+      onEdge === undefined && (store instanceof FingerprintSet || store instanceof VisitedStore)
     this.#frontier = frontier
     // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
     let generated = 0
@@ -305,13 +329,24 @@ export class BreadthFirstSearch<S> {
               if (!unseen && store.indexOf(hi, lo) < 0) unseen = true
               continue
             }
-            let ti = store.indexOf(hi, lo)
-            if (ti < 0) {
-              if (store.size >= maxStates) {
-                this.#cutAtMaxStates()
-                return
-              }
+            let ti: number
+            let found = false
+            if (addOnly && store.size < maxStates) {
+              // No edges to report (check): one probe of the store, not a lookup then an add.
               ti = store.add(hi, lo, si)
+              if (ti < 0) continue
+            } else {
+              ti = store.indexOf(hi, lo)
+              found = ti >= 0
+              if (!found) {
+                if (store.size >= maxStates) {
+                  this.#cutAtMaxStates()
+                  return
+                }
+                ti = store.add(hi, lo, si)
+              }
+            }
+            if (!found) {
               next.push(t)
               if (onState !== undefined) {
                 origin = 'visitor'

@@ -21,14 +21,20 @@ export interface SearchCounts {
   readonly depth: number
 }
 
+/** A source of milliseconds; `performance.now` unless a test injects its own. */
+export type Clock = () => number
+
 /** Calls `onProgress` about once per `progressIntervalMs`, and once at the end. */
 export class ProgressClock {
-  readonly started: number = performance.now()
+  readonly started: number
   readonly #opts: CheckOptions
+  readonly #now: Clock
   #next: number
 
-  constructor(opts: CheckOptions) {
+  constructor(opts: CheckOptions, now: Clock = () => performance.now()) {
     this.#opts = opts
+    this.#now = now
+    this.started = now()
     this.#next = this.started + (opts.progressIntervalMs ?? 1000)
   }
 
@@ -36,19 +42,22 @@ export class ProgressClock {
   tick(counts: () => SearchCounts, queued: number): void {
     const cb = this.#opts.onProgress
     if (cb === undefined) return
-    const now = performance.now()
+    const now = this.#now()
     if (now < this.#next) return
     this.#next = now + (this.#opts.progressIntervalMs ?? 1000)
     cb(this.progress(counts(), queued, false))
   }
 
+  /** The progress record for `counts` now. */
   progress(counts: SearchCounts, queued: number, done: boolean): CheckProgress {
-    const elapsedMs = performance.now() - this.started
+    const elapsedMs = this.#now() - this.started
+    const perSecond = (n: number) => (elapsedMs > 0 ? (n * 1000) / elapsedMs : 0)
     return {
       ...counts,
       queued,
       elapsedMs,
-      distinctPerSecond: elapsedMs > 0 ? (counts.distinct * 1000) / elapsedMs : 0,
+      distinctPerSecond: perSecond(counts.distinct),
+      generatedPerSecond: perSecond(counts.generated),
       done,
     }
   }
@@ -61,7 +70,7 @@ export class ProgressClock {
     violation: SafetyViolation<S> | undefined,
     incomplete: Incompleteness | undefined,
   ): CheckResult<S> {
-    const durationMs = performance.now() - this.started
+    const durationMs = this.#now() - this.started
     const { distinct, generated } = counts
     // A violating state found while expanding level k sits at level k + 1: count it.
     const depth = Math.max(counts.depth, violation?.trace.length ?? 0)
@@ -77,6 +86,7 @@ export class ProgressClock {
         durationMs,
         collisionProbability: (distinct * Math.max(generated - distinct, 0)) / TWO_POW_64,
         storeBytes,
+        bytesPerState: distinct > 0 ? storeBytes / distinct : 0,
       },
       model,
       ...(violation && { violation }),

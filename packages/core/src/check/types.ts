@@ -29,6 +29,11 @@ export interface CheckStats {
   collisionProbability: number
   /** Bytes held by the visited-state store. */
   storeBytes: number
+  /**
+   * `storeBytes / distinct`: memory per visited state. `check` keeps fingerprints only, at most
+   * 12 bytes a state once the model has more than a few thousand states (0 when nothing was stored).
+   */
+  bytesPerState: number
 }
 
 /** Why a search stopped before exhausting the reachable states. */
@@ -77,6 +82,8 @@ export interface CheckProgress {
   readonly elapsedMs: number
   /** Distinct states per second so far. */
   readonly distinctPerSecond: number
+  /** Generated states (successors produced, duplicates included) per second so far. */
+  readonly generatedPerSecond: number
   /** True on the final report. */
   readonly done: boolean
 }
