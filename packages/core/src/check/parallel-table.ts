@@ -41,7 +41,7 @@ export class SharedTable {
   /** Word 0: slots inserted during the current level, counted by the workers. */
   readonly control: Int32Array<SharedArrayBuffer> = new Int32Array(new SharedArrayBuffer(64))
 
-  constructor(capacity: number = 1 << 16) {
+  constructor(capacity: number = 1 << 10) {
     this.capacity = capacity
     this.buffer = new SharedArrayBuffer(capacity * SLOT * 4)
     this.words = new Int32Array(this.buffer)

@@ -220,8 +220,13 @@ class ParallelSearch<S> {
   depth = 0
   /** States each worker holds of the level to expand next. */
   sizes: number[]
-  /** Successors per expanded state so far, to size the table before a level. */
+  /**
+   * New fingerprints per expanded state so far (about: workers count inserts in batches), to
+   * size the table before a level; a level that does not fit is redone in a larger table.
+   */
   branching = 4
+  inserted = 0
+  expanded = 0
   violation: SafetyViolation<S> | undefined
   incomplete: Incompleteness | undefined
 
@@ -294,8 +299,11 @@ class ParallelSearch<S> {
         }))
       }
       if (!expansions.some((e) => e.overflow)) {
-        const inserted = Atomics.load(table.control, 0)
-        if (level > 0) this.branching = Math.max(1, inserted / level)
+        if (level > 0) {
+          this.inserted += Atomics.load(table.control, 0)
+          this.expanded += level
+          this.branching = Math.max(1, this.inserted / this.expanded)
+        }
         return expansions
       }
       capacity *= 2
