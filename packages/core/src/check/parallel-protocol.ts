@@ -23,8 +23,9 @@ export type WorkerRequest =
   | { readonly op: 'expand'; readonly base: number; readonly limit: number }
   /** Keeps the new states (none with `discard`), checking invariants on them. */
   | { readonly op: 'keep'; readonly discard: boolean; readonly invariants: boolean }
+  /** Gives up `n` states at one end of the slice, serialized (moved, not copied, between threads). */
   | { readonly op: 'take'; readonly end: 'front' | 'back'; readonly n: number }
-  | { readonly op: 'put'; readonly end: 'front' | 'back'; readonly states: unknown[] }
+  | { readonly op: 'put'; readonly end: 'front' | 'back'; readonly states: Uint8Array<ArrayBuffer> }
   | { readonly op: 'trace'; readonly path: Int32Array }
 
 /** Where a worker's expansion stopped early, as `check` would have: `at` is a local index. */
@@ -76,6 +77,6 @@ export type WorkerReply =
   | { readonly loaded: { readonly model: string } }
   | Expansion
   | KeepResult
-  | { readonly states: unknown[]; readonly size: number }
+  | { readonly states: Uint8Array<ArrayBuffer>; readonly size: number }
   | { readonly size: number }
   | { readonly trace: Step<unknown>[] }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { deserialize, serialize } from 'node:v8'
 import { parentPort } from 'node:worker_threads'
 import { ParallelCheckError, UserCodeError } from '../errors.ts'
 import { modelExport } from '../load/model-export.ts'
@@ -318,11 +319,15 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'take': {
       const n = req.n
       const states = req.end === 'front' ? slice.splice(0, n) : slice.splice(slice.length - n, n)
-      return { states, size: slice.length }
+      // Serialized here and deserialized by the receiving worker only: the coordinating thread
+      // just passes the bytes on. A copy, so that the buffer is the array's alone to transfer.
+      return { states: new Uint8Array(serialize(states)), size: slice.length }
     }
-    case 'put':
-      slice = req.end === 'front' ? [...req.states, ...slice] : [...slice, ...req.states]
+    case 'put': {
+      const states = deserialize(req.states) as unknown[]
+      slice = req.end === 'front' ? [...states, ...slice] : [...slice, ...states]
       return { size: slice.length }
+    }
     case 'trace': {
       const store = new VisitedStore(16)
       for (let k = 0; k < req.path.length; k += 2) {
@@ -335,7 +340,11 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
 
 parentPort!.on('message', (req: WorkerRequest) => {
   handle(req).then(
-    (reply) => parentPort!.postMessage(reply),
+    (reply) =>
+      parentPort!.postMessage(
+        reply,
+        'states' in reply && reply.states instanceof Uint8Array ? [reply.states.buffer] : [],
+      ),
     (e: unknown) => {
       const err = e as { name?: string; message?: string; trace?: unknown[] }
       const fatal = {

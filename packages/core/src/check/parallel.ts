@@ -187,7 +187,7 @@ class WorkerPool {
           )
         } else resolve(r as R)
       }
-      this.#workers[i]!.postMessage(req)
+      this.#workers[i]!.postMessage(req, req.op === 'put' ? [req.states.buffer] : [])
     })
   }
 
@@ -412,7 +412,7 @@ class ParallelSearch<S> {
       for (let k = 0; k <= w; k++) end += sizes[k]!
       const want = target(w + 1)
       if (end > want) {
-        const r = await this.pool.request<{ states: unknown[]; size: number }>(w, {
+        const r = await this.pool.request<{ states: Uint8Array<ArrayBuffer>; size: number }>(w, {
           op: 'take',
           end: 'back',
           n: end - want,
@@ -429,7 +429,7 @@ class ParallelSearch<S> {
         for (let k = w + 1; k < n && need > 0; k++) {
           const take = Math.min(need, sizes[k]!)
           if (take === 0) continue
-          const r = await this.pool.request<{ states: unknown[]; size: number }>(k, {
+          const r = await this.pool.request<{ states: Uint8Array<ArrayBuffer>; size: number }>(k, {
             op: 'take',
             end: 'front',
             n: take,
