@@ -1,8 +1,8 @@
 /**
- * A `checkParallel` worker thread: loads the model, holds its slice of the current BFS level,
- * expands it with the one search engine and sends back the successors' fingerprints. The
- * coordinating thread decides which are new (in `check`'s order), so counts and traces are
- * those of `check`.
+ * A `checkParallel` worker thread: loads the model, holds its slice of the current BFS level
+ * and expands it with the one search engine, inserting the successors' fingerprints into the
+ * shared table; then keeps the successors that won their fingerprint (the new states, in
+ * `check`'s order) and checks invariants on them.
  *
  * @module
  */

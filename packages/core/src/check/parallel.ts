@@ -2,13 +2,15 @@
  * `checkParallel`: `check` on worker threads, with `check`'s exact counts and shortest trace.
  *
  * The search stays strictly level by level. Each worker holds a contiguous slice of the current
- * level (full states live only in workers), expands it with the same engine as `check` and
- * sends back its successors' fingerprints. This thread owns the visited-state store and
- * deduplicates the slices in worker order, which is exactly the order in which `check` meets
- * the successors: so state numbers, parents, `distinct`, `generated` and `depth` are those of
- * `check`, and the counterexample is the same shortest trace. Workers then keep their new
- * states (checking invariants on them) and the slices are rebalanced by moving states between
- * neighbours, which preserves their order.
+ * level (full states live only in workers) and expands it with the same engine as `check`,
+ * inserting the successors' fingerprints straight into one table shared by all threads
+ * (`parallel-table.ts`). States are numbered in `check`'s order, and a fingerprint keeps the
+ * smallest parent that reached it, so once every worker is done the successors still holding
+ * their parent are exactly the states `check` stores, with `check`'s parents: `distinct`,
+ * `generated`, `depth` and the counterexample are those of `check`. This thread only settles
+ * how each level ended (invariant, deadlock, error, bounds, in `check`'s order), keeps the
+ * new states' fingerprints for traces, grows the table, and evens out the slices by moving
+ * states between neighbouring workers, which preserves their order.
  *
  * @module
  */
