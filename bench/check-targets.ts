@@ -1,5 +1,27 @@
-// The model check.bench.ts hands to checkParallel's worker threads (a model cannot be sent to
+// The models check.bench.ts hands to checkParallel's worker threads (a model cannot be sent to
 // a thread): TwoPhase with MUSIL_BENCH_RM resource managers (the workers inherit the variable).
-import { twoPhaseCommit } from '../examples/two-phase-commit/two-phase-commit.ts'
+import { defineModel, type Model } from '@musil/core'
+import {
+  type TwoPhaseState,
+  twoPhaseCommit,
+} from '../examples/two-phase-commit/two-phase-commit.ts'
 
-export const twoPhase = () => twoPhaseCommit(Number(process.env.MUSIL_BENCH_RM ?? 7))
+const rm = (): number => Number(process.env.MUSIL_BENCH_RM ?? 7)
+
+export const twoPhase = (): Model<TwoPhaseState> => twoPhaseCommit(rm())
+
+/**
+ * A violating variant: the invariant "not every resource manager has committed" fails deep in
+ * the search, so the counterexample's length says whether the search found a shortest one.
+ */
+export const twoPhaseAllCommit = (): Model<TwoPhaseState> => {
+  const model = twoPhaseCommit(rm())
+  return defineModel<TwoPhaseState>({
+    ...model,
+    name: `${model.name}AllCommit`,
+    invariants: {
+      ...model.invariants,
+      notAllCommitted: (s) => !Object.values(s.rmState).every((v) => v === 'committed'),
+    },
+  })
+}

@@ -175,30 +175,78 @@ console.log(
   `store: ${musil.stats.bytesPerState.toFixed(1)} bytes per visited state (at most 12); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
 )
 
-// checkParallel: the same search on worker threads, 1 and 2 of them. Each run starts its
-// threads and loads the model (tsx) in them: that start-up is part of the time.
-process.env.MUSIL_BENCH_RM = String(RM)
-const target = { module: new URL('./check-targets.ts', import.meta.url), export: 'twoPhase' }
+// checkParallel: the same search on worker threads, 1 and 2 of them, on the larger model
+// (--parallel-rm, default 8: 1.7 M states). Each run starts its threads and loads the model
+// (tsx) in them: that start-up is part of the time. CPU time is the whole process's (all
+// threads): `cores` = CPU / wall says how much of the machine the run got, since on a shared
+// 2-core machine 2 workers cannot beat 1 by more than the cores they are given.
+const PRM = arg('parallel-rm', 8)
+process.env.MUSIL_BENCH_RM = String(PRM)
+const targets = new URL('./check-targets.ts', import.meta.url)
+const larger = PRM === RM ? musil : check(twoPhaseCommit(PRM))
+const bad = (await import('./check-targets.ts')).twoPhaseAllCommit()
+const badCheck = check(bad)
+const same = (a: typeof musil, b: typeof musil): boolean =>
+  a.stats.distinct === b.stats.distinct &&
+  a.stats.generated === b.stats.generated &&
+  a.stats.depth === b.stats.depth &&
+  a.violation?.trace.length === b.violation?.trace.length
 const parallelMs: Record<number, number[]> = { 1: [], 2: [] }
+const parallelCpu: Record<number, number[]> = { 1: [], 2: [] }
+const ratios: number[] = []
 for (let r = 0; r < REPS; r++) {
   for (const workers of [1, 2]) {
     gc()
     const t0 = performance.now()
-    const p = await checkParallel(target, { workers })
+    const cpu0 = process.cpuUsage()
+    const p = await checkParallel({ module: targets, export: 'twoPhase' }, { workers })
     parallelMs[workers]!.push(performance.now() - t0)
-    const same =
-      p.stats.distinct === distinct &&
-      p.stats.generated === generated &&
-      p.stats.depth === musil.stats.depth
-    if (!same) throw new Error(`checkParallel count mismatch with ${workers} worker(s)`)
+    const cpu = process.cpuUsage(cpu0)
+    parallelCpu[workers]!.push((cpu.user + cpu.system) / 1000)
+    if (!same(p as typeof musil, larger)) {
+      throw new Error(`checkParallel count mismatch with ${workers} worker(s)`)
+    }
+  }
+  ratios.push(parallelMs[1]![r]! / parallelMs[2]![r]!)
+}
+const badRuns = [1, 2].map((workers) => ({
+  workers,
+  result: null as unknown as typeof musil,
+}))
+for (const run of badRuns) {
+  run.result = (await checkParallel(
+    { module: targets, export: 'twoPhaseAllCommit' },
+    { workers: run.workers },
+  )) as typeof musil
+  if (!same(run.result, badCheck)) {
+    throw new Error(`checkParallel differs from check on the violating variant (${run.workers})`)
   }
 }
 const p1 = median(parallelMs[1]!)
 const p2 = median(parallelMs[2]!)
+const c1 = median(parallelCpu[1]!)
+const c2 = median(parallelCpu[2]!)
+const ls = larger.stats
 console.log('')
-console.log('checkParallel (same counts)    time ms   distinct/s')
-console.log(`(d) 1 worker                ${p1.toFixed(0).padStart(10)}  ${rate(distinct, p1)}`)
-console.log(`(e) 2 workers               ${p2.toFixed(0).padStart(10)}  ${rate(distinct, p2)}`)
 console.log(
-  `d/e = ${(p1 / p2).toFixed(2)}  (2 workers vs 1; target 1.7)   b/e = ${(b / p2).toFixed(2)}  (2 workers vs check)`,
+  `checkParallel on TwoPhase ${PRM} RMs: distinct ${ls.distinct.toLocaleString('en-US')}, generated ${ls.generated.toLocaleString('en-US')}, depth ${ls.depth} (same as check, every run)`,
+)
+console.log('                               time ms   distinct/s    CPU ms  cores')
+for (const [row, ms, cpu] of [
+  ['(d) 1 worker ', p1, c1],
+  ['(e) 2 workers', p2, c2],
+] as const) {
+  console.log(
+    `${row}               ${ms.toFixed(0).padStart(10)}  ${rate(ls.distinct, ms)}  ${cpu.toFixed(0).padStart(8)}  ${(cpu / ms).toFixed(2).padStart(5)}`,
+  )
+}
+console.log(
+  `d/e = ${(p1 / p2).toFixed(2)}  (2 workers vs 1; target 1.7; each run: ${ratios.map((x) => x.toFixed(2)).join(', ')})`,
+)
+console.log(
+  `CPU d/e = ${(c1 / c2).toFixed(2)}  (work of 1 worker over 2; 2 x this bounds d/e on two free cores)`,
+)
+const bs = badCheck.stats
+console.log(
+  `violating variant (${bad.name}): check and 1, 2 workers all stop at distinct ${bs.distinct.toLocaleString('en-US')}, generated ${bs.generated.toLocaleString('en-US')}, depth ${bs.depth}, counterexample of ${badCheck.violation?.trace.length} states`,
 )

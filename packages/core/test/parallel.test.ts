@@ -38,6 +38,11 @@ describe('checkParallel', () => {
     ['counters4', { maxDepth: 9 }],
     ['counters4Bad', { maxDepth: 12 }],
     ['counters4', { deadlock: false, maxDepth: 30 }],
+    // The shared table grows between levels and within one (a level given up and redone).
+    ['burstOk', {}],
+    ['burstBad', {}],
+    ['burstOk', { maxStates: 30_000 }],
+    ['burstBad', { maxDepth: 3 }],
   ]
   for (const workers of [1, 2, 3]) {
     it(

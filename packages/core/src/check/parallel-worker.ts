@@ -1,11 +1,12 @@
 /**
- * A `checkParallel` worker thread: loads the model, holds its slice of the current BFS level,
- * expands it with the one search engine and sends back the successors' fingerprints. The
- * coordinating thread decides which are new (in `check`'s order), so counts and traces are
- * those of `check`.
+ * A `checkParallel` worker thread: loads the model, holds its slice of the current BFS level
+ * and expands it with the one search engine, inserting the successors' fingerprints into the
+ * shared table; then keeps the successors that won their fingerprint (the new states, in
+ * `check`'s order) and checks invariants on them.
  *
  * @module
  */
+import { deserialize, serialize } from 'node:v8'
 import { parentPort } from 'node:worker_threads'
 import { ParallelCheckError, UserCodeError } from '../errors.ts'
 import { modelExport } from '../load/model-export.ts'
@@ -21,45 +22,126 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from './parallel-protocol.ts'
+import { BUSY, COUNT_BATCH, SLOT, slotOf } from './parallel-table.ts'
 import { rebuildTrace } from './trace.ts'
 
 /**
- * Records the successors the coordinator must see. A fingerprint this worker already sent (in
- * this level or an earlier one) is a duplicate for certain: the coordinator stores, in `check`'s
- * order, every state it is sent before the search goes on, and an earlier successor of this
- * worker comes earlier in that order. So it is not sent again, nor its state kept.
+ * The engine's fingerprint store in a worker: the shared table. A successor whose fingerprint
+ * is in an earlier level, or was reached in this level from a parent no later than the state
+ * being expanded, is a duplicate for certain. Any other is recorded as a candidate, and its
+ * key lowered to its parent; after the level, the candidates that still hold their key are
+ * the new states, in `check`'s order.
  */
-class SuccessorSink implements FingerprintStore {
+class SharedSink implements FingerprintStore {
   size = 0
-  fps = new Int32Array(2048)
-  parents = new Int32Array(1024)
+  words = new Int32Array(new SharedArrayBuffer(SLOT * 4 * 16))
+  mask = 15
+  control = new Int32Array(new SharedArrayBuffer(64))
+  /** The number of the state being expanded (-1: the initial states). */
+  current = -1
+  /** Per candidate: its slot, its key (parent + 2) and `counted` when it was produced. */
+  slots = new Int32Array(1024)
+  keys = new Int32Array(1024)
   ordinals = new Int32Array(1024)
-  /** Every fingerprint this worker has sent. */
-  readonly sent = new VisitedStore()
+  /** Inserts not yet added to the shared count, and the level's limit on that count. */
+  unsaid = 0
+  limit = 0
+  overflow = false
+  /** Where indexOf stopped, for the add that follows it. */
+  #hi = 0
+  #lo = 0
+  #slot = -1
+
+  setTable(buffer: SharedArrayBuffer): void {
+    this.words = new Int32Array(buffer)
+    this.mask = this.words.length / SLOT - 1
+  }
 
   indexOf(hi: number, lo: number): number {
-    return this.sent.indexOf(hi, lo)
+    const words = this.words
+    const mask = this.mask
+    const key = this.current + 2
+    let s = slotOf(hi, lo) & mask
+    for (;;) {
+      const b = s * SLOT
+      let k = Atomics.load(words, b)
+      if (k === 0) break
+      while (k === BUSY) k = Atomics.load(words, b)
+      if (words[b + 1] === hi && words[b + 2] === lo) {
+        if (k <= key) return k
+        break
+      }
+      s = (s + 1) & mask
+    }
+    this.#hi = hi
+    this.#lo = lo
+    this.#slot = s
+    return -1
   }
 
   add(hi: number, lo: number, parent: number): number {
+    const words = this.words
+    const mask = this.mask
+    const key = parent + 2
+    let s =
+      this.#slot >= 0 && this.#hi === hi && this.#lo === lo ? this.#slot : slotOf(hi, lo) & mask
+    this.#slot = -1
+    for (;;) {
+      const b = s * SLOT
+      let k = Atomics.load(words, b)
+      if (k === 0) {
+        if (Atomics.compareExchange(words, b, 0, BUSY) !== 0) continue
+        words[b + 1] = hi
+        words[b + 2] = lo
+        Atomics.store(words, b, key)
+        if (++this.unsaid === COUNT_BATCH) this.#tell()
+        break
+      }
+      while (k === BUSY) k = Atomics.load(words, b)
+      if (words[b + 1] === hi && words[b + 2] === lo) {
+        // Only the initial states are stored without asking indexOf first (one worker).
+        if (k <= key && parent < 0) return -1
+        while (k > key) {
+          const was = Atomics.compareExchange(words, b, k, key)
+          if (was === k) break
+          k = was
+        }
+        break
+      }
+      s = (s + 1) & mask
+    }
     const n = this.size
-    if (n === this.parents.length) {
-      this.fps = grow(this.fps, n * 4)
-      this.parents = grow(this.parents, n * 2)
+    if (n === this.slots.length) {
+      this.slots = grow(this.slots, n * 2)
+      this.keys = grow(this.keys, n * 2)
       this.ordinals = grow(this.ordinals, n * 2)
     }
-    this.sent.add(hi, lo, -1)
-    this.fps[2 * n] = hi
-    this.fps[2 * n + 1] = lo
-    this.parents[n] = parent
+    this.slots[n] = s
+    this.keys[n] = key
     // The edge visitor counts this successor right after it is stored.
     this.ordinals[n] = counted + 1
     this.size = n + 1
     return n
   }
 
-  reset(): void {
+  /** Adds this worker's recent inserts to the shared count; past the limit, the level is given up. */
+  #tell(): void {
+    const total = Atomics.add(this.control, 0, this.unsaid) + this.unsaid
+    this.unsaid = 0
+    if (total > this.limit) this.overflow = true
+  }
+
+  /** Whether candidate `j` is the new state (no other parent reached its fingerprint first). */
+  isNew(j: number): boolean {
+    return Atomics.load(this.words, this.slots[j]! * SLOT) === this.keys[j]
+  }
+
+  reset(limit: number): void {
     this.size = 0
+    this.unsaid = 0
+    this.limit = limit
+    this.overflow = false
+    this.#slot = -1
   }
 }
 
@@ -73,7 +155,7 @@ let model: Model<unknown>
 let deadlock = true
 let names: string[] = []
 let predicates: ((s: unknown) => boolean)[] = []
-const sink = new SuccessorSink()
+const sink = new SharedSink()
 let search: BreadthFirstSearch<unknown>
 /** Successors counted by the edge visitor in the current slice. */
 let counted = 0
@@ -114,23 +196,26 @@ function start(m: Model<unknown>): void {
     {
       state(_s, i, initial) {
         if (initial) sink.ordinals[i] = search.generated - generatedBefore
+        return sink.overflow
       },
       edge() {
         counted++
+        return sink.overflow
       },
       expanded(si, count, s) {
+        sink.current = si + 1
         if (count > 0 || !deadlock) return false
         try {
           if (m.terminal?.(s)) return false
         } catch (e) {
           stop = {
             kind: 'error',
-            at: si,
+            at: si - base,
             error: describeUserError(new UserCodeError('terminal', m.name, e)),
           }
           return true
         }
-        stop = { kind: 'deadlock', at: si }
+        stop = { kind: 'deadlock', at: si - base }
         return true
       },
     },
@@ -140,18 +225,22 @@ function start(m: Model<unknown>): void {
 }
 
 let generatedBefore = 0
+/** The number of the first state of this worker's slice. */
+let base = 0
 
 function expansion(): Expansion {
-  const n = sink.size
   const failure = search.failure
   if (failure !== undefined && stop === undefined) {
-    stop = { kind: 'error', at: failure.index, error: describeUserError(failure.error) }
+    stop = { kind: 'error', at: failure.index - base, error: describeUserError(failure.error) }
   }
+  // For the maxDepth probe: successors of a state that then threw do not count.
+  const thrower = stop?.kind === 'error' ? base + stop.at + 2 : 0
+  let fresh = false
+  for (let j = 0; j < sink.size && !fresh; j++) fresh = sink.keys[j] !== thrower
   const result: Expansion = {
-    fps: sink.fps.slice(0, 2 * n),
-    parents: sink.parents.slice(0, n),
-    ordinals: sink.ordinals.slice(0, n),
     generated: search.generated - generatedBefore,
+    fresh,
+    overflow: sink.overflow,
     ...(stop && { stop }),
   }
   // The engine is reused for the next slice: forget how this one ended.
@@ -160,24 +249,39 @@ function expansion(): Expansion {
   return result
 }
 
-function prepare(): void {
-  sink.reset()
+function prepare(limit: number, first: number): void {
+  sink.reset(limit)
+  sink.current = first
+  base = first
   counted = 0
   stop = undefined
   generatedBefore = search.generated
 }
 
-function keep(flags: Uint8Array, invariants: boolean): KeepResult {
+function keep(discard: boolean, invariants: boolean): KeepResult {
   const next: unknown[] = []
-  for (let i = 0; i < pending.length; i++) if (flags[i] === 1) next.push(pending[i])
+  const n = discard ? 0 : sink.size
+  const fps = new Int32Array(2 * n)
+  const ordinals = new Int32Array(n)
+  const words = sink.words
+  for (let j = 0; j < n; j++) {
+    if (!sink.isNew(j)) continue
+    const b = sink.slots[j]! * SLOT
+    fps[2 * next.length] = words[b + 1]!
+    fps[2 * next.length + 1] = words[b + 2]!
+    ordinals[next.length] = sink.ordinals[j]!
+    next.push(pending[j])
+  }
   pending = []
   slice = next
+  const size = next.length
+  const result = { size, fps: fps.slice(0, 2 * size), ordinals: ordinals.slice(0, size) }
   if (invariants) {
-    for (let i = 0; i < next.length; i++) {
+    for (let i = 0; i < size; i++) {
       const failed = failingInvariant(names, predicates, next[i])
       if (failed !== undefined) {
         return {
-          size: next.length,
+          ...result,
           violation: {
             at: i,
             name: failed.name,
@@ -187,34 +291,43 @@ function keep(flags: Uint8Array, invariants: boolean): KeepResult {
       }
     }
   }
-  return { size: next.length }
+  return result
 }
 
 async function handle(req: WorkerRequest): Promise<WorkerReply> {
   switch (req.op) {
     case 'load':
       deadlock = req.deadlock
+      sink.setTable(req.table)
+      sink.control = new Int32Array(req.control)
       start(await load(req.module, req.export))
       return { loaded: { model: model.name } }
+    case 'table':
+      sink.setTable(req.table)
+      return { size: slice.length }
     case 'init':
-      prepare()
+      prepare(req.limit, -1)
       pending = search.initialLevel()
       return expansion()
     case 'expand':
-      prepare()
-      pending = search.expandSlice(slice, 0)
-      slice = []
+      // The slice is kept until `keep`: a level given up (table full) is expanded again.
+      prepare(req.limit, req.base)
+      pending = search.expandSlice(slice, req.base)
       return expansion()
     case 'keep':
-      return keep(req.flags, req.invariants)
+      return keep(req.discard, req.invariants)
     case 'take': {
       const n = req.n
       const states = req.end === 'front' ? slice.splice(0, n) : slice.splice(slice.length - n, n)
-      return { states, size: slice.length }
+      // Serialized here and deserialized by the receiving worker only: the coordinating thread
+      // just passes the bytes on. A copy, so that the buffer is the array's alone to transfer.
+      return { states: new Uint8Array(serialize(states)), size: slice.length }
     }
-    case 'put':
-      slice = req.end === 'front' ? [...req.states, ...slice] : [...slice, ...req.states]
+    case 'put': {
+      const states = deserialize(req.states) as unknown[]
+      slice = req.end === 'front' ? [...states, ...slice] : [...slice, ...states]
       return { size: slice.length }
+    }
     case 'trace': {
       const store = new VisitedStore(16)
       for (let k = 0; k < req.path.length; k += 2) {
@@ -227,7 +340,11 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
 
 parentPort!.on('message', (req: WorkerRequest) => {
   handle(req).then(
-    (reply) => parentPort!.postMessage(reply),
+    (reply) =>
+      parentPort!.postMessage(
+        reply,
+        'states' in reply && reply.states instanceof Uint8Array ? [reply.states.buffer] : [],
+      ),
     (e: unknown) => {
       const err = e as { name?: string; message?: string; trace?: unknown[] }
       const fatal = {

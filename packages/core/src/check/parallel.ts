@@ -2,13 +2,15 @@
  * `checkParallel`: `check` on worker threads, with `check`'s exact counts and shortest trace.
  *
  * The search stays strictly level by level. Each worker holds a contiguous slice of the current
- * level (full states live only in workers), expands it with the same engine as `check` and
- * sends back its successors' fingerprints. This thread owns the visited-state store and
- * deduplicates the slices in worker order, which is exactly the order in which `check` meets
- * the successors: so state numbers, parents, `distinct`, `generated` and `depth` are those of
- * `check`, and the counterexample is the same shortest trace. Workers then keep their new
- * states (checking invariants on them) and the slices are rebalanced by moving states between
- * neighbours, which preserves their order.
+ * level (full states live only in workers) and expands it with the same engine as `check`,
+ * inserting the successors' fingerprints straight into one table shared by all threads
+ * (`parallel-table.ts`). States are numbered in `check`'s order, and a fingerprint keeps the
+ * smallest parent that reached it, so once every worker is done the successors still holding
+ * their parent are exactly the states `check` stores, with `check`'s parents: `distinct`,
+ * `generated`, `depth` and the counterexample are those of `check`. This thread only settles
+ * how each level ended (invariant, deadlock, error, bounds, in `check`'s order), keeps the
+ * new states' fingerprints for traces, grows the table, and evens out the slices by moving
+ * states between neighbouring workers, which preserves their order.
  *
  * @module
  */
@@ -28,6 +30,7 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from './parallel-protocol.ts'
+import { PLAN_LOAD, SharedTable } from './parallel-table.ts'
 import {
   CHECK_OPTION_KEYS,
   type CheckOptions,
@@ -74,15 +77,18 @@ export async function checkParallel<S = unknown>(
   const count = workerCount(workers)
   const module = targetModuleUrl(target)
   const pool = new WorkerPool(count)
+  const table = new SharedTable()
   try {
     await pool.all(() => ({
       op: 'load',
       module,
       export: target.export ?? 'default',
       deadlock: checkOpts.deadlock !== false,
+      table: table.buffer,
+      control: table.control.buffer,
     }))
     const name = (pool.lastLoaded as { loaded: { model: string } }).loaded.model
-    return (await new ParallelSearch<S>(pool, name, checkOpts).run()) as CheckResult<S>
+    return (await new ParallelSearch<S>(pool, name, checkOpts, table).run()) as CheckResult<S>
   } finally {
     await pool.close()
   }
@@ -183,7 +189,7 @@ class WorkerPool {
           )
         } else resolve(r as R)
       }
-      this.#workers[i]!.postMessage(req)
+      this.#workers[i]!.postMessage(req, req.op === 'put' ? [req.states.buffer] : [])
     })
   }
 
@@ -205,23 +211,32 @@ class ParallelSearch<S> {
   readonly pool: WorkerPool
   readonly model: string
   readonly opts: CheckOptions
-  readonly store = new VisitedStore()
+  readonly table: SharedTable
   readonly maxStates: number
   readonly maxDepth: number
   readonly clock: ProgressClock
+  /** Fingerprints of the states, hi and lo, by state number (for traces). */
+  fps = new Int32Array(1 << 12)
+  distinct = 0
   generated = 0
   depth = 0
   /** States each worker holds of the level to expand next. */
   sizes: number[]
+  /**
+   * New fingerprints per expanded state so far (about: workers count inserts in batches), to
+   * size the table before a level; a level that does not fit is redone in a larger table.
+   */
+  branching = 4
+  inserted = 0
+  expanded = 0
   violation: SafetyViolation<S> | undefined
   incomplete: Incompleteness | undefined
-  /** `distinct` at a violation found in the middle of a level (the store holds the whole level). */
-  distinctAtStop: number | undefined
 
-  constructor(pool: WorkerPool, model: string, opts: CheckOptions) {
+  constructor(pool: WorkerPool, model: string, opts: CheckOptions, table: SharedTable) {
     this.pool = pool
     this.model = model
     this.opts = opts
+    this.table = table
     this.maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY
     this.maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY
     this.sizes = new Array<number>(pool.size).fill(0)
@@ -229,17 +244,14 @@ class ParallelSearch<S> {
   }
 
   async run(): Promise<CheckResult<S>> {
-    const init = await this.pool.request<Expansion>(0, { op: 'init' })
-    const slices: Expansion[] = [init]
-    for (let w = 1; w < this.pool.size; w++) slices.push(empty)
     let levelStart = 0
     // The initial states are the successors of a virtual level with no states.
-    let level = await this.absorb(slices, -1, false)
+    let level = await this.absorb(await this.expand(-1, 0), -1, false)
     if (level > 0) this.depth = 1
     while (level > 0 && !this.ended) {
       await this.rebalance(level)
       const probe = this.depth >= this.maxDepth
-      const expansions = await this.pool.all<Expansion>(() => ({ op: 'expand' }))
+      const expansions = await this.expand(levelStart, level)
       const next = await this.absorb(expansions, levelStart, probe)
       if (probe) break
       levelStart += level
@@ -255,93 +267,117 @@ class ParallelSearch<S> {
   }
 
   /**
-   * Deduplicates the workers' slices in order (`check`'s order), has the workers keep their new
-   * states and check invariants on them, and settles how the level ended. Returns the number
-   * of new states.
+   * Has the workers expand their slices of the level starting at state `levelStart` (-1: the
+   * initial states, on worker 0), growing the table first if the level may not fit, and
+   * again (forgetting the level) if it did not.
+   */
+  async expand(levelStart: number, level: number): Promise<Expansion[]> {
+    const { table } = this
+    const entries = this.distinct
+    const expected = level === 0 ? 1 << 12 : level * this.branching * 1.25
+    let capacity = table.capacity
+    while (entries + expected > capacity * PLAN_LOAD) capacity *= 2
+    for (;;) {
+      if (capacity !== table.capacity) {
+        table.rebuild(capacity, levelStart + 2)
+        await this.pool.all(() => ({ op: 'table', table: table.buffer }))
+      }
+      Atomics.store(table.control, 0, 0)
+      const limit = table.limit(entries)
+      let expansions: Expansion[]
+      if (levelStart < 0) {
+        expansions = [await this.pool.request<Expansion>(0, { op: 'init', limit })]
+        for (let w = 1; w < this.pool.size; w++) expansions.push(empty)
+      } else {
+        let base = levelStart
+        const bases = this.sizes.map((n) => {
+          base += n
+          return base - n
+        })
+        expansions = await this.pool.all<Expansion>((w) => ({
+          op: 'expand',
+          base: bases[w]!,
+          limit,
+        }))
+      }
+      if (!expansions.some((e) => e.overflow)) {
+        if (level > 0) {
+          this.inserted += Atomics.load(table.control, 0)
+          this.expanded += level
+          this.branching = Math.max(1, this.inserted / this.expanded)
+        }
+        return expansions
+      }
+      capacity *= 2
+    }
+  }
+
+  /**
+   * Settles a level the workers expanded: has them keep their new states (checking invariants
+   * on them) and decides, in `check`'s order, how the level ended. Returns the number of new
+   * states.
    */
   async absorb(expansions: Expansion[], levelStart: number, probe: boolean): Promise<number> {
-    const { store } = this
-    const base = store.size
-    const flags = expansions.map((e) => new Uint8Array(e.parents.length))
-    /** `generated` after each new state, to report the count at a violation. */
-    const generatedAt: number[] = []
-    let offset = levelStart
-    let cut = false
-    let unseen = false
-    let stopAt = -1
-    let stop: Expansion['stop']
-    let generated = this.generated
-    for (let w = 0; w < expansions.length && !cut; w++) {
-      const e = expansions[w]!
-      const { fps, parents, ordinals } = e
-      for (let j = 0; j < parents.length; j++) {
-        const hi = fps[2 * j]!
-        const lo = fps[2 * j + 1]!
-        const parent = parents[j]! < 0 ? -1 : offset + parents[j]!
-        if (probe) {
-          // Successors of a state that then threw do not count (`check` had not finished it).
-          if (e.stop?.kind === 'error' && parents[j] === e.stop.at) continue
-          if (store.indexOf(hi, lo) < 0) unseen = true
-          continue
+    // A stop in a slice ends the level there: later slices are as if never expanded.
+    let last = expansions.findIndex((e) => e.stop !== undefined)
+    if (last < 0) last = expansions.length - 1
+    const stop = expansions[last]!.stop
+    let stopAt = levelStart
+    for (let w = 0; w < last; w++) stopAt += this.sizes[w]!
+    if (stop !== undefined) stopAt += stop.at
+    const base = this.distinct
+    let added = 0
+    if (probe) {
+      if (expansions.slice(0, last + 1).some((e) => e.fresh)) {
+        this.incomplete = {
+          reason: 'maxDepth',
+          limit: this.maxDepth,
+          message: `search cut at depth ${this.maxDepth}: states beyond it were not explored; raise maxDepth or bound the model with a constraint`,
         }
-        if (store.indexOf(hi, lo) >= 0) continue
-        if (store.size >= this.maxStates) {
-          generated += ordinals[j]!
-          cut = true
-          break
+      }
+    } else {
+      const results = await this.pool.all<KeepResult>((w) => ({
+        op: 'keep',
+        discard: w > last,
+        invariants: true,
+      }))
+      this.sizes = results.map((r) => r.size)
+      for (const r of results) this.#record(r.fps)
+      added = this.distinct - base
+      // `generated` before each worker's slice.
+      let generated = this.generated
+      let newBefore = 0
+      const room = this.maxStates - base
+      for (let w = 0; w <= last; w++) {
+        const r = results[w]!
+        // The first new state that breaks an invariant comes before anything else that ended
+        // the level, `check` meets it while storing it, unless it is past maxStates.
+        const v = r.violation
+        if (v !== undefined && newBefore + v.at < room) {
+          const i = base + newBefore + v.at
+          const trace = await this.traceTo(i)
+          this.violation =
+            v.error === undefined
+              ? invariantViolation(v.name, trace)
+              : errorViolation(v.error, trace)
+          this.distinct = i + 1
+          this.generated = generated + r.ordinals[v.at]!
+          return i + 1 - base
         }
-        store.add(hi, lo, parent)
-        flags[w]![j] = 1
-        generatedAt.push(generated + ordinals[j]!)
+        if (newBefore + r.size > room) {
+          this.generated = generated + r.ordinals[room - newBefore]!
+          this.distinct = this.maxStates
+          this.incomplete = {
+            reason: 'maxStates',
+            limit: this.maxStates,
+            message: `search stopped after ${this.maxStates} distinct states (maxStates): the model was not fully explored; raise maxStates or bound the model with a constraint`,
+          }
+          return this.distinct - base
+        }
+        newBefore += r.size
+        generated += expansions[w]!.generated
       }
-      if (cut) break
-      if (!probe) generated += e.generated
-      if (e.stop !== undefined) {
-        stop = e.stop
-        stopAt = offset + e.stop.at
-        break
-      }
-      offset += this.sizes[w]!
-    }
-    this.generated = generated
-    const results = await this.pool.all<KeepResult>((w) => ({
-      op: 'keep',
-      flags: flags[w]!,
-      invariants: !probe,
-    }))
-    this.sizes = results.map((r) => r.size)
-    const added = store.size - base
-    // The first new state that breaks an invariant comes before anything else that ended the
-    // level: `check` meets it while storing it.
-    let newBefore = 0
-    for (const r of results) {
-      if (r.violation !== undefined) {
-        const i = base + newBefore + r.violation.at
-        const trace = await this.traceTo(i)
-        this.violation =
-          r.violation.error === undefined
-            ? invariantViolation(r.violation.name, trace)
-            : errorViolation(r.violation.error, trace)
-        this.distinctAtStop = i + 1
-        this.generated = generatedAt[i - base]!
-        return i + 1 - base
-      }
-      newBefore += r.size
-    }
-    if (cut) {
-      this.incomplete = {
-        reason: 'maxStates',
-        limit: this.maxStates,
-        message: `search stopped after ${this.maxStates} distinct states (maxStates): the model was not fully explored; raise maxStates or bound the model with a constraint`,
-      }
-      return added
-    }
-    if (probe && unseen) {
-      this.incomplete = {
-        reason: 'maxDepth',
-        limit: this.maxDepth,
-        message: `search cut at depth ${this.maxDepth}: states beyond it were not explored; raise maxDepth or bound the model with a constraint`,
-      }
+      this.generated = generated
     }
     if (stop !== undefined) {
       const trace = await this.traceTo(stopAt)
@@ -351,6 +387,19 @@ class ParallelSearch<S> {
           : errorViolation(stop.error!, trace)
     }
     return added
+  }
+
+  #record(fps: Int32Array): void {
+    const need = 2 * this.distinct + fps.length
+    if (need > this.fps.length) {
+      let n = this.fps.length
+      while (n < need) n *= 2
+      const grown = new Int32Array(n)
+      grown.set(this.fps.subarray(0, 2 * this.distinct))
+      this.fps = grown
+    }
+    this.fps.set(fps, 2 * this.distinct)
+    this.distinct += fps.length / 2
   }
 
   /** Moves states between neighbouring workers so that each holds about as many. */
@@ -365,7 +414,7 @@ class ParallelSearch<S> {
       for (let k = 0; k <= w; k++) end += sizes[k]!
       const want = target(w + 1)
       if (end > want) {
-        const r = await this.pool.request<{ states: unknown[]; size: number }>(w, {
+        const r = await this.pool.request<{ states: Uint8Array<ArrayBuffer>; size: number }>(w, {
           op: 'take',
           end: 'back',
           n: end - want,
@@ -382,7 +431,7 @@ class ParallelSearch<S> {
         for (let k = w + 1; k < n && need > 0; k++) {
           const take = Math.min(need, sizes[k]!)
           if (take === 0) continue
-          const r = await this.pool.request<{ states: unknown[]; size: number }>(k, {
+          const r = await this.pool.request<{ states: Uint8Array<ArrayBuffer>; size: number }>(k, {
             op: 'take',
             end: 'front',
             n: take,
@@ -401,22 +450,21 @@ class ParallelSearch<S> {
   }
 
   async traceTo(i: number): Promise<Step<S>[]> {
-    const path = this.store.pathTo(i)
-    const fps = new Int32Array(path.length * 2)
+    const { fps, table } = this
+    const path: number[] = []
+    for (let k = i; k >= 0; k = table.keyOf(fps[2 * k]!, fps[2 * k + 1]!) - 2) path.push(k)
+    path.reverse()
+    const trail = new Int32Array(path.length * 2)
     for (let k = 0; k < path.length; k++) {
-      fps[2 * k] = this.store.hi(path[k]!)
-      fps[2 * k + 1] = this.store.lo(path[k]!)
+      trail[2 * k] = fps[2 * path[k]!]!
+      trail[2 * k + 1] = fps[2 * path[k]! + 1]!
     }
-    const r = await this.pool.request<{ trace: Step<S>[] }>(0, { op: 'trace', path: fps })
+    const r = await this.pool.request<{ trace: Step<S>[] }>(0, { op: 'trace', path: trail })
     return r.trace
   }
 
   counts(): SearchCounts {
-    return {
-      distinct: this.distinctAtStop ?? this.store.size,
-      generated: this.generated,
-      depth: this.depth,
-    }
+    return { distinct: this.distinct, generated: this.generated, depth: this.depth }
   }
 
   result(): CheckResult<S> {
@@ -424,17 +472,12 @@ class ParallelSearch<S> {
     return this.clock.result(
       this.model,
       counts,
-      this.store.bytesInUseAt(counts.distinct),
+      // What `check`'s store holds for as many states (the shared table is reported elsewhere).
+      new VisitedStore().bytesInUseAt(counts.distinct),
       this.violation,
       this.incomplete,
     )
   }
 }
 
-/** A worker with nothing to expand. */
-const empty: Expansion = {
-  fps: new Int32Array(0),
-  parents: new Int32Array(0),
-  ordinals: new Int32Array(0),
-  generated: 0,
-}
+const empty: Expansion = { generated: 0, fresh: false, overflow: false }
