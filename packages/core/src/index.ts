@@ -230,6 +230,7 @@ export {
 // Reports shared by both simulation runtimes
 
 export {
+  checksNothing,
   type FailureKind,
   mergeRunChecks,
   NO_CHECKS,

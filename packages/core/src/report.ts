@@ -91,6 +91,20 @@ export function mergeRunChecks(a: RunChecks, b: RunChecks): RunChecks {
   }
 }
 
+/**
+ * True when runs with these checks were held to nothing (no invariant, goal, model or
+ * linearizability check), or when a report does not say: such runs can only fail by throwing.
+ */
+export function checksNothing(checked: RunChecks | undefined): boolean {
+  return (
+    checked === undefined ||
+    (checked.invariants.length === 0 &&
+      checked.goals.length === 0 &&
+      !checked.refinement &&
+      !checked.linearizable)
+  )
+}
+
 /** The checks of a run that checked nothing: the start of a {@link mergeRunChecks} fold. */
 export const NO_CHECKS: RunChecks = {
   invariants: [],

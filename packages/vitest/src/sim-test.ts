@@ -7,6 +7,7 @@
  */
 import {
   checkOptions,
+  checksNothing,
   type ExploreReport,
   explore as exploreSeeds,
   keyList,
@@ -15,7 +16,6 @@ import {
   NothingCheckedError,
   OPTION_KEYS,
   type OptionKey,
-  type RunChecks,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -279,17 +279,6 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       }
     }
   })
-}
-
-/** True when a report's runs were held to no invariant, goal or model. */
-function checksNothing(checked: RunChecks | undefined): boolean {
-  return (
-    checked === undefined ||
-    (checked.invariants.length === 0 &&
-      checked.goals.length === 0 &&
-      !checked.refinement &&
-      !checked.linearizable)
-  )
 }
 
 /**
