@@ -21,6 +21,10 @@ export interface Chapter {
     | 'Finite-state machines'
     | 'Shared-memory concurrency'
     | 'Distributed protocols'
+    | 'Agreement and coordination'
+    | 'Replication and consistency'
+    | 'Messaging patterns'
+    | 'State machines and coherence'
     | 'Open systems'
     | 'Asynchronous code'
   /** Finds the classic bug. */

@@ -46,6 +46,16 @@ const distributed: Chapter[] = [
   linearizableKvChapter,
 ]
 
+// Issue 12 (part 1 of the roadmap): each helper appends its chapters to its own section.
+const agreementAndCoordination: Chapter[] = []
+
+const replicationAndConsistency: Chapter[] = []
+
+// Issue 13 (part 2 of the roadmap).
+const messagingPatterns: Chapter[] = []
+
+const stateMachinesAndCoherence: Chapter[] = []
+
 const openSystems: Chapter[] = [
   k8sSchedulerChapter,
   multiEnvironmentChapter,
@@ -60,6 +70,10 @@ export const chapters: readonly Chapter[] = [
   ...finiteStateMachines,
   ...sharedMemory,
   ...distributed,
+  ...agreementAndCoordination,
+  ...replicationAndConsistency,
+  ...messagingPatterns,
+  ...stateMachinesAndCoherence,
   ...openSystems,
   ...asynchronous,
 ]
