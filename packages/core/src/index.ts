@@ -148,6 +148,7 @@ export {
   type Scenario,
   type WorldFailure,
 } from './world/explore.ts'
+export { auditMode } from './world/audit-mode.ts'
 export type {
   CrashFault,
   FaultFactory,
@@ -286,6 +287,10 @@ export {
   nearestKey,
   type OptionKey,
 } from './options.ts'
+
+// The package version
+
+export { version } from './version.ts'
 
 // Randomness
 

@@ -1,51 +1,43 @@
 /**
- * Guards on the globals through which code escapes a run's control: the wall clock and process clocks,
- * `Math.random`, `crypto` randomness, real timers and worker threads.
+ * Audit mode: guards on the globals through which code reads entropy the seed does not control
+ * (the wall clock and process clocks, `Math.random`, `crypto` randomness), installed together
+ * with the I/O boundary guards of boundary.ts.
  *
- * While at least one run is active the globals are replaced by wrappers that look up the async
- * context: outside any run (Vitest's own code between steps) they call the original at once;
- * inside a run in audit mode they throw `EntropyLeakError` / `BoundaryError` naming the source
- * (and fail the run even if the code catches it); inside a run outside audit mode `crypto`
- * randomness is served from the run's `csprng` substream. When the last run ends every global
- * is put back: the very same function objects and property descriptors, even on error.
+ * While at least one run (or `auditMode` scope) is active the globals are replaced by wrappers
+ * that look up the async context: outside any run (Vitest's own code between steps) they call
+ * the original at once; inside a run in audit mode, or inside `auditMode`, they throw
+ * `EntropyLeakError` naming the source (and fail the run even if the code catches it); inside a
+ * run outside audit mode `crypto` randomness is served from the run's `csprng` substream. When
+ * the last run ends every global is put back: the very same function objects and property
+ * descriptors, even on error.
  *
  * Not caught, by construction: references taken before the run started (`const now = Date.now`),
- * `node:timers` and `node:perf_hooks` imports, `process.hrtime`, native addons, and I/O.
+ * `node:perf_hooks` imports and native addons.
  *
  * @module
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module'
-import { BoundaryError, EntropyLeakError } from '../errors.ts'
-import { runContext } from './context.ts'
+import { EntropyLeakError } from '../errors.ts'
+import { patchBoundary } from './boundary.ts'
+import { activeRun, auditing, trip } from './guard-target.ts'
+import { patch, type Restore } from './patch.ts'
 import type { Runtime } from './runtime.ts'
 
 const require = createRequire(import.meta.url)
-// The CommonJS faces of the builtins: assigning to them and calling syncBuiltinESMExports()
-// updates the live ESM bindings too, so `import { Worker } from 'node:worker_threads'` is caught.
+// The CommonJS face of node:crypto: assigning to it and calling syncBuiltinESMExports() updates
+// the live ESM bindings too, so `import { randomUUID } from 'node:crypto'` is caught.
 const nodeCrypto = require('node:crypto') as Record<string, unknown>
-const workerThreads = require('node:worker_threads') as Record<string, unknown>
 
 const CLOCK_REMEDY = 'Read virtual time with world.now() instead.'
 const RANDOM_REMEDY = 'Draw from world.rng instead.'
 const CRYPTO_REMEDY =
   'Outside audit mode crypto randomness is served from the seed; in audit mode draw from world.rng.'
 
-/** The run whose code is executing now, if any. */
-function activeRun(): Runtime | undefined {
-  const store = runContext.getStore()
-  return store === undefined || store.runtime.ended ? undefined : store.runtime
-}
-
-function leak(runtime: Runtime, source: string, remedy: string): never {
-  const e = new EntropyLeakError(source, remedy)
-  runtime.noteLeak(e)
-  throw e
-}
-
-function boundary(runtime: Runtime, source: string): never {
-  const e = new BoundaryError(source)
-  runtime.noteLeak(e)
-  throw e
+/** Trips on an entropy read when auditing; otherwise lets the caller go on. */
+function entropy(source: string, remedy: string): Runtime | undefined {
+  const run = activeRun()
+  if (auditing(run)) trip(run, new EntropyLeakError(source, remedy))
+  return run
 }
 
 /** Fills any integer typed array from the run's seeded stream. */
@@ -64,28 +56,6 @@ function seededUuid(runtime: Runtime): `${string}-${string}-${string}-${string}-
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
-type Restore = () => void
-
-/** Replaces `owner[key]` by `make(original)`, returning how to put the exact original back. */
-function patch<O extends object>(
-  owner: O,
-  key: PropertyKey,
-  make: (original: any) => unknown,
-): Restore {
-  const own = Object.getOwnPropertyDescriptor(owner, key)
-  const original = (owner as Record<PropertyKey, unknown>)[key]
-  Object.defineProperty(owner, key, {
-    value: make(original),
-    writable: true,
-    enumerable: own?.enumerable ?? false,
-    configurable: true,
-  })
-  return () => {
-    if (own === undefined) delete (owner as Record<PropertyKey, unknown>)[key]
-    else Object.defineProperty(owner, key, own)
-  }
-}
-
 /** Installs every guard, pushing each undo into `restores` as it goes (so a failure can unwind). */
 function patchAll(restores: Restore[]): void {
   const g = globalThis as unknown as Record<string, unknown>
@@ -98,8 +68,7 @@ function patchAll(restores: Restore[]): void {
       'now',
       (now: () => number) =>
         function now_() {
-          const run = activeRun()
-          if (run?.audit) leak(run, 'Date.now()', CLOCK_REMEDY)
+          entropy('Date.now()', CLOCK_REMEDY)
           return now.call(OriginalDate)
         },
     ),
@@ -111,14 +80,12 @@ function patchAll(restores: Restore[]): void {
       (D: DateConstructor) =>
         new Proxy(D, {
           construct(target, args, newTarget) {
-            const run = args.length === 0 ? activeRun() : undefined
-            if (run?.audit)
-              leak(run, 'new Date()', `${CLOCK_REMEDY} new Date(world.now()) is fine.`)
+            if (args.length === 0)
+              entropy('new Date()', `${CLOCK_REMEDY} new Date(world.now()) is fine.`)
             return Reflect.construct(target, args, newTarget)
           },
           apply(target, self, args) {
-            const run = activeRun()
-            if (run?.audit) leak(run, 'Date()', CLOCK_REMEDY)
+            entropy('Date()', CLOCK_REMEDY)
             return Reflect.apply(target, self, args)
           },
         }),
@@ -131,8 +98,7 @@ function patchAll(restores: Restore[]): void {
       'now',
       (now: () => number) =>
         function now_() {
-          const run = activeRun()
-          if (run?.audit) leak(run, 'performance.now()', CLOCK_REMEDY)
+          entropy('performance.now()', CLOCK_REMEDY)
           return now.call(perf)
         },
     ),
@@ -141,13 +107,11 @@ function patchAll(restores: Restore[]): void {
   restores.push(
     patch(process, 'hrtime', (hrtime: NodeJS.HRTime) => {
       const guarded = function hrtime_(time?: [number, number]) {
-        const run = activeRun()
-        if (run?.audit) leak(run, 'process.hrtime()', CLOCK_REMEDY)
+        entropy('process.hrtime()', CLOCK_REMEDY)
         return hrtime.call(process, time)
       }
       guarded.bigint = function bigint() {
-        const run = activeRun()
-        if (run?.audit) leak(run, 'process.hrtime.bigint()', CLOCK_REMEDY)
+        entropy('process.hrtime.bigint()', CLOCK_REMEDY)
         return hrtime.bigint()
       }
       return guarded
@@ -159,8 +123,7 @@ function patchAll(restores: Restore[]): void {
       'uptime',
       (uptime: () => number) =>
         function uptime_() {
-          const run = activeRun()
-          if (run?.audit) leak(run, 'process.uptime()', CLOCK_REMEDY)
+          entropy('process.uptime()', CLOCK_REMEDY)
           return uptime.call(process)
         },
     ),
@@ -173,8 +136,7 @@ function patchAll(restores: Restore[]): void {
       'random',
       (random: () => number) =>
         function random_() {
-          const run = activeRun()
-          if (run?.audit) leak(run, 'Math.random()', RANDOM_REMEDY)
+          entropy('Math.random()', RANDOM_REMEDY)
           return random()
         },
     ),
@@ -186,15 +148,13 @@ function patchAll(restores: Restore[]): void {
   const webGetRandomValues = webCrypto.getRandomValues
   const webRandomUUID = webCrypto.randomUUID
   const getRandomValues = <T extends ArrayBufferView | null>(view: T): T => {
-    const run = activeRun()
+    const run = entropy('crypto.getRandomValues()', CRYPTO_REMEDY)
     if (run === undefined) return webGetRandomValues.call(webCrypto, view as never) as unknown as T
-    if (run.audit) leak(run, 'crypto.getRandomValues()', CRYPTO_REMEDY)
     return seededFill(run, view)
   }
   const randomUUID = (): `${string}-${string}-${string}-${string}-${string}` => {
-    const run = activeRun()
+    const run = entropy('crypto.randomUUID()', CRYPTO_REMEDY)
     if (run === undefined) return webRandomUUID.call(webCrypto)
-    if (run.audit) leak(run, 'crypto.randomUUID()', CRYPTO_REMEDY)
     return seededUuid(run)
   }
   const cryptoProxy = new Proxy(webCrypto, {
@@ -223,9 +183,8 @@ function patchAll(restores: Restore[]): void {
       'randomUUID',
       (original: (...a: unknown[]) => string) =>
         (...args: unknown[]) => {
-          const run = activeRun()
+          const run = entropy('crypto.randomUUID()', CRYPTO_REMEDY)
           if (run === undefined) return original(...args)
-          if (run.audit) leak(run, 'crypto.randomUUID()', CRYPTO_REMEDY)
           return seededUuid(run)
         },
     ),
@@ -236,10 +195,9 @@ function patchAll(restores: Restore[]): void {
       'randomBytes',
       (original: (...a: unknown[]) => unknown) =>
         (...args: unknown[]) => {
-          const run = activeRun()
-          if (run === undefined || (typeof args[1] === 'function' && !run.audit))
-            return original(...args)
-          if (run.audit) leak(run, 'crypto.randomBytes()', CRYPTO_REMEDY)
+          const run = entropy('crypto.randomBytes()', CRYPTO_REMEDY)
+          // The callback form completes on a real thread-pool task: left to Node, as before.
+          if (run === undefined || typeof args[1] === 'function') return original(...args)
           return seededFill(run, Buffer.alloc(Number(args[0])))
         },
     ),
@@ -251,10 +209,8 @@ function patchAll(restores: Restore[]): void {
       'randomInt',
       (original: (...a: unknown[]) => unknown) =>
         (...args: unknown[]) => {
-          const run = activeRun()
-          if (run === undefined || (typeof args.at(-1) === 'function' && !run.audit))
-            return original(...args)
-          if (run.audit) leak(run, 'crypto.randomInt()', CRYPTO_REMEDY)
+          const run = entropy('crypto.randomInt()', CRYPTO_REMEDY)
+          if (run === undefined || typeof args.at(-1) === 'function') return original(...args)
           // randomInt(max) or randomInt(min, max), max excluded. Bad bounds get Node's own error.
           const [min, max] = args.length >= 2 ? [args[0], args[1]] : [0, args[0]]
           if (
@@ -269,38 +225,8 @@ function patchAll(restores: Restore[]): void {
     ),
   )
 
-  // ---- real timers and threads: they run outside the scheduler, so in audit mode they are a boundary
-  for (const name of ['setTimeout', 'setInterval', 'setImmediate'] as const) {
-    restores.push(
-      patch(g, name, (original: (...a: unknown[]) => unknown) => {
-        const guarded = function (this: unknown, ...args: unknown[]) {
-          const run = activeRun()
-          if (run?.audit) boundary(run, `${name}()`)
-          return original.apply(this, args)
-        }
-        // util.promisify(setTimeout) and friends look this up; keep it working.
-        for (const key of Reflect.ownKeys(original)) {
-          if (typeof key === 'symbol')
-            Object.defineProperty(guarded, key, Object.getOwnPropertyDescriptor(original, key)!)
-        }
-        return guarded
-      }),
-    )
-  }
-  restores.push(
-    patch(
-      workerThreads,
-      'Worker',
-      (Worker: new (...a: unknown[]) => object) =>
-        new Proxy(Worker, {
-          construct(target, args, newTarget) {
-            const run = activeRun()
-            if (run?.audit) boundary(run, 'new Worker()')
-            return Reflect.construct(target, args, newTarget)
-          },
-        }),
-    ),
-  )
+  // ---- real I/O, timers and threads: every mode, see boundary.ts
+  patchBoundary(restores)
   syncBuiltinESMExports()
 }
 

@@ -193,7 +193,7 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
     kind: fault.kind,
     seed: runtime.seed,
     detail: fault.detail,
-    timeline: runtime.timeline,
+    timeline: runtime.events,
     time: runtime.now(),
     steps: runtime.steps,
     ...(fault.linearizability !== undefined && {
@@ -297,8 +297,8 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   const failure = failureOf(runtime)
   const base = {
     seed,
-    timeline: runtime.timeline,
-    digest: timelineDigest(runtime.timeline),
+    timeline: runtime.events,
+    digest: timelineDigest(runtime.events),
     history: runtime.recordedHistory(),
     time: runtime.now(),
     steps: runtime.steps,

@@ -21,6 +21,14 @@ export interface Message {
 
 /** Options of `net.bind`: the faults of messages *sent* from this endpoint. */
 export interface BindOptions {
+  /**
+   * A reliable endpoint: every message it sends arrives, once, and in the order it was sent to
+   * that destination (per-link FIFO, as over a TCP connection). Latency is still drawn per
+   * message, so messages to different destinations interleave as the seed decides. Partitions and
+   * crashes still cut it: reachability is evaluated at delivery time and nothing is retransmitted.
+   * Cannot be combined with `loss` or `duplicate`. Default false.
+   */
+  readonly reliable?: boolean
   /** Probability in [0, 1] that a message is lost. Default 0. */
   readonly loss?: number
   /** Probability in [0, 1] that a message is delivered twice. Default 0. */
@@ -39,6 +47,7 @@ export interface RecvOptions {
 
 /** The keys {@link BindOptions} may have: anything else is a typo `net.bind` rejects. */
 export const BIND_OPTION_KEYS: readonly OptionKey<BindOptions>[] = keyList<BindOptions>()([
+  'reliable',
   'loss',
   'duplicate',
   'latency',
@@ -64,7 +73,12 @@ export interface Endpoint {
   readonly address: string
   /** Sends `payload` to the address `dst`; delivery happens after a seeded latency. */
   send(dst: string, payload: unknown): void
-  /** The next message; waits until one is delivered. */
+  /**
+   * The next message; waits until one is delivered. Several receives may wait on one endpoint
+   * at once (a pool of tasks serving one address): each delivery goes to the one that has waited
+   * longest, and none is lost or handed out twice. seedloop raises on a second concurrent
+   * receive; here it is well defined, so it is allowed.
+   */
   recv(): Promise<Message>
   /** The next message, or `undefined` once `timeout` virtual ms pass without one. */
   recv(options: RecvOptions & { readonly timeout: number }): Promise<Message | undefined>
@@ -95,6 +109,7 @@ function probability(address: string, what: string, p: unknown): number {
 
 class BoundEndpoint implements Endpoint {
   readonly address: string
+  readonly reliable: boolean
   readonly loss: number
   readonly duplicate: number
   readonly minLatency: number
@@ -113,6 +128,21 @@ class BoundEndpoint implements Endpoint {
     }
     this.loss = probability(address, 'loss', options.loss)
     this.duplicate = probability(address, 'duplicate', options.duplicate)
+    const reliable = options.reliable ?? false
+    if (typeof reliable !== 'boolean') {
+      throw new WorldUsageError(
+        `net.bind("${address}"): reliable must be true or false, got ${String(reliable)}`,
+      )
+    }
+    if (reliable && (this.loss > 0 || this.duplicate > 0)) {
+      // seedloop ignores loss and duplicate on a reliable endpoint; here the contradiction is a
+      // mistake worth hearing about, like any other option that would silently do nothing.
+      throw new WorldUsageError(
+        `net.bind("${address}"): a reliable endpoint loses and duplicates nothing, so it cannot have ` +
+          `loss ${this.loss} or duplicate ${this.duplicate}; drop one of the two`,
+      )
+    }
+    this.reliable = reliable
     const latency = options.latency ?? DEFAULT_LATENCY
     if (
       !Number.isInteger(latency.min) ||
@@ -266,8 +296,11 @@ export interface Network {
   bind(address: string, options?: BindOptions): Endpoint
   /**
    * Splits the network: a message between different groups is dropped when it would be
-   * delivered. Addresses named in no group form one more group together. Replaces the previous
-   * partition set this way.
+   * delivered. Addresses named in no group form one more group together, so
+   * `partition(['n1'])` isolates `n1` from everyone else, and an address the test forgot to name
+   * can never bridge two groups (seedloop instead lets such an address reach everyone). The
+   * callback-node runtime (`simulate`) splits the same way. Replaces the previous partition set
+   * this way.
    */
   partition(...groups: string[][]): void
   heal(): void
@@ -275,10 +308,18 @@ export interface Network {
   addresses(): string[]
 }
 
+/** The messages in flight on one reliable link, oldest first, and when the newest arrives. */
+interface ReliableLink {
+  readonly queue: Message[]
+  last: number
+}
+
 /** The network of one run. */
 export class SimulatedNetwork implements Network {
   readonly runtime: Runtime
   readonly #endpoints = new Map<string, BoundEndpoint>()
+  /** Per-link FIFO state of reliable endpoints, keyed `src\u0000dst`. */
+  readonly #links = new Map<string, ReliableLink>()
   #partition: Cut | undefined = undefined
   /** Partitions from fault handles: each its own entry, so windows compose. */
   readonly #faultCuts = new Set<Cut>()
@@ -367,6 +408,10 @@ export class SimulatedNetwork implements Network {
       const factors = this.#slow.get(`${src}\u0000${dst}`)
       if (factors !== undefined) for (const f of factors) latency *= f
     }
+    if (from.reliable) {
+      this.#sendReliably({ src, dst, payload }, t + latency)
+      return
+    }
     if (from.loss > 0 && runtime.faultStream.chance(from.loss)) {
       runtime.trace({ t, kind: 'drop', src, dst, payload, detail: 'lost' })
       return
@@ -378,6 +423,28 @@ export class SimulatedNetwork implements Network {
       runtime.trace({ t, kind: 'duplicate', src, dst, payload })
       runtime.schedule(t + again, `net:${dst}`, undefined, () => this.#deliver(message))
     }
+  }
+
+  /**
+   * Per-link FIFO: a message never arrives before one sent earlier on the same link (its time is
+   * at least the previous one's), and each delivery hands over the link's *oldest* message rather
+   * than its own. Wake-ups at the same instant run in the order the seed picks, so this second
+   * rule is what keeps the order when two arrivals tie.
+   */
+  #sendReliably(message: Message, at: number): void {
+    const key = `${message.src}\u0000${message.dst}`
+    let link = this.#links.get(key)
+    if (link === undefined) {
+      link = { queue: [], last: 0 }
+      this.#links.set(key, link)
+    }
+    const when = Math.max(at, link.last)
+    link.last = when
+    link.queue.push(message)
+    const fifo = link
+    this.runtime.schedule(when, `net:${message.dst}`, undefined, () =>
+      this.#deliver(fifo.queue.shift()!),
+    )
   }
 
   #deliver(message: Message): void {

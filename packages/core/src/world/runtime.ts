@@ -133,7 +133,8 @@ export class Runtime implements World, RecorderHost {
   readonly rng: RandomStream
   readonly net: SimulatedNetwork
   readonly faults: FaultFactory
-  readonly timeline: TraceEvent[] = []
+  /** The live record of the run: the runtime appends to it; `timeline` hands out copies. */
+  readonly events: TraceEvent[] = []
   readonly audit: boolean
   /** Seeds `crypto` randomness used inside the run (outside audit mode). */
   readonly csprng: RandomStream
@@ -192,6 +193,14 @@ export class Runtime implements World, RecorderHost {
 
   // ---- World -------------------------------------------------------------------------------
 
+  /**
+   * A snapshot: a copy taken now, which later events do not change. Handing out the live array
+   * would let user code rewrite the record the replay guarantee rests on.
+   */
+  get timeline(): readonly TraceEvent[] {
+    return this.events.slice()
+  }
+
   now(): number {
     return this.#now
   }
@@ -234,7 +243,7 @@ export class Runtime implements World, RecorderHost {
 
   record(event: unknown): void {
     if (this.ended) return
-    this.timeline.push({
+    this.events.push({
       t: this.#now,
       kind: 'user',
       node: this.currentTask().name,
@@ -406,7 +415,7 @@ export class Runtime implements World, RecorderHost {
 
   /** Appends one of the runtime's own events. */
   trace(event: TraceEvent): void {
-    if (!this.ended) this.timeline.push(event)
+    if (!this.ended) this.events.push(event)
   }
 
   /** Crash-stop of the task named `name`, if any: its pending and future wake-ups never fire. */

@@ -71,7 +71,11 @@ export interface World {
   readonly net: Network
   /** Seed-scheduled fault handles to pass to `runFor`. */
   readonly faults: FaultFactory
-  /** Every event so far: the runtime's own (spawn, run, timer, send, deliver, drop, ...) and the user's. */
+  /**
+   * Every event so far: the runtime's own (spawn, run, timer, send, deliver, drop, ...) and the
+   * user's. Each read returns a snapshot (a copy taken then): later events do not appear in it,
+   * and changing it does not change the run's record.
+   */
   readonly timeline: readonly TraceEvent[]
   /** Virtual time in milliseconds since the run started. */
   now(): number
