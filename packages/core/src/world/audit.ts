@@ -176,7 +176,8 @@ function patchAll(restores: Restore[]): void {
   })
   // The same sources through `node:crypto` (its `getRandomValues` and `webcrypto` are
   // non-configurable getters onto the object proxied above, so only the functions below can be
-  // swapped): `randomUUID`, `randomBytes` and `randomInt`, synchronous forms seeded.
+  // swapped): `randomUUID`, `randomBytes`, `randomFillSync`, `randomFill` and `randomInt`, synchronous
+  // forms seeded.
   restores.push(
     patch(
       nodeCrypto,
@@ -199,6 +200,39 @@ function patchAll(restores: Restore[]): void {
           // The callback form completes on a real thread-pool task: left to Node, as before.
           if (run === undefined || typeof args[1] === 'function') return original(...args)
           return seededFill(run, Buffer.alloc(Number(args[0])))
+        },
+    ),
+  )
+
+  restores.push(
+    patch(
+      nodeCrypto,
+      'randomFillSync',
+      (original: (...a: unknown[]) => unknown) =>
+        (...args: unknown[]) => {
+          const run = entropy('crypto.randomFillSync()', CRYPTO_REMEDY)
+          const [view, offset = 0, size] = args as [ArrayBufferView, number?, number?]
+          if (run === undefined || !ArrayBuffer.isView(view)) return original(...args)
+          const length = size ?? view.byteLength - offset
+          // Bad offsets or sizes get Node's own error.
+          if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0)
+            return original(...args)
+          if (length < 0 || offset + length > view.byteLength) return original(...args)
+          run.csprng.fill(new Uint8Array(view.buffer, view.byteOffset + offset, length))
+          return view
+        },
+    ),
+  )
+  // The callback form completes on a real thread-pool task: it trips in audit mode, and is left
+  // to Node outside it, like randomBytes with a callback.
+  restores.push(
+    patch(
+      nodeCrypto,
+      'randomFill',
+      (original: (...a: unknown[]) => unknown) =>
+        (...args: unknown[]) => {
+          entropy('crypto.randomFill()', CRYPTO_REMEDY)
+          return original(...args)
         },
     ),
   )
