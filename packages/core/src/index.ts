@@ -137,6 +137,7 @@ export {
 
 // Deterministic async runtime: explore, replay, World, audit mode
 
+export { auditMode } from './world/audit-mode.ts'
 export {
   type ExploreOptions,
   type ExploreReport,
@@ -148,7 +149,6 @@ export {
   type Scenario,
   type WorldFailure,
 } from './world/explore.ts'
-export { auditMode } from './world/audit-mode.ts'
 export type {
   CrashFault,
   FaultFactory,

@@ -26,7 +26,8 @@ const NET_REMEDY =
   'Use world.net.bind() endpoints to exchange messages between simulated nodes (reliable: true for an ordered, lossless link).'
 const HTTP_REMEDY =
   'Model the remote service as a task behind world.net, or wrap a fake of it in world.scheduled().'
-const DNS_REMEDY = 'Simulated nodes are addressed by name on world.net: there is nothing to resolve.'
+const DNS_REMEDY =
+  'Simulated nodes are addressed by name on world.net: there is nothing to resolve.'
 const PROCESS_REMEDY = "Run the other process's logic as a task with world.spawn()."
 const THREAD_REMEDY = 'Run the work as a task with world.spawn().'
 const FS_REMEDY =
@@ -70,7 +71,13 @@ function guard(
           },
           construct(target, args, newTarget) {
             check()
-            return Reflect.construct(target as unknown as new (...a: unknown[]) => object, args, newTarget)
+            return Reflect.construct(
+              target as unknown as new (
+                ...a: unknown[]
+              ) => object,
+              args,
+              newTarget,
+            )
           },
         }),
     ),
@@ -163,7 +170,14 @@ export function patchBoundary(restores: Restore[]): void {
   guard(restores, dgram, 'createSocket', 'dgram.createSocket()', 'a real socket', NET_REMEDY)
   for (const name of ['http', 'https'] as const) {
     const http = require(`node:${name}`) as Module
-    guardAll(restores, http, `${name}.`, ['request', 'get', 'createServer'], 'real HTTP', HTTP_REMEDY)
+    guardAll(
+      restores,
+      http,
+      `${name}.`,
+      ['request', 'get', 'createServer'],
+      'real HTTP',
+      HTTP_REMEDY,
+    )
   }
   guard(restores, globalThis, 'fetch', 'fetch()', 'real HTTP', HTTP_REMEDY)
 
@@ -191,8 +205,16 @@ export function patchBoundary(restores: Restore[]): void {
 
   // Real timers fire on the event loop's clock, never on the virtual one.
   const timers = ['setTimeout', 'setInterval', 'setImmediate'] as const
-  for (const key of timers) guard(restores, globalThis, key, `${key}()`, 'a real timer', TIMER_REMEDY)
-  guardAll(restores, require('node:timers') as Module, 'timers.', timers, 'a real timer', TIMER_REMEDY)
+  for (const key of timers)
+    guard(restores, globalThis, key, `${key}()`, 'a real timer', TIMER_REMEDY)
+  guardAll(
+    restores,
+    require('node:timers') as Module,
+    'timers.',
+    timers,
+    'a real timer',
+    TIMER_REMEDY,
+  )
   guardAll(
     restores,
     require('node:timers/promises') as Module,

@@ -75,16 +75,19 @@ const callEach: Record<string, () => unknown> = {
 }
 
 describe('seedloop tests/test_audit.py', () => {
-  seedloopTest('test_audit::test_clean_run_passes_under_audit_with_identical_timeline', async () => {
-    // Audit mode is inert when nothing trips it: the same timeline, event for event.
-    for (const seed of [1, 2, 3]) {
-      const on = await replay(clean, { seed, audit: true })
-      const off = await replay(clean, { seed, audit: false })
-      expect(on.ok && off.ok).toBe(true)
-      expect(on.timeline).toEqual(off.timeline)
-      expect(on.digest).toBe(off.digest)
-    }
-  })
+  seedloopTest(
+    'test_audit::test_clean_run_passes_under_audit_with_identical_timeline',
+    async () => {
+      // Audit mode is inert when nothing trips it: the same timeline, event for event.
+      for (const seed of [1, 2, 3]) {
+        const on = await replay(clean, { seed, audit: true })
+        const off = await replay(clean, { seed, audit: false })
+        expect(on.ok && off.ok).toBe(true)
+        expect(on.timeline).toEqual(off.timeline)
+        expect(on.digest).toBe(off.digest)
+      }
+    },
+  )
 
   seedloopTest('test_audit::test_real_time_trips', async () => {
     // time.monotonic's counterpart: the monotonic clock of the platform.

@@ -54,7 +54,12 @@ describe('seedloop tests/test_clock_autojump.py', () => {
       const events = recorded(first.timeline) as [number, string][]
       expect(events.map(([t]) => t)).toEqual([1000, 2000, 3000, 3000])
       expect(events.slice(0, 2).map(([, n]) => n)).toEqual(['a', 'b'])
-      orders.add(events.slice(2).map(([, n]) => n).join(''))
+      orders.add(
+        events
+          .slice(2)
+          .map(([, n]) => n)
+          .join(''),
+      )
     }
     // seedloop always fires a before b at t = 3 s (scheduling order); here both orders occur.
     expect([...orders].sort()).toEqual(['ab', 'ba'])

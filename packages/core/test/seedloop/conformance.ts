@@ -6,14 +6,11 @@ import type { TraceEvent } from '@musil/core'
 import { it } from 'vitest'
 import { MANIFEST } from './manifest.ts'
 
-export function seedloopTest(
-  name: string,
-  fn: () => Promise<void> | void,
-  timeout?: number,
-): void {
+export function seedloopTest(name: string, fn: () => Promise<void> | void, timeout?: number): void {
   const entry = MANIFEST[name]
   if (entry === undefined) throw new Error(`${name} is not a seedloop v0.3.0 test in manifest.ts`)
-  const label = entry.verdict === 'equivalent' ? name : `${name} [${entry.verdict}: ${entry.reason}]`
+  const label =
+    entry.verdict === 'equivalent' ? name : `${name} [${entry.verdict}: ${entry.reason}]`
   it(label, fn, timeout)
 }
 

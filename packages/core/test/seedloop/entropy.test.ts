@@ -11,7 +11,8 @@ import { recorded, seedloopTest } from './conformance.ts'
 const require = createRequire(import.meta.url)
 const nodeCrypto = require('node:crypto') as typeof import('node:crypto')
 
-const draws = (stream: RandomStream, n = 5): number[] => Array.from({ length: n }, () => stream.random())
+const draws = (stream: RandomStream, n = 5): number[] =>
+  Array.from({ length: n }, () => stream.random())
 
 /** Draws from both crypto faces inside a run, after a first step. */
 const cryptoDraws: Scenario = async (world) => {
@@ -64,19 +65,24 @@ describe('seedloop tests/test_entropy.py', () => {
     for (let i = 0; i < 100; i++) network.random()
     expect(draws(new RandomStream(7, 'faults'))).toEqual(baseline)
     // And inside a run: a scenario that sends more messages draws the same user values.
-    const userDraws = (messages: number): Scenario => async (world) => {
-      const a = world.net.bind('a')
-      world.net.bind('b')
-      for (let i = 0; i < messages; i++) a.send('b', i)
-      world.record(draws(world.rng, 3))
-    }
-    return Promise.all([replay(userDraws(0), { seed: 7 }), replay(userDraws(50), { seed: 7 })]).then(
-      ([quiet, busy]) => expect(recorded(busy.timeline)).toEqual(recorded(quiet.timeline)),
-    )
+    const userDraws =
+      (messages: number): Scenario =>
+      async (world) => {
+        const a = world.net.bind('a')
+        world.net.bind('b')
+        for (let i = 0; i < messages; i++) a.send('b', i)
+        world.record(draws(world.rng, 3))
+      }
+    return Promise.all([
+      replay(userDraws(0), { seed: 7 }),
+      replay(userDraws(50), { seed: 7 }),
+    ]).then(([quiet, busy]) => expect(recorded(busy.timeline)).toEqual(recorded(quiet.timeline)))
   })
 
   seedloopTest('test_entropy::test_substream_changes_with_seed', () => {
-    expect(new RandomStream(1, 'network').random()).not.toBe(new RandomStream(2, 'network').random())
+    expect(new RandomStream(1, 'network').random()).not.toBe(
+      new RandomStream(2, 'network').random(),
+    )
   })
 
   seedloopTest('test_entropy::test_substream_accepts_any_int_seed', () => {
@@ -111,9 +117,17 @@ describe('seedloop tests/test_entropy.py', () => {
   })
 
   seedloopTest('test_entropy::test_shim_restores_originals_on_normal_exit', async () => {
-    const before = [nodeCrypto.randomBytes, globalThis.crypto, Object.getOwnPropertyDescriptor(globalThis, 'crypto')?.get]
+    const before = [
+      nodeCrypto.randomBytes,
+      globalThis.crypto,
+      Object.getOwnPropertyDescriptor(globalThis, 'crypto')?.get,
+    ]
     expect((await replay(cryptoDraws, { seed: 1 })).ok).toBe(true)
-    const after = [nodeCrypto.randomBytes, globalThis.crypto, Object.getOwnPropertyDescriptor(globalThis, 'crypto')?.get]
+    const after = [
+      nodeCrypto.randomBytes,
+      globalThis.crypto,
+      Object.getOwnPropertyDescriptor(globalThis, 'crypto')?.get,
+    ]
     for (let i = 0; i < before.length; i++) expect(after[i]).toBe(before[i])
     // Outside the run the bytes are real again, not the seed's.
     expect(crypto.randomUUID()).not.toBe(crypto.randomUUID())

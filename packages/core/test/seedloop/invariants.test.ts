@@ -28,23 +28,26 @@ const breaksAtOneSecond =
   }
 
 describe('seedloop tests/test_invariants.py', () => {
-  seedloopTest('test_invariants::test_passing_invariant_does_not_fire_or_change_timeline', async () => {
-    // Checking an invariant that holds changes nothing: the same timeline as without it.
-    for (const seed of [1, 2, 3]) {
-      const without = await replay(
-        ticking(() => {}),
-        { seed },
-      )
-      const withIt = await replay(
-        ticking((world) => world.always(() => true, 'alwaysTrue')),
-        { seed },
-      )
-      expect(withIt.ok).toBe(true)
-      expect(withIt.timeline).toEqual(without.timeline)
-      expect(withIt.digest).toBe(without.digest)
-      expect(withIt.checked.invariants).toEqual(['alwaysTrue'])
-    }
-  })
+  seedloopTest(
+    'test_invariants::test_passing_invariant_does_not_fire_or_change_timeline',
+    async () => {
+      // Checking an invariant that holds changes nothing: the same timeline as without it.
+      for (const seed of [1, 2, 3]) {
+        const without = await replay(
+          ticking(() => {}),
+          { seed },
+        )
+        const withIt = await replay(
+          ticking((world) => world.always(() => true, 'alwaysTrue')),
+          { seed },
+        )
+        expect(withIt.ok).toBe(true)
+        expect(withIt.timeline).toEqual(without.timeline)
+        expect(withIt.digest).toBe(without.digest)
+        expect(withIt.checked.invariants).toEqual(['alwaysTrue'])
+      }
+    },
+  )
 
   seedloopTest('test_invariants::test_violated_invariant_raises_with_name', async () => {
     const scenario = breaksAtOneSecond('mustStayFalse')

@@ -77,7 +77,10 @@ describe('seedloop tests/test_loop_boundary.py', () => {
       expect((thrown as Error).message).toMatch(/is outside the control of the seed, .+ world\./)
       // Caught by the code, and still a failure of the run, naming the call.
       expect(report.failure?.kind, source).toBe('error')
-      expect(report.failure?.detail.startsWith(`the scenario: BoundaryError: ${source} called`), source).toBe(true)
+      expect(
+        report.failure?.detail.startsWith(`the scenario: BoundaryError: ${source} called`),
+        source,
+      ).toBe(true)
     }
     expect(fs.existsSync(nowhere)).toBe(false)
     // Outside a run every one of them is the real thing again: the identical function.

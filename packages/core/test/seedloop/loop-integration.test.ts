@@ -16,7 +16,10 @@ const interleave: Scenario = async (world) => {
       await world.sleep(0)
     }
   }
-  await Promise.all([world.spawn('a', worker('a')).finished, world.spawn('b', worker('b')).finished])
+  await Promise.all([
+    world.spawn('a', worker('a')).finished,
+    world.spawn('b', worker('b')).finished,
+  ])
 }
 
 describe('seedloop tests/test_loop_integration.py', () => {

@@ -17,7 +17,10 @@ const interleaved: Scenario = async (world) => {
       await world.sleep(0)
     }
   }
-  await Promise.all([world.spawn('a', worker('a')).finished, world.spawn('b', worker('b')).finished])
+  await Promise.all([
+    world.spawn('a', worker('a')).finished,
+    world.spawn('b', worker('b')).finished,
+  ])
 }
 
 const orderOf = async (scenario: Scenario, seed: number): Promise<string> =>
@@ -28,14 +31,20 @@ describe('seedloop tests/test_loop_order.py', () => {
     const orders = new Set<string>()
     for (let seed = 0; seed < 10; seed++) {
       const order = await orderOf(tenTasks, seed)
-      expect(order.split(' ').map(Number).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+      expect(
+        order
+          .split(' ')
+          .map(Number)
+          .sort((x, y) => x - y),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
       orders.add(order)
     }
     expect(orders.size).toBeGreaterThan(5) // not registration order: the seed's order
   })
 
   seedloopTest('test_loop_order::test_scheduling_is_deterministic_across_runs', async () => {
-    for (const seed of [0, 1, 2]) expect(await orderOf(tenTasks, seed)).toBe(await orderOf(tenTasks, seed))
+    for (const seed of [0, 1, 2])
+      expect(await orderOf(tenTasks, seed)).toBe(await orderOf(tenTasks, seed))
   })
 
   seedloopTest('test_loop_order::test_replay_equivalence_interleaving', async () => {
@@ -46,7 +55,11 @@ describe('seedloop tests/test_loop_order.py', () => {
       // Each task's own events stay in program order.
       const events = order.split(' ')
       for (const name of ['a', 'b'])
-        expect(events.filter((e) => e.startsWith(name))).toEqual([`${name}0`, `${name}1`, `${name}2`])
+        expect(events.filter((e) => e.startsWith(name))).toEqual([
+          `${name}0`,
+          `${name}1`,
+          `${name}2`,
+        ])
       orders.add(order)
     }
     // seedloop always yields "a0 b0 a1 b1 a2 b2"; here the seed interleaves.
@@ -116,7 +129,10 @@ describe('seedloop tests/test_loop_order.py', () => {
       },
       { seeds: 1 },
     )
-    expect(report.failure).toMatchObject({ kind: 'error', detail: 'the scenario threw SyntaxError: boom' })
+    expect(report.failure).toMatchObject({
+      kind: 'error',
+      detail: 'the scenario threw SyntaxError: boom',
+    })
   })
 
   seedloopTest('test_loop_order::test_quiescent_run_raises_deadlock', async () => {
