@@ -125,6 +125,31 @@ describe('network', () => {
     ])
   })
 
+  it('never lets an unnamed address bridge two groups (a deliberate difference from seedloop)', async () => {
+    // seedloop lets an address named in no group reach everyone; here `c` forms a third group,
+    // so a partition stays a partition even when a test forgets to name an address.
+    const r = await replay(
+      async (world) => {
+        const [a, b, c] = ['a', 'b', 'c'].map((x) => world.net.bind(x))
+        world.net.partition(['a'], ['b'])
+        c.send('a', 'c to a')
+        c.send('b', 'c to b')
+        a.send('c', 'a to c')
+        await world.sleep(50)
+        world.record([a, b, c].map((e) => e.address))
+      },
+      { seed: 2 },
+    )
+    expect(kinds(r.timeline, 'deliver')).toEqual([])
+    expect(kinds(r.timeline, 'drop').map((e) => [e.payload, e.detail])).toEqual(
+      expect.arrayContaining([
+        ['c to a', 'partitioned'],
+        ['c to b', 'partitioned'],
+        ['a to c', 'partitioned'],
+      ]),
+    )
+  })
+
   it('loses and duplicates messages with the endpoint probabilities', async () => {
     const r = await replay(
       async (world) => {
@@ -350,5 +375,107 @@ describe('network', () => {
     )
     expect(kinds(r.timeline, 'partition', 'crash')).toHaveLength(0)
     expect(r.timeline.find((e) => e.kind === 'user')?.payload).toBe(true)
+  })
+})
+
+describe('reliable endpoints', () => {
+  it('keep per-link FIFO order even when every delivery ties, under both strategies', async () => {
+    // A fixed latency makes all five arrivals fall on the same instant, where the scheduler
+    // picks among ready wake-ups: the order must hold anyway.
+    for (const strategy of ['random', 'pct'] as const) {
+      for (let seed = 0; seed < 30; seed++) {
+        const r = await replay(
+          async (world) => {
+            const a = world.net.bind('a', { reliable: true, latency: { min: 5, max: 5 } })
+            const b = world.net.bind('b')
+            for (let i = 0; i < 5; i++) a.send('b', i)
+            const got: unknown[] = []
+            for (let i = 0; i < 5; i++) got.push((await b.recv()).payload)
+            world.record(got)
+          },
+          { seed, strategy },
+        )
+        expect(kinds(r.timeline, 'deliver').map((e) => e.t)).toEqual([5, 5, 5, 5, 5])
+        expect(r.timeline.find((e) => e.kind === 'user')?.payload).toEqual([0, 1, 2, 3, 4])
+      }
+    }
+  })
+
+  it('order each link on its own: links to different destinations interleave by latency', async () => {
+    const interleavings = new Set<string>()
+    for (let seed = 0; seed < 30; seed++) {
+      const r = await replay(
+        async (world) => {
+          const a = world.net.bind('a', { reliable: true })
+          world.net.bind('b')
+          world.net.bind('c')
+          for (let i = 0; i < 3; i++) {
+            a.send('b', `b${i}`)
+            a.send('c', `c${i}`)
+          }
+          await world.sleep(100)
+        },
+        { seed },
+      )
+      const delivered = kinds(r.timeline, 'deliver').map((e) => String(e.payload))
+      expect(delivered.filter((p) => p.startsWith('b'))).toEqual(['b0', 'b1', 'b2'])
+      expect(delivered.filter((p) => p.startsWith('c'))).toEqual(['c0', 'c1', 'c2'])
+      interleavings.add(delivered.join(' '))
+    }
+    expect(interleavings.size).toBeGreaterThan(1)
+  })
+
+  it('are still cut by a partition at delivery time: reliable is not retransmitting', async () => {
+    const r = await replay(
+      async (world) => {
+        const a = world.net.bind('a', { reliable: true })
+        world.net.bind('b')
+        a.send('b', 'cut')
+        world.net.partition(['a'], ['b'])
+        await world.sleep(50)
+        world.net.heal()
+        a.send('b', 'through')
+        await world.sleep(50)
+      },
+      { seed: 0 },
+    )
+    expect(kinds(r.timeline, 'drop').map((e) => [e.payload, e.detail])).toEqual([
+      ['cut', 'partitioned'],
+    ])
+    expect(kinds(r.timeline, 'deliver').map((e) => e.payload)).toEqual(['through'])
+  })
+
+  it('draw one latency per send, like every endpoint, and reject a non-boolean flag', async () => {
+    const sends = (reliable: boolean) =>
+      replay(
+        async (world) => {
+          const a = world.net.bind('a', { reliable })
+          world.net.bind('b')
+          for (let i = 0; i < 4; i++) a.send('b', i)
+          world.record(world.rng.random())
+          await world.sleep(100)
+        },
+        { seed: 9 },
+      )
+    const [plain, reliable] = await Promise.all([sends(false), sends(true)])
+    // The same draws: the reliable run's arrival times are the plain run's, made non-decreasing.
+    const times = (t: readonly TraceEvent[]) => kinds(t, 'deliver').map((e) => e.t)
+    const expected = [...times(plain.timeline)]
+    const sentOrder = kinds(plain.timeline, 'deliver').map((e) => e.payload as number)
+    const bySend = sentOrder.map((_, i) => expected[sentOrder.indexOf(i)])
+    for (let i = 1; i < bySend.length; i++) bySend[i] = Math.max(bySend[i], bySend[i - 1])
+    expect(times(reliable.timeline)).toEqual(bySend)
+    expect(kinds(reliable.timeline, 'user')[0].payload).toBe(
+      kinds(plain.timeline, 'user')[0].payload,
+    )
+    const bad = await replay(
+      async (world) => {
+        world.net.bind('a', { reliable: 'yes' as never })
+      },
+      { seed: 0 },
+    )
+    expect(bad.failure?.detail).toBe(
+      'the scenario threw WorldUsageError: net.bind("a"): reliable must be true or false, got yes',
+    )
   })
 })
