@@ -254,8 +254,10 @@ export class DeadlineError extends MusilError {
 }
 
 /**
- * Code inside an async run crossed the determinism boundary: it started something the runtime
- * cannot control (a real timer, a worker thread). `source` names what was called.
+ * Code inside an async run (in any mode) or inside `auditMode` crossed the determinism boundary:
+ * it started something the runtime cannot control (a socket, a DNS query, a child process, a
+ * worker thread, a file write, a real timer). `source` names what was called, e.g.
+ * `net.connect()`; the message says what to use instead.
  */
 export class BoundaryError extends MusilError {
   override name = 'BoundaryError'

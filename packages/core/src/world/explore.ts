@@ -33,7 +33,10 @@ export type Scenario = (world: World) => Promise<void>
 
 /** Options shared by `explore` and `replay`. */
 export interface RunOptions {
-  /** Trip on wall-clock time, `Math.random`, `crypto` randomness, real timers and worker threads. */
+  /**
+   * Trip on wall-clock time, `Math.random` and `crypto` randomness (`EntropyLeakError`). Real I/O
+   * (sockets, DNS, child processes, worker threads, file writes, real timers) trips in every mode.
+   */
   readonly audit?: boolean
   /** Which ready wake-up runs next when several are ready at once. Default `random`. */
   readonly strategy?: StrategyName

@@ -27,14 +27,3 @@ export function patch<O extends object>(
     else Object.defineProperty(owner, key, own)
   }
 }
-
-/**
- * Copies the symbol-keyed properties of `from` onto `to`: `util.promisify(setTimeout)` and
- * similar look up `util.promisify.custom` on the function itself.
- */
-export function copySymbols(from: object, to: object): void {
-  for (const key of Reflect.ownKeys(from)) {
-    if (typeof key === 'symbol')
-      Object.defineProperty(to, key, Object.getOwnPropertyDescriptor(from, key)!)
-  }
-}
