@@ -23,23 +23,23 @@ const require = createRequire(import.meta.url)
 type Module = Record<string, unknown>
 
 const NET_REMEDY =
-  'Use world.net.bind() endpoints to exchange messages between simulated nodes (reliable: true for an ordered, lossless link).'
+  'use world.net.bind() endpoints to exchange messages between simulated nodes (reliable: true for an ordered, lossless link).'
 const HTTP_REMEDY =
-  'Model the remote service as a task behind world.net, or wrap a fake of it in world.scheduled().'
+  'model the remote service as a task behind world.net, or wrap a fake of it in world.scheduled().'
 const DNS_REMEDY =
-  'Simulated nodes are addressed by name on world.net: there is nothing to resolve.'
-const PROCESS_REMEDY = "Run the other process's logic as a task with world.spawn()."
-const THREAD_REMEDY = 'Run the work as a task with world.spawn().'
+  'simulated nodes are addressed by name on world.net: there is nothing to resolve.'
+const PROCESS_REMEDY = "run the other process's logic as a task with world.spawn()."
+const THREAD_REMEDY = 'run the work as a task with world.spawn().'
 const FS_REMEDY =
-  'Keep the state in memory, or wrap a fake store in world.scheduled(): a file written by one seed would leak into the next.'
-const TIMER_REMEDY = 'Use world.sleep() for delays and world.spawn() for concurrent work.'
+  'keep the state in memory, or wrap a fake store in world.scheduled(): a file written by one seed would leak into the next.'
+const TIMER_REMEDY = 'use world.sleep() for delays and world.spawn() for concurrent work.'
 
 /** The error a guarded call throws: it names the call, why it cannot run, and what to use. */
 export function boundaryError(source: string, what: string, remedy: string): BoundaryError {
   return new BoundaryError(
     source,
     `${source} called inside a simulation: ${what} is outside the control of the seed, so the run ` +
-      `would no longer be a function of it. ${remedy}`,
+      `would no longer be a function of it; ${remedy}`,
   )
 }
 
