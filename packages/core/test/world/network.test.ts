@@ -150,6 +150,32 @@ describe('network', () => {
     )
   })
 
+  it('serves concurrent receives on one endpoint oldest first; one that gave up takes nothing', async () => {
+    // A deliberate difference from seedloop, which raises on a second concurrent recv.
+    const r = await replay(
+      async (world) => {
+        const a = world.net.bind('a', { latency: { min: 10, max: 10 } })
+        const b = world.net.bind('b')
+        const got: unknown[] = []
+        const impatient = world.spawn('impatient', async () => {
+          got.push(['impatient', (await b.recv({ timeout: 5 }))?.payload])
+        })
+        const patient = world.spawn('patient', async () => {
+          got.push(['patient', (await b.recv()).payload])
+        })
+        await world.sleep(1)
+        a.send('b', 'm1')
+        await Promise.all([impatient.finished, patient.finished])
+        world.record(got)
+      },
+      { seed: 3 },
+    )
+    expect(r.timeline.find((e) => e.kind === 'user')?.payload).toEqual([
+      ['impatient', undefined],
+      ['patient', 'm1'],
+    ])
+  })
+
   it('loses and duplicates messages with the endpoint probabilities', async () => {
     const r = await replay(
       async (world) => {
