@@ -295,18 +295,24 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     const events = failure.events!
     const simBar = '#failure-1 .sim-viewer .stepper'
     expect(await page.textContent(`${simBar} .step-label`)).toBe(`event 0 of ${events.length - 1}`)
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= 6; i++) {
       await page.click(`${simBar} .next`)
       await page.waitForSelector(`#failure-1 g.row.current[data-event="${i}"]`)
       expect(await page.textContent('#failure-1 .event-line')).toBe(events[i]!.line)
     }
+    // Event 6 sends message #1: the node table shows it in flight to rx.
+    expect(events[6]!.line).toBe('t=6  send     tx -> rx  1  (msg #1)')
     expect(await page.$$eval('#failure-1 .nodes tbody tr', (r) => r.length)).toBe(2)
-    expect(await page.textContent('#failure-1 .nodes tr[data-node="rx"]')).toContain('up')
+    expect(await page.textContent('#failure-1 .nodes tr[data-node="rx"]')).toBe(
+      `rxup#1${events[6]!.line}`,
+    )
+    await page.$eval('#failure-1 h2', (e) => e.scrollIntoView())
+    await screenshot('report-simulation.png')
     await page.click(`${simBar} .last`)
     await page.waitForSelector(`#failure-1 g.row.current[data-event="${events.length - 1}"]`)
     expect(await page.textContent('#failure-1 .event-line')).toBe(events.at(-1)!.line)
     expect(await page.textContent('#failure-1 h2')).toBe('lossy.test.ts > counts <script>x</script>')
-    await screenshot('report-simulation.png')
+    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(2)
 
     const modelBar = '#failure-2 .model-viewer .stepper'
     expect(await page.textContent(`${modelBar} .step-label`)).toBe('step 0 of 6')

@@ -38,6 +38,12 @@
     }
   }
 
+  /** Replaces an element's children, leaving out the absent ones. */
+  function fill(e, ...children) {
+    e.replaceChildren()
+    set(e, {}, children)
+  }
+
   function cut(text, n) {
     return text.length > n ? `${text.slice(0, n - 1)}…` : text
   }
@@ -72,34 +78,32 @@
 
   const NODE_W = 170
   const NODE_H = 30
-  const COL = 230
-  const ROW = 44
+  const GAP = 20
+  const COL = 300
   const MAX_NEXT = 30
 
   /**
-   * The neighbourhood as a layered drawing: the path's last states left to right, the current
-   * state's successors in the last column. Path edges are thick; a click on a successor takes it.
+   * The neighbourhood: the path's last states top to bottom on the left, the current state's
+   * successors in a column on the right. Path edges are thick; a click on a successor takes it.
    */
   function drawGraph(graph, take) {
-    const layers = new Map()
+    const last = Math.max(...graph.nodes.map((n) => n.layer))
+    const pos = new Map()
+    let pathRows = 0
+    let nextRows = 0
     let hidden = 0
     for (const n of graph.nodes) {
-      const col = layers.get(n.layer) || []
-      if (col.length >= MAX_NEXT) {
-        hidden++
-        continue
-      }
-      col.push(n)
-      layers.set(n.layer, col)
+      if (n.layer < last) {
+        pos.set(n.id, { x: 10, y: 10 + n.layer * (NODE_H + GAP) })
+        pathRows = Math.max(pathRows, n.layer + 1)
+      } else if (nextRows < MAX_NEXT) {
+        pos.set(n.id, { x: 10 + COL, y: 10 + nextRows * (NODE_H + GAP) })
+        nextRows++
+      } else hidden++
     }
-    const pos = new Map()
-    let rows = 1
-    for (const [layer, col] of layers) {
-      rows = Math.max(rows, col.length)
-      col.forEach((n, i) => pos.set(n.id, { x: 10 + layer * COL, y: 10 + i * ROW }))
-    }
-    const width = 20 + Math.max(...layers.keys()) * COL + NODE_W
-    const height = 30 + rows * ROW + (hidden > 0 ? 16 : 0)
+    const rows = Math.max(pathRows, nextRows, 1)
+    const width = 20 + COL + NODE_W + 30
+    const height = 20 + rows * (NODE_H + GAP) + (hidden > 0 ? 16 : 0)
     const root = s('svg', {
       class: 'graph',
       width,
@@ -108,52 +112,59 @@
       role: 'img',
       'aria-label': 'neighbourhood of the current state',
     })
-    const defs = s(
-      'defs',
-      {},
+    root.append(
       s(
-        'marker',
-        { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' },
-        s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c959f' }),
+        'defs',
+        {},
+        s(
+          'marker',
+          { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+          s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c959f' }),
+        ),
       ),
     )
-    root.append(defs)
     for (const e of graph.edges) {
       const a = pos.get(e.from)
       const b = pos.get(e.to)
       if (!a || !b) continue
-      const cls = `edge${e.onPath ? ' path' : ''}`
       let d
       let lx
       let ly
       if (e.from === e.to) {
-        d = `M${a.x + NODE_W - 20},${a.y} C${a.x + NODE_W},${a.y - 24} ${a.x + NODE_W + 24},${a.y} ${a.x + NODE_W},${a.y + 10}`
-        lx = a.x + NODE_W + 4
-        ly = a.y - 8
+        // A self-loop on the right of the node.
+        const x = a.x + NODE_W
+        d = `M${x},${a.y + 8} C${x + 30},${a.y - 8} ${x + 30},${a.y + NODE_H + 8} ${x + 2},${a.y + NODE_H - 8}`
+        lx = x + 28
+        ly = a.y + NODE_H / 2 + 4
+      } else if (b.x === a.x && b.y > a.y) {
+        // Down the path.
+        d = `M${a.x + NODE_W / 2},${a.y + NODE_H} L${b.x + NODE_W / 2},${b.y}`
+        lx = a.x + NODE_W / 2 + 8
+        ly = (a.y + NODE_H + b.y) / 2 + 4
       } else if (b.x > a.x) {
+        // To a successor.
         const x1 = a.x + NODE_W
         const y1 = a.y + NODE_H / 2
         const x2 = b.x
         const y2 = b.y + NODE_H / 2
         const mx = (x1 + x2) / 2
-        d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`
-        lx = x2 - 58
+        d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 2},${y2}`
+        lx = x2 - 96
         ly = y2 - 4
       } else {
-        // Back to a state on the path: an arc under the nodes.
-        const x1 = a.x + NODE_W / 2
-        const x2 = b.x + NODE_W / 2
-        const y = Math.max(a.y, b.y) + NODE_H
-        d = `M${x1},${a.y + NODE_H} C${x1},${y + 30} ${x2},${y + 30} ${x2},${b.y + NODE_H}`
-        lx = (x1 + x2) / 2
-        ly = y + 22
+        // Back to a state on the path: an arc on the left.
+        const y1 = a.y + NODE_H / 2
+        const y2 = b.y + NODE_H / 2
+        d = `M${a.x},${y1} C${a.x - 40},${y1} ${b.x - 40},${y2} ${b.x - 2},${y2}`
+        lx = 12
+        ly = (y1 + y2) / 2
       }
       root.append(
         s(
           'g',
           {},
-          s('path', { class: cls, d, 'marker-end': 'url(#arrow)' }),
-          s('text', { class: 'label', x: lx, y: ly }, cut(e.label, 14)),
+          s('path', { class: `edge${e.onPath ? ' path' : ''}`, d, 'marker-end': 'url(#arrow)' }),
+          s('text', { class: 'label', x: lx, y: ly }, cut(e.label, 16)),
         ),
       )
     }
@@ -166,20 +177,21 @@
       const cls = ['node', n.onPath && 'path', n.current && 'current', n.bad && 'bad', next !== undefined && !n.onPath && 'next']
         .filter(Boolean)
         .join(' ')
-      const g = s(
-        'g',
-        {
-          class: cls,
-          'data-node': n.id,
-          onclick: next !== undefined && !n.current ? () => take(next) : undefined,
-        },
-        s('title', {}, n.state),
-        s('rect', { x: p.x, y: p.y, width: NODE_W, height: NODE_H, rx: 5 }),
-        s('text', { x: p.x + 6, y: p.y + 19 }, cut(n.state, 24)),
+      root.append(
+        s(
+          'g',
+          {
+            class: cls,
+            'data-node': n.id,
+            onclick: next !== undefined && !n.current ? () => take(next) : undefined,
+          },
+          s('title', {}, n.state),
+          s('rect', { x: p.x, y: p.y, width: NODE_W, height: NODE_H, rx: 5 }),
+          s('text', { x: p.x + 6, y: p.y + 19 }, cut(n.state, 24)),
+        ),
       )
-      root.append(g)
     }
-    if (hidden > 0) root.append(s('text', { x: 10, y: height - 6 }, `+${hidden} more successors (see the list)`))
+    if (hidden > 0) root.append(s('text', { x: 10 + COL, y: height - 6 }, `+${hidden} more successors (see the list)`))
     return root
   }
 
@@ -266,7 +278,7 @@
     function render(view) {
       ui.where.textContent = `depth ${view.path.length - 1} · ${view.successors.length} enabled`
       // State
-      ui.state.replaceChildren(
+      fill(ui.state, 
         h(
           'h2',
           {},
@@ -287,9 +299,9 @@
         view.error && h('p', { class: 'error' }, view.error),
       )
       // Invariants
-      ui.invariants.replaceChildren(h('h2', {}, 'Invariants'), invariantList(view.invariants))
+      fill(ui.invariants, h('h2', {}, 'Invariants'), invariantList(view.invariants))
       // Actions
-      ui.actions.replaceChildren(
+      fill(ui.actions, 
         h('h2', {}, `Enabled actions (${view.successors.length})`),
         view.successors.length === 0
           ? h('p', { class: 'status' }, view.terminal ? 'none: a terminal state' : 'none: a deadlock')
@@ -310,12 +322,12 @@
             ),
       )
       // Graph
-      ui.graph.replaceChildren(
+      fill(ui.graph, 
         h('h2', {}, 'Neighbourhood'),
         drawGraph(view.graph, (i) => go([...view.path, i])),
       )
       // Trace
-      ui.trace.replaceChildren(
+      fill(ui.trace, 
         h('h2', {}, 'Path so far'),
         h(
           'ol',
@@ -356,11 +368,11 @@
           h(
             'div',
             { class: 'stepper' },
-            h('button', { id: 'cex-first', disabled: k === 0, onclick: () => go(cex.path.slice(0, 1)) }, '⏮'),
+            h('button', { id: 'cex-first', disabled: k === 0, onclick: () => go(cex.path.slice(0, 1)) }, '|◀'),
             h('button', { id: 'cex-prev', disabled: k === 0, onclick: () => go(cex.path.slice(0, k)) }, '◀ prev'),
             h('span', { id: 'cex-step' }, `step ${k} of ${n}`),
             h('button', { id: 'cex-next', disabled: k === n, onclick: () => go(cex.path.slice(0, k + 2)) }, 'next ▶'),
-            h('button', { id: 'cex-last', disabled: k === n, onclick: () => go(cex.path) }, '⏭'),
+            h('button', { id: 'cex-last', disabled: k === n, onclick: () => go(cex.path) }, '▶|'),
           ),
         ),
       )
@@ -396,7 +408,7 @@
             const r = st.result
             const stats = `${r.stats.distinct.toLocaleString('en')} distinct states, depth ${r.stats.depth}`
             if (r.violation) {
-              cex = { path: st.path, headline: `${r.violation.message} (${r.violation.trace.length - 1} steps; ${stats})` }
+              cex = { path: st.path, headline: `${r.violation.message} (shortest counterexample; ${stats})` }
               ui.progress.textContent = `found: ${r.violation.message}`
               go(cex.path.slice(0, 1))
             } else {
@@ -447,10 +459,10 @@
     let k = 0
     const label = h('span', { class: 'step-label' })
     const buttons = {
-      first: h('button', { class: 'first', onclick: () => to(0) }, '⏮'),
+      first: h('button', { class: 'first', onclick: () => to(0) }, '|◀'),
       prev: h('button', { class: 'prev', onclick: () => to(k - 1) }, '◀ prev'),
       next: h('button', { class: 'next', onclick: () => to(k + 1) }, 'next ▶'),
-      last: h('button', { class: 'last', onclick: () => to(count - 1) }, '⏭'),
+      last: h('button', { class: 'last', onclick: () => to(count - 1) }, '▶|'),
     }
     const bar = h('div', { class: 'stepper', tabindex: 0 }, buttons.first, buttons.prev, label, buttons.next, buttons.last)
     bar.addEventListener('keydown', (e) => {
