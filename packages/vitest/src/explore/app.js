@@ -5,7 +5,7 @@
 // JSON and the page steps through them, read-only, from file:// with no server.
 //
 // Safety: every value that comes from a model, a trace or a test is put in the page with
-// textContent (or as the text of an SVG node), never parsed as HTML; a state holding `<script>`
+// textContent (or as the text of an SVG node), never parsed as HTML; a state holding a script tag
 // shows as those characters.
 ;(() => {
   'use strict'

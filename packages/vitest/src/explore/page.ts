@@ -26,6 +26,8 @@ function pageAssets(): { script: string; style: string; hash: string } {
   if (assets === undefined) {
     // A newline on each side: the hash covers exactly the text between the tags.
     const script = `\n${asset('app.js')}\n`
+    // Inline, the script must not hold what would end its element or start a comment there.
+    if (/<\/script|<!--|<script/i.test(script)) throw new Error('app.js holds a script tag')
     const hash = createHash('sha256').update(script).digest('base64')
     assets = { script, style: asset('app.css'), hash }
   }
