@@ -5,22 +5,27 @@
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
+import {
+  type CheckJobStatus,
+  ExploreSession,
+  type StateView,
+  startCheckJob,
+} from '../src/explore/index.ts'
 import { action, check, defineModel, formatTrace } from '../src/index.ts'
-import { type CheckJobStatus, ExploreSession, startCheckJob, type StateView } from '../src/explore/index.ts'
 
 const models = pathToFileURL(
   new URL('../../vitest/test/targets/explore-models.ts', import.meta.url).pathname,
 ).href
 const dieHardModule = new URL('../../../examples/die-hard/die-hard.ts', import.meta.url).href
 
-function view(session: ExploreSession<unknown>, path: number[]): StateView {
+function view<S>(session: ExploreSession<S>, path: number[]): StateView {
   const v = session.view(path)
   if ('problem' in v) throw new Error(v.problem)
   return v
 }
 
 describe('ExploreSession', () => {
-  const session = new ExploreSession(dieHard() as never)
+  const session = new ExploreSession(dieHard())
 
   it('starts at the initial states and lists every enabled action with what it changes', () => {
     expect(session.info()).toEqual({
@@ -81,14 +86,29 @@ describe('ExploreSession', () => {
   it('marks deadlocks and terminal states', () => {
     const m = defineModel<number>({
       init: 0,
-      actions: [action('Up', (s) => s < 2, (s) => s + 1)],
+      actions: [
+        action(
+          'Up',
+          (s) => s < 2,
+          (s) => s + 1,
+        ),
+      ],
       invariants: { small: (s) => s < 5 },
       terminal: (s) => s === 2,
     })
     const s = new ExploreSession(m)
     expect(view(s, [0, 0, 0])).toMatchObject({ terminal: true, deadlock: false, successors: [] })
     const stuck = new ExploreSession(
-      defineModel<number>({ init: 0, actions: [action('Up', (s) => s < 1, (s) => s + 1)] }),
+      defineModel<number>({
+        init: 0,
+        actions: [
+          action(
+            'Up',
+            (s) => s < 1,
+            (s) => s + 1,
+          ),
+        ],
+      }),
     )
     expect(view(stuck, [0, 0])).toMatchObject({ terminal: false, deadlock: true })
   })
@@ -96,7 +116,13 @@ describe('ExploreSession', () => {
   it('renders markup in a state as text (the page shows text; it parses nothing)', () => {
     const m = defineModel({
       init: { note: '<script>alert(1)</script>' },
-      actions: [action('<b>x</b>', () => true, (s) => s)],
+      actions: [
+        action(
+          '<b>x</b>',
+          () => true,
+          (s) => s,
+        ),
+      ],
       invariants: { ok: () => true },
     })
     const v = view(new ExploreSession(m), [0])
@@ -129,7 +155,9 @@ describe('startCheckJob', () => {
     expect(end.result.stats.distinct).toBe(check(dieHard()).stats.distinct)
   })
 
-  it('reports progress while it searches and stops when cancelled', { timeout: 120_000 }, async () => {
+  it('reports progress while it searches and stops when cancelled', {
+    timeout: 120_000,
+  }, async () => {
     const job = startCheckJob({
       module: models,
       export: 'endless',
@@ -146,7 +174,12 @@ describe('startCheckJob', () => {
   })
 
   it('says why a model cannot be loaded', { timeout: 120_000 }, async () => {
-    const job = startCheckJob({ module: models, export: 'nope', options: {}, progressIntervalMs: 50 })
+    const job = startCheckJob({
+      module: models,
+      export: 'nope',
+      options: {},
+      progressIntervalMs: 50,
+    })
     const end = await job.finished
     expect(end).toMatchObject({ status: 'failed' })
     if (end.status === 'failed') expect(end.message).toMatch(/has no export 'nope'/)

@@ -60,7 +60,8 @@ export function parseExploreArgs(args: readonly string[]): ExploreArgs {
       maxStates = count('--max-states', value('--max-states'), 1)
     } else if (a === '--no-deadlock') deadlock = false
     else if (a.startsWith('-')) throw new Error(`musil explore: unknown option ${a}`)
-    else if (target !== undefined) throw new Error(`musil explore: one module, got '${target}' and '${a}'`)
+    else if (target !== undefined)
+      throw new Error(`musil explore: one module, got '${target}' and '${a}'`)
     else target = a
   }
   if (target === undefined) throw new Error('musil explore: which model? give <module>[#export]')

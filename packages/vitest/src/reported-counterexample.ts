@@ -9,10 +9,7 @@ import { diffStates, formatChange, formatValue, type Model, type Step } from '@m
 import type { ReportedCounterexample } from './context.ts'
 
 /** Each invariant's value on `s`; one that throws counts as violated, as in `check`. */
-function invariantValues(
-  model: Model<unknown>,
-  s: unknown,
-): { name: string; holds: boolean }[] {
+function invariantValues<S>(model: Model<S>, s: S): { name: string; holds: boolean }[] {
   return Object.entries(model.invariants).map(([name, f]) => {
     try {
       return { name, holds: Boolean(f(s)) }
@@ -23,10 +20,10 @@ function invariantValues(
 }
 
 /** The report's form of a counterexample of `model`. */
-export function reportedCounterexample(
-  model: Model<unknown>,
+export function reportedCounterexample<S>(
+  model: Model<S>,
   headline: string,
-  trace: readonly Step<unknown>[],
+  trace: readonly Step<S>[],
 ): ReportedCounterexample {
   return {
     model: model.name,

@@ -145,7 +145,12 @@ describe.sequential('the explorer server', () => {
   })
 
   it('serves no file, whatever the path', async () => {
-    for (const path of ['/package.json', '/../package.json', '/%2e%2e/package.json', '/src/bin.ts']) {
+    for (const path of [
+      '/package.json',
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/src/bin.ts',
+    ]) {
       const r = await ask(port, path)
       expect([path, r.status]).toEqual([path, 404])
     }

@@ -230,7 +230,7 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     await page.click('#find')
     expect(await page.getAttribute('#find', 'disabled')).not.toBeNull()
     await page.waitForFunction(
-      () => /searching: [\d,]+ distinct states/.test(document.querySelector('#progress')!.textContent!),
+      "/searching: [\\d,]+ distinct states/.test(document.querySelector('#progress').textContent)",
       undefined,
       { timeout: WAIT },
     )
@@ -261,7 +261,7 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
       '"<script>window.__pwned = 1</script><i>"',
     )
     expect(await page.textContent('#invariants')).toContain('<u>short</u>')
-    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(await page.evaluate('window.__pwned')).toBeUndefined()
     expect(await page.$$('#app img, #app script')).toHaveLength(0)
   }, 300_000)
 
@@ -311,16 +311,18 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     await page.click(`${simBar} .last`)
     await page.waitForSelector(`#failure-1 g.row.current[data-event="${events.length - 1}"]`)
     expect(await page.textContent('#failure-1 .event-line')).toBe(events.at(-1)!.line)
-    expect(await page.textContent('#failure-1 h2')).toBe('lossy.test.ts > counts <script>x</script>')
-    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(2)
+    expect(await page.textContent('#failure-1 h2')).toBe(
+      'lossy.test.ts > counts <script>x</script>',
+    )
+    expect(await page.evaluate("document.querySelectorAll('script').length")).toBe(2)
 
     const modelBar = '#failure-2 .model-viewer .stepper'
     expect(await page.textContent(`${modelBar} .step-label`)).toBe('step 0 of 6')
     await page.click(`${modelBar} .last`)
     expect(await page.textContent(`${modelBar} .step-label`)).toBe('step 6 of 6')
-    expect(
-      await page.getAttribute('#failure-2 [data-invariant="bigNotFour"]', 'data-holds'),
-    ).toBe('false')
+    expect(await page.getAttribute('#failure-2 [data-invariant="bigNotFour"]', 'data-holds')).toBe(
+      'false',
+    )
     expect(await page.textContent('#failure-2 .model-viewer .changes')).toContain('big: 5 → 4')
   }, 300_000)
 })

@@ -234,7 +234,7 @@ export class ExploreSession<S> {
       this.model.init.findIndex((s) => fingerprintHex(s) === first),
     )
     const path = [i0]
-    let s = this.model.init[i0]!
+    let s: S = this.model.init[i0]!
     for (let i = 1; i < trace.length; i++) {
       const step = trace[i]!
       const next = this.#successors(path, s)
@@ -314,7 +314,8 @@ export class ExploreSession<S> {
           bad: this.invariants(s).some((v) => !v.holds),
         })
       }
-      if (i > from) edges.push({ from: ids[ids.length - 2]!, to: id, label: labels[i]!, onPath: true })
+      if (i > from)
+        edges.push({ from: ids[ids.length - 2]!, to: id, label: labels[i]!, onPath: true })
     }
     const here = ids[ids.length - 1]!
     const layer = states.length - from

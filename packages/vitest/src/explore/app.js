@@ -8,8 +8,6 @@
 // textContent (or as the text of an SVG node), never parsed as HTML; a state holding a script tag
 // shows as those characters.
 ;(() => {
-  'use strict'
-
   const SVG = 'http://www.w3.org/2000/svg'
 
   /** An element with attributes (`on*` are listeners) and children (strings become text). */
@@ -34,7 +32,9 @@
     }
     for (const c of children.flat()) {
       if (c === undefined || c === null || c === false) continue
-      e.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c)
+      e.append(
+        typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c,
+      )
     }
   }
 
@@ -57,7 +57,11 @@
       invariants.map((v) =>
         h(
           'li',
-          { class: v.holds ? 'ok' : 'bad', 'data-invariant': v.name, 'data-holds': String(v.holds) },
+          {
+            class: v.holds ? 'ok' : 'bad',
+            'data-invariant': v.name,
+            'data-holds': String(v.holds),
+          },
           `${v.holds ? '✓' : '✗'} ${v.name}`,
           v.error ? ` (threw: ${v.error})` : '',
         ),
@@ -118,7 +122,15 @@
         {},
         s(
           'marker',
-          { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+          {
+            id: 'arrow',
+            viewBox: '0 0 10 10',
+            refX: 10,
+            refY: 5,
+            markerWidth: 7,
+            markerHeight: 7,
+            orient: 'auto',
+          },
           s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c959f' }),
         ),
       ),
@@ -169,12 +181,19 @@
       )
     }
     const nextOf = new Map()
-    for (const e of graph.edges) if (e.successor !== undefined && !nextOf.has(e.to)) nextOf.set(e.to, e.successor)
+    for (const e of graph.edges)
+      if (e.successor !== undefined && !nextOf.has(e.to)) nextOf.set(e.to, e.successor)
     for (const n of graph.nodes) {
       const p = pos.get(n.id)
       if (!p) continue
       const next = nextOf.get(n.id)
-      const cls = ['node', n.onPath && 'path', n.current && 'current', n.bad && 'bad', next !== undefined && !n.onPath && 'next']
+      const cls = [
+        'node',
+        n.onPath && 'path',
+        n.current && 'current',
+        n.bad && 'bad',
+        next !== undefined && !n.onPath && 'next',
+      ]
         .filter(Boolean)
         .join(' ')
       root.append(
@@ -191,7 +210,10 @@
         ),
       )
     }
-    if (hidden > 0) root.append(s('text', { x: 10 + COL, y: height - 6 }, `+${hidden} more successors (see the list)`))
+    if (hidden > 0)
+      root.append(
+        s('text', { x: 10 + COL, y: height - 6 }, `+${hidden} more successors (see the list)`),
+      )
     return root
   }
 
@@ -213,10 +235,22 @@
   function live(root) {
     const ui = {
       title: h('h1', {}, 'musil explore'),
-      back: h('button', { id: 'back', title: 'back (Alt+←)', onclick: () => history.back() }, '◀ back'),
-      forward: h('button', { id: 'forward', title: 'forward (Alt+→)', onclick: () => history.forward() }, 'forward ▶'),
+      back: h(
+        'button',
+        { id: 'back', title: 'back (Alt+←)', onclick: () => history.back() },
+        '◀ back',
+      ),
+      forward: h(
+        'button',
+        { id: 'forward', title: 'forward (Alt+→)', onclick: () => history.forward() },
+        'forward ▶',
+      ),
       restart: h('button', { id: 'restart', onclick: () => go([0]) }, '⟲ initial state'),
-      find: h('button', { id: 'find', class: 'primary', onclick: () => find() }, 'Find a violation'),
+      find: h(
+        'button',
+        { id: 'find', class: 'primary', onclick: () => find() },
+        'Find a violation',
+      ),
       cancel: h('button', { id: 'cancel', disabled: true, onclick: () => cancel() }, 'Cancel'),
       progress: h('span', { id: 'progress', class: 'progress status' }),
       where: h('span', { id: 'where', class: 'status' }),
@@ -230,9 +264,21 @@
     }
     root.className = 'explorer'
     root.append(
-      h('header', {}, ui.title, h('div', { class: 'toolbar' }, ui.back, ui.forward, ui.restart), ui.where, h('div', { class: 'toolbar' }, ui.find, ui.cancel, ui.progress)),
+      h(
+        'header',
+        {},
+        ui.title,
+        h('div', { class: 'toolbar' }, ui.back, ui.forward, ui.restart),
+        ui.where,
+        h('div', { class: 'toolbar' }, ui.find, ui.cancel, ui.progress),
+      ),
       ui.error,
-      h('div', { class: 'grid' }, h('div', {}, ui.cex, ui.state, ui.invariants, ui.actions), h('div', {}, ui.graph, ui.trace)),
+      h(
+        'div',
+        { class: 'grid' },
+        h('div', {}, ui.cex, ui.state, ui.invariants, ui.actions),
+        h('div', {}, ui.graph, ui.trace),
+      ),
     )
 
     let job = null
@@ -278,14 +324,16 @@
     function render(view) {
       ui.where.textContent = `depth ${view.path.length - 1} · ${view.successors.length} enabled`
       // State
-      fill(ui.state, 
+      fill(
+        ui.state,
         h(
           'h2',
           {},
           'State',
           view.deadlock && h('span', { class: 'badge bad', id: 'deadlock' }, 'deadlock'),
           view.terminal && h('span', { class: 'badge info', id: 'terminal' }, 'terminal'),
-          view.invariants.some((v) => !v.holds) && h('span', { class: 'badge bad', id: 'violated' }, 'invariant violated'),
+          view.invariants.some((v) => !v.holds) &&
+            h('span', { class: 'badge bad', id: 'violated' }, 'invariant violated'),
         ),
         h(
           'table',
@@ -293,7 +341,9 @@
           h(
             'tbody',
             {},
-            view.fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { 'data-field': f.key }, f.value))),
+            view.fields.map((f) =>
+              h('tr', {}, h('td', {}, f.key), h('td', { 'data-field': f.key }, f.value)),
+            ),
           ),
         ),
         view.error && h('p', { class: 'error' }, view.error),
@@ -301,10 +351,15 @@
       // Invariants
       fill(ui.invariants, h('h2', {}, 'Invariants'), invariantList(view.invariants))
       // Actions
-      fill(ui.actions, 
+      fill(
+        ui.actions,
         h('h2', {}, `Enabled actions (${view.successors.length})`),
         view.successors.length === 0
-          ? h('p', { class: 'status' }, view.terminal ? 'none: a terminal state' : 'none: a deadlock')
+          ? h(
+              'p',
+              { class: 'status' },
+              view.terminal ? 'none: a terminal state' : 'none: a deadlock',
+            )
           : h(
               'ul',
               { class: 'actions' },
@@ -312,22 +367,29 @@
                 h(
                   'li',
                   {},
-                  h('button', { 'data-action': n.label, onclick: () => go([...view.path, n.index]) }, n.label),
+                  h(
+                    'button',
+                    { 'data-action': n.label, onclick: () => go([...view.path, n.index]) },
+                    n.label,
+                  ),
                   ' ',
                   h('span', { class: 'target mono' }, `→ ${n.state}`),
-                  n.violates.length > 0 && h('span', { class: 'badge bad' }, `breaks ${n.violates.join(', ')}`),
+                  n.violates.length > 0 &&
+                    h('span', { class: 'badge bad' }, `breaks ${n.violates.join(', ')}`),
                   changeList(n.changes),
                 ),
               ),
             ),
       )
       // Graph
-      fill(ui.graph, 
+      fill(
+        ui.graph,
         h('h2', {}, 'Neighbourhood'),
         drawGraph(view.graph, (i) => go([...view.path, i])),
       )
       // Trace
-      fill(ui.trace, 
+      fill(
+        ui.trace,
         h('h2', {}, 'Path so far'),
         h(
           'ol',
@@ -335,7 +397,10 @@
           view.steps.map((st, i) =>
             h(
               'li',
-              { class: i === view.steps.length - 1 ? 'current' : '', onclick: () => go(view.path.slice(0, i + 1)) },
+              {
+                class: i === view.steps.length - 1 ? 'current' : '',
+                onclick: () => go(view.path.slice(0, i + 1)),
+              },
               `${i}  ${st.label}  `,
               i === 0 ? st.state : st.changes.join(', ') || '(no change)',
             ),
@@ -354,7 +419,22 @@
       const along = p.length <= cex.path.length && p.every((x, i) => x === cex.path[i])
       if (!along) {
         return ui.cex.replaceChildren(
-          h('div', { class: 'panel cex' }, h('h2', {}, 'Counterexample'), h('p', {}, cex.headline, ' ', h('button', { id: 'cex-back', onclick: () => go(cex.path.slice(0, 1)) }, 'back to it'))),
+          h(
+            'div',
+            { class: 'panel cex' },
+            h('h2', {}, 'Counterexample'),
+            h(
+              'p',
+              {},
+              cex.headline,
+              ' ',
+              h(
+                'button',
+                { id: 'cex-back', onclick: () => go(cex.path.slice(0, 1)) },
+                'back to it',
+              ),
+            ),
+          ),
         )
       }
       const k = p.length - 1
@@ -368,10 +448,22 @@
           h(
             'div',
             { class: 'stepper' },
-            h('button', { id: 'cex-first', disabled: k === 0, onclick: () => go(cex.path.slice(0, 1)) }, '|◀'),
-            h('button', { id: 'cex-prev', disabled: k === 0, onclick: () => go(cex.path.slice(0, k)) }, '◀ prev'),
+            h(
+              'button',
+              { id: 'cex-first', disabled: k === 0, onclick: () => go(cex.path.slice(0, 1)) },
+              '|◀',
+            ),
+            h(
+              'button',
+              { id: 'cex-prev', disabled: k === 0, onclick: () => go(cex.path.slice(0, k)) },
+              '◀ prev',
+            ),
             h('span', { id: 'cex-step' }, `step ${k} of ${n}`),
-            h('button', { id: 'cex-next', disabled: k === n, onclick: () => go(cex.path.slice(0, k + 2)) }, 'next ▶'),
+            h(
+              'button',
+              { id: 'cex-next', disabled: k === n, onclick: () => go(cex.path.slice(0, k + 2)) },
+              'next ▶',
+            ),
             h('button', { id: 'cex-last', disabled: k === n, onclick: () => go(cex.path) }, '▶|'),
           ),
         ),
@@ -408,11 +500,16 @@
             const r = st.result
             const stats = `${r.stats.distinct.toLocaleString('en')} distinct states, depth ${r.stats.depth}`
             if (r.violation) {
-              cex = { path: st.path, headline: `${r.violation.message} (shortest counterexample; ${stats})` }
+              cex = {
+                path: st.path,
+                headline: `${r.violation.message} (shortest counterexample; ${stats})`,
+              }
               ui.progress.textContent = `found: ${r.violation.message}`
               go(cex.path.slice(0, 1))
             } else {
-              ui.progress.textContent = r.complete ? `no violation: ${stats}` : `no violation found, but the search stopped early: ${r.incomplete} (${stats})`
+              ui.progress.textContent = r.complete
+                ? `no violation: ${stats}`
+                : `no violation found, but the search stopped early: ${r.incomplete} (${stats})`
             }
           }
           break
@@ -464,7 +561,15 @@
       next: h('button', { class: 'next', onclick: () => to(k + 1) }, 'next ▶'),
       last: h('button', { class: 'last', onclick: () => to(count - 1) }, '▶|'),
     }
-    const bar = h('div', { class: 'stepper', tabindex: 0 }, buttons.first, buttons.prev, label, buttons.next, buttons.last)
+    const bar = h(
+      'div',
+      { class: 'stepper', tabindex: 0 },
+      buttons.first,
+      buttons.prev,
+      label,
+      buttons.next,
+      buttons.last,
+    )
     bar.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowLeft') to(k - 1)
       if (e.key === 'ArrowRight') to(k + 1)
@@ -490,17 +595,37 @@
       (k) => {
         const step = cex.steps[k]
         detail.replaceChildren(
-          h('div', { class: 'panel' }, h('h3', {}, `Step ${k}: ${step.label}`), h('pre', { class: 'state' }, step.state), h('h3', { style: 'margin-top:.5rem' }, 'What it changed'), k === 0 ? h('p', { class: 'status' }, 'the initial state') : changeList(step.changes)),
+          h(
+            'div',
+            { class: 'panel' },
+            h('h3', {}, `Step ${k}: ${step.label}`),
+            h('pre', { class: 'state' }, step.state),
+            h('h3', { style: 'margin-top:.5rem' }, 'What it changed'),
+            k === 0 ? h('p', { class: 'status' }, 'the initial state') : changeList(step.changes),
+          ),
           h('div', { class: 'panel' }, h('h3', {}, 'Invariants'), invariantList(step.invariants)),
         )
-        list.querySelectorAll('li').forEach((li, i) => li.classList.toggle('current', i === k))
+        for (const [i, li] of [...list.querySelectorAll('li')].entries())
+          li.classList.toggle('current', i === k)
       },
       'step',
     )
     cex.steps.forEach((step, i) => {
-      list.append(h('li', { onclick: () => st.to(i) }, `${i}  ${step.label}  `, i === 0 ? step.state : step.changes.join(', ') || '(no change)'))
+      list.append(
+        h(
+          'li',
+          { onclick: () => st.to(i) },
+          `${i}  ${step.label}  `,
+          i === 0 ? step.state : step.changes.join(', ') || '(no change)',
+        ),
+      )
     })
-    box.append(h('h3', {}, `Counterexample: ${cex.headline}`), st.bar, detail, h('div', { class: 'panel' }, h('h3', {}, 'All steps'), list))
+    box.append(
+      h('h3', {}, `Counterexample: ${cex.headline}`),
+      st.bar,
+      detail,
+      h('div', { class: 'panel' }, h('h3', {}, 'All steps'), list),
+    )
     st.to(0)
     return box
   }
@@ -522,34 +647,92 @@
     const x = (n) => SEQ_LEFT + names.indexOf(n) * SEQ_COL + SEQ_COL / 2
     const width = SEQ_LEFT + Math.max(1, names.length) * SEQ_COL + 10
     const height = SEQ_TOP + events.length * SEQ_ROW + 10
-    const svg = s('svg', { class: 'sequence', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'sequence diagram' })
+    const svg = s('svg', {
+      class: 'sequence',
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-label': 'sequence diagram',
+    })
     svg.append(
       s(
         'defs',
         {},
-        s('marker', { id: 'seq-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#57606a' })),
+        s(
+          'marker',
+          {
+            id: 'seq-arrow',
+            viewBox: '0 0 10 10',
+            refX: 10,
+            refY: 5,
+            markerWidth: 7,
+            markerHeight: 7,
+            orient: 'auto',
+          },
+          s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#57606a' }),
+        ),
       ),
     )
     const rows = []
     events.forEach((e, i) => {
       const y = SEQ_TOP + i * SEQ_ROW
-      const g = s('g', { class: 'row', 'data-event': i }, s('rect', { class: 'hl', x: 0, y, width, height: SEQ_ROW }), s('title', {}, e.line))
+      const g = s(
+        'g',
+        { class: 'row', 'data-event': i },
+        s('rect', { class: 'hl', x: 0, y, width, height: SEQ_ROW }),
+        s('title', {}, e.line),
+      )
       g.append(s('text', { x: 4, y: y + 16 }, `t=${e.t}`))
       const mid = y + SEQ_ROW / 2
       if (e.src !== undefined && e.dst !== undefined) {
         const x1 = x(e.src)
         const x2 = x(e.dst)
         const self = x1 === x2
-        const d = self ? `M${x1},${mid - 6} C${x1 + 40},${mid - 6} ${x1 + 40},${mid + 6} ${x1 + 2},${mid + 6}` : `M${x1},${mid} L${x2 + (x2 > x1 ? -2 : 2)},${mid}`
-        g.append(s('path', { class: `msg ${e.kind}`, d, 'marker-end': e.kind === 'drop' ? undefined : 'url(#seq-arrow)' }))
+        const d = self
+          ? `M${x1},${mid - 6} C${x1 + 40},${mid - 6} ${x1 + 40},${mid + 6} ${x1 + 2},${mid + 6}`
+          : `M${x1},${mid} L${x2 + (x2 > x1 ? -2 : 2)},${mid}`
+        g.append(
+          s('path', {
+            class: `msg ${e.kind}`,
+            d,
+            'marker-end': e.kind === 'drop' ? undefined : 'url(#seq-arrow)',
+          }),
+        )
         if (e.kind === 'drop') g.append(s('text', { x: x2 - 4, y: mid + 4, fill: '#cf222e' }, '×'))
         const lx = Math.min(x1, x2) + (self ? 44 : 6)
-        g.append(s('text', { x: lx, y: mid - 3 }, cut(`${e.kind} ${e.payload ?? ''}`, Math.max(12, Math.floor(Math.abs(x2 - x1) / 7)))))
+        g.append(
+          s(
+            'text',
+            { x: lx, y: mid - 3 },
+            cut(`${e.kind} ${e.payload ?? ''}`, Math.max(12, Math.floor(Math.abs(x2 - x1) / 7))),
+          ),
+        )
       } else if (e.node !== undefined) {
         const cx = x(e.node)
-        g.append(s('g', { class: 'note' }, s('rect', { x: cx - 60, y: y + 3, width: 120, height: SEQ_ROW - 6, rx: 3 }), s('text', { x: cx - 56, y: y + 16 }, cut(`${e.kind}: ${e.line.replace(/^t=\S+\s+\S+\s+/, '')}`, 18))))
+        g.append(
+          s(
+            'g',
+            { class: 'note' },
+            s('rect', { x: cx - 60, y: y + 3, width: 120, height: SEQ_ROW - 6, rx: 3 }),
+            s(
+              'text',
+              { x: cx - 56, y: y + 16 },
+              cut(`${e.kind}: ${e.line.replace(/^t=\S+\s+\S+\s+/, '')}`, 18),
+            ),
+          ),
+        )
       } else {
-        g.append(s('rect', { class: 'band', x: SEQ_LEFT, y: y + 4, width: width - SEQ_LEFT - 10, height: SEQ_ROW - 8 }), s('text', { x: SEQ_LEFT + 6, y: y + 16 }, cut(e.line, 80)))
+        g.append(
+          s('rect', {
+            class: 'band',
+            x: SEQ_LEFT,
+            y: y + 4,
+            width: width - SEQ_LEFT - 10,
+            height: SEQ_ROW - 8,
+          }),
+          s('text', { x: SEQ_LEFT + 6, y: y + 16 }, cut(e.line, 80)),
+        )
       }
       rows.push(g)
     })
@@ -559,22 +742,51 @@
     }
     svg.append(...rows)
     for (const n of names) {
-      svg.append(s('g', { class: 'head' }, s('rect', { x: x(n) - 55, y: 6, width: 110, height: 22, rx: 4 }), s('text', { x: x(n) - 50, y: 21 }, cut(n, 15))))
+      svg.append(
+        s(
+          'g',
+          { class: 'head' },
+          s('rect', { x: x(n) - 55, y: 6, width: 110, height: 22, rx: 4 }),
+          s('text', { x: x(n) - 50, y: 21 }, cut(n, 15)),
+        ),
+      )
     }
     const line = h('pre', { class: 'event-line' })
     const nodes = h('table', { class: 'nodes mono' })
     const st = stepper(
       events.length,
       (k) => {
-        rows.forEach((g, i) => g.classList.toggle('current', i === k))
+        for (const [i, g] of rows.entries()) g.classList.toggle('current', i === k)
         line.textContent = events[k].line
-        nodes.replaceChildren(h('thead', {}, h('tr', {}, h('th', {}, 'node'), h('th', {}, 'status'), h('th', {}, 'in flight to it'), h('th', {}, 'last event'))), h('tbody', {}, nodeStates(names, events, k)))
+        nodes.replaceChildren(
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'node'),
+              h('th', {}, 'status'),
+              h('th', {}, 'in flight to it'),
+              h('th', {}, 'last event'),
+            ),
+          ),
+          h('tbody', {}, nodeStates(names, events, k)),
+        )
         rows[k].scrollIntoView?.({ block: 'nearest' })
       },
       'event',
     )
-    rows.forEach((g, i) => g.addEventListener('click', () => st.to(i)))
-    const box = h('div', { class: 'viewer sim-viewer' }, h('h3', {}, 'Sequence diagram'), st.bar, line, h('div', { class: 'panel' }, h('h3', {}, 'Node states after this event'), nodes), h('div', { class: 'panel', style: 'max-height:32rem;overflow:auto' }, svg))
+    for (const [i, g] of rows.entries()) g.addEventListener('click', () => st.to(i))
+    const box = h(
+      'div',
+      { class: 'viewer sim-viewer' },
+      h('h3', {}, 'Sequence diagram'),
+      st.bar,
+      line,
+      h('div', { class: 'panel' }, h('h3', {}, 'Node states after this event'), nodes),
+      h('div', { class: 'panel', style: 'max-height:32rem;overflow:auto' }, svg),
+    )
     if (events.length > 0) st.to(0)
     return box
   }
@@ -593,7 +805,8 @@
       if (e.kind === 'crash') up.set(e.node, 'crashed')
       if (e.kind === 'restart' || e.kind === 'start') up.set(e.node, 'up')
       if (e.kind === 'send' && msg !== undefined) flight.get(e.dst)?.add(msg)
-      if ((e.kind === 'deliver' || e.kind === 'drop') && msg !== undefined) flight.get(e.dst)?.delete(msg)
+      if ((e.kind === 'deliver' || e.kind === 'drop') && msg !== undefined)
+        flight.get(e.dst)?.delete(msg)
       for (const n of [e.node, e.src, e.dst]) if (n !== undefined) last.set(n, e.line)
     }
     return names.map((n) =>
@@ -614,7 +827,7 @@
       if (!section) return
       const at = section.querySelector('dl')
       const add = (viewer) => (at ? at.after(viewer) : section.append(viewer))
-      if (entry.failure && entry.failure.events && entry.failure.events.length > 0) add(simViewer(entry.failure.events))
+      if (entry.failure?.events?.length > 0) add(simViewer(entry.failure.events))
       if (entry.counterexample) add(modelViewer(entry.counterexample))
     })
     document.body.dataset.ready = 'true'

@@ -59,7 +59,7 @@ export function pageCsp(): string {
     "default-src 'none'",
     `script-src 'sha256-${pageAssets().hash}'`,
     "style-src 'unsafe-inline'",
-    "img-src data:",
+    'img-src data:',
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
