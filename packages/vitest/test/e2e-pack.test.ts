@@ -108,14 +108,10 @@ simTest.sweep('fire-and-forget on 200 seeds', {
 })
 `
 
-/** The Die Hard model for `musil explore`, in a project left CommonJS by `npm init -y`. */
-const JUGS = `import { action, defineModel } from '@musil/core'
-
-type Jugs = { small: number; big: number }
-const pour = (from: number, room: number) => Math.min(from, room)
-
-export const jugs = defineModel<Jugs>({
-  name: 'jugs',
+/** The Die Hard model as a module of a test project, in TypeScript or (untyped) JavaScript. */
+const dieHardModule = (typed: boolean) => `import { action, defineModel } from '@musil/core'
+${typed ? 'type Jugs = { small: number; big: number }\n' : ''}const pour = (from${typed ? ': number' : ''}, room${typed ? ': number' : ''}) => Math.min(from, room)
+export const dieHard = () => defineModel${typed ? '<Jugs>' : ''}({
   init: { small: 0, big: 0 },
   actions: [
     action('FillSmall', (s) => s.small < 3, (s) => ({ ...s, small: 3 })),
@@ -377,8 +373,8 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
       app,
     )
     expect(install.status, install.output).toBe(0)
-    writeFileSync(join(app, 'jugs.ts'), JUGS)
-    const child = spawn(npx, ['musil', 'explore', 'jugs.ts#jugs'], {
+    writeFileSync(join(app, 'jugs.ts'), dieHardModule(true))
+    const child = spawn(npx, ['musil', 'explore', 'jugs.ts#dieHard'], {
       cwd: app,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -390,7 +386,7 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 120_000)
         const read = (c: Buffer): void => {
           out += c.toString()
-          const m = /^musil explore: model jugs at (http:\/\/127\.0\.0\.1:\d+\/)/m.exec(out)
+          const m = /^musil explore: model model at (http:\/\/127\.0\.0\.1:\d+\/)/m.exec(out)
           if (m) {
             clearTimeout(timer)
             resolve(m[1]!)
@@ -445,23 +441,8 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
         2,
       ),
     )
-    const model = (typed: boolean) => `import { action, defineModel } from '@musil/core'
-${typed ? 'type Jugs = { small: number; big: number }\n' : ''}const pour = (from${typed ? ': number' : ''}, room${typed ? ': number' : ''}) => Math.min(from, room)
-export const dieHard = () => defineModel${typed ? '<Jugs>' : ''}({
-  init: { small: 0, big: 0 },
-  actions: [
-    action('FillSmall', (s) => s.small < 3, (s) => ({ ...s, small: 3 })),
-    action('FillBig', (s) => s.big < 5, (s) => ({ ...s, big: 5 })),
-    action('EmptySmall', (s) => s.small > 0, (s) => ({ ...s, small: 0 })),
-    action('EmptyBig', (s) => s.big > 0, (s) => ({ ...s, big: 0 })),
-    action('SmallToBig', (s) => s.small > 0, (s) => { const p = pour(s.small, 5 - s.big); return { small: s.small - p, big: s.big + p } }),
-    action('BigToSmall', (s) => s.big > 0, (s) => { const p = pour(s.big, 3 - s.small); return { small: s.small + p, big: s.big - p } }),
-  ],
-  invariants: { bigNotFour: (s) => s.big !== 4 },
-})
-`
-    writeFileSync(join(app, 'die-hard.ts'), model(true))
-    writeFileSync(join(app, 'die-hard.js'), model(false))
+    writeFileSync(join(app, 'die-hard.ts'), dieHardModule(true))
+    writeFileSync(join(app, 'die-hard.js'), dieHardModule(false))
     writeFileSync(
       join(app, 'check.mjs'),
       `import { checkParallel } from '@musil/core'

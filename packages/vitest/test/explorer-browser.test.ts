@@ -10,21 +10,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import {
-  BaseNode,
-  type Context,
-  check,
-  formatTrace,
-  historyDiagramToSvg,
-  NetworkModel,
-  simulate,
-} from '@musil/core'
+import { check, formatTrace, historyDiagramToSvg, NetworkModel, simulate } from '@musil/core'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { renderHtmlReport } from '../src/html-report.ts'
 import { reportedCounterexample } from '../src/reported-counterexample.ts'
 import { reportedFailure } from '../src/target.ts'
+import { Receiver, Sender } from './targets/lossy-nodes.ts'
 
 const enabled = process.env.MUSIL_BROWSER === '1'
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
@@ -229,11 +222,9 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     await at('0')
     await page.click('#find')
     expect(await page.getAttribute('#find', 'disabled')).not.toBeNull()
-    await page.waitForFunction(
-      "/searching: [\\d,]+ distinct states/.test(document.querySelector('#progress').textContent)",
-      undefined,
-      { timeout: WAIT },
-    )
+    await page
+      .locator('#progress', { hasText: /^searching: [\d,]+ distinct states/ })
+      .waitFor({ timeout: WAIT })
     const progress = await page.textContent('#progress')
     console.log(`progress shown before cancelling: ${progress}`)
     await page.click('#cancel')
@@ -266,7 +257,7 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
   }, 300_000)
 
   it('steps through a simulation failure and a model counterexample in the report, from file://', async () => {
-    const sim = simulate(() => ({ tx: new Sender(), rx: new Receiver() }), {
+    const sim = simulate(() => ({ tx: new Sender(12), rx: new Receiver() }), {
       seeds: [3],
       snapshot: (n) => ({ got: n.rx.got }),
       network: new NetworkModel({ loss: 0.5, minLatency: 1, maxLatency: 2 }),
@@ -326,22 +317,3 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     expect(await page.textContent('#failure-2 .model-viewer .changes')).toContain('big: 5 → 4')
   }, 300_000)
 })
-
-/** Sends a numbered message every 3 ms, 12 in all. */
-class Sender extends BaseNode {
-  n = 0
-  override onStart(ctx: Context): void {
-    ctx.setTimer('tick', 3)
-  }
-  override onTimer(ctx: Context): void {
-    ctx.send('rx', this.n++)
-    if (this.n < 12) ctx.setTimer('tick', 3)
-  }
-}
-/** Counts what arrives. */
-class Receiver extends BaseNode {
-  got = 0
-  override onMessage(): void {
-    this.got++
-  }
-}

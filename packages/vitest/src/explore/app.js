@@ -38,6 +38,35 @@
     }
   }
 
+  /** An SVG drawing of the given size, with an arrowhead marker `markerId` for its edges. */
+  function drawing(cls, width, height, label, markerId, fill) {
+    const marker = s(
+      'marker',
+      {
+        id: markerId,
+        viewBox: '0 0 10 10',
+        refX: 10,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto',
+      },
+      s('path', { d: 'M0,0 L10,5 L0,10 z', fill }),
+    )
+    return s(
+      'svg',
+      {
+        class: cls,
+        width,
+        height,
+        viewBox: `0 0 ${width} ${height}`,
+        role: 'img',
+        'aria-label': label,
+      },
+      s('defs', {}, marker),
+    )
+  }
+
   /** Replaces an element's children, leaving out the absent ones. */
   function fill(e, ...children) {
     e.replaceChildren()
@@ -108,32 +137,13 @@
     const rows = Math.max(pathRows, nextRows, 1)
     const width = 20 + COL + NODE_W + 30
     const height = 20 + rows * (NODE_H + GAP) + (hidden > 0 ? 16 : 0)
-    const root = s('svg', {
-      class: 'graph',
+    const root = drawing(
+      'graph',
       width,
       height,
-      viewBox: `0 0 ${width} ${height}`,
-      role: 'img',
-      'aria-label': 'neighbourhood of the current state',
-    })
-    root.append(
-      s(
-        'defs',
-        {},
-        s(
-          'marker',
-          {
-            id: 'arrow',
-            viewBox: '0 0 10 10',
-            refX: 10,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto',
-          },
-          s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c959f' }),
-        ),
-      ),
+      'neighbourhood of the current state',
+      'arrow',
+      '#8c959f',
     )
     for (const e of graph.edges) {
       const a = pos.get(e.from)
@@ -647,33 +657,7 @@
     const x = (n) => SEQ_LEFT + names.indexOf(n) * SEQ_COL + SEQ_COL / 2
     const width = SEQ_LEFT + Math.max(1, names.length) * SEQ_COL + 10
     const height = SEQ_TOP + events.length * SEQ_ROW + 10
-    const svg = s('svg', {
-      class: 'sequence',
-      width,
-      height,
-      viewBox: `0 0 ${width} ${height}`,
-      role: 'img',
-      'aria-label': 'sequence diagram',
-    })
-    svg.append(
-      s(
-        'defs',
-        {},
-        s(
-          'marker',
-          {
-            id: 'seq-arrow',
-            viewBox: '0 0 10 10',
-            refX: 10,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto',
-          },
-          s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#57606a' }),
-        ),
-      ),
-    )
+    const svg = drawing('sequence', width, height, 'sequence diagram', 'seq-arrow', '#57606a')
     const rows = []
     events.forEach((e, i) => {
       const y = SEQ_TOP + i * SEQ_ROW
