@@ -36,6 +36,37 @@ export interface MusilTaskMeta {
   seedsRun?: number
   /** The failure to render in the HTML report: the minimised trace, and more. */
   failure?: ReportedFailure
+  /** A model check's counterexample, for the HTML report's stepper. */
+  counterexample?: ReportedCounterexample
+}
+
+/** A model check's counterexample as the HTML report steps through it: plain JSON, text only. */
+export interface ReportedCounterexample {
+  /** The model's name. */
+  readonly model: string
+  /** What went wrong: `invariant bigNotFour violated`, `deadlock reached`. */
+  readonly headline: string
+  /** The steps from an initial state, each with its state rendered and what it changed. */
+  readonly steps: readonly {
+    readonly label: string
+    readonly state: string
+    readonly changes: readonly string[]
+    /** Each invariant's value on the state after the step. */
+    readonly invariants: readonly { readonly name: string; readonly holds: boolean }[]
+  }[]
+}
+
+/** One event of a simulation trace as the HTML report's sequence diagram draws it (text only). */
+export interface ReportedEvent {
+  readonly t: number
+  readonly kind: string
+  readonly node?: string
+  readonly src?: string
+  readonly dst?: string
+  /** The event's line in {@link ReportedFailure.trace}. */
+  readonly line: string
+  /** The payload rendered on one line, cut at 60 characters. */
+  readonly payload?: string
 }
 
 /** How a failing seed is shown in reports: plain JSON, its text escaped when rendered. */
@@ -50,6 +81,8 @@ export interface ReportedFailure {
   readonly trace: string
   /** The same events as a Mermaid `sequenceDiagram`. */
   readonly mermaid: string
+  /** The same events as data, for the report's sequence diagram and stepper. */
+  readonly events?: readonly ReportedEvent[]
   /** A linearizability failure's history, as a per-client timeline with the failing operation marked. */
   readonly history?: string
   /**

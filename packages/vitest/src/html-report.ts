@@ -1,14 +1,21 @@
 /**
- * The HTML report of a run's failing simulations: per failure the test, the seed, the replay
- * command, the history of a linearizability failure as a picture, the minimised trace and its
- * Mermaid sequence diagram. Every piece of user data is escaped; the only script is Mermaid's
- * renderer, which reads the diagrams as text. The history's picture is inline SVG, drawn here
- * in Node: it needs no script and nothing from the network.
+ * The HTML report of a run's failing tests: per failure the test, the seed, the replay command,
+ * the history of a linearizability failure as a picture (the operation timeline), the minimised
+ * trace, and the explorer's read-only mode over it: a simulation failure as a sequence diagram
+ * with a stepper, a model failure as its counterexample one step at a time with the state diff.
+ *
+ * The page is whole without its script (every section is written here, escaped), and the
+ * script is the explorer's own, inlined with the failures as JSON, so the file opens from
+ * `file://` with no server and nothing fetched from the network. The history's picture is inline
+ * SVG, drawn in Node.
  *
  * @module
  */
 import type { HistoryDiagram } from '@musil/core'
-import type { ReportedFailure } from './context.ts'
+import type { ReportedCounterexample, ReportedFailure } from './context.ts'
+import { appPage, escapeHtml } from './explore/page.ts'
+
+export { escapeHtml }
 
 /**
  * Draws a history's diagram as an SVG element (`historyDiagramToSvg` from `@musil/core`, which
@@ -25,16 +32,11 @@ export interface ReportEntry {
   /** The test's error message, when the failure is not a simulation report (e.g. a thrown error). */
   readonly error?: string
   readonly failure?: ReportedFailure
+  /** A model check's counterexample (`toBeSafe`, `modelTest`). */
+  readonly counterexample?: ReportedCounterexample
   /** A sweep's failing seeds. */
   readonly failingSeeds?: readonly number[]
   readonly failingSeedsTotal?: number
-}
-
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
-  )
 }
 
 function section(e: ReportEntry, i: number, draw: HistoryDrawer | undefined): string {
@@ -59,6 +61,17 @@ function section(e: ReportEntry, i: number, draw: HistoryDrawer | undefined): st
     `<dl>${rows.join('')}</dl>`,
   ]
   if (e.error && !f) parts.push(`<h3>error</h3><pre>${escapeHtml(e.error)}</pre>`)
+  if (e.counterexample) {
+    const c = e.counterexample
+    const lines = c.steps.map(
+      (step, k) =>
+        `${k}  ${step.label}  ${k === 0 ? step.state : step.changes.join(', ') || '(no change)'}`,
+    )
+    parts.push(
+      `<h3>counterexample of ${escapeHtml(c.model)}: ${escapeHtml(c.headline)}</h3>`,
+      `<pre class="counterexample">${escapeHtml(lines.join('\n'))}</pre>`,
+    )
+  }
   if (f) {
     const note =
       f.originalLength !== undefined ? ` (minimised from ${f.originalLength} events)` : ''
@@ -78,8 +91,9 @@ function section(e: ReportEntry, i: number, draw: HistoryDrawer | undefined): st
     parts.push(
       `<h3>trace${escapeHtml(note)}</h3>`,
       `<pre class="trace">${escapeHtml(f.trace)}</pre>`,
-      '<h3>sequence diagram</h3>',
+      '<details><summary>as a Mermaid sequence diagram</summary>',
       `<pre class="mermaid">${escapeHtml(f.mermaid)}</pre>`,
+      '</details>',
     )
   }
   parts.push('</section>')
@@ -92,33 +106,20 @@ function section(e: ReportEntry, i: number, draw: HistoryDrawer | undefined): st
  */
 export function renderHtmlReport(
   entries: readonly ReportEntry[],
-  title = 'musil: failing simulations',
+  title = 'musil: failing tests',
   drawHistory?: HistoryDrawer,
 ): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${escapeHtml(title)}</title>
-<style>
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }
-pre { background: #f6f8fa; padding: .75rem; overflow-x: auto; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-dt { font-weight: 600; } dd { margin: 0; }
-code.cmd { user-select: all; }
-section { border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 1.5rem; }
-div.history { overflow-x: auto; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>${entries.length} failing test(s). Paste a replay command into a shell at the project root to rerun that seed.</p>
-${entries.map((e, i) => section(e, i, drawHistory)).join('\n')}
-<script type="module">
-import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs'
-mermaid.initialize({ startOnLoad: true, securityLevel: 'strict' })
-</script>
-</body>
-</html>
-`
+  const body = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>${entries.length} failing test(s). Paste a replay command into a shell at the project root to rerun that seed.</p>`,
+    ...entries.map((e, i) => section(e, i, drawHistory)),
+  ].join('\n')
+  // The explorer's read-only mode needs the failures as data: only what it draws.
+  const data = {
+    entries: entries.map((e) => ({
+      ...(e.counterexample !== undefined && { counterexample: e.counterexample }),
+      ...(e.failure?.events !== undefined && { failure: { events: e.failure.events } }),
+    })),
+  }
+  return appPage({ title, body, data, mode: 'report' })
 }

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import type { MusilTaskMeta } from './context.ts'
 import {
@@ -110,6 +111,7 @@ export class MusilReporter implements Reporter {
           ...(meta.seed !== undefined && { seed: meta.seed }),
           ...(meta.replay !== undefined && { replay: meta.replay }),
           ...(meta.failure !== undefined && { failure: meta.failure }),
+          ...(meta.counterexample !== undefined && { counterexample: meta.counterexample }),
           ...(meta.failingSeeds !== undefined && { failingSeeds: meta.failingSeeds }),
           ...(meta.failingSeedsTotal !== undefined && {
             failingSeedsTotal: meta.failingSeedsTotal,
@@ -136,7 +138,8 @@ export class MusilReporter implements Reporter {
       const path = isAbsolute(html) ? html : join(root, html)
       mkdirSync(dirname(path), { recursive: true })
       writeFileSync(path, renderHtmlReport(entries, undefined, this.#drawHistory))
-      log(`[musil] wrote ${relative(root, path)}`)
+      // A link a terminal makes clickable: the report opens from the file, with no server.
+      log(`[musil] wrote ${relative(root, path)}: ${pathToFileURL(path).href}`)
     }
   }
 }

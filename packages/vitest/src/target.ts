@@ -11,6 +11,7 @@ import {
   failureWindow,
   formatHistory,
   formatSimTrace,
+  formatValue,
   type HistoryDiagram,
   historyDiagram,
   type LinearizabilityResult,
@@ -35,7 +36,7 @@ import {
   toMermaidSequence,
   traceDigest,
 } from '@musil/core'
-import type { ReportedFailure } from './context.ts'
+import type { ReportedEvent, ReportedFailure } from './context.ts'
 
 /**
  * Callback nodes under `simulate`: the factory and every option but the seeds, which the test or
@@ -349,15 +350,35 @@ export function reportedFailure(
   const detail = failureDetail(failure)
   const history = failureHistory(failure, spec)
   const historyDiagram = failureHistoryDiagram(failure, spec)
+  const trace = formatSimTrace(events)
   return {
     kind: failure.kind,
     seed: failure.seed,
     detail,
-    trace: formatSimTrace(events),
+    trace,
     mermaid: toMermaidSequence(events),
+    events: reportedEvents(events, trace.split('\n')),
     ...(history !== undefined && { history }),
     ...(historyDiagram !== undefined && { historyDiagram }),
     ...(original !== undefined && original !== events.length && { originalLength: original }),
     ...(detail !== failure.detail && { originalDetail: failure.detail }),
   }
+}
+
+/** The events as the report draws them: who, when, and the line of the trace that says what. */
+function reportedEvents(events: readonly TraceEvent[], lines: readonly string[]): ReportedEvent[] {
+  return events.map((e, i) => {
+    const payload = e.payload === undefined ? undefined : formatValue(e.payload)
+    return {
+      t: e.t,
+      kind: e.kind,
+      ...(e.node !== undefined && { node: e.node }),
+      ...(e.src !== undefined && { src: e.src }),
+      ...(e.dst !== undefined && { dst: e.dst }),
+      line: (lines[i] ?? '').trim(),
+      ...(payload !== undefined && {
+        payload: payload.length > 60 ? `${payload.slice(0, 59)}…` : payload,
+      }),
+    }
+  })
 }

@@ -5,7 +5,7 @@
 // simTest with its replay command, and a sweep over worker threads that load the project's
 // TypeScript through tsx. Slow and needs the npm registry (or its cache), so it runs only with
 // MUSIL_E2E=1 (`npm run test:e2e`).
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,10 +16,12 @@ import { guideSteps, installedPackages, missingLines } from './guide-steps.ts'
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const enabled = process.env.MUSIL_E2E === '1'
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 let work = ''
 let packs = ''
 
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+/** This process's environment without what would make a child think it runs under Vitest. */
+function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: '1',
@@ -38,6 +40,11 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   ]) {
     if (!(k in env)) delete clean[k]
   }
+  return clean
+}
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const clean = cleanEnv(env)
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: clean, timeout: 240_000 })
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` }
 }
@@ -98,6 +105,23 @@ simTest.sweep('fire-and-forget on 200 seeds', {
   export: 'fireAndForget',
   seeds: 200,
   threads: 2,
+})
+`
+
+/** The Die Hard model as a module of a test project, in TypeScript or (untyped) JavaScript. */
+const dieHardModule = (typed: boolean) => `import { action, defineModel } from '@musil/core'
+${typed ? 'type Jugs = { small: number; big: number }\n' : ''}const pour = (from${typed ? ': number' : ''}, room${typed ? ': number' : ''}) => Math.min(from, room)
+export const dieHard = () => defineModel${typed ? '<Jugs>' : ''}({
+  init: { small: 0, big: 0 },
+  actions: [
+    action('FillSmall', (s) => s.small < 3, (s) => ({ ...s, small: 3 })),
+    action('FillBig', (s) => s.big < 5, (s) => ({ ...s, big: 5 })),
+    action('EmptySmall', (s) => s.small > 0, (s) => ({ ...s, small: 0 })),
+    action('EmptyBig', (s) => s.big > 0, (s) => ({ ...s, big: 0 })),
+    action('SmallToBig', (s) => s.small > 0, (s) => { const p = pour(s.small, 5 - s.big); return { small: s.small - p, big: s.big + p } }),
+    action('BigToSmall', (s) => s.big > 0, (s) => { const p = pour(s.big, 3 - s.small); return { small: s.small + p, big: s.big - p } }),
+  ],
+  invariants: { bigNotFour: (s) => s.big !== 4 },
 })
 `
 
@@ -288,6 +312,12 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
       )?.[1]
     expect(command, all.output).toBeDefined()
     expect(all.output).toContain('[musil] wrote .musil/report.html')
+    // The report is the explorer's read-only mode: its script inlined (read from the src/ the
+    // package ships), the failures as data, nothing to fetch, so it opens from file://.
+    const report = readFileSync(join(app, '.musil/report.html'), 'utf8')
+    expect(report).toContain('<script type="application/json" id="musil-data">')
+    expect(report).toContain('// musil explorer: the page of `musil explore`')
+    expect(report).not.toMatch(/https?:\/\/(?!www\.w3\.org)/)
 
     // The printed command replays exactly that seed and fails the same way.
     const seed = /MUSIL_SEED=(\d+)/.exec(command!)![1]!
@@ -318,6 +348,79 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
     expect(viaBin.output).toContain(`seed ${seed} (MUSIL_SEED); replay: MUSIL_SEED=${seed}`)
   }, 600_000)
 
+  it('serves the explorer with npx musil explore, in a project made by npm init -y', async () => {
+    const vitestPkg = tarball('vitest')
+    const files = execFileSync('tar', ['-tzf', vitestPkg], { encoding: 'utf8' }).split('\n')
+    for (const f of ['dist/explore/server.js', 'dist/explore/page.js', 'src/explore/app.js']) {
+      expect(files).toContain(`package/${f}`)
+    }
+    const app = join(work, 'app-explore')
+    mkdirSync(app)
+    expect(run(npm, ['init', '-y'], app).status).toBe(0)
+    const install = run(
+      npm,
+      [
+        'install',
+        '--save-dev',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        tarball('core'),
+        vitestPkg,
+        `tsx@${rootPackage.devDependencies.tsx}`,
+        `vitest@${rootPackage.devDependencies.vitest}`,
+      ],
+      app,
+    )
+    expect(install.status, install.output).toBe(0)
+    writeFileSync(join(app, 'jugs.ts'), dieHardModule(true))
+    const child = spawn(npx, ['musil', 'explore', 'jugs.ts#dieHard'], {
+      cwd: app,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 120_000)
+        const read = (c: Buffer): void => {
+          out += c.toString()
+          const m = /^musil explore: model model at (http:\/\/127\.0\.0\.1:\d+\/)/m.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1]!)
+          }
+        }
+        child.stdout!.on('data', read)
+        child.stderr!.on('data', read)
+        child.on('exit', (code) => reject(new Error(`musil explore exited with ${code}: ${out}`)))
+      })
+      const page = await fetch(url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('<div id="app"></div>')
+      const start = (await (await fetch(`${url}api/state?path=0`)).json()) as {
+        successors: { label: string }[]
+      }
+      expect(start.successors.map((n) => n.label)).toEqual(['FillSmall', 'FillBig'])
+      const origin = url.slice(0, -1)
+      const job = (await (
+        await fetch(`${url}api/check`, { method: 'POST', headers: { origin } })
+      ).json()) as { id: number }
+      let status: { status: string; path?: number[]; result?: { stats: { distinct: number } } }
+      do {
+        await new Promise((r) => setTimeout(r, 200))
+        status = (await (await fetch(`${url}api/check?id=${job.id}`)).json()) as typeof status
+      } while (status.status === 'running')
+      expect(status.status, JSON.stringify(status)).toBe('done')
+      expect(status.path).toHaveLength(7)
+      expect(status.result!.stats.distinct).toBe(14)
+    } finally {
+      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid)
+      else child.kill()
+    }
+  }, 600_000)
+
   it('checks a .ts model and a compiled .js one on worker threads with checkParallel', () => {
     const core = tarball('core')
     const app = join(work, 'app-parallel')
@@ -338,23 +441,8 @@ describe.runIf(enabled)('installed from npm pack tarballs', () => {
         2,
       ),
     )
-    const model = (typed: boolean) => `import { action, defineModel } from '@musil/core'
-${typed ? 'type Jugs = { small: number; big: number }\n' : ''}const pour = (from${typed ? ': number' : ''}, room${typed ? ': number' : ''}) => Math.min(from, room)
-export const dieHard = () => defineModel${typed ? '<Jugs>' : ''}({
-  init: { small: 0, big: 0 },
-  actions: [
-    action('FillSmall', (s) => s.small < 3, (s) => ({ ...s, small: 3 })),
-    action('FillBig', (s) => s.big < 5, (s) => ({ ...s, big: 5 })),
-    action('EmptySmall', (s) => s.small > 0, (s) => ({ ...s, small: 0 })),
-    action('EmptyBig', (s) => s.big > 0, (s) => ({ ...s, big: 0 })),
-    action('SmallToBig', (s) => s.small > 0, (s) => { const p = pour(s.small, 5 - s.big); return { small: s.small - p, big: s.big + p } }),
-    action('BigToSmall', (s) => s.big > 0, (s) => { const p = pour(s.big, 3 - s.small); return { small: s.small + p, big: s.big - p } }),
-  ],
-  invariants: { bigNotFour: (s) => s.big !== 4 },
-})
-`
-    writeFileSync(join(app, 'die-hard.ts'), model(true))
-    writeFileSync(join(app, 'die-hard.js'), model(false))
+    writeFileSync(join(app, 'die-hard.ts'), dieHardModule(true))
+    writeFileSync(join(app, 'die-hard.js'), dieHardModule(false))
     writeFileSync(
       join(app, 'check.mjs'),
       `import { checkParallel } from '@musil/core'

@@ -3,31 +3,13 @@
  * replay of the seed with fewer faults, which fails earlier than the seed's own run: the header
  * then quotes that replay, and says where the original is.
  */
-import { BaseNode, type Context, formatSimTrace, NetworkModel, simulate } from '@musil/core'
+import { formatSimTrace, NetworkModel, simulate } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import '../src/index.ts'
 import { renderHtmlReport } from '../src/html-report.ts'
 import { reportedFailure } from '../src/target.ts'
 import { failureOf } from './helpers.ts'
-
-/** Sends a numbered message every 3 ms, 30 in all. */
-class Sender extends BaseNode {
-  n = 0
-  override onStart(ctx: Context): void {
-    ctx.setTimer('tick', 3)
-  }
-  override onTimer(ctx: Context): void {
-    ctx.send('rx', this.n++)
-    if (this.n < 30) ctx.setTimer('tick', 3)
-  }
-}
-/** Counts what arrives. */
-class Receiver extends BaseNode {
-  got = 0
-  override onMessage(): void {
-    this.got++
-  }
-}
+import { Receiver, Sender } from './targets/lossy-nodes.ts'
 
 // Half the messages are lost, so seed 3's own run reaches 8 deliveries late (msg #17, t=56);
 // without the losses the eighth message arrives at t=26.

@@ -124,8 +124,11 @@ describe('HTML report', () => {
       undefined,
       historyDiagramToSvg,
     )
-    // The only <script> is the page's own Mermaid loader; no user tag survives.
-    expect(html.match(/<script/g)).toHaveLength(1)
+    // The only scripts are the explorer's own and its data (JSON, where `<` is `\u003c`); no
+    // user tag survives, and nothing is fetched from the network.
+    expect(html.match(/<script/g)).toHaveLength(2)
+    expect(html).toContain('<script type="application/json" id="musil-data">')
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/)
     expect(html).not.toContain('<img')
     expect(html).not.toContain(payload)
     const escaped = escapeHtml(payload)

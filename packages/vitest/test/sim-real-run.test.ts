@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { explore, formatSimTrace, historyDiagramToSvg, simulate } from '@musil/core'
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -218,6 +218,24 @@ describe('a failing simulation in a real Vitest run', () => {
     expect(r.output).toContain('invariant belowThree violated after 3 steps')
     expect(r.output).toContain('[musil] 1 failing musil test(s); replay with:')
     expect(r.output).toContain("    npx vitest run model.fixture.ts -t '^climb stays below three$'")
+    // The report steps through the counterexample: its steps are in the page, as text and data.
+    const reportPath = join(root, '.musil/report.html')
+    expect(r.output).toContain(
+      `[musil] wrote .musil/report.html: ${pathToFileURL(reportPath).href}`,
+    )
+    const html = readFileSync(reportPath, 'utf8')
+    expect(html).toContain(
+      '<h3>counterexample of climb: invariant belowThree violated</h3>\n<pre class="counterexample">0  init  {n: 0}\n1  step  n: 0 → 1\n2  step  n: 1 → 2\n3  step  n: 2 → 3</pre>',
+    )
+    const data = JSON.parse(
+      /<script type="application\/json" id="musil-data">(.*?)<\/script>/s.exec(html)![1]!,
+    )
+    expect(data.entries[0].counterexample.steps.at(-1)).toEqual({
+      label: 'step',
+      state: '{n: 3}',
+      changes: ['n: 2 → 3'],
+      invariants: [{ name: 'belowThree', holds: false }],
+    })
     const again = shell("npx vitest run model.fixture.ts -t '^climb stays below three$'")
     expect(failureBlock(again.output)).toBe(failureBlock(r.output))
   }, 60_000)

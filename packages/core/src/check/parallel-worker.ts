@@ -9,8 +9,7 @@
 import { deserialize, serialize } from 'node:v8'
 import { parentPort } from 'node:worker_threads'
 import { ParallelCheckError, UserCodeError } from '../errors.ts'
-import { modelExport } from '../load/model-export.ts'
-import { importFailure, loadTypeScript, TS_FILE } from '../load/module.ts'
+import { loadModel } from '../load/load-model.ts'
 import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { describeUserError, failingInvariant } from './check.ts'
@@ -164,27 +163,13 @@ let stop: SliceStop | undefined
 let slice: unknown[] = []
 let pending: unknown[] = []
 
-async function load(module: string, exportName: string): Promise<Model<unknown>> {
-  if (TS_FILE.test(new URL(module).pathname)) {
-    await loadTypeScript(
-      (e) =>
-        new ParallelCheckError(
-          `cannot load TypeScript in a checkParallel worker thread: this Node (${process.version}) has no type stripping and 'tsx' is not installed. Install it (npm i -D tsx) or point checkParallel at compiled JavaScript.`,
-          undefined,
-          [],
-          { cause: e },
-        ),
-    )
-  }
-  let mod: Record<string, unknown>
-  try {
-    mod = (await import(module)) as Record<string, unknown>
-  } catch (e) {
-    throw new ParallelCheckError(
-      `checkParallel worker cannot import ${module}: ${importFailure(module, e)}`,
-    )
-  }
-  return modelExport(mod, exportName, module)
+function load(module: string, exportName: string): Promise<Model<unknown>> {
+  return loadModel(
+    module,
+    exportName,
+    'a checkParallel worker thread',
+    (message, cause) => new ParallelCheckError(message, undefined, [], { cause }),
+  )
 }
 
 function start(m: Model<unknown>): void {

@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { ParallelCheckError } from '../errors.ts'
 import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
-import { workerEntry } from '../load/worker-entry.ts'
+import { workerEntry, workerExecArgv } from '../load/worker-entry.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
 import { deadlockViolation, errorViolation, invariantViolation, validateOptions } from './check.ts'
@@ -104,19 +104,6 @@ function workerCount(workers: number | 'auto'): number {
   return workers
 }
 
-/** The `--conditions` flags among Node's own arguments, each as one `--conditions=x`. */
-function exportConditions(argv: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!
-    if (a.startsWith('--conditions=')) out.push(a)
-    else if ((a === '--conditions' || a === '-C') && i + 1 < argv.length) {
-      out.push(`--conditions=${argv[++i]}`)
-    }
-  }
-  return out
-}
-
 /** Worker threads answering one request at a time each; a dead thread fails the check. */
 class WorkerPool {
   readonly size: number
@@ -129,12 +116,7 @@ class WorkerPool {
 
   constructor(size: number) {
     this.size = size
-    // From musil's sources, the user's module must see musil's sources too (one copy of core).
-    const fromSource = /\.ts$/.test(new URL(import.meta.url).pathname)
-    const conditions = exportConditions(process.execArgv)
-    if (fromSource && !conditions.some((c) => c.includes('@musil/source'))) {
-      conditions.push('--conditions=@musil/source')
-    }
+    const conditions = workerExecArgv(import.meta.url)
     const entry = workerEntry(import.meta.url, 'parallel-worker', 'thread')
     for (let i = 0; i < size; i++) {
       const w = new Worker(entry, { execArgv: conditions })

@@ -5,6 +5,7 @@
  * @module
  */
 export { projectModuleFormat, resolve } from './esm-hooks.ts'
+export { loadModel } from './load-model.ts'
 export { type ModelTarget, modelExport, moduleUrl, targetModuleUrl } from './model-export.ts'
 export { importFailure, loadTypeScript, TS_FILE } from './module.ts'
-export { workerEntry } from './worker-entry.ts'
+export { workerEntry, workerExecArgv } from './worker-entry.ts'

@@ -50,3 +50,26 @@ function tsxEsmApi(from: string): string {
   const entry = pkg.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs'
   return new URL(entry, pathToFileURL(pkgPath)).href
 }
+
+/**
+ * The Node arguments a worker thread started next to `from` (the caller's `import.meta.url`)
+ * needs: the process's `--conditions` flags, so the thread resolves packages as the process
+ * does, plus `@musil/source` when running from musil's TypeScript sources (the user's module
+ * must then see musil's sources too: one copy of core).
+ */
+export function workerExecArgv(from: string): string[] {
+  const out: string[] = []
+  const argv = process.execArgv
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a.startsWith('--conditions=')) out.push(a)
+    else if ((a === '--conditions' || a === '-C') && i + 1 < argv.length) {
+      out.push(`--conditions=${argv[++i]}`)
+    }
+  }
+  const fromSource = /\.ts$/.test(new URL(from).pathname)
+  if (fromSource && !out.some((c) => c.includes('@musil/source'))) {
+    out.push('--conditions=@musil/source')
+  }
+  return out
+}

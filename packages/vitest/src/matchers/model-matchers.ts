@@ -23,6 +23,8 @@ import {
   OptionsError,
 } from '@musil/core'
 import type { MatcherState } from 'vitest'
+import type { MusilTaskMeta } from '../context.ts'
+import { reportedCounterexample } from '../reported-counterexample.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
@@ -74,6 +76,14 @@ export function checkResultToMatch(
         : v.kind === 'deadlock'
           ? 'deadlock reached'
           : `${v.error?.origin ?? 'user code'} of ${v.name} threw ${v.error?.type ?? 'an error'}: ${v.error?.message ?? v.message}`
+    // The HTML report steps through it (the first failing assertion of a test is the one shown).
+    const task = (ctx as { task?: { meta: { musil?: MusilTaskMeta } } }).task
+    if (task !== undefined && !ctx.isNot && task.meta.musil?.counterexample === undefined) {
+      task.meta.musil = {
+        ...task.meta.musil,
+        counterexample: reportedCounterexample(model, what, v.trace),
+      }
+    }
     return {
       pass: false,
       message: () =>
