@@ -91,13 +91,25 @@ function handBag(opts: { lossy?: boolean; duplicating?: boolean; capacity?: numb
         (s, p, m) => ({ ...s, bag: [...s.bag, `${p}:${m}`].sort() }),
         (s) => s.bag.length < cap,
       ),
-      action.each<HandBag, string>('deliver', distinct, () => true, (s, m) => ({
-        ...s,
-        bag: without(s.bag, m),
-        log: [...s.log, m],
-      })),
+      action.each<HandBag, string>(
+        'deliver',
+        distinct,
+        () => true,
+        (s, m) => ({
+          ...s,
+          bag: without(s.bag, m),
+          log: [...s.log, m],
+        }),
+      ),
       ...(opts.lossy
-        ? [action.each<HandBag, string>('lose', distinct, () => true, (s, m) => ({ ...s, bag: without(s.bag, m) }))]
+        ? [
+            action.each<HandBag, string>(
+              'lose',
+              distinct,
+              () => true,
+              (s, m) => ({ ...s, bag: without(s.bag, m) }),
+            ),
+          ]
         : []),
       ...(opts.duplicating
         ? [
@@ -124,7 +136,9 @@ function handFifo(opts: { lossy?: boolean; duplicating?: boolean; capacity?: num
   const cap = opts.capacity ?? Number.POSITIVE_INFINITY
   const positions = (s: HandFifo) =>
     senders.flatMap((p) =>
-      s.q[p]!.map((m, i) => [p, i] as const).filter(([, i]) => i === 0 || s.q[p]![i - 1] !== s.q[p]![i]),
+      s.q[p]!.map((_m, i) => [p, i] as const).filter(
+        ([, i]) => i === 0 || s.q[p]![i - 1] !== s.q[p]![i],
+      ),
     )
   const set = (s: HandFifo, p: string, q: readonly string[]) => ({ ...s, q: { ...s.q, [p]: q } })
   return defineModel<HandFifo>({
@@ -143,8 +157,11 @@ function handFifo(opts: { lossy?: boolean; duplicating?: boolean; capacity?: num
       ),
       ...(opts.lossy
         ? [
-            action.each<HandFifo, readonly [string, number]>('lose', positions, () => true, (s, [p, i]) =>
-              set(s, p, [...s.q[p]!.slice(0, i), ...s.q[p]!.slice(i + 1)]),
+            action.each<HandFifo, readonly [string, number]>(
+              'lose',
+              positions,
+              () => true,
+              (s, [p, i]) => set(s, p, [...s.q[p]!.slice(0, i), ...s.q[p]!.slice(i + 1)]),
             ),
           ]
         : []),
@@ -154,7 +171,8 @@ function handFifo(opts: { lossy?: boolean; duplicating?: boolean; capacity?: num
               'duplicate',
               positions,
               (s, [p]) => s.q[p]!.length < cap,
-              (s, [p, i]) => set(s, p, [...s.q[p]!.slice(0, i + 1), s.q[p]![i]!, ...s.q[p]!.slice(i + 1)]),
+              (s, [p, i]) =>
+                set(s, p, [...s.q[p]!.slice(0, i + 1), s.q[p]![i]!, ...s.q[p]!.slice(i + 1)]),
             ),
           ]
         : []),
@@ -173,8 +191,16 @@ function handSet() {
   return defineModel<HandSet>({
     init: { ...init0, msgs: [] },
     actions: [
-      sendActions<HandSet>((s, p, m) => ({ ...s, msgs: [...new Set([...s.msgs, `${p}:${m}`])].sort() })),
-      action.each<HandSet, string>('deliver', (s) => s.msgs, () => true, (s, m) => ({ ...s, log: [...s.log, m] })),
+      sendActions<HandSet>((s, p, m) => ({
+        ...s,
+        msgs: [...new Set([...s.msgs, `${p}:${m}`])].sort(),
+      })),
+      action.each<HandSet, string>(
+        'deliver',
+        (s) => s.msgs,
+        () => true,
+        (s, m) => ({ ...s, log: [...s.log, m] }),
+      ),
     ],
     constraint: (s) => s.log.length <= 3,
   })
@@ -196,15 +222,21 @@ describe('channel semantics, each against a hand-rolled model of the same protoc
     { lossy: true, duplicating: true, capacity: 3 },
   ]
   it.each(variants)('bag %o: equal state counts', (opts) => {
-    expect(counts(withChannel('bag', opts) as Model<unknown>)).toEqual(counts(handBag(opts) as Model<unknown>))
+    expect(counts(withChannel('bag', opts) as Model<unknown>)).toEqual(
+      counts(handBag(opts) as Model<unknown>),
+    )
   })
 
   it.each(variants)('fifo %o: equal state counts', (opts) => {
-    expect(counts(withChannel('fifo', opts) as Model<unknown>)).toEqual(counts(handFifo(opts) as Model<unknown>))
+    expect(counts(withChannel('fifo', opts) as Model<unknown>)).toEqual(
+      counts(handFifo(opts) as Model<unknown>),
+    )
   })
 
   it('set: equal state counts', () => {
-    expect(counts(withChannel('set') as Model<unknown>)).toEqual(counts(handSet() as Model<unknown>))
+    expect(counts(withChannel('set') as Model<unknown>)).toEqual(
+      counts(handSet() as Model<unknown>),
+    )
   })
 
   it('a bag allows more orders than FIFO per link, and FIFO keeps each link in order', () => {
@@ -267,8 +299,14 @@ describe('canonical fingerprints', () => {
   const fifo = channel<string>({ kind: 'fifo' })
 
   it('a bag is a multiset: insertion order does not matter, multiplicity does', () => {
-    const one = bag.send(bag.send(bag.empty(), 'a', 'b', { type: 'v', n: 1 }), 'c', 'b', { type: 'v', n: 2 })
-    const two = bag.send(bag.send(bag.empty(), 'c', 'b', { type: 'v', n: 2 }), 'a', 'b', { type: 'v', n: 1 })
+    const one = bag.send(bag.send(bag.empty(), 'a', 'b', { type: 'v', n: 1 }), 'c', 'b', {
+      type: 'v',
+      n: 2,
+    })
+    const two = bag.send(bag.send(bag.empty(), 'c', 'b', { type: 'v', n: 2 }), 'a', 'b', {
+      type: 'v',
+      n: 1,
+    })
     expect(fingerprintHex({ net: one })).toBe(fingerprintHex({ net: two }))
     const twice = bag.send(one, 'a', 'b', { type: 'v', n: 1 })
     expect(bag.size(twice)).toBe(3)
@@ -282,7 +320,10 @@ describe('canonical fingerprints', () => {
     const ab = fifo.send(fifo.send(fifo.empty(), 'a', 'r', 'x'), 'b', 'r', 'y')
     const ba = fifo.send(fifo.send(fifo.empty(), 'b', 'r', 'y'), 'a', 'r', 'x')
     expect(fingerprintHex(ab)).toBe(fingerprintHex(ba))
-    const drained = fifo.receive(fifo.receive(ab, fifo.deliverable(ab)[0]!), fifo.deliverable(ab)[1]!)
+    const drained = fifo.receive(
+      fifo.receive(ab, fifo.deliverable(ab)[0]!),
+      fifo.deliverable(ab)[1]!,
+    )
     expect(drained).toEqual({})
     expect(fingerprintHex(drained)).toBe(fingerprintHex(fifo.empty()))
     // Order within a link matters.
@@ -315,7 +356,9 @@ describe('bounded channels and misuse', () => {
     expect(error).toBeInstanceOf(ChannelError)
     expect(MusilError.is(error)).toBe(true)
     expect((error as ChannelError).channel).toBe('net')
-    expect((error as Error).message).toMatch(/channel 'net': the channel already holds 1 message, its capacity; guard the sending action with canSend/)
+    expect((error as Error).message).toMatch(
+      /channel 'net': the channel already holds 1 message, its capacity; guard the sending action with canSend/,
+    )
   })
 
   it('a FIFO capacity bounds each link', () => {
@@ -327,13 +370,17 @@ describe('bounded channels and misuse', () => {
   })
 
   it('rejects options that cannot work, and unknown keys', () => {
-    expect(() => channel({ duplicating: true })).toThrow(/infinitely many states; give it a capacity/)
+    expect(() => channel({ duplicating: true })).toThrow(
+      /infinitely many states; give it a capacity/,
+    )
     expect(() => channel({ kind: 'set', duplicating: true, capacity: 2 })).toThrow(ChannelError)
     expect(() => channel({ capacity: 0 })).toThrow(/capacity must be a positive integer/)
     expect(() => channel({ kind: 'queue' as never })).toThrow(/kind must be 'bag', 'fifo' or 'set'/)
     expect(() => channel({ lossless: true } as never)).toThrow(OptionsError)
     const net = channel<string>()
-    expect(() => net.actions({ at: 'net', deliverr: () => 0 } as never)).toThrow(/did you mean 'deliver'/)
+    expect(() => net.actions({ at: 'net', deliverr: () => 0 } as never)).toThrow(
+      /did you mean 'deliver'/,
+    )
     expect(() => net.send({} as never, 'a', 'b', 'm')).toThrow(/expected a 'bag' channel value/)
   })
 })
@@ -346,10 +393,18 @@ describe('trace rendering', () => {
   it('renders steps as messages: n1 → n2 vote(term 2, yes true), not array index changes', () => {
     const model = defineModel<S>({
       init: {
-        net: net.send(net.send(net.empty(), 'n1', 'n2', { type: 'vote', term: 2, yes: true }), 'n2', 'n1', { type: 'ack' }),
+        net: net.send(
+          net.send(net.empty(), 'n1', 'n2', { type: 'vote', term: 2, yes: true }),
+          'n2',
+          'n1',
+          { type: 'ack' },
+        ),
         got: [],
       },
-      actions: net.actions<S>({ at: 'net', deliver: (s, env) => ({ ...s, got: [...s.got, env.to] }) }),
+      actions: net.actions<S>({
+        at: 'net',
+        deliver: (s, env) => ({ ...s, got: [...s.got, env.to] }),
+      }),
       invariants: { fewerThanTwo: (s) => s.got.length < 2 },
     })
     const r = check(model)
@@ -374,14 +429,21 @@ describe('trace rendering', () => {
     const r = check(model)
     expect(r.violation?.name).toBe('noTwo')
     expect(formatTrace(r.violation!.trace)).toBe(
-      ['0  init                      {net: Set{c → p1 prepare}}', '1  duplicate c → p1 prepare  net += c → p1 prepare'].join('\n'),
+      [
+        '0  init                      {net: Set{c → p1 prepare}}',
+        '1  duplicate c → p1 prepare  net += c → p1 prepare',
+      ].join('\n'),
     )
-    const lost = check(defineModel<B>({ ...model, invariants: { notEmpty: (s) => bag.size(s.net) > 0 } }))
+    const lost = check(
+      defineModel<B>({ ...model, invariants: { notEmpty: (s) => bag.size(s.net) > 0 } }),
+    )
     expect(lost.violation!.trace.map((s) => s.action)).toEqual(['init', 'lose c → p1 prepare'])
   })
 
   it('a custom format renders the message; the default reads {type, ...fields}', () => {
-    const custom = channel<{ type: string; term: number }>({ format: (m) => `${m.type.toUpperCase()}@${m.term}` })
+    const custom = channel<{ type: string; term: number }>({
+      format: (m) => `${m.type.toUpperCase()}@${m.term}`,
+    })
     const env: Envelope<{ type: string; term: number }> = custom.messages(
       custom.send(custom.empty(), 'a', 'b', { type: 'vote', term: 3 }),
     )[0]!

@@ -62,9 +62,10 @@ export interface LivenessWarning {
   /**
    * `no-fairness`: nothing is assumed fair, so stuttering refutes every goal that does not
    * already hold; `constraint`, `symmetry`, `view`: the explored graph is not the model's real
-   * behaviour graph, so a pass may be vacuous and a lasso may not be a real behaviour.
+   * behaviour graph, so a pass may be vacuous and a lasso may not be a real behaviour;
+   * `unmatched-instance`: `fair` names an instance (`vote(p9)`) no reachable state enables.
    */
-  readonly code: 'no-fairness' | 'constraint' | 'symmetry' | 'view'
+  readonly code: 'no-fairness' | 'constraint' | 'symmetry' | 'view' | 'unmatched-instance'
   readonly message: string
 }
 
@@ -198,7 +199,7 @@ export function checkLiveness<S>(model: Model<S>, opts: LivenessOptions<S>): Liv
     ok: complete && violation === undefined,
     complete,
     stats,
-    warnings: warningsFor(model, opts),
+    warnings: [...warningsFor(model, opts), ...unmatchedInstances(g, fairness)],
     model: model.name,
     ...(violation && { violation }),
     ...(explored.incomplete && { incomplete: explored.incomplete }),
@@ -284,7 +285,7 @@ function resolveFairness<S>(
       const j = instance ? model.actions.findIndex((a) => a.name === instance[1]) : -1
       if (j < 0 || model.actions[j]!.kind !== 'each') {
         throw new RangeError(
-          `checkLiveness(${model.name}): ${option} names '${String(name)}', which is neither an action of the model nor an instance name(param) of one; its actions are ${model.actions.map((a) => `'${a.name}'`).join(', ')}`,
+          `checkLiveness(${model.name}): ${option} names '${String(name)}', which is not an action of the model${instance ? ' nor an instance name(param) of an action.each' : ''}; its actions are ${model.actions.map((a) => `'${a.name}'`).join(', ')}`,
         )
       }
       const current = fairness[j]
@@ -297,6 +298,26 @@ function resolveFairness<S>(
   apply('fair', 'weak')
   apply('strongFair', 'strong')
   return fairness
+}
+
+/** Instances named in `fair` (`vote(p9)`) that no reachable state enabled: probably a typo. */
+function unmatchedInstances(
+  g: AnyLivenessGraph,
+  fairness: readonly (ActionFairness | undefined)[],
+): LivenessWarning[] {
+  const seen = new Set(g.instances.list.map((i) => i.label))
+  const out: LivenessWarning[] = []
+  for (const f of fairness) {
+    if (f === undefined || typeof f === 'string') continue
+    for (const label of f.keys()) {
+      if (seen.has(label)) continue
+      out.push({
+        code: 'unmatched-instance',
+        message: `fairness names the instance '${label}', which no reachable state enables: check its spelling against the labels in traces (${[...seen].slice(0, 3).join(', ') || 'none'}...), or drop it`,
+      })
+    }
+  }
+  return out
 }
 
 function warningsFor<S>(model: Model<S>, opts: LivenessOptions<S>): LivenessWarning[] {

@@ -120,7 +120,11 @@ export interface Channel<M> {
   /** Most messages held (per link for `fifo`); `Infinity` when unbounded. */
   readonly capacity: number
   /** Names of the generated actions. */
-  readonly actionNames: { readonly deliver: string; readonly lose: string; readonly duplicate: string }
+  readonly actionNames: {
+    readonly deliver: string
+    readonly lose: string
+    readonly duplicate: string
+  }
   /** A channel with no message in flight: the value for an initial state. */
   empty(): ChannelValue<M>
   /**
@@ -182,7 +186,10 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
   const label = name ?? 'channel'
   const where = name === undefined ? 'channel()' : `channel '${name}'`
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new ChannelError(label, `channel(): name must be a non-empty string, got ${formatValue(name)}`)
+    throw new ChannelError(
+      label,
+      `channel(): name must be a non-empty string, got ${formatValue(name)}`,
+    )
   }
   if (kind !== 'bag' && kind !== 'fifo' && kind !== 'set') {
     throw new ChannelError(
@@ -213,8 +220,7 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
   if (typeof formatMessage !== 'function') {
     throw new ChannelError(label, `${where}: format must be a function (msg) => string`)
   }
-  const format = (env: Envelope<M>): string =>
-    `${env.from} → ${env.to} ${formatMessage(env.msg)}`
+  const format = (env: Envelope<M>): string => `${env.from} → ${env.to} ${formatMessage(env.msg)}`
   // Shared by every envelope of this channel: renders the envelope it is called on.
   const render = function (this: Envelope<M>): string {
     return format(this)
@@ -251,7 +257,11 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
       return out
     },
     canSend: (c, from, to, n = 1) => !full(ops.held(c, from, to), n),
-    receive: (c, env) => (kind === 'set' ? (ops.check(c), c) : ops.drop(c, env)),
+    receive(c, env) {
+      if (kind !== 'set') return ops.drop(c, env)
+      ops.check(c)
+      return c
+    },
     drop: (c, env) => ops.drop(c, env),
     messages: (c) => ops.messages(c),
     size: (c) => ops.messages(c).length,
@@ -333,7 +343,7 @@ interface ChannelOps<M> {
 function notAChannel(where: string, label: string, kind: string, c: unknown): ChannelError {
   return new ChannelError(
     label,
-    `${where}: expected a '${kind}' channel value (from ${where.startsWith('channel(') ? 'its' : 'the channel\'s'} empty()), got ${formatValue(c)}`,
+    `${where}: expected a '${kind}' channel value (from ${where.startsWith('channel(') ? 'its' : "the channel's"} empty()), got ${formatValue(c)}`,
   )
 }
 
@@ -384,7 +394,10 @@ function setOps<M>(
       const set = asSet(c)
       const x = find(set, env)
       if (x === undefined) {
-        throw new ChannelError(label, `${where}: no message ${formatValue(env)} in flight to take out`)
+        throw new ChannelError(
+          label,
+          `${where}: no message ${formatValue(env)} in flight to take out`,
+        )
       }
       const next = new Set(set)
       next.delete(x)
@@ -448,7 +461,8 @@ function fifoOps<M>(
     send(c, from, to, msg) {
       const f = asFifo(c)
       const q = queue(f, from, to)
-      if (q.length + 1 > capacity) throw fullError(where, label, capacity, `the link ${from} → ${to}`)
+      if (q.length + 1 > capacity)
+        throw fullError(where, label, capacity, `the link ${from} → ${to}`)
       return withQueue(f, from, to, [...q, envelope(from, to, msg)])
     },
     held: (c, from, to) => queue(asFifo(c), from, to).length,
@@ -457,7 +471,10 @@ function fifoOps<M>(
       const q = queue(f, env.from, env.to)
       const i = indexOf(q, env)
       if (i < 0) {
-        throw new ChannelError(label, `${where}: no message ${formatValue(env)} in flight to take out`)
+        throw new ChannelError(
+          label,
+          `${where}: no message ${formatValue(env)} in flight to take out`,
+        )
       }
       return withQueue(f, env.from, env.to, [...q.slice(0, i), ...q.slice(i + 1)])
     },

@@ -23,7 +23,7 @@ import { defineModel, type Model } from './model.ts'
 
 /** The keys of `G` that hold channel values. */
 export type ChannelKeys<G> = {
-  [K in keyof G]-?: G[K] extends ChannelValue<never> | undefined ? K : never
+  [K in keyof G]-?: G[K] extends ChannelValue<unknown> | undefined ? K : never
 }[keyof G] &
   string
 
@@ -101,7 +101,9 @@ function localSingle<L, G>(
   effect: (self: L, ctx: ComponentContext<G>) => L,
 ): LocalAction<L, G> {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new ModelDefinitionError(`localAction: name must be a non-empty string, got ${formatValue(name)}`)
+    throw new ModelDefinitionError(
+      `localAction: name must be a non-empty string, got ${formatValue(name)}`,
+    )
   }
   requireFn(`localAction '${name}': guard`, guard)
   requireFn(`localAction '${name}': effect`, effect)
@@ -115,7 +117,9 @@ function localEach<L, G, P>(
   effect: (self: L, ctx: ComponentContext<G>, p: P) => L,
 ): LocalAction<L, G> {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new ModelDefinitionError(`localAction.each: name must be a non-empty string, got ${formatValue(name)}`)
+    throw new ModelDefinitionError(
+      `localAction.each: name must be a non-empty string, got ${formatValue(name)}`,
+    )
   }
   requireFn(`localAction.each '${name}': domain`, domain)
   requireFn(`localAction.each '${name}': guard`, guard)
@@ -216,11 +220,15 @@ const RESERVED = ['down', 'crashes']
  * @throws {ModelDefinitionError} on a missing name, no ids, duplicate ids, a non-function hook,
  *   a `maxCrashes` that is not a positive integer, or a durable field the initial slice lacks.
  */
-export function component<L, G = Record<string, never>>(spec: ComponentSpec<L, G>): Component<L, G> {
+export function component<L, G = Record<string, never>>(
+  spec: ComponentSpec<L, G>,
+): Component<L, G> {
   checkOptions(spec, 'component()', COMPONENT_SPEC_KEYS)
   const { name } = spec
   if (typeof name !== 'string' || name.length === 0) {
-    throw new ModelDefinitionError(`component(): name must be a non-empty string, got ${formatValue(name)}`)
+    throw new ModelDefinitionError(
+      `component(): name must be a non-empty string, got ${formatValue(name)}`,
+    )
   }
   if (RESERVED.includes(name)) {
     throw new ModelDefinitionError(
@@ -228,23 +236,33 @@ export function component<L, G = Record<string, never>>(spec: ComponentSpec<L, G
     )
   }
   const ids = spec.ids
-  if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
+  if (
+    !Array.isArray(ids) ||
+    ids.length === 0 ||
+    ids.some((id) => typeof id !== 'string' || id === '')
+  ) {
     throw new ModelDefinitionError(
       `component '${name}': ids must be a non-empty array of non-empty strings, got ${formatValue(ids)}`,
     )
   }
   if (new Set(ids).size !== ids.length) {
-    throw new ModelDefinitionError(`component '${name}': ids must be distinct, got ${ids.join(', ')}`)
+    throw new ModelDefinitionError(
+      `component '${name}': ids must be distinct, got ${ids.join(', ')}`,
+    )
   }
   if (!('init' in spec) || spec.init === undefined) {
-    throw new ModelDefinitionError(`component '${name}': missing 'init' (a slice, or (id) => slice)`)
+    throw new ModelDefinitionError(
+      `component '${name}': missing 'init' (a slice, or (id) => slice)`,
+    )
   }
   for (const key of ['receive', 'accepts'] as const) {
     if (spec[key] !== undefined) requireFn(`component '${name}': ${key}`, spec[key])
   }
   const actions = spec.actions ?? []
   if (!Array.isArray(actions)) {
-    throw new ModelDefinitionError(`component '${name}': actions must be an array of localAction(...)`)
+    throw new ModelDefinitionError(
+      `component '${name}': actions must be an array of localAction(...)`,
+    )
   }
   actions.forEach((a, i) => {
     if (a === null || typeof a !== 'object' || a.kind !== 'local') {
@@ -259,7 +277,10 @@ export function component<L, G = Record<string, never>>(spec: ComponentSpec<L, G
   if (spec.crash !== undefined) {
     const crash = spec.crash
     checkOptions(crash, `component '${name}' crash`, CRASH_OPTION_KEYS)
-    if (crash.maxCrashes !== undefined && !(Number.isInteger(crash.maxCrashes) && crash.maxCrashes > 0)) {
+    if (
+      crash.maxCrashes !== undefined &&
+      !(Number.isInteger(crash.maxCrashes) && crash.maxCrashes > 0)
+    ) {
       throw new ModelDefinitionError(
         `component '${name}': crash.maxCrashes must be a positive integer, got ${formatValue(crash.maxCrashes)}`,
       )
@@ -267,7 +288,9 @@ export function component<L, G = Record<string, never>>(spec: ComponentSpec<L, G
     if (crash.recover !== undefined) requireFn(`component '${name}': crash.recover`, crash.recover)
     const durable = crash.durable ?? []
     if (!Array.isArray(durable)) {
-      throw new ModelDefinitionError(`component '${name}': crash.durable must be an array of field names`)
+      throw new ModelDefinitionError(
+        `component '${name}': crash.durable must be an array of field names`,
+      )
     }
     for (const id of ids) {
       const slice = initial(id)
@@ -303,7 +326,6 @@ export interface ComposeSpec<G> {
   /** Optional name, used in errors and reports. */
   name?: string
   /** The components; their ids must be distinct across all of them. */
-  // biome-ignore lint/suspicious/noExplicitAny: each component has its own slice type
   components: readonly Component<any, G>[]
   /**
    * The shared channels, by the key that holds them in the state: each starts empty, and its
@@ -448,7 +470,12 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
         pending[key] = channelOf(key).broadcast(current(key) as ChannelValue<unknown>, id, to, msg)
       },
       set(key, value) {
-        if (Object.hasOwn(channels, key) || !Object.hasOwn(s, key) || names.has(key) || RESERVED.includes(key)) {
+        if (
+          Object.hasOwn(channels, key) ||
+          !Object.hasOwn(s, key) ||
+          names.has(key) ||
+          RESERVED.includes(key)
+        ) {
           throw new ModelDefinitionError(
             `${modelName}: ${c.name} ${id} sets '${key}', which is not a shared field (declare it in compose({ shared }))`,
           )
@@ -469,7 +496,10 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
 
   const actions: Action<S>[] = []
   for (const c of components) {
-    const up = c.spec.crash === undefined ? () => c.ids : (s: S) => c.ids.filter((id: string) => !isDown(s, id))
+    const up =
+      c.spec.crash === undefined
+        ? () => c.ids
+        : (s: S) => c.ids.filter((id: string) => !isDown(s, id))
     const slice = (s: S, id: string) => (s[c.name] as Record<string, unknown>)[id]
     for (const a of c.spec.actions ?? []) {
       const la = a as LocalAction<unknown, G>
@@ -489,7 +519,8 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
             la.name,
             (s) => {
               const out: (readonly [string, unknown])[] = []
-              for (const id of up(s)) for (const p of domain(slice(s, id), view(s, id))) out.push([id, p])
+              for (const id of up(s))
+                for (const p of domain(slice(s, id), view(s, id))) out.push([id, p])
               return out
             },
             (s, [id, p]) => la.guard(slice(s, id), view(s, id), p),
@@ -544,7 +575,9 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
         (s) => crashIds.filter((id) => !isDown(s, id)),
         (s, id) => {
           const max = owner.get(id)!.spec.crash!.maxCrashes
-          return max === undefined || (s.crashes as Record<string, number>)[owner.get(id)!.name]! < max
+          return (
+            max === undefined || (s.crashes as Record<string, number>)[owner.get(id)!.name]! < max
+          )
         },
         (s, id) => {
           const c = owner.get(id)!

@@ -50,7 +50,11 @@ function join(path: string, key: string): string {
 
 /** An envelope of a channel (it renders itself), still carrying its rendering. */
 function isEnvelope(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && typeof (x as { [RENDER]?: unknown })[RENDER] === 'function'
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as { [RENDER]?: unknown })[RENDER] === 'function'
+  )
 }
 
 /**
