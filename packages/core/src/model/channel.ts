@@ -113,9 +113,13 @@ export const CHANNEL_ACTIONS_OPTION_KEYS: readonly OptionKey<
  * in a model's state; the channel itself does not (it holds no messages).
  */
 export interface Channel<M> {
+  /** The channel's name, if it was given one. */
   readonly name: string | undefined
+  /** How it orders and keeps messages. */
   readonly kind: ChannelKind
+  /** Whether it generates `lose`. */
   readonly lossy: boolean
+  /** Whether it generates `duplicate`. */
   readonly duplicating: boolean
   /** Most messages held (per link for `fifo`); `Infinity` when unbounded. */
   readonly capacity: number

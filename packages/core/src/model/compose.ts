@@ -61,11 +61,15 @@ export interface ComponentContext<G> extends ComponentView<G> {
 
 /** A step one instance of a component can take; build it with {@link localAction}. */
 export interface LocalAction<L, G> {
+  /** Tells a local action from a model's `Action`. */
   readonly kind: 'local'
+  /** Its name; an instance is labelled `name(id)` or `name(id, p)`. */
   readonly name: string
   /** Parameters beyond the id (absent: one instance per id, labelled `name(id)`). */
   readonly domain?: (self: L, view: ComponentView<G>) => Iterable<unknown>
+  /** Whether the instance can take the step (`p` is undefined without a domain). */
   readonly guard: (self: L, view: ComponentView<G>, p: unknown) => boolean
+  /** The instance's new slice; sends go through `ctx`. */
   readonly effect: (self: L, ctx: ComponentContext<G>, p: unknown) => L
 }
 
@@ -184,8 +188,11 @@ export const COMPONENT_SPEC_KEYS: readonly OptionKey<ComponentSpec<unknown, unkn
 
 /** A component: its spec, and readers of its instances in a composed state. */
 export interface Component<L, G> {
+  /** The key of its record in the composed state. */
   readonly name: string
+  /** Its instances. */
   readonly ids: readonly string[]
+  /** What it was declared with. */
   readonly spec: ComponentSpec<L, G>
   /** The initial slice of instance `id`. */
   initial(id: string): L
