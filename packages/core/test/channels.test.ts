@@ -361,6 +361,21 @@ describe('bounded channels and misuse', () => {
     )
   })
 
+  it('a broadcast is all its sends: one copy per receiver, a set keeps one of each, the capacity holds', () => {
+    const bag = channel<string>({ capacity: 2 })
+    const two = bag.broadcast(bag.empty(), 'c', ['a', 'b'], 'm')
+    expect(bag.messages(two).map((e) => e.to)).toEqual(['a', 'b'])
+    expect(() => bag.broadcast(bag.empty(), 'c', ['a', 'b', 'd'], 'm')).toThrow(ChannelError)
+    const set = channel<string>({ kind: 'set' })
+    const once = set.broadcast(set.empty(), 'c', ['a', 'a', 'b'], 'm')
+    expect(set.size(once)).toBe(2)
+    expect(set.broadcast(once, 'c', ['a'], 'm')).toBe(once)
+    const fifo = channel<string>({ kind: 'fifo' })
+    expect(
+      fifo.deliverable(fifo.broadcast(fifo.empty(), 'c', ['a', 'b'], 'm')).map((e) => e.to),
+    ).toEqual(['a', 'b'])
+  })
+
   it('a FIFO capacity bounds each link', () => {
     const net = channel<string>({ kind: 'fifo', capacity: 1 })
     const c = net.send(net.empty(), 'a', 'r', 'x')

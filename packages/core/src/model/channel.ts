@@ -255,11 +255,7 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
     actionNames,
     empty: ops.empty,
     send: (c, from, to, msg) => ops.send(c, from, to, msg),
-    broadcast(c, from, to, msg) {
-      let out = c
-      for (const t of to) out = ops.send(out, from, t, msg)
-      return out
-    },
+    broadcast: (c, from, to, msg) => ops.broadcast(c, from, to, msg),
     canSend: (c, from, to, n = 1) => !full(ops.held(c, from, to), n),
     receive(c, env) {
       if (kind !== 'set') return ops.drop(c, env)
@@ -334,6 +330,7 @@ interface ChannelOps<M> {
   empty(): ChannelValue<M>
   check(c: ChannelValue<M>): void
   send(c: ChannelValue<M>, from: string, to: string, msg: M): ChannelValue<M>
+  broadcast(c: ChannelValue<M>, from: string, to: Iterable<string>, msg: M): ChannelValue<M>
   /** Messages held that count against the capacity of a send from `from` to `to`. */
   held(c: ChannelValue<M>, from: string, to: string): number
   drop(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
@@ -392,6 +389,19 @@ function setOps<M>(
       if (isSet && find(set, env) !== undefined) return c
       if (set.size + 1 > capacity) throw fullError(where, label, capacity, 'the channel')
       return new Set(set).add(env)
+    },
+    broadcast(c, from, to, msg) {
+      // One copy of the Set for the whole broadcast, not one per receiver.
+      let next: Set<Envelope<M>> | undefined
+      for (const t of to) {
+        const env = envelope(from, t, msg)
+        const current: ReadonlySet<Envelope<M>> = next ?? asSet(c)
+        if (isSet && find(current, env) !== undefined) continue
+        if (current.size + 1 > capacity) throw fullError(where, label, capacity, 'the channel')
+        next ??= new Set(current)
+        next.add(env)
+      }
+      return next ?? c
     },
     held: (c) => asSet(c).size,
     drop(c, env) {
@@ -468,6 +478,11 @@ function fifoOps<M>(
       if (q.length + 1 > capacity)
         throw fullError(where, label, capacity, `the link ${from} → ${to}`)
       return withQueue(f, from, to, [...q, envelope(from, to, msg)])
+    },
+    broadcast(c, from, to, msg) {
+      let out = c
+      for (const t of to) out = this.send(out, from, t, msg)
+      return out
     },
     held: (c, from, to) => queue(asFifo(c), from, to).length,
     drop(c, env) {
