@@ -235,10 +235,8 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
 
   const full = (held: number, n: number) => held + n > capacity
 
-  const ops: ChannelOps<M> =
-    kind === 'fifo'
-      ? fifoOps(where, label, capacity, envelope, copy)
-      : setOps(kind === 'set', where, label, capacity, envelope, copy)
+  const made: OpsSetup<M> = { where, label, capacity, envelope, copy }
+  const ops: ChannelOps<M> = kind === 'fifo' ? fifoOps(made) : setOps(kind === 'set', made)
 
   const actionNames = {
     deliver: name === undefined ? 'deliver' : `${name}.deliver`,
@@ -355,15 +353,20 @@ function fullError(where: string, label: string, capacity: number, link: string)
   )
 }
 
+/** What every kind of channel is made from. */
+interface OpsSetup<M> {
+  /** How errors name the channel (`channel 'net'`), and its name for `ChannelError`. */
+  readonly where: string
+  readonly label: string
+  readonly capacity: number
+  /** Makes an envelope that renders as the channel says. */
+  readonly envelope: (from: string, to: string, msg: M) => Envelope<M>
+  readonly copy: (env: Envelope<M>) => Envelope<M>
+}
+
 /** `bag` and `set` channels: a Set of envelopes. */
-function setOps<M>(
-  isSet: boolean,
-  where: string,
-  label: string,
-  capacity: number,
-  envelope: (from: string, to: string, msg: M) => Envelope<M>,
-  copy: (env: Envelope<M>) => Envelope<M>,
-): ChannelOps<M> {
+function setOps<M>(isSet: boolean, setup: OpsSetup<M>): ChannelOps<M> {
+  const { where, label, capacity, envelope, copy } = setup
   const asSet = (c: ChannelValue<M>): ReadonlySet<Envelope<M>> => {
     if (!(c instanceof Set)) throw notAChannel(where, label, isSet ? 'set' : 'bag', c)
     return c as ReadonlySet<Envelope<M>>
@@ -429,13 +432,8 @@ function setOps<M>(
 }
 
 /** `fifo` channels: `{ [from]: { [to]: Envelope[] } }`, no key for an empty link. */
-function fifoOps<M>(
-  where: string,
-  label: string,
-  capacity: number,
-  envelope: (from: string, to: string, msg: M) => Envelope<M>,
-  copy: (env: Envelope<M>) => Envelope<M>,
-): ChannelOps<M> {
+function fifoOps<M>(setup: OpsSetup<M>): ChannelOps<M> {
+  const { where, label, capacity, envelope, copy } = setup
   type Links = { readonly [to: string]: readonly Envelope<M>[] }
   const asFifo = (c: ChannelValue<M>): FifoValue<M> => {
     if (typeof c !== 'object' || c === null || c instanceof Set || Array.isArray(c)) {
