@@ -10,6 +10,7 @@ import {
   channel,
   check,
   defineModel,
+  describeStep,
   type Envelope,
   fingerprintHex,
   formatTrace,
@@ -453,6 +454,44 @@ describe('trace rendering', () => {
       defineModel<B>({ ...model, invariants: { notEmpty: (s) => bag.size(s.net) > 0 } }),
     )
     expect(lost.violation!.trace.map((s) => s.action)).toEqual(['init', 'lose c → p1 prepare'])
+  })
+
+  it('a bag holding a message twice shows one copy leaving, and FIFO links read as messages', () => {
+    const bag = channel<string>()
+    const twice = bag.send(bag.send(bag.empty(), 'a', 'b', 'm'), 'a', 'b', 'm')
+    const once = bag.receive(twice, bag.messages(twice)[0]!)
+    expect(describeStep({ net: twice }, { net: once })).toBe('net -= a → b m')
+    expect(describeStep({ net: once }, { net: twice })).toBe('net += a → b m')
+    const fifo = channel<string>({ kind: 'fifo' })
+    const q = fifo.send(fifo.send(fifo.empty(), 'a', 'b', 'x'), 'a', 'b', 'y')
+    const head = fifo.deliverable(q)[0]!
+    expect(describeStep({ net: q }, { net: fifo.receive(q, head) })).toBe('net -= a → b x')
+    expect(describeStep({ net: fifo.empty() }, { net: q })).toBe('net += a → b x, net += a → b y')
+  })
+
+  it('action.each takes a label for its instances, and rejects unknown options', () => {
+    const a = action.each<number, number>(
+      'inc',
+      () => [1, 2],
+      () => true,
+      (s, p) => s + p,
+      {
+        label: (p) => `+${p}`,
+      },
+    )
+    const r = check(
+      defineModel<number>({ init: [0], actions: [a], invariants: { small: (s) => s < 2 } }),
+    )
+    expect(r.violation!.trace.map((s) => s.action)).toEqual(['init', '+2'])
+    expect(() =>
+      action.each<number, number>(
+        'inc',
+        () => [1],
+        () => true,
+        (s) => s,
+        { lable: String } as never,
+      ),
+    ).toThrow(/unknown option 'lable' in action.each\('inc'\); did you mean 'label'\?/)
   })
 
   it('a custom format renders the message; the default reads {type, ...fields}', () => {
