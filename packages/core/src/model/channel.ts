@@ -262,7 +262,10 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
     },
     drop: (c, env) => ops.drop(c, env),
     messages: (c) => ops.messages(c),
-    size: (c) => ops.messages(c).length,
+    size(c) {
+      ops.check(c)
+      return c instanceof Set ? c.size : ops.messages(c).length
+    },
     deliverable: (c) => ops.deliverable(c),
     format,
     formatMessage,
