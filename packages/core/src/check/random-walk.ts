@@ -1,0 +1,270 @@
+/**
+ * `check(model, { mode: 'random-walk' })`: TLC's `-simulate` for state spaces too large to
+ * enumerate. Each walk starts at a random initial state and takes up to `depth` random steps;
+ * like TLC, every successor produced along the way is checked (not only the one taken), so a
+ * walk checks a state's whole neighbourhood. Everything is drawn from one seed: the same seed
+ * walks the same paths and finds the same violation.
+ *
+ * A walk's counterexample is usually long and wandering, so it is shrunk: loops are cut out of
+ * it, then a breadth-first search bounded by its length (and by a state budget) looks for the
+ * shortest path to the same violation; when the budget runs out first, the loop-free walk is
+ * kept. A random walk proves nothing about the states it did not visit: its result is never
+ * `complete`, and it checks no liveness.
+ *
+ * @module
+ */
+import { UserCodeError } from '../errors.ts'
+import { instanceLabel } from '../model/action.ts'
+import type { Model } from '../model/model.ts'
+import { FingerprintSet } from '../model/fingerprint-set.ts'
+import { keyFingerprinter } from '../model/state-key.ts'
+import { successors } from '../model/successors.ts'
+import { RandomStream } from '../random/stream.ts'
+import {
+  deadlockViolation,
+  describeUserError,
+  errorViolation,
+  failingInvariant,
+  invariantViolation,
+} from './violations.ts'
+import { BreadthFirstSearch } from './engine.ts'
+import { ProgressClock } from './outcome.ts'
+import type { CheckOptions, CheckResult, SafetyViolation, Step } from './types.ts'
+
+const DEFAULT_DEPTH = 100
+const DEFAULT_WALKS = 1000
+/** States the shrinking search may store before it gives up and keeps the loop-free walk. */
+const SHRINK_BUDGET = 500_000
+
+/** Runs `opts.walks` random walks of `model`; see the module comment. */
+export function randomWalk<S>(model: Model<S>, opts: CheckOptions): CheckResult<S> {
+  for (const k of ['maxStates', 'maxDepth'] as const) {
+    if (opts[k] !== undefined) {
+      throw new RangeError(
+        `check(): ${k} bounds a breadth-first search; a random walk is bounded by depth (steps per walk) and walks`,
+      )
+    }
+  }
+  const seed = opts.seed ?? 0
+  const depth = opts.depth ?? DEFAULT_DEPTH
+  const walks = opts.walks ?? DEFAULT_WALKS
+  const walker = new Walker(model, opts, seed)
+  const clock = new ProgressClock(opts)
+  let walk = 0
+  let found: { walk: number; steps: number; shrunkTo: number } | undefined
+  let violation: SafetyViolation<S> | undefined
+  for (; walk < walks && violation === undefined; walk++) {
+    const v = walker.walk(depth)
+    if (v !== undefined) {
+      violation = shrink(model, opts, v)
+      found = { walk, steps: v.trace.length - 1, shrunkTo: violation.trace.length - 1 }
+    }
+    clock.tick(() => walker.counts(), 0)
+  }
+  const covered = walker.counts()
+  return clock.result(
+    model.name,
+    covered,
+    walker.visited.bytesInUse,
+    violation,
+    {
+      reason: 'random-walk',
+      limit: walks,
+      message: `random walk: ${walk} walks of at most ${depth} steps from seed ${seed} visited ${covered.distinct} distinct states; sampling proves nothing about the states it missed (use mode: 'bfs' for an exhaustive search)`,
+    },
+    { mode: 'random-walk', walk: { seed, walks: walk, depth, ...(found && { found }) } },
+  )
+}
+
+/** The walks of one search: the random stream, the coverage set and the counters. */
+class Walker<S> {
+  readonly model: Model<S>
+  readonly rng: RandomStream
+  readonly key
+  readonly visited: FingerprintSet = new FingerprintSet()
+  readonly names: string[]
+  readonly predicates: ((s: S) => boolean)[]
+  readonly deadlock: boolean
+  readonly inits: S[]
+  generated = 0
+  longest = 0
+
+  constructor(model: Model<S>, opts: CheckOptions, seed: number) {
+    this.model = model
+    this.rng = new RandomStream(seed, 'random-walk')
+    this.key = keyFingerprinter(model)
+    this.names = Object.keys(model.invariants)
+    this.predicates = this.names.map((n) => model.invariants[n]!)
+    this.deadlock = opts.deadlock !== false
+    this.inits = model.init.filter((s) => passes(model, s))
+  }
+
+  counts(): { distinct: number; generated: number; depth: number } {
+    return { distinct: this.visited.size, generated: this.generated, depth: this.longest }
+  }
+
+  /** Checks `s` if it is new; returns the violation at the end of `trace` if it has one. */
+  check(s: S, trace: Step<S>[]): SafetyViolation<S> | undefined {
+    const { key } = this
+    key(s)
+    if (this.visited.add(key.fp.hi, key.fp.lo) < 0) return undefined
+    const failed = failingInvariant(this.names, this.predicates, s)
+    if (failed === undefined) return undefined
+    return failed.error === undefined
+      ? invariantViolation(failed.name, trace)
+      : errorViolation(describeUserError(failed.error), trace)
+  }
+
+  /** One walk of at most `depth` steps; the violation it met, if any. */
+  walk(depth: number): SafetyViolation<S> | undefined {
+    const { model, rng } = this
+    this.generated += model.init.length
+    if (this.inits.length === 0) return undefined
+    for (const s of this.inits) {
+      const v = this.check(s, [{ action: 'init', state: s }])
+      if (v !== undefined) return v
+    }
+    let s = rng.pick(this.inits)
+    const trace: Step<S>[] = [{ action: 'init', state: s }]
+    for (let step = 0; step < depth; step++) {
+      let next: ReturnType<typeof successors<S>>
+      try {
+        next = successors(model, s)
+      } catch (e) {
+        if (!(e instanceof UserCodeError)) throw e
+        return errorViolation(describeUserError(e), trace.slice())
+      }
+      this.generated += next.length
+      if (next.length === 0) {
+        if (this.deadlock && !isTerminal(model, s)) {
+          return deadlockViolation(model.name, trace.slice())
+        }
+        break
+      }
+      const allowed = next.filter((x) => passes(model, x.state))
+      for (const x of allowed) {
+        const v = this.check(x.state, [...trace, stepOf(model, x)])
+        if (v !== undefined) return v
+      }
+      if (allowed.length === 0) break
+      const chosen = rng.pick(allowed)
+      trace.push(stepOf(model, chosen))
+      s = chosen.state
+    }
+    this.longest = Math.max(this.longest, trace.length)
+    return undefined
+  }
+}
+
+function stepOf<S>(model: Model<S>, x: { action: number; param: unknown; state: S }): Step<S> {
+  return { action: instanceLabel(model.actions[x.action]! as never, x.param), state: x.state }
+}
+
+function passes<S>(model: Model<S>, s: S): boolean {
+  if (model.constraint === undefined) return true
+  try {
+    return Boolean(model.constraint(s))
+  } catch (e) {
+    throw new UserCodeError('constraint', 'constraint', e)
+  }
+}
+
+function isTerminal<S>(model: Model<S>, s: S): boolean {
+  try {
+    return model.terminal !== undefined && Boolean(model.terminal(s))
+  } catch (e) {
+    throw new UserCodeError('terminal', model.name, e)
+  }
+}
+
+/**
+ * A shorter trace to the same violation: the walk without its loops, then, when a search
+ * bounded by that length and by {@link SHRINK_BUDGET} states finds one, a shortest trace.
+ */
+export function shrink<S>(
+  model: Model<S>,
+  opts: CheckOptions,
+  v: SafetyViolation<S>,
+): SafetyViolation<S> {
+  const loopFree = withTrace(v, cutLoops(model, v.trace))
+  const shortest = shortestTo(model, opts, loopFree)
+  return shortest ?? loopFree
+}
+
+function withTrace<S>(v: SafetyViolation<S>, trace: Step<S>[]): SafetyViolation<S> {
+  const steps = trace.length - 1
+  return { ...v, trace, message: v.message.replace(/after \d+ steps/, `after ${steps} steps`) }
+}
+
+/** The trace with every segment between two visits of the same state removed. */
+function cutLoops<S>(model: Model<S>, trace: Step<S>[]): Step<S>[] {
+  const key = keyFingerprinter(model)
+  const out: Step<S>[] = []
+  const at = new Map<string, number>()
+  for (const step of trace) {
+    key(step.state)
+    const id = `${key.fp.hi}:${key.fp.lo}`
+    const seen = at.get(id)
+    if (seen !== undefined) {
+      for (let k = seen + 1; k < out.length; k++) {
+        key(out[k]!.state)
+        at.delete(`${key.fp.hi}:${key.fp.lo}`)
+      }
+      out.length = seen + 1
+      // Keep the first visit's step into the state, which is on the shorter path.
+      continue
+    }
+    at.set(id, out.length)
+    out.push(step)
+  }
+  return out
+}
+
+/** A breadth-first search for the same violation within the trace's length, or undefined. */
+function shortestTo<S>(
+  model: Model<S>,
+  opts: CheckOptions,
+  v: SafetyViolation<S>,
+): SafetyViolation<S> | undefined {
+  const levels = v.trace.length
+  if (levels <= 1) return undefined
+  let hit = -1
+  const search = new BreadthFirstSearch(
+    model,
+    v.kind === 'invariant'
+      ? {
+          state: (s, i) => {
+            const holds = model.invariants[v.name]!(s)
+            if (holds) return false
+            hit = i
+            return true
+          },
+        }
+      : v.kind === 'deadlock'
+        ? {
+            expanded: (i, count, s) => {
+              if (count > 0 || opts.deadlock === false || isTerminal(model, s)) return false
+              hit = i
+              return true
+            },
+          }
+        : {},
+    { maxDepth: levels, maxStates: SHRINK_BUDGET },
+  )
+  try {
+    search.run()
+  } catch {
+    // The walk found the violation: anything else the bounded search trips on is no better.
+    return undefined
+  }
+  if (v.kind === 'error' && search.failure !== undefined) hit = search.failure.index
+  if (hit < 0) return undefined
+  const trace = search.traceTo(hit)
+  if (v.kind === 'error') {
+    // The error happened expanding the state at `hit`: the violation's trace ends there.
+    const e = search.failure!.error
+    const shorter = errorViolation(describeUserError(e), trace)
+    return shorter.trace.length < v.trace.length ? shorter : undefined
+  }
+  return trace.length < v.trace.length ? withTrace(v, trace) : undefined
+}
