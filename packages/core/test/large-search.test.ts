@@ -1,0 +1,198 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type CheckOptions, check, type Model, MusilError } from '@musil/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dieHard } from '../../../examples/die-hard/die-hard.ts'
+import { twoPhaseCommit } from '../../../examples/two-phase-commit/two-phase-commit.ts'
+import { twoPhaseBuggy } from './fixtures/large-models.ts'
+import { counters } from './fixtures/parallel-models.ts'
+
+const dirs: string[] = []
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'musil-large-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function summary<S>(model: Model<S>, opts: CheckOptions = {}) {
+  const r = check(model, opts)
+  return {
+    ok: r.ok,
+    complete: r.complete,
+    distinct: r.stats.distinct,
+    generated: r.stats.generated,
+    depth: r.stats.depth,
+    violation: r.violation,
+    incomplete: r.incomplete?.reason,
+  }
+}
+
+describe('memory: { maxBytes }', () => {
+  it('spills TwoPhase RM=5 to disk and counts exactly as in memory', () => {
+    const inMemory = check(twoPhaseCommit(5))
+    expect(inMemory.stats.spilledStates).toBe(0)
+    const dir = tempDir()
+    // Far below what the in-memory search holds (its fingerprints alone take more).
+    const budget = 64 * 1024
+    const onDisk = check(twoPhaseCommit(5), { memory: { maxBytes: budget, dir } })
+    expect(onDisk.stats.spilledStates).toBeGreaterThan(0)
+    expect(onDisk.stats.distinct).toBe(8832)
+    expect(onDisk.stats).toMatchObject({
+      distinct: inMemory.stats.distinct,
+      generated: inMemory.stats.generated,
+      depth: inMemory.stats.depth,
+    })
+    expect(onDisk.ok).toBe(true)
+    // The working directory it created is gone; the one given is left.
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it.each([
+    ['a deep invariant violation', counters({ n: 3, limit: 12, bad: true }), {}],
+    ['a deadlock', counters({ n: 3, limit: 10, stuck: true }), {}],
+    ['an effect that throws', counters({ n: 3, limit: 10, throwAt: 17 }), {}],
+    ['a maxStates cut', counters({ n: 3, limit: 12 }), { maxStates: 1000 }],
+    ['a maxDepth cut', counters({ n: 3, limit: 12 }), { maxDepth: 20 }],
+    ['TwoPhase with a planted bug', twoPhaseBuggy(5), {}],
+  ])('gives the same counts and counterexample on %s', (_, model, opts) => {
+    const a = summary(model as Model<unknown>, opts)
+    const b = summary(model as Model<unknown>, { ...opts, memory: { maxBytes: 4096 } })
+    expect(b).toEqual(a)
+  })
+
+  it('rejects a budget that is not a positive number of bytes', () => {
+    expect(() => check(dieHard(), { memory: { maxBytes: 0 } })).toThrow(/memory.maxBytes/)
+    expect(() => check(dieHard(), { memory: { maxByte: 1 } as never })).toThrow(
+      /unknown option 'maxByte'.*did you mean 'maxBytes'/,
+    )
+  })
+})
+
+describe('checkpoint: { dir, everyMs }', () => {
+  it('writes a checkpoint and resumes from it with the same counts', () => {
+    const dir = tempDir()
+    const model = counters({ n: 3, limit: 12 })
+    const fresh = check(model)
+    const first = check(model, { checkpoint: { dir, everyMs: 0 } })
+    expect(first.resumed).toBe(false)
+    const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))
+    expect(meta).toMatchObject({ format: 'musil-checkpoint', model: model.name })
+    // Only the latest checkpoint's files remain.
+    expect(readdirSync(dir).sort()).toEqual(
+      ['checkpoint.json', `fingerprints-${meta.seq}.bin`, `frontier-${meta.seq}.bin`].sort(),
+    )
+    const again = check(model, { checkpoint: { dir, everyMs: 0 } })
+    expect(again.resumed).toBe(true)
+    for (const r of [first, again]) {
+      expect(r.stats).toMatchObject({
+        distinct: fresh.stats.distinct,
+        generated: fresh.stats.generated,
+        depth: fresh.stats.depth,
+      })
+    }
+  })
+
+  it('resumes into the same shortest counterexample', () => {
+    const dir = tempDir()
+    const model = twoPhaseBuggy(4)
+    const fresh = check(model)
+    expect(fresh.ok).toBe(false)
+    check(model, { checkpoint: { dir, everyMs: 0 } })
+    const resumed = check(model, { checkpoint: { dir, everyMs: 0 } })
+    expect(resumed.resumed).toBe(true)
+    expect(resumed.violation).toEqual(fresh.violation)
+    expect(resumed.stats.generated).toBe(fresh.stats.generated)
+  })
+
+  it('refuses the checkpoint of another model or other bounds', () => {
+    const dir = tempDir()
+    check(twoPhaseCommit(3), { checkpoint: { dir, everyMs: 0 } })
+    for (const [model, opts] of [
+      [twoPhaseCommit(4), {}],
+      [twoPhaseBuggy(3), {}],
+      [twoPhaseCommit(3), { maxStates: 100 }],
+      [twoPhaseCommit(3), { deadlock: false }],
+    ] as const) {
+      let error: unknown
+      try {
+        check(model as Model<unknown>, { ...opts, checkpoint: { dir, everyMs: 0 } })
+      } catch (e) {
+        error = e
+      }
+      expect(MusilError.is(error)).toBe(true)
+      expect((error as Error).name).toBe('CheckpointError')
+      expect((error as Error).message).toMatch(/belongs to model two-phase-commit\(3\)/)
+      expect((error as Error).message).toMatch(/another checkpoint.dir/)
+    }
+  })
+
+  it('writes no checkpoint before the interval is up, and says it did not resume', () => {
+    const dir = join(tempDir(), 'sub')
+    const r = check(dieHard({ solve: false }), { checkpoint: { dir, everyMs: 3_600_000 } })
+    expect(r.resumed).toBe(false)
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false)
+  })
+})
+
+describe("mode: 'random-walk'", () => {
+  it('finds the Die Hard solution and shrinks it to the BFS-shortest length', () => {
+    const bfs = check(dieHard())
+    const r = check(dieHard(), { mode: 'random-walk', depth: 200, walks: 50, seed: 3 })
+    expect(r.mode).toBe('random-walk')
+    expect(r.complete).toBe(false)
+    expect(r.ok).toBe(false)
+    expect(r.violation?.name).toBe('bigNotFour')
+    expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
+    expect(r.walk?.seed).toBe(3)
+    expect(r.walk?.found?.shrunkTo).toBe(bfs.violation!.trace.length - 1)
+    expect(r.walk?.found?.steps).toBeGreaterThanOrEqual(r.walk!.found!.shrunkTo)
+    // Same seed, same walk, byte for byte.
+    expect(check(dieHard(), { mode: 'random-walk', depth: 200, walks: 50, seed: 3 })).toEqual({
+      ...r,
+      stats: expect.anything(),
+    })
+  })
+
+  it('finds the TwoPhase violation and shrinks it to the BFS-shortest length', () => {
+    const model = twoPhaseBuggy(5)
+    const bfs = check(model)
+    for (const seed of [0, 1, 2]) {
+      const r = check(model, { mode: 'random-walk', depth: 60, walks: 500, seed })
+      expect(r.violation?.name).toBe('consistent')
+      expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
+      expect(r.violation?.message).toBe(bfs.violation?.message)
+    }
+  })
+
+  it('never claims completeness, even on a model it covers entirely', () => {
+    const r = check(dieHard({ solve: false }), { mode: 'random-walk', walks: 200 })
+    expect(r.stats.distinct).toBe(16)
+    expect(r).toMatchObject({ ok: false, complete: false, mode: 'random-walk' })
+    expect(r.incomplete?.reason).toBe('random-walk')
+    expect(r.incomplete?.message).toMatch(/200 walks of at most 100 steps from seed 0/)
+  })
+
+  it('reports a deadlock found by a walk with a shortest trace', () => {
+    const model = counters({ n: 2, limit: 6, stuck: true })
+    const bfs = check(model)
+    const r = check(model, { mode: 'random-walk', walks: 20, seed: 5 })
+    expect(r.violation?.kind).toBe('deadlock')
+    expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
+  })
+
+  it('rejects walk options without the mode, and BFS options with it', () => {
+    expect(() => check(dieHard(), { walks: 3 })).toThrow(/walks is an option of mode: 'random-walk'/)
+    expect(() => check(dieHard(), { mode: 'random-walk', maxStates: 3 })).toThrow(
+      /maxStates bounds a breadth-first search/,
+    )
+    expect(() => check(dieHard(), { mode: 'dfs' as never })).toThrow(/mode must be/)
+  })
+
+  it('says a breadth-first search ran', () => {
+    expect(check(dieHard()).mode).toBe('bfs')
+  })
+})
