@@ -62,12 +62,30 @@ export {
   type RefinementStats,
   type RefinementViolation,
 } from './check/refinement.ts'
+export {
+  mergeSwarmReports,
+  parseShard,
+  readSwarmReports,
+  replaySwarmTrace,
+  SWARM_OPTION_KEYS,
+  type SwarmOptions,
+  type SwarmShard,
+  type SwarmShardReport,
+  type SwarmVerdict,
+  type SwarmViolation,
+  swarmShard,
+  writeSwarmReport,
+} from './check/swarm.ts'
 export type {
+  CheckMode,
   CheckOptions,
+  CheckpointOptions,
   CheckProgress,
   CheckResult,
   CheckStats,
   Incompleteness,
+  MemoryOptions,
+  RandomWalkReport,
   SafetyViolation,
   Step,
 } from './check/types.ts'
@@ -295,6 +313,7 @@ export { RandomStream } from './random/stream.ts'
 
 export {
   BoundaryError,
+  CheckpointError,
   DeadlineError,
   DeadlockError,
   EntropyLeakError,
@@ -311,6 +330,7 @@ export {
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,
+  SwarmReportError,
   TransitionTableError,
   UserCodeError,
   WorldUsageError,

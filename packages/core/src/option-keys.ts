@@ -9,6 +9,7 @@
 import { LIVENESS_OPTION_KEYS, type LivenessOptions } from './check/liveness.ts'
 import { PARALLEL_CHECK_OPTION_KEYS, type ParallelCheckOptions } from './check/parallel.ts'
 import { REFINEMENT_OPTION_KEYS, type RefinementOptions } from './check/refinement.ts'
+import { SWARM_OPTION_KEYS, type SwarmOptions } from './check/swarm.ts'
 import {
   CHECK_OPTION_KEYS,
   CHECKPOINT_OPTION_KEYS,
@@ -161,6 +162,7 @@ export interface CoreOptionTypes {
   'CheckOptions.checkpoint': CheckpointOptions
   'CheckOptions.memory': MemoryOptions
   ParallelCheckOptions: ParallelCheckOptions
+  SwarmOptions: SwarmOptions
   LivenessOptions: LivenessOptions<unknown>
   RefinementOptions: RefinementOptions
   EnvironmentSpec: EnvironmentSpec<unknown>
@@ -234,6 +236,7 @@ export const OPTION_KEYS: {
   'CheckOptions.checkpoint': CHECKPOINT_OPTION_KEYS,
   'CheckOptions.memory': MEMORY_OPTION_KEYS,
   ParallelCheckOptions: PARALLEL_CHECK_OPTION_KEYS,
+  SwarmOptions: SWARM_OPTION_KEYS,
   LivenessOptions: LIVENESS_OPTION_KEYS,
   RefinementOptions: REFINEMENT_OPTION_KEYS,
   EnvironmentSpec: ENVIRONMENT_SPEC_KEYS,
