@@ -79,8 +79,8 @@ export {
 export type {
   CheckMode,
   CheckOptions,
-  CheckpointOptions,
   CheckProgress,
+  CheckpointOptions,
   CheckResult,
   CheckStats,
   Incompleteness,

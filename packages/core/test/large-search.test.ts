@@ -185,7 +185,9 @@ describe("mode: 'random-walk'", () => {
   })
 
   it('rejects walk options without the mode, and BFS options with it', () => {
-    expect(() => check(dieHard(), { walks: 3 })).toThrow(/walks is an option of mode: 'random-walk'/)
+    expect(() => check(dieHard(), { walks: 3 })).toThrow(
+      /walks is an option of mode: 'random-walk'/,
+    )
     expect(() => check(dieHard(), { mode: 'random-walk', maxStates: 3 })).toThrow(
       /maxStates bounds a breadth-first search/,
     )

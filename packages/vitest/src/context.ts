@@ -36,6 +36,12 @@ export interface MusilTaskMeta {
   seedsRun?: number
   /** The failure to render in the HTML report: the minimised trace, and more. */
   failure?: ReportedFailure
+  /**
+   * A model test that passed on a search that was not exhaustive (`exhaustive: false`): what it
+   * covered, e.g. `1000 random walks of at most 100 steps (seed 0) covered 5,210 distinct
+   * states; exhaustive: no`. The musil reporter lists these after the run.
+   */
+  coverage?: string
 }
 
 /** How a failing seed is shown in reports: plain JSON, its text escaped when rendered. */

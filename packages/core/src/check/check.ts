@@ -30,6 +30,7 @@ export {
   invariantViolation,
   type UserErrorInfo,
 } from './violations.ts'
+
 import {
   CHECK_OPTION_KEYS,
   CHECKPOINT_OPTION_KEYS,
@@ -108,7 +109,8 @@ export function validateOptions<O extends CheckOptions>(
       `${where}: checkpoint and memory apply to the breadth-first search; a random walk keeps no frontier (drop them, or drop mode: 'random-walk')`,
     )
   }
-  if (checkpoint !== undefined) checkOptions(checkpoint, `${where} { checkpoint }`, CHECKPOINT_OPTION_KEYS)
+  if (checkpoint !== undefined)
+    checkOptions(checkpoint, `${where} { checkpoint }`, CHECKPOINT_OPTION_KEYS)
   if (memory !== undefined) {
     checkOptions(memory, `${where} { memory }`, MEMORY_OPTION_KEYS)
     if (!(Number.isInteger(memory.maxBytes) && memory.maxBytes > 0)) {
@@ -279,4 +281,3 @@ class Search<S> {
     )
   }
 }
-

@@ -130,11 +130,10 @@ export class BreadthFirstSearch<S> {
   readonly #replays: boolean
   readonly #maxStates: number
   readonly #maxDepth: number
-  /** The level being expanded and the one being built, for {@link queued}. */
-  #frontier: S[] = []
+  /** The level being built, and the position in the chunk being expanded (for {@link queued}). */
   #next: S[] = []
   #position = 0
-  /** States of the current level in the chunks before {@link #frontier}, and the level's size. */
+  /** States of the current level in the chunks before the one being expanded, and the level's size. */
   #chunkStart = 0
   #levelSize = 0
   /** The spilled part of the level being built, when a {@link FrontierSpill} is set. */
@@ -259,7 +258,6 @@ export class BreadthFirstSearch<S> {
     } finally {
       level.dispose()
       this.#nextLevel.dispose()
-      this.#frontier = []
       this.#next = []
       this.#levelSize = 0
     }
@@ -309,7 +307,6 @@ export class BreadthFirstSearch<S> {
     const { fp } = key
     const visitor = this.#visitor
     const frontier: S[] = []
-    this.#frontier = frontier
     for (const s of model.init) {
       this.generated++
       if (model.constraint !== undefined) {
@@ -363,7 +360,6 @@ export class BreadthFirstSearch<S> {
     // state found again (a parallel worker's sink records every add: it is looked up first).
     const addOnly =
       onEdge === undefined && (store instanceof FingerprintSet || store instanceof VisitedStore)
-    this.#frontier = frontier
     // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
     let generated = 0
     for (let fi = 0; fi < frontier.length; fi++) {

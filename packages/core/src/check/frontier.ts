@@ -7,7 +7,16 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize, getHeapStatistics, serialize } from 'node:v8'
@@ -129,7 +138,8 @@ export class FrontierSpill {
 
   /** Removes the working directory if the search created it. */
   dispose(): void {
-    if (this.#createdDir && this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true })
+    if (this.#createdDir && this.#dir !== undefined)
+      rmSync(this.#dir, { recursive: true, force: true })
   }
 
   #workingDir(): string {

@@ -15,11 +15,14 @@
  */
 import { UserCodeError } from '../errors.ts'
 import { instanceLabel } from '../model/action.ts'
-import type { Model } from '../model/model.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
+import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
 import { RandomStream } from '../random/stream.ts'
+import { BreadthFirstSearch } from './engine.ts'
+import { ProgressClock } from './outcome.ts'
+import type { CheckOptions, CheckResult, SafetyViolation, Step } from './types.ts'
 import {
   deadlockViolation,
   describeUserError,
@@ -27,9 +30,6 @@ import {
   failingInvariant,
   invariantViolation,
 } from './violations.ts'
-import { BreadthFirstSearch } from './engine.ts'
-import { ProgressClock } from './outcome.ts'
-import type { CheckOptions, CheckResult, SafetyViolation, Step } from './types.ts'
 
 const DEFAULT_DEPTH = 100
 const DEFAULT_WALKS = 1000

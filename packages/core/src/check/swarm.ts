@@ -24,8 +24,8 @@ import { instanceLabel } from '../model/action.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { type Successor, successors } from '../model/successors.ts'
-import { RandomStream, substreamSeed } from '../random/stream.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { RandomStream, substreamSeed } from '../random/stream.ts'
 import { modelDigest } from './checkpoint.ts'
 import type { SafetyViolation, Step } from './types.ts'
 import { describeUserError, failingInvariant } from './violations.ts'
@@ -227,7 +227,9 @@ class ShardSearch<S> {
   covered = 0
   generated = 0
   maxDepth = 0
-  violation: { kind: SafetyViolation<S>['kind']; name: string; message: string; choices: number[] } | undefined
+  violation:
+    | { kind: SafetyViolation<S>['kind']; name: string; message: string; choices: number[] }
+    | undefined
 
   constructor(model: Model<S>, opts: SwarmOptions, seed: number, shard: SwarmShard) {
     this.model = model
@@ -235,7 +237,9 @@ class ShardSearch<S> {
     this.key = keyFingerprinter(model)
     const bits = opts.bitstateBits ?? DEFAULT_BITS
     if (!(Number.isInteger(bits) && bits >= 10 && bits <= 32)) {
-      throw new RangeError(`swarmShard(): bitstateBits must be an integer from 10 to 32, got ${bits}`)
+      throw new RangeError(
+        `swarmShard(): bitstateBits must be an integer from 10 to 32, got ${bits}`,
+      )
     }
     this.bits = new Int32Array(2 ** (bits - 5))
     this.mask = bits === 32 ? 0xffffffff : 2 ** bits - 1
@@ -358,7 +362,8 @@ class ShardSearch<S> {
     const outOfBudget = (): SwarmShardReport['stoppedBy'] | undefined => {
       if (this.violation !== undefined) return 'violation'
       if (this.covered >= this.maxStates) return 'maxStates'
-      if (++visited % CLOCK_EVERY === 0 && performance.now() - started >= this.timeMs) return 'timeMs'
+      if (++visited % CLOCK_EVERY === 0 && performance.now() - started >= this.timeMs)
+        return 'timeMs'
       return undefined
     }
     const starts = this.shuffled(inits.length).filter((i) => this.allowed(inits[i]!))
@@ -485,7 +490,10 @@ export function replaySwarmTrace<S>(model: Model<S>, v: SwarmViolation): Step<S>
   for (const k of rest) {
     const x = successors(model, s)[k]
     if (x === undefined) return fail(`step ${trace.length} has no successor ${k}`)
-    trace.push({ action: instanceLabel(model.actions[x.action]! as never, x.param), state: x.state })
+    trace.push({
+      action: instanceLabel(model.actions[x.action]! as never, x.param),
+      state: x.state,
+    })
     s = x.state
   }
   if (v.kind === 'invariant' && model.invariants[v.name]?.(s) !== false) {
@@ -543,7 +551,9 @@ export function mergeSwarmReports(reports: readonly SwarmShardReport[]): SwarmVe
               ? `shard ${r.shard.index}/${r.shard.count} reported twice`
               : undefined
     if (what !== undefined) {
-      throw new SwarmReportError(`cannot merge swarm reports: ${what}; merge the reports of one swarm run`)
+      throw new SwarmReportError(
+        `cannot merge swarm reports: ${what}; merge the reports of one swarm run`,
+      )
     }
     seen.add(r.shard.index)
   }
@@ -554,7 +564,8 @@ export function mergeSwarmReports(reports: readonly SwarmShardReport[]): SwarmVe
   const violation = byIndex.find((r) => r.violation !== undefined)?.violation
   const statesCovered = reports.reduce((a, r) => a + r.statesCovered, 0)
   const generated = reports.reduce((a, r) => a + r.generated, 0)
-  const gap = missing.length > 0 ? `; missing shards: ${missing.map((i) => `${i}/${n}`).join(', ')}` : ''
+  const gap =
+    missing.length > 0 ? `; missing shards: ${missing.map((i) => `${i}/${n}`).join(', ')}` : ''
   const summary =
     violation !== undefined
       ? `${violation.message} in shard ${violation.shard.index}/${n} (seed ${violation.seed}, ${violation.steps} steps; replaySwarmTrace(model, verdict.violation) rebuilds the trace)${gap}; exhaustive: no`

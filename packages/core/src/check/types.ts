@@ -186,8 +186,10 @@ export interface MemoryOptions {
 }
 
 /** The keys {@link MemoryOptions} may have. */
-export const MEMORY_OPTION_KEYS: readonly OptionKey<MemoryOptions>[] =
-  keyList<MemoryOptions>()(['maxBytes', 'dir'])
+export const MEMORY_OPTION_KEYS: readonly OptionKey<MemoryOptions>[] = keyList<MemoryOptions>()([
+  'maxBytes',
+  'dir',
+])
 
 /** The keys {@link CheckOptions} may have: anything else is a typo `check` rejects. */
 export const CHECK_OPTION_KEYS: readonly OptionKey<CheckOptions>[] = keyList<CheckOptions>()([
