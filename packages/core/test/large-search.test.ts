@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type CheckOptions, check, type Model, MusilError } from '@musil/core'
+import { action, type CheckOptions, check, defineModel, type Model, MusilError } from '@musil/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { twoPhaseCommit } from '../../../examples/two-phase-commit/two-phase-commit.ts'
@@ -128,6 +128,22 @@ describe('checkpoint: { dir, everyMs }', () => {
       expect((error as Error).message).toMatch(/belongs to model two-phase-commit\(3\)/)
       expect((error as Error).message).toMatch(/another checkpoint.dir/)
     }
+  })
+
+  it('refuses the checkpoint of a model with the same name that behaves differently', () => {
+    const dir = tempDir()
+    const climb = (step: number) =>
+      defineModel<{ n: number }>({
+        name: 'climb',
+        init: { n: 0 },
+        actions: [action('up', (s) => s.n < 30, (s) => ({ n: s.n + step }))],
+        terminal: () => true,
+      })
+    check(climb(1), { checkpoint: { dir, everyMs: 0 } })
+    expect(check(climb(1), { checkpoint: { dir, everyMs: 0 } }).resumed).toBe(true)
+    expect(() => check(climb(2), { checkpoint: { dir, everyMs: 0 } })).toThrow(
+      /checkpoint in .* belongs to model climb with other definitions/,
+    )
   })
 
   it('writes no checkpoint before the interval is up, and says it did not resume', () => {

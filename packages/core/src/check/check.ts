@@ -9,7 +9,14 @@ import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
-import { Checkpointer, type LoadedCheckpoint, modelDigest } from './checkpoint.ts'
+import {
+  Checkpointer,
+  encodedChunks,
+  fingerprintSetOf,
+  type LoadedCheckpoint,
+  levelOf,
+  modelDigest,
+} from './checkpoint.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
 import { FrontierSpill } from './frontier.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
@@ -132,7 +139,7 @@ class Search<S> {
   /** The visited set: fingerprints only, 12 bytes a state at most (traces are replayed). */
   visited: FingerprintSet = new FingerprintSet()
   /** The checkpoint resumed from, until the engine takes it over. */
-  saved: LoadedCheckpoint<S> | undefined
+  saved: LoadedCheckpoint | undefined
   /** Invariants as parallel arrays: checked on every new state, so no object iteration there. */
   readonly invariantNames: string[]
   readonly invariantPredicates: ((s: S) => boolean)[]
@@ -166,12 +173,21 @@ class Search<S> {
       let skip = false
       visitor.level = (level, levelStart) => {
         if (skip) skip = false
-        else if (checkpoint.due) checkpoint.write(this.engine, this.visited, level, levelStart)
+        else if (checkpoint.due) {
+          checkpoint.write({
+            generated: this.engine.generated,
+            depth: this.engine.depth,
+            levelStart,
+            levelSize: level.size,
+            fingerprints: this.visited.toPairs(),
+            chunks: encodedChunks(level),
+          })
+        }
         return false
       }
-      const saved = checkpoint.load<S>()
+      const saved = checkpoint.load()
       if (saved !== undefined) {
-        this.visited = saved.fingerprints
+        this.visited = fingerprintSetOf(saved.fingerprints)
         this.resumed = true
         skip = true
       }
@@ -193,7 +209,8 @@ class Search<S> {
     ).spillTo(this.spill)
     const saved = this.saved
     if (saved !== undefined) {
-      const { meta, level } = saved
+      const { meta } = saved
+      const level = levelOf<S>(saved.chunks)
       this.engine.generated = meta.generated
       this.engine.depth = meta.depth
       this.engine.expanded = meta.levelStart

@@ -3,16 +3,17 @@
  * level boundary, where the search's whole state is small to describe: the fingerprints stored,
  * the level about to be expanded, and three counters.
  *
- * A checkpoint is three files in `checkpoint.dir`: `fingerprints-N.bin` (the fingerprint set as
- * int32 pairs), `frontier-N.bin` (the level, as length-prefixed chunks of states encoded by
- * `node:v8`), and `checkpoint.json`, which names N. Each file is written under a temporary
+ * A checkpoint is three or four files in `checkpoint.dir`: `fingerprints-N.bin` (the
+ * fingerprints stored, as int32 pairs), `parents-N.bin` (`checkParallel` only: the parent of each
+ * state, by state number, for its traces), `frontier-N.bin` (the level, as length-prefixed
+ * chunks of states encoded by `node:v8`), and `checkpoint.json`, which names N. Each file is written under a temporary
  * name, flushed to the disk and renamed, and `checkpoint.json` last: a process killed at any
  * moment leaves either the previous checkpoint or the new one, never a mix, and loses at most
  * the work since the last one.
  *
- * A checkpoint carries a digest of the model and the options that decide the counts; a search
- * of another model, or the same model with other bounds, refuses it with a
- * {@link CheckpointError} instead of resuming into a wrong answer.
+ * A checkpoint carries a digest of the model and the options that decide the counts
+ * ({@link modelDigest}); a search of another model, or the same model with other bounds,
+ * refuses it with a {@link CheckpointError} instead of resuming into a wrong answer.
  *
  * @module
  */
@@ -36,7 +37,7 @@ import type { Action } from '../model/action.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
-import type { BreadthFirstSearch } from './engine.ts'
+import { BreadthFirstSearch } from './engine.ts'
 import { Level, writeFileDurably } from './frontier.ts'
 import type { CheckOptions } from './types.ts'
 
@@ -55,6 +56,8 @@ export interface CheckpointMeta {
   readonly model: string
   /** The number of the fingerprint and frontier files. */
   readonly seq: number
+  /** Whether `parents-N.bin` was written (by `checkParallel`; fingerprints are then in state order). */
+  readonly parents: boolean
   readonly distinct: number
   readonly generated: number
   /** The level about to be expanded (initial states: 1). */
@@ -64,38 +67,53 @@ export interface CheckpointMeta {
   readonly levelSize: number
 }
 
+/** States of the model's own search that its digest covers. */
+const DIGEST_STATES = 2000
+
 /**
- * A digest of what decides a search's counts: the model's name, its actions, invariants and
- * optional functions (their names and source text), the fingerprints of its initial states,
- * and the options `maxStates`, `maxDepth` and `deadlock`. Values a function captures from its
- * closure are invisible to it unless they show in the initial states or the name: give models
- * built with different parameters different names (as `twoPhaseCommit(n)` does).
+ * A digest of what decides a search's counts and verdict: the model's name, the names of its
+ * actions and invariants, whether it has a constraint, terminal, symmetry or view, the options
+ * `maxStates`, `maxDepth` and `deadlock`, and its behaviour on the first 2,000 states of its
+ * breadth-first search (their fingerprints in order, the successors generated, and each
+ * invariant's verdict on them). Behaviour rather than source text: the same model loaded by
+ * Vitest, tsx or a worker thread is transpiled differently but behaves the same. A change that
+ * shows only beyond the first 2,000 states goes unseen: after editing a model, start afresh.
  */
 export function modelDigest<S>(model: Model<S>, opts: CheckOptions): string {
-  const source = (f: unknown): string | null => (typeof f === 'function' ? String(f) : null)
   const key = keyFingerprinter(model)
-  const init = model.init.map((s) => {
-    key(s)
-    return [key.fp.hi, key.fp.lo]
-  })
-  const actions = model.actions.map((a: Action<S>) => [
-    a.name,
-    a.kind,
-    source(a.guard),
-    source(a.effect),
-    a.kind === 'each' ? source(a.domain) : null,
-  ])
-  const invariants = Object.entries(model.invariants).map(([n, f]) => [n, source(f)])
+  const names = Object.keys(model.invariants)
+  const behaviour: (number | string)[] = []
+  const search = new BreadthFirstSearch(
+    model,
+    {
+      state: (s) => {
+        key(s)
+        behaviour.push(key.fp.hi, key.fp.lo)
+        for (const n of names) {
+          let verdict: string
+          try {
+            verdict = model.invariants[n]!(s) ? 't' : 'f'
+          } catch {
+            verdict = 'x'
+          }
+          behaviour.push(verdict)
+        }
+        return false
+      },
+    },
+    { maxStates: DIGEST_STATES },
+  ).run()
   const definition = {
     version: VERSION,
     name: model.name,
-    actions,
-    invariants,
-    terminal: source(model.terminal),
-    constraint: source(model.constraint),
-    symmetry: source(model.symmetry),
-    view: source(model.view),
-    init,
+    actions: model.actions.map((a: Action<S>) => [a.name, a.kind]),
+    invariants: names,
+    optional: [model.terminal, model.constraint, model.symmetry, model.view].map(
+      (f) => typeof f === 'function',
+    ),
+    behaviour,
+    generated: search.generated,
+    failure: search.failure?.error.message ?? null,
     options: {
       maxStates: opts.maxStates ?? null,
       maxDepth: opts.maxDepth ?? null,
@@ -106,10 +124,45 @@ export function modelDigest<S>(model: Model<S>, opts: CheckOptions): string {
 }
 
 /** A checkpoint read back: the search's state at a level boundary. */
-export interface LoadedCheckpoint<S> {
+export interface LoadedCheckpoint {
   readonly meta: CheckpointMeta
-  readonly fingerprints: FingerprintSet
-  readonly level: Level<S>
+  /** Fingerprints as (hi, lo) pairs: in state order when `parents` is present. */
+  readonly fingerprints: Int32Array
+  /** Per state, its parent's number plus 2 (1 for an initial state), when saved. */
+  readonly parents?: Int32Array
+  /** The level, as chunks of states each encoded by `node:v8` `serialize`. */
+  readonly chunks: Uint8Array<ArrayBuffer>[]
+}
+
+/** What a search saves at a level boundary. */
+export interface CheckpointSnapshot {
+  readonly generated: number
+  readonly depth: number
+  readonly levelStart: number
+  readonly levelSize: number
+  readonly fingerprints: Int32Array
+  readonly parents?: Int32Array
+  /** The level about to be expanded, as `node:v8`-encoded arrays of states, in order. */
+  readonly chunks: Iterable<Uint8Array>
+}
+
+/** The fingerprint set a checkpoint's fingerprints make, for `check`. */
+export function fingerprintSetOf(pairs: Int32Array): FingerprintSet {
+  const set = new FingerprintSet()
+  for (let k = 0; k < pairs.length; k += 2) set.add(pairs[k]!, pairs[k + 1]!)
+  return set
+}
+
+/** A level's chunks encoded for a checkpoint. */
+export function* encodedChunks<S>(level: Level<S>): Generator<Uint8Array> {
+  for (const chunk of level.chunks()) yield serialize(chunk)
+}
+
+/** The level a checkpoint's chunks make, in memory. */
+export function levelOf<S>(chunks: readonly Uint8Array[]): Level<S> {
+  const states: S[] = []
+  for (const c of chunks) for (const s of deserialize(c) as S[]) states.push(s)
+  return new Level(states)
 }
 
 /** Writes and reads the checkpoints of one search in one directory. */
@@ -144,7 +197,7 @@ export class Checkpointer {
    *
    * @throws {CheckpointError} when it is another model's or unreadable.
    */
-  load<S>(): LoadedCheckpoint<S> | undefined {
+  load(): LoadedCheckpoint | undefined {
     const metaPath = join(this.dir, META)
     if (!existsSync(metaPath)) return undefined
     let meta: CheckpointMeta
@@ -170,17 +223,18 @@ export class Checkpointer {
       )
     }
     this.#seq = meta.seq
-    const fingerprints = new FingerprintSet()
-    const pairs = new Int32Array(readBuffer(this.fingerprintsPath(meta.seq)))
-    for (let k = 0; k < pairs.length; k += 2) fingerprints.add(pairs[k]!, pairs[k + 1]!)
-    if (fingerprints.size !== meta.distinct) {
+    const fingerprints = new Int32Array(readBuffer(this.path('fingerprints', meta.seq)))
+    const parents = meta.parents
+      ? new Int32Array(readBuffer(this.path('parents', meta.seq)))
+      : undefined
+    if (fingerprints.length !== 2 * meta.distinct) {
       throw new CheckpointError(
         this.dir,
-        `checkpoint in ${this.dir} holds ${fingerprints.size} fingerprints where ${meta.distinct} were recorded; delete ${this.dir} to start afresh`,
+        `checkpoint in ${this.dir} holds ${fingerprints.length / 2} fingerprints where ${meta.distinct} were recorded; delete ${this.dir} to start afresh`,
       )
     }
-    const level = new Level<S>(readFrontier<S>(this.frontierPath(meta.seq)))
-    return { meta, fingerprints, level }
+    const chunks = readFrontier(this.path('frontier', meta.seq))
+    return { meta, fingerprints, ...(parents && { parents }), chunks }
   }
 
   /** Whether a checkpoint is due at this level boundary. */
@@ -188,29 +242,26 @@ export class Checkpointer {
     return performance.now() - this.#last >= this.everyMs
   }
 
-  /** Writes the search's state at the boundary before `level` (numbered from `levelStart`). */
-  write<S>(
-    search: BreadthFirstSearch<S>,
-    fingerprints: FingerprintSet,
-    level: Level<S>,
-    levelStart: number,
-  ): void {
+  /** Writes the search's state at a level boundary. */
+  write(snap: CheckpointSnapshot): void {
     mkdirSync(this.dir, { recursive: true })
     const seq = this.#seq + 1
-    const pairs = fingerprints.toPairs()
-    writeAndRename(this.fingerprintsPath(seq), new Uint8Array(pairs.buffer))
-    writeFrontier(this.frontierPath(seq), level)
+    const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+    writeAndRename(this.path('fingerprints', seq), bytes(snap.fingerprints))
+    if (snap.parents !== undefined) writeAndRename(this.path('parents', seq), bytes(snap.parents))
+    writeFrontier(this.path('frontier', seq), snap.chunks)
     const meta: CheckpointMeta = {
       format: FORMAT,
       version: VERSION,
       digest: this.digest,
       model: this.model,
       seq,
-      distinct: fingerprints.size,
-      generated: search.generated,
-      depth: search.depth,
-      levelStart,
-      levelSize: level.size,
+      parents: snap.parents !== undefined,
+      distinct: snap.fingerprints.length / 2,
+      generated: snap.generated,
+      depth: snap.depth,
+      levelStart: snap.levelStart,
+      levelSize: snap.levelSize,
     }
     writeAndRename(join(this.dir, META), new TextEncoder().encode(`${JSON.stringify(meta)}\n`))
     this.#seq = seq
@@ -218,17 +269,14 @@ export class Checkpointer {
     this.#last = performance.now()
     // Only now may the previous checkpoint's files go.
     for (const f of readdirSync(this.dir)) {
-      const m = /^(?:fingerprints|frontier)-(\d+)\.bin$/.exec(f)
+      const m = /^(?:fingerprints|parents|frontier)-(\d+)\.bin$/.exec(f)
       if (m !== null && Number(m[1]) !== seq) rmSync(join(this.dir, f), { force: true })
     }
   }
 
-  fingerprintsPath(seq: number): string {
-    return join(this.dir, `fingerprints-${seq}.bin`)
-  }
-
-  frontierPath(seq: number): string {
-    return join(this.dir, `frontier-${seq}.bin`)
+  /** The path of a checkpoint file. */
+  path(kind: 'fingerprints' | 'parents' | 'frontier', seq: number): string {
+    return join(this.dir, `${kind}-${seq}.bin`)
   }
 }
 
@@ -259,14 +307,13 @@ function syncDirectory(path: string): void {
 }
 
 /** The level's chunks, each as a 4-byte length and its `node:v8` encoding, durably. */
-function writeFrontier(path: string, level: Level<unknown>): void {
+function writeFrontier(path: string, chunks: Iterable<Uint8Array>): void {
   const tmp = `${path}.tmp`
   const fd = openSync(tmp, 'w')
   try {
     const header = new Uint8Array(4)
     const view = new DataView(header.buffer)
-    for (const chunk of level.chunks()) {
-      const bytes = serialize(chunk)
+    for (const bytes of chunks) {
       view.setUint32(0, bytes.length, true)
       writeAll(fd, header)
       writeAll(fd, bytes)
@@ -284,15 +331,16 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
 }
 
-function readFrontier<S>(path: string): S[] {
+function readFrontier(path: string): Uint8Array<ArrayBuffer>[] {
   const b = readFileSync(path)
-  const states: S[] = []
+  const chunks: Uint8Array<ArrayBuffer>[] = []
   let off = 0
   while (off < b.length) {
     const n = b.readUInt32LE(off)
     off += 4
-    for (const s of deserialize(b.subarray(off, off + n)) as S[]) states.push(s)
+    // A copy of its own, so that it can be moved to a worker thread.
+    chunks.push(new Uint8Array(b.subarray(off, off + n)))
     off += n
   }
-  return states
+  return chunks
 }

@@ -14,6 +14,7 @@ import { importFailure, loadTypeScript, TS_FILE } from '../load/module.ts'
 import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { describeUserError, failingInvariant } from './check.ts'
+import { modelDigest } from './checkpoint.ts'
 import { BreadthFirstSearch, type FingerprintStore } from './engine.ts'
 import type {
   Expansion,
@@ -328,6 +329,14 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       slice = req.end === 'front' ? [...states, ...slice] : [...slice, ...states]
       return { size: slice.length }
     }
+    case 'digest':
+      return {
+        digest: modelDigest(model, {
+          ...(req.maxStates !== undefined && { maxStates: req.maxStates }),
+          ...(req.maxDepth !== undefined && { maxDepth: req.maxDepth }),
+          deadlock: req.deadlock,
+        }),
+      }
     case 'trace': {
       const store = new VisitedStore(16)
       for (let k = 0; k < req.path.length; k += 2) {
