@@ -568,7 +568,7 @@ export function mergeSwarmReports(reports: readonly SwarmShardReport[]): SwarmVe
     missing.length > 0 ? `; missing shards: ${missing.map((i) => `${i}/${n}`).join(', ')}` : ''
   const summary =
     violation !== undefined
-      ? `${violation.message} in shard ${violation.shard.index}/${n} (seed ${violation.seed}, ${violation.steps} steps; replaySwarmTrace(model, verdict.violation) rebuilds the trace)${gap}; exhaustive: no`
+      ? `${violation.message} in shard ${violation.shard.index}/${n} (seed ${violation.seed}; replaySwarmTrace(model, verdict.violation) rebuilds the trace)${gap}; exhaustive: no`
       : `no violation in ${statesCovered} states covered by ${reports.length} shards${gap}; exhaustive: no`
   return {
     ok: violation === undefined && missing.length === 0,
