@@ -55,7 +55,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'musil-bench-large-'))
 try {
   const cases: [string, () => Run][] = [
     ['(a) in memory', () => run('memory')],
-    [`(b) memory budget ${(BUDGET / 1e6).toFixed(1)} MB`, () => run('budget', String(BUDGET), scratch)],
+    [
+      `(b) memory budget ${(BUDGET / 1e6).toFixed(1)} MB`,
+      () => run('budget', String(BUDGET), scratch),
+    ],
     [
       '(c) checkpoint every level',
       () => {

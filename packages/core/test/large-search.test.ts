@@ -1,12 +1,32 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { action, type CheckOptions, check, defineModel, type Model, MusilError } from '@musil/core'
+import {
+  action,
+  type CheckOptions,
+  check,
+  defineModel,
+  fingerprintHex,
+  type Model,
+  MusilError,
+  type SafetyViolation,
+  type Step,
+  successors,
+} from '@musil/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { twoPhaseCommit } from '../../../examples/two-phase-commit/two-phase-commit.ts'
+import { shrink } from '../src/check/random-walk.ts'
 import { twoPhaseBuggy } from './fixtures/large-models.ts'
 import { counters } from './fixtures/parallel-models.ts'
+
+/** Every step of `trace` is an enabled action instance of the state before it. */
+function expectReplays<S>(model: Model<S>, trace: Step<S>[]): void {
+  for (let k = 1; k < trace.length; k++) {
+    const next = successors(model, trace[k - 1]!.state).map((x) => fingerprintHex(x.state))
+    expect(next).toContain(fingerprintHex(trace[k]!.state))
+  }
+}
 
 const dirs: string[] = []
 function tempDir(): string {
@@ -136,7 +156,13 @@ describe('checkpoint: { dir, everyMs }', () => {
       defineModel<{ n: number }>({
         name: 'climb',
         init: { n: 0 },
-        actions: [action('up', (s) => s.n < 30, (s) => ({ n: s.n + step }))],
+        actions: [
+          action(
+            'up',
+            (s) => s.n < 30,
+            (s) => ({ n: s.n + step }),
+          ),
+        ],
         terminal: () => true,
       })
     check(climb(1), { checkpoint: { dir, everyMs: 0 } })
@@ -182,6 +208,48 @@ describe("mode: 'random-walk'", () => {
       expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
       expect(r.violation?.message).toBe(bfs.violation?.message)
     }
+  })
+
+  it('shrinks by searching around the path when the search from the start gives up', () => {
+    type P = { x: number; y: number }
+    const move = (name: string, dx: number, dy: number) =>
+      action<P>(
+        name,
+        () => true,
+        (s) => ({ x: s.x + dx, y: s.y + dy }),
+      )
+    const grid = defineModel<P>({
+      name: 'grid',
+      init: { x: 0, y: 0 },
+      actions: [move('E', 1, 0), move('W', -1, 0), move('N', 0, 1), move('S', 0, -1)],
+      invariants: { notThere: (s) => !(s.x === 3 && s.y === 0) },
+      constraint: (s) => Math.abs(s.x) <= 5 && Math.abs(s.y) <= 5,
+    })
+    // A wandering path without loops: north, east twice, south, east.
+    const at = (x: number, y: number, action: string): Step<P> => ({ action, state: { x, y } })
+    const wander: SafetyViolation<P> = {
+      kind: 'invariant',
+      name: 'notThere',
+      message: 'invariant notThere is violated after 7 steps',
+      trace: [
+        at(0, 0, 'init'),
+        at(0, 1, 'N'),
+        at(1, 1, 'E'),
+        at(2, 1, 'E'),
+        at(2, 2, 'N'),
+        at(3, 2, 'E'),
+        at(3, 1, 'S'),
+        at(3, 0, 'S'),
+      ],
+    }
+    // A budget of one state: the search from the start gives up at once.
+    const around = shrink(grid, {}, wander, 1)
+    expect(around.trace.map((s) => s.action)).toEqual(['init', 'E', 'E', 'E'])
+    expect(around.trace.at(-1)!.state).toEqual({ x: 3, y: 0 })
+    expect(around.message).toBe('invariant notThere is violated after 3 steps')
+    expectReplays(grid, around.trace)
+    // With its budget, the search from the start finds the same length.
+    expect(shrink(grid, {}, wander).trace).toHaveLength(4)
   })
 
   it('never claims completeness, even on a model it covers entirely', () => {

@@ -58,7 +58,10 @@ describe('checkParallel with checkpoint', () => {
       const other = tempDir()
       check(dieHard, { checkpoint: { dir: other, everyMs: 0 } })
       await expect(
-        checkParallel({ module, export: 'counters4Bad' }, { workers: 1, checkpoint: { dir: other } }),
+        checkParallel(
+          { module, export: 'counters4Bad' },
+          { workers: 1, checkpoint: { dir: other } },
+        ),
       ).rejects.toMatchObject({ name: 'CheckpointError', dir: other })
     },
     SLOW,

@@ -11,8 +11,16 @@ const wide = defineModel<{ a: number; b: number }>({
   name: 'wide',
   init: { a: 0, b: 0 },
   actions: [
-    action('a', (s) => s.a < 300, (s) => ({ ...s, a: s.a + 1 })),
-    action('b', (s) => s.b < 300, (s) => ({ ...s, b: s.b + 1 })),
+    action(
+      'a',
+      (s) => s.a < 300,
+      (s) => ({ ...s, a: s.a + 1 }),
+    ),
+    action(
+      'b',
+      (s) => s.b < 300,
+      (s) => ({ ...s, b: s.b + 1 }),
+    ),
   ],
   invariants: { inRange: (s) => s.a <= 300 && s.b <= 300 },
   terminal: () => true,

@@ -6,15 +6,17 @@
  * walks the same paths and finds the same violation.
  *
  * A walk's counterexample is usually long and wandering, so it is shrunk: loops are cut out of
- * it, then a breadth-first search bounded by its length (and by a state budget) looks for the
- * shortest path to the same violation; when the budget runs out first, the loop-free walk is
- * kept. A random walk proves nothing about the states it did not visit: its result is never
+ * it, then a breadth-first search from the initial states bounded by its length (and by a state
+ * budget) looks for the shortest path to the same violation. When that budget runs out first,
+ * small breadth-first searches around the path (a few steps from each of its states) look for
+ * shortcuts to a later state of the path, which keep the same violating state at the end. A random walk proves nothing about the states it did not visit: its result is never
  * `complete`, and it checks no liveness.
  *
  * @module
  */
 import { UserCodeError } from '../errors.ts'
 import { instanceLabel } from '../model/action.ts'
+import { Fingerprinter } from '../model/fingerprint.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
@@ -33,8 +35,11 @@ import {
 
 const DEFAULT_DEPTH = 100
 const DEFAULT_WALKS = 1000
-/** States the shrinking search may store before it gives up and keeps the loop-free walk. */
+/** States the shrinking search from the initial states may store before it gives up. */
 const SHRINK_BUDGET = 500_000
+/** Steps and states of each search around the path, when the search from the start gave up. */
+const AROUND_RADIUS = 4
+const AROUND_BUDGET = 5_000
 
 /** Runs `opts.walks` random walks of `model`; see the module comment. */
 export function randomWalk<S>(model: Model<S>, opts: CheckOptions): CheckResult<S> {
@@ -185,10 +190,62 @@ export function shrink<S>(
   model: Model<S>,
   opts: CheckOptions,
   v: SafetyViolation<S>,
+  budget: number = SHRINK_BUDGET,
 ): SafetyViolation<S> {
-  const loopFree = withTrace(v, cutLoops(model, v.trace))
-  const shortest = shortestTo(model, opts, loopFree)
-  return shortest ?? loopFree
+  const loopFree = withTrace(v, cutLoops(v.trace))
+  const shortest = shortestTo(model, opts, loopFree, budget)
+  return shortest ?? withTrace(v, shortcuts(model, loopFree.trace))
+}
+
+/**
+ * The trace with shortcuts found by small breadth-first searches around it: from each state,
+ * the furthest later state of the trace within {@link AROUND_RADIUS} steps is reached by the
+ * shortest path there. The last state, and so the violation, stays.
+ */
+function shortcuts<S>(model: Model<S>, trace: Step<S>[]): Step<S>[] {
+  const id = stateId()
+  const at = new Map<string, number>()
+  trace.forEach((step, i) => at.set(id(step.state), i))
+  const out: Step<S>[] = [trace[0]!]
+  let i = 0
+  while (i < trace.length - 1) {
+    // Breadth-first from trace[i], keeping the path to each state found.
+    let best = i + 1
+    let bestPath: Step<S>[] = [trace[i + 1]!]
+    const seen = new Set<string>([id(trace[i]!.state)])
+    let level: { state: S; path: Step<S>[] }[] = [{ state: trace[i]!.state, path: [] }]
+    let stored = 0
+    for (let r = 1; r <= AROUND_RADIUS && stored < AROUND_BUDGET; r++) {
+      const next: typeof level = []
+      for (const node of level) {
+        let succ: ReturnType<typeof successors<S>>
+        try {
+          succ = successors(model, node.state)
+        } catch {
+          continue
+        }
+        for (const x of succ) {
+          if (!passes(model, x.state)) continue
+          const k = id(x.state)
+          if (seen.has(k)) continue
+          seen.add(k)
+          stored++
+          const path = [...node.path, stepOf(model, x)]
+          const j = at.get(k)
+          // A later state of the trace, reached in fewer steps than the trace takes.
+          if (j !== undefined && j > best && r < j - i) {
+            best = j
+            bestPath = path
+          }
+          next.push({ state: x.state, path })
+        }
+      }
+      level = next
+    }
+    out.push(...bestPath)
+    i = best
+  }
+  return out
 }
 
 function withTrace<S>(v: SafetyViolation<S>, trace: Step<S>[]): SafetyViolation<S> {
@@ -196,20 +253,28 @@ function withTrace<S>(v: SafetyViolation<S>, trace: Step<S>[]): SafetyViolation<
   return { ...v, trace, message: v.message.replace(/after \d+ steps/, `after ${steps} steps`) }
 }
 
+/**
+ * The identity of a state itself, not of its key under the model's symmetry or view: a path
+ * spliced at two states with the same key but different values would not replay.
+ */
+function stateId(): (s: unknown) => string {
+  const fp = new Fingerprinter()
+  return (s) => {
+    fp.of(s)
+    return `${fp.hi}:${fp.lo}`
+  }
+}
+
 /** The trace with every segment between two visits of the same state removed. */
-function cutLoops<S>(model: Model<S>, trace: Step<S>[]): Step<S>[] {
-  const key = keyFingerprinter(model)
+function cutLoops<S>(trace: Step<S>[]): Step<S>[] {
+  const idOf = stateId()
   const out: Step<S>[] = []
   const at = new Map<string, number>()
   for (const step of trace) {
-    key(step.state)
-    const id = `${key.fp.hi}:${key.fp.lo}`
+    const id = idOf(step.state)
     const seen = at.get(id)
     if (seen !== undefined) {
-      for (let k = seen + 1; k < out.length; k++) {
-        key(out[k]!.state)
-        at.delete(`${key.fp.hi}:${key.fp.lo}`)
-      }
+      for (let k = seen + 1; k < out.length; k++) at.delete(idOf(out[k]!.state))
       out.length = seen + 1
       // Keep the first visit's step into the state, which is on the shorter path.
       continue
@@ -225,6 +290,7 @@ function shortestTo<S>(
   model: Model<S>,
   opts: CheckOptions,
   v: SafetyViolation<S>,
+  budget: number,
 ): SafetyViolation<S> | undefined {
   const levels = v.trace.length
   if (levels <= 1) return undefined
@@ -249,7 +315,7 @@ function shortestTo<S>(
             },
           }
         : {},
-    { maxDepth: levels, maxStates: SHRINK_BUDGET },
+    { maxDepth: levels, maxStates: budget },
   )
   try {
     search.run()

@@ -22,8 +22,7 @@ import {
   type OptionKey,
   OptionsError,
 } from '@musil/core'
-import type { MatcherState } from 'vitest'
-import { getCurrentTest } from 'vitest/suite'
+import { type MatcherState, TestRunner } from 'vitest'
 import { setMusilMeta } from '../test-meta.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
@@ -83,7 +82,7 @@ export function coverageLine(r: CheckResult<unknown>): string {
 
 /** Records the coverage of a non-exhaustive pass with the running test, for the reporter. */
 export function recordCoverage(line: string): void {
-  const task = getCurrentTest()
+  const task = TestRunner.getCurrentTest()
   if (task !== undefined) setMusilMeta(task, { coverage: line })
 }
 
