@@ -72,7 +72,9 @@ try {
   for (const [name] of cases) rows.push({ name, runs: [] })
   // Interleaved, so that load on the machine falls on every variant alike.
   for (let rep = 0; rep < REPS; rep++) {
-    cases.forEach(([, f], i) => rows[i]!.runs.push(f()))
+    cases.forEach(([, f], i) => {
+      rows[i]!.runs.push(f())
+    })
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true })

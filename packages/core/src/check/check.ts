@@ -22,23 +22,6 @@ import { FrontierSpill } from './frontier.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
 import { randomWalk } from './random-walk.ts'
 import {
-  deadlockViolation,
-  describeUserError,
-  errorViolation,
-  failingInvariant,
-  invariantViolation,
-} from './violations.ts'
-
-export {
-  deadlockViolation,
-  describeUserError,
-  errorViolation,
-  failingInvariant,
-  invariantViolation,
-  type UserErrorInfo,
-} from './violations.ts'
-
-import {
   CHECK_OPTION_KEYS,
   CHECKPOINT_OPTION_KEYS,
   type CheckOptions,
@@ -47,6 +30,13 @@ import {
   type SafetyViolation,
   type Step,
 } from './types.ts'
+import {
+  deadlockViolation,
+  describeUserError,
+  errorViolation,
+  failingInvariant,
+  invariantViolation,
+} from './violations.ts'
 
 /**
  * Explores every reachable state of `model` breadth-first and reports the first invariant

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { UserErrorInfo } from './check.ts'
+
 import type { Step } from './types.ts'
+import type { UserErrorInfo } from './violations.ts'
 
 /** A request to a worker. A worker answers each with one {@link WorkerReply}. */
 export type WorkerRequest =

@@ -13,7 +13,6 @@ import { modelExport } from '../load/model-export.ts'
 import { importFailure, loadTypeScript, TS_FILE } from '../load/module.ts'
 import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
-import { describeUserError, failingInvariant } from './check.ts'
 import { modelDigest } from './checkpoint.ts'
 import { BreadthFirstSearch, type FingerprintStore } from './engine.ts'
 import type {
@@ -25,6 +24,7 @@ import type {
 } from './parallel-protocol.ts'
 import { BUSY, COUNT_BATCH, SLOT, slotOf } from './parallel-table.ts'
 import { rebuildTrace } from './trace.ts'
+import { describeUserError, failingInvariant } from './violations.ts'
 
 /**
  * The engine's fingerprint store in a worker: the shared table. A successor whose fingerprint

@@ -21,7 +21,7 @@ import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry } from '../load/worker-entry.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
-import { deadlockViolation, errorViolation, invariantViolation, validateOptions } from './check.ts'
+import { validateOptions } from './check.ts'
 import { Checkpointer, type LoadedCheckpoint } from './checkpoint.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
 import type {
@@ -40,6 +40,7 @@ import {
   type SafetyViolation,
   type Step,
 } from './types.ts'
+import { deadlockViolation, errorViolation, invariantViolation } from './violations.ts'
 
 export type { ModelTarget }
 

@@ -25,13 +25,7 @@ import { RandomStream } from '../random/stream.ts'
 import { BreadthFirstSearch } from './engine.ts'
 import { ProgressClock } from './outcome.ts'
 import type { CheckOptions, CheckResult, SafetyViolation, Step } from './types.ts'
-import {
-  deadlockViolation,
-  describeUserError,
-  errorViolation,
-  failingInvariant,
-  invariantViolation,
-} from './violations.ts'
+import * as violations from './violations.ts'
 
 const DEFAULT_DEPTH = 100
 const DEFAULT_WALKS = 1000
@@ -113,11 +107,11 @@ class Walker<S> {
     const { key } = this
     key(s)
     if (this.visited.add(key.fp.hi, key.fp.lo) < 0) return undefined
-    const failed = failingInvariant(this.names, this.predicates, s)
+    const failed = violations.failingInvariant(this.names, this.predicates, s)
     if (failed === undefined) return undefined
     return failed.error === undefined
-      ? invariantViolation(failed.name, trace)
-      : errorViolation(describeUserError(failed.error), trace)
+      ? violations.invariantViolation(failed.name, trace)
+      : violations.errorViolation(violations.describeUserError(failed.error), trace)
   }
 
   /** One walk of at most `depth` steps; the violation it met, if any. */
@@ -137,12 +131,12 @@ class Walker<S> {
         next = successors(model, s)
       } catch (e) {
         if (!(e instanceof UserCodeError)) throw e
-        return errorViolation(describeUserError(e), trace.slice())
+        return violations.errorViolation(violations.describeUserError(e), trace.slice())
       }
       this.generated += next.length
       if (next.length === 0) {
         if (this.deadlock && !isTerminal(model, s)) {
-          return deadlockViolation(model.name, trace.slice())
+          return violations.deadlockViolation(model.name, trace.slice())
         }
         break
       }
@@ -205,7 +199,9 @@ export function shrink<S>(
 function shortcuts<S>(model: Model<S>, trace: Step<S>[]): Step<S>[] {
   const id = stateId()
   const at = new Map<string, number>()
-  trace.forEach((step, i) => at.set(id(step.state), i))
+  trace.forEach((step, i) => {
+    at.set(id(step.state), i)
+  })
   const out: Step<S>[] = [trace[0]!]
   let i = 0
   while (i < trace.length - 1) {
@@ -329,7 +325,7 @@ function shortestTo<S>(
   if (v.kind === 'error') {
     // The error happened expanding the state at `hit`: the violation's trace ends there.
     const e = search.failure!.error
-    const shorter = errorViolation(describeUserError(e), trace)
+    const shorter = violations.errorViolation(violations.describeUserError(e), trace)
     return shorter.trace.length < v.trace.length ? shorter : undefined
   }
   return trace.length < v.trace.length ? withTrace(v, trace) : undefined

@@ -19,6 +19,7 @@ import {
   keyList,
   type Model,
   NothingCheckedError,
+  OPTION_KEYS,
   type OptionKey,
   OptionsError,
 } from '@musil/core'
@@ -43,15 +44,11 @@ export type DeadlockMatcherOptions = Omit<SafetyMatcherOptions, 'deadlock'>
 /** The keys {@link DeadlockMatcherOptions} may have: anything else is a typo the matcher rejects. */
 export const DEADLOCK_MATCHER_OPTION_KEYS: readonly OptionKey<DeadlockMatcherOptions>[] =
   keyList<DeadlockMatcherOptions>()([
-    'maxStates',
-    'maxDepth',
-    'progressIntervalMs',
-    'mode',
-    'depth',
-    'walks',
-    'seed',
-    'checkpoint',
-    'memory',
+    // `check`'s options but the two the matchers set themselves, in `check`'s order.
+    ...OPTION_KEYS.CheckOptions.filter(
+      (k): k is Exclude<OptionKey<CheckOptions>, 'onProgress' | 'deadlock'> =>
+        k !== 'onProgress' && k !== 'deadlock',
+    ),
     'exhaustive',
   ])
 
