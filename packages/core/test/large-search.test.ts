@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -108,6 +108,36 @@ describe('checkpoint: { dir, everyMs }', () => {
     const again = check(model, { checkpoint: { dir, everyMs: 0 } })
     expect(again.resumed).toBe(true)
     for (const r of [first, again]) {
+      expect(r.stats).toMatchObject({
+        distinct: fresh.stats.distinct,
+        generated: fresh.stats.generated,
+        depth: fresh.stats.depth,
+      })
+    }
+  })
+
+  it('resumes a checkpoint taken mid-search, its level onto disk under a budget', () => {
+    const model = twoPhaseCommit(5)
+    const fresh = check(model)
+    const dir = tempDir()
+    const copy = tempDir()
+    let copied = 0
+    // Copy the checkpoint as it stands while level 9 is expanded: a run killed there.
+    const whole = check(model, {
+      checkpoint: { dir, everyMs: 0 },
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (copied === 0 && p.depth >= 9) {
+          cpSync(dir, copy, { recursive: true })
+          copied = JSON.parse(readFileSync(join(copy, 'checkpoint.json'), 'utf8')).levelSize
+        }
+      },
+    })
+    expect(copied).toBeGreaterThan(500)
+    const resumed = check(model, { memory: { maxBytes: 4096 }, checkpoint: { dir: copy } })
+    expect(resumed.resumed).toBe(true)
+    expect(resumed.stats.spilledStates).toBeGreaterThan(copied)
+    for (const r of [whole, resumed]) {
       expect(r.stats).toMatchObject({
         distinct: fresh.stats.distinct,
         generated: fresh.stats.generated,

@@ -2,6 +2,7 @@ import { check, mergeSwarmReports, replaySwarmTrace, swarmShard } from '@musil/c
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { deepBug } from './fixtures/large-models.ts'
+import { counters } from './fixtures/parallel-models.ts'
 
 describe('swarmShard', () => {
   it('covers states, reports no violation on a safe model, and never claims completeness', () => {
@@ -53,6 +54,22 @@ describe('swarmShard', () => {
     expect(verdict.violation?.name).toBe('belowTop')
     const trace = replaySwarmTrace(model, verdict.violation!)
     expect(trace.at(-1)!.state.depth).toBe(400)
+  })
+
+  it('stops at its time budget and says so', () => {
+    // Far more states than a millisecond covers: the time budget ends the shard.
+    const r = swarmShard(counters({ n: 4, limit: 40 }), { shard: '1/1', maxStates: 1e9, timeMs: 1 })
+    expect(r.stoppedBy).toBe('timeMs')
+    expect(r.violation).toBeUndefined()
+    expect(r.statesCovered).toBeGreaterThan(0)
+  })
+
+  it('validates its options', () => {
+    expect(() => swarmShard(dieHard(), { shard: '5/4' })).toThrow(/out of range/)
+    expect(() => swarmShard(dieHard(), { maxState: 3 } as never)).toThrow(
+      /did you mean 'maxStates'/,
+    )
+    expect(() => swarmShard(dieHard(), { depth: 0 })).toThrow(/depth must be a positive integer/)
   })
 
   it('refuses to merge reports of different models or shard counts', () => {

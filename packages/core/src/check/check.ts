@@ -11,7 +11,6 @@ import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
 import {
   Checkpointer,
-  encodedChunks,
   fingerprintSetOf,
   type LoadedCheckpoint,
   levelOf,
@@ -170,7 +169,7 @@ class Search<S> {
             levelStart,
             levelSize: level.size,
             fingerprints: this.visited.toPairs(),
-            chunks: encodedChunks(level),
+            chunks: level.encodedChunks(),
           })
         }
         return false
@@ -200,7 +199,7 @@ class Search<S> {
     const saved = this.saved
     if (saved !== undefined) {
       const { meta } = saved
-      const level = levelOf<S>(saved.chunks)
+      const level = levelOf<S>(saved.chunks(), meta.levelSize, this.spill)
       this.engine.generated = meta.generated
       this.engine.depth = meta.depth
       this.engine.expanded = meta.levelStart

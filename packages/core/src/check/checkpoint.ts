@@ -25,20 +25,21 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readSync,
   readFileSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { deserialize, serialize } from 'node:v8'
+import { deserialize } from 'node:v8'
 import { CheckpointError } from '../errors.ts'
 import type { Action } from '../model/action.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { BreadthFirstSearch } from './engine.ts'
-import { Level, writeFileDurably } from './frontier.ts'
+import { type FrontierSpill, Level, writeFileDurably } from './frontier.ts'
 import type { CheckOptions } from './types.ts'
 
 const META = 'checkpoint.json'
@@ -130,8 +131,11 @@ export interface LoadedCheckpoint {
   readonly fingerprints: Int32Array
   /** Per state, its parent's number plus 2 (1 for an initial state), when saved. */
   readonly parents?: Int32Array
-  /** The level, as chunks of states each encoded by `node:v8` `serialize`. */
-  readonly chunks: Uint8Array<ArrayBuffer>[]
+  /**
+   * The level, as chunks of states each encoded by `node:v8` `serialize`, read from the file
+   * one at a time as they are iterated (a level larger than memory is never held whole).
+   */
+  readonly chunks: () => Generator<Uint8Array<ArrayBuffer>>
 }
 
 /** What a search saves at a level boundary. */
@@ -153,16 +157,27 @@ export function fingerprintSetOf(pairs: Int32Array): FingerprintSet {
   return set
 }
 
-/** A level's chunks encoded for a checkpoint. */
-export function* encodedChunks<S>(level: Level<S>): Generator<Uint8Array> {
-  for (const chunk of level.chunks()) yield serialize(chunk)
-}
-
-/** The level a checkpoint's chunks make, in memory. */
-export function levelOf<S>(chunks: readonly Uint8Array[]): Level<S> {
-  const states: S[] = []
-  for (const c of chunks) for (const s of deserialize(c) as S[]) states.push(s)
-  return new Level(states)
+/**
+ * The level a checkpoint's chunks make: in memory, or, when it is over `spill`'s budget, in
+ * the spill's files chunk by chunk, as the search would have kept it.
+ */
+export function levelOf<S>(
+  chunks: Iterable<Uint8Array>,
+  size: number,
+  spill: FrontierSpill,
+): Level<S> {
+  const level = new Level<S>()
+  let toDisk: boolean | undefined
+  for (const bytes of chunks) {
+    const states = deserialize(bytes) as S[]
+    if (toDisk === undefined) {
+      spill.resize(states)
+      toDisk = spill.over(size)
+    }
+    if (toDisk) level.addFile(spill.write(states), states.length)
+    else for (const s of states) level.tail.push(s)
+  }
+  return level
 }
 
 /** Writes and reads the checkpoints of one search in one directory. */
@@ -233,8 +248,8 @@ export class Checkpointer {
         `checkpoint in ${this.dir} holds ${fingerprints.length / 2} fingerprints where ${meta.distinct} were recorded; delete ${this.dir} to start afresh`,
       )
     }
-    const chunks = readFrontier(this.path('frontier', meta.seq))
-    return { meta, fingerprints, ...(parents && { parents }), chunks }
+    const frontier = this.path('frontier', meta.seq)
+    return { meta, fingerprints, ...(parents && { parents }), chunks: () => readFrontier(frontier) }
   }
 
   /** Whether a checkpoint is due at this level boundary. */
@@ -331,16 +346,28 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
 }
 
-function readFrontier(path: string): Uint8Array<ArrayBuffer>[] {
-  const b = readFileSync(path)
-  const chunks: Uint8Array<ArrayBuffer>[] = []
-  let off = 0
-  while (off < b.length) {
-    const n = b.readUInt32LE(off)
-    off += 4
-    // A copy of its own, so that it can be moved to a worker thread.
-    chunks.push(new Uint8Array(b.subarray(off, off + n)))
-    off += n
+/** The chunks of a frontier file, read one at a time, each in a buffer of its own. */
+function* readFrontier(path: string): Generator<Uint8Array<ArrayBuffer>> {
+  const fd = openSync(path, 'r')
+  try {
+    const header = new Uint8Array(4)
+    const view = new DataView(header.buffer)
+    let off = 0
+    for (;;) {
+      if (readSync(fd, header, 0, 4, off) < 4) return
+      const n = view.getUint32(0, true)
+      // A buffer of its own, so that it can be moved to a worker thread.
+      const chunk = new Uint8Array(n)
+      let got = 0
+      while (got < n) {
+        const r = readSync(fd, chunk, got, n - got, off + 4 + got)
+        if (r === 0) throw new Error(`checkpoint file ${path} ends inside a chunk`)
+        got += r
+      }
+      yield chunk
+      off += 4 + n
+    }
+  } finally {
+    closeSync(fd)
   }
-  return chunks
 }

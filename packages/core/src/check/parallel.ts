@@ -538,7 +538,7 @@ class ParallelSearch<S> {
     this.#record(fingerprints)
     this.generated = meta.generated
     this.depth = meta.depth
-    for (const states of saved.chunks) {
+    for (const states of saved.chunks()) {
       const r = await this.pool.request<{ size: number }>(0, { op: 'put', end: 'back', states })
       this.sizes[0] = r.size
     }
