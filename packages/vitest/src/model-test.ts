@@ -204,7 +204,10 @@ function define(register: Register) {
             : checkOptions
         const r = !safety
           ? undefined
-          : target !== undefined && checkOptions.mode !== 'random-walk'
+          : // A random walk and a memory budget are check()'s alone: they run in this thread.
+            target !== undefined &&
+              checkOptions.mode !== 'random-walk' &&
+              checkOptions.memory === undefined
             ? await checkParallel(target, { ...searchOptions, workers: workers ?? 'auto' })
             : check(model, searchOptions)
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe(); it takes

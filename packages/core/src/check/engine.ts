@@ -296,6 +296,8 @@ export class BreadthFirstSearch<S> {
    */
   expandSlice(states: S[], base: number): S[] {
     this.#next = []
+    this.#levelSize = states.length
+    this.#chunkStart = 0
     this.#expandLevel(states, base, false)
     const next = this.#next
     this.#next = []
