@@ -17,7 +17,7 @@ import {
   modelDigest,
 } from './checkpoint.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
-import { FrontierSpill } from './frontier.ts'
+import { FrontierSpill, type Level } from './frontier.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
 import { randomWalk } from './random-walk.ts'
 import {
@@ -127,8 +127,6 @@ class Search<S> {
   readonly engine: BreadthFirstSearch<S>
   /** The visited set: fingerprints only, 12 bytes a state at most (traces are replayed). */
   visited: FingerprintSet = new FingerprintSet()
-  /** The checkpoint resumed from, until the engine takes it over. */
-  saved: LoadedCheckpoint | undefined
   /** Invariants as parallel arrays: checked on every new state, so no object iteration there. */
   readonly invariantNames: string[]
   readonly invariantPredicates: ((s: S) => boolean)[]
@@ -156,31 +154,19 @@ class Search<S> {
       cp === undefined
         ? undefined
         : new Checkpointer(cp.dir, cp.everyMs, modelDigest(model, opts), model.name)
+    const saved = this.checkpoint?.load()
+    if (saved !== undefined) {
+      this.visited = fingerprintSetOf(saved.fingerprints)
+      this.resumed = true
+    }
     if (this.checkpoint !== undefined) {
-      const checkpoint = this.checkpoint
       // The boundary a search resumed from is the checkpoint already on disk: skip it.
-      let skip = false
+      let skip = this.resumed
       visitor.level = (level, levelStart) => {
         if (skip) skip = false
-        else if (checkpoint.due) {
-          checkpoint.write({
-            generated: this.engine.generated,
-            depth: this.engine.depth,
-            levelStart,
-            levelSize: level.size,
-            fingerprints: this.visited.toPairs(),
-            chunks: level.encodedChunks(),
-          })
-        }
+        else if (this.checkpoint!.due) this.saveCheckpoint(level, levelStart)
         return false
       }
-      const saved = checkpoint.load()
-      if (saved !== undefined) {
-        this.visited = fingerprintSetOf(saved.fingerprints)
-        this.resumed = true
-        skip = true
-      }
-      this.saved = saved
     }
     this.spill = new FrontierSpill(
       opts.memory?.maxBytes,
@@ -196,15 +182,29 @@ class Search<S> {
       },
       this.visited,
     ).spillTo(this.spill)
-    const saved = this.saved
-    if (saved !== undefined) {
-      const { meta } = saved
-      const level = levelOf<S>(saved.chunks(), meta.levelSize, this.spill)
-      this.engine.generated = meta.generated
-      this.engine.depth = meta.depth
-      this.engine.expanded = meta.levelStart
-      this.engine.resume(level, meta.levelStart)
-    }
+    if (saved !== undefined) this.resumeFrom(saved)
+  }
+
+  /** Saves the search at the boundary before `level`, numbered from `levelStart`. */
+  saveCheckpoint(level: Level<S>, levelStart: number): void {
+    this.checkpoint!.write({
+      generated: this.engine.generated,
+      depth: this.engine.depth,
+      levelStart,
+      levelSize: level.size,
+      fingerprints: this.visited.toPairs(),
+      chunks: level.encodedChunks(),
+    })
+  }
+
+  /** Sets the engine at the boundary a checkpoint saved (its fingerprints are the store). */
+  resumeFrom(saved: LoadedCheckpoint): void {
+    const { meta } = saved
+    const { engine } = this
+    engine.generated = meta.generated
+    engine.depth = meta.depth
+    engine.expanded = meta.levelStart
+    engine.resume(levelOf<S>(saved.chunks(), meta.levelSize, this.spill), meta.levelStart)
   }
 
   run(): CheckResult<S> {
