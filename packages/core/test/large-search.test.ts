@@ -298,6 +298,15 @@ describe("mode: 'random-walk'", () => {
     expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
   })
 
+  it('reports model code that throws as an error violation, shrunk like the others', () => {
+    const model = counters({ n: 3, limit: 10, throwAt: 7 })
+    const bfs = check(model)
+    const r = check(model, { mode: 'random-walk', walks: 50, seed: 9 })
+    expect(r.violation?.kind).toBe('error')
+    expect(r.violation?.error).toEqual(bfs.violation?.error)
+    expect(r.violation?.trace).toHaveLength(bfs.violation!.trace.length)
+  })
+
   it('rejects walk options without the mode, and BFS options with it', () => {
     expect(() => check(dieHard(), { walks: 3 })).toThrow(
       /walks is an option of mode: 'random-walk'/,

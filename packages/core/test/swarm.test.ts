@@ -56,6 +56,19 @@ describe('swarmShard', () => {
     expect(trace.at(-1)!.state.depth).toBe(400)
   })
 
+  it('reports model code that throws, with choices that replay to the state it threw at', () => {
+    const model = counters({ n: 3, limit: 10, throwAt: 7 })
+    for (const shard of ['1/2', '2/2']) {
+      const r = swarmShard(model, { shard })
+      expect(r.violation?.kind).toBe('error')
+      expect(r.violation?.message).toMatch(
+        /^effect of inc\(\d\) threw after \d+ steps: inc\(\d\) refuses at 7$/,
+      )
+      const trace = replaySwarmTrace(model, r.violation!)
+      expect(trace.at(-1)!.state.c.reduce((a, b) => a + b, 0)).toBe(7)
+    }
+  })
+
   it('stops at its time budget and says so', () => {
     // Far more states than a millisecond covers: the time budget ends the shard.
     const r = swarmShard(counters({ n: 4, limit: 40 }), { shard: '1/1', maxStates: 1e9, timeMs: 1 })

@@ -20,7 +20,8 @@ import { Fingerprinter } from '../model/fingerprint.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
-import { successors } from '../model/successors.ts'
+import { runConstraint, runTerminal, successors } from '../model/successors.ts'
+import { VisitedStore } from '../model/visited-store.ts'
 import { RandomStream } from '../random/stream.ts'
 import { BreadthFirstSearch } from './engine.ts'
 import { ProgressClock } from './outcome.ts'
@@ -95,7 +96,7 @@ class Walker<S> {
     this.names = Object.keys(model.invariants)
     this.predicates = this.names.map((n) => model.invariants[n]!)
     this.deadlock = opts.deadlock !== false
-    this.inits = model.init.filter((s) => passes(model, s))
+    this.inits = model.init.filter((s) => runConstraint(model, s))
   }
 
   counts(): { distinct: number; generated: number; depth: number } {
@@ -127,20 +128,18 @@ class Walker<S> {
     const trace: Step<S>[] = [{ action: 'init', state: s }]
     for (let step = 0; step < depth; step++) {
       let next: ReturnType<typeof successors<S>>
+      let allowed: typeof next
       try {
         next = successors(model, s)
+        this.generated += next.length
+        if (next.length === 0 && this.deadlock && !runTerminal(model, s)) {
+          return violations.deadlockViolation(model.name, trace.slice())
+        }
+        allowed = next.filter((x) => runConstraint(model, x.state))
       } catch (e) {
         if (!(e instanceof UserCodeError)) throw e
         return violations.errorViolation(violations.describeUserError(e), trace.slice())
       }
-      this.generated += next.length
-      if (next.length === 0) {
-        if (this.deadlock && !isTerminal(model, s)) {
-          return violations.deadlockViolation(model.name, trace.slice())
-        }
-        break
-      }
-      const allowed = next.filter((x) => passes(model, x.state))
       for (const x of allowed) {
         const v = this.check(x.state, [...trace, stepOf(model, x)])
         if (v !== undefined) return v
@@ -157,23 +156,6 @@ class Walker<S> {
 
 function stepOf<S>(model: Model<S>, x: { action: number; param: unknown; state: S }): Step<S> {
   return { action: instanceLabel(model.actions[x.action]! as never, x.param), state: x.state }
-}
-
-function passes<S>(model: Model<S>, s: S): boolean {
-  if (model.constraint === undefined) return true
-  try {
-    return Boolean(model.constraint(s))
-  } catch (e) {
-    throw new UserCodeError('constraint', 'constraint', e)
-  }
-}
-
-function isTerminal<S>(model: Model<S>, s: S): boolean {
-  try {
-    return model.terminal !== undefined && Boolean(model.terminal(s))
-  } catch (e) {
-    throw new UserCodeError('terminal', model.name, e)
-  }
 }
 
 /**
@@ -205,41 +187,43 @@ function shortcuts<S>(model: Model<S>, trace: Step<S>[]): Step<S>[] {
   const out: Step<S>[] = [trace[0]!]
   let i = 0
   while (i < trace.length - 1) {
-    // Breadth-first from trace[i], keeping the path to each state found.
+    const from = i
+    // The engine's search, started at trace[from]: the furthest later state of the trace it
+    // stores, found at a smaller depth than the trace takes to get there.
     let best = i + 1
-    let bestPath: Step<S>[] = [trace[i + 1]!]
-    const seen = new Set<string>([id(trace[i]!.state)])
-    let level: { state: S; path: Step<S>[] }[] = [{ state: trace[i]!.state, path: [] }]
-    let stored = 0
-    for (let r = 1; r <= AROUND_RADIUS && stored < AROUND_BUDGET; r++) {
-      const next: typeof level = []
-      for (const node of level) {
-        let succ: ReturnType<typeof successors<S>>
-        try {
-          succ = successors(model, node.state)
-        } catch {
-          continue
-        }
-        for (const x of succ) {
-          if (!passes(model, x.state)) continue
-          const k = id(x.state)
-          if (seen.has(k)) continue
-          seen.add(k)
-          stored++
-          const path = [...node.path, stepOf(model, x)]
-          const j = at.get(k)
-          // A later state of the trace, reached in fewer steps than the trace takes.
-          if (j !== undefined && j > best && r < j - i) {
+    let bestNumber = -1
+    let level = 1
+    const around = new BreadthFirstSearch(
+      { ...model, init: [trace[from]!.state], invariants: {} },
+      {
+        state: (s, n) => {
+          const j = at.get(id(s))
+          if (j !== undefined && j > best && around.depth < j - from) {
             best = j
-            bestPath = path
+            bestNumber = n
+            level = around.depth
           }
-          next.push({ state: x.state, path })
-        }
-      }
-      level = next
+          return false
+        },
+      },
+      { maxDepth: AROUND_RADIUS + 1, maxStates: AROUND_BUDGET },
+      new VisitedStore(),
+    )
+    try {
+      around.run()
+    } catch {
+      // Model code that throws off the path: no shortcut through there.
     }
-    out.push(...bestPath)
-    i = best
+    // The engine rebuilds a path by fingerprint: with a symmetry or view it may end at another
+    // state of the same class, which the rest of the trace would not continue from.
+    const path = bestNumber < 0 ? [] : around.traceTo(bestNumber).slice(1)
+    if (path.length === level && id(path.at(-1)!.state) === id(trace[best]!.state)) {
+      out.push(...path)
+      i = best
+    } else {
+      out.push(trace[i + 1]!)
+      i++
+    }
   }
   return out
 }
@@ -305,7 +289,7 @@ function shortestTo<S>(
       : v.kind === 'deadlock'
         ? {
             expanded: (i, count, s) => {
-              if (count > 0 || opts.deadlock === false || isTerminal(model, s)) return false
+              if (count > 0 || opts.deadlock === false || runTerminal(model, s)) return false
               hit = i
               return true
             },

@@ -23,7 +23,7 @@ import { SeedConfigError, SwarmReportError, UserCodeError } from '../errors.ts'
 import { instanceLabel } from '../model/action.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
-import { type Successor, successors } from '../model/successors.ts'
+import { runConstraint, runTerminal, type Successor, successors } from '../model/successors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { RandomStream, substreamSeed } from '../random/stream.ts'
 import { modelDigest } from './checkpoint.ts'
@@ -197,10 +197,13 @@ export function swarmShard<S>(model: Model<S>, opts: SwarmOptions = {}): SwarmSh
   }
 }
 
+/** Successors in the model's order, undefined where the constraint rejects one. */
+type Next<S> = (Successor<S> | undefined)[]
+
 /** One frame of the depth-first stack: a state, its successors in shard order, the next one. */
 interface Frame<S> {
   readonly state: S
-  readonly next: Successor<S>[]
+  readonly next: Next<S>
   /** Numbers of the successors in the model's order, shuffled for this shard. */
   readonly order: number[]
   at: number
@@ -314,45 +317,40 @@ class ShardSearch<S> {
     }
   }
 
-  /** The successors of `s` allowed by the constraint, numbered in the model's order; or a violation. */
-  expand(s: S, choices: () => number[]): Successor<S>[] | undefined {
-    let all: Successor<S>[]
+  /**
+   * The successors of `s` in the model's order (so that a choice is a position in it), each
+   * undefined where the constraint rejects it; undefined after recording a violation.
+   */
+  expand(s: S, choices: () => number[]): Next<S> | undefined {
+    const { model } = this
     try {
-      all = successors(this.model, s)
+      const all = successors(model, s)
+      this.generated += all.length
+      if (all.length === 0 && this.deadlock && !runTerminal(model, s)) {
+        this.violation = {
+          kind: 'deadlock',
+          name: 'deadlock',
+          message: `deadlock: a reachable state of ${model.name} has no enabled action and is not terminal`,
+          choices: choices(),
+        }
+        return undefined
+      }
+      return all.map((x) => (runConstraint(model, x.state) ? x : undefined))
     } catch (e) {
       if (!(e instanceof UserCodeError)) throw e
       this.errorAt(e, choices())
       return undefined
     }
-    this.generated += all.length
-    if (all.length === 0 && this.deadlock && !isTerminal(this.model, s)) {
-      const steps = choices()
-      this.violation = {
-        kind: 'deadlock',
-        name: 'deadlock',
-        message: `deadlock: a reachable state of ${this.model.name} has no enabled action and is not terminal`,
-        choices: steps,
-      }
-      return undefined
-    }
-    return all
   }
 
   /** Successor numbers in this shard's order: by shuffled action rank, ties at random. */
-  order(next: Successor<S>[]): number[] {
-    const idx = this.shuffled(next.length)
+  order(next: Next<S>): number[] {
     const rank = this.actionRank
-    return idx.sort((a, b) => rank[next[a]!.action]! - rank[next[b]!.action]!)
-  }
-
-  allowed(s: S): boolean {
-    const c = this.model.constraint
-    if (c === undefined) return true
-    try {
-      return Boolean(c(s))
-    } catch (e) {
-      throw new UserCodeError('constraint', 'constraint', e)
+    const of = (k: number): number => {
+      const x = next[k]
+      return x === undefined ? rank.length : rank[x.action]!
     }
+    return this.shuffled(next.length).sort((a, b) => of(a) - of(b))
   }
 
   run(started: number): SwarmShardReport['stoppedBy'] {
@@ -366,7 +364,7 @@ class ShardSearch<S> {
         return 'timeMs'
       return undefined
     }
-    const starts = this.shuffled(inits.length).filter((i) => this.allowed(inits[i]!))
+    const starts = this.shuffled(inits.length).filter((i) => runConstraint(this.model, inits[i]!))
     if (this.strategy === 'depth-first') {
       for (const i of starts) {
         const stop = this.depthFirst(i, outOfBudget)
@@ -412,8 +410,9 @@ class ShardSearch<S> {
         continue
       }
       const k = frame.order[frame.at++]!
-      const t = frame.next[k]!.state
-      if (!this.allowed(t)) continue
+      const x = frame.next[k]
+      if (x === undefined) continue
+      const t = x.state
       if (!this.visit(t, () => path(k))) {
         const stop = this.violation !== undefined ? 'violation' : undefined
         if (stop !== undefined) return stop
@@ -438,7 +437,7 @@ class ShardSearch<S> {
       if (next === undefined) return outOfBudget()
       // A dive orders successors at random at every step (no action preference): it climbs
       // wherever any action leads, which complements the depth-first shards' fixed ranks.
-      const allowed = this.shuffled(next.length).filter((k) => this.allowed(next[k]!.state))
+      const allowed = this.shuffled(next.length).filter((k) => next[k] !== undefined)
       if (allowed.length === 0) break
       // Prefer a successor this shard has not seen; with none left, wander on at random.
       let chosen = -1
@@ -459,14 +458,6 @@ class ShardSearch<S> {
       this.maxDepth = Math.max(this.maxDepth, choices.length)
     }
     return outOfBudget()
-  }
-}
-
-function isTerminal<S>(model: Model<S>, s: S): boolean {
-  try {
-    return model.terminal !== undefined && Boolean(model.terminal(s))
-  } catch (e) {
-    throw new UserCodeError('terminal', model.name, e)
   }
 }
 
