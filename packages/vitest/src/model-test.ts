@@ -37,7 +37,7 @@ import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { PROGRESS_INTERVAL_MS, progressPrinter } from './progress.ts'
 import { replayCommand } from './replay.ts'
-import { setMusilMeta, testPlace } from './test-meta.ts'
+import { currentShard, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** Options of {@link modelTest}: those of `check`, liveness goals, and a test timeout. */
 export interface ModelTestOptions<S = any> extends CheckOptions {
@@ -172,6 +172,7 @@ function define(register: Register) {
           const { reportDir, ...swarmOptions } = swarm
           const report = swarmShard(model, {
             ...swarmOptions,
+            shard: currentShard() ?? { index: 1, count: 1 },
             ...(checkOptions.deadlock !== undefined && { deadlock: checkOptions.deadlock }),
           })
           const dir = reportDir ?? process.env.MUSIL_SWARM_DIR ?? join(root, '.musil', 'swarm')
