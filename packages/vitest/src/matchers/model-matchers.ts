@@ -23,8 +23,8 @@ import {
   type OptionKey,
   OptionsError,
 } from '@musil/core'
-import { type MatcherState, TestRunner } from 'vitest'
-import { setMusilMeta } from '../test-meta.ts'
+import type { MatcherState } from 'vitest'
+import type { MusilTaskMeta } from '../context.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
@@ -78,9 +78,10 @@ export function coverageLine(r: CheckResult<unknown>): string {
 }
 
 /** Records the coverage of a non-exhaustive pass with the running test, for the reporter. */
-export function recordCoverage(line: string): void {
-  const task = TestRunner.getCurrentTest()
-  if (task !== undefined) setMusilMeta(task, { coverage: line })
+function recordCoverage(ctx: MatcherState, line: string): void {
+  // Vitest gives a matcher the test it runs in (not in MatcherState's type).
+  const task = (ctx as { task?: { meta: { musil?: MusilTaskMeta } } }).task
+  if (task !== undefined) task.meta.musil = { ...task.meta.musil, coverage: line }
 }
 
 function statsLine(r: CheckResult<unknown>): string {
@@ -119,7 +120,7 @@ export function checkResultToMatch(
   }
   if (!r.complete && exhaustive === false) {
     const coverage = coverageLine(r)
-    recordCoverage(coverage)
+    recordCoverage(ctx, coverage)
     return {
       pass: true,
       message: () =>
