@@ -454,3 +454,27 @@ export class PluginMissingError extends MusilError {
 export class NothingCheckedError extends MusilError {
   override name = 'NothingCheckedError'
 }
+
+/**
+ * A checkpoint cannot be used: `checkpoint.dir` holds the checkpoint of another model (or of the
+ * same model with other options), or its files are unreadable. `dir` names the directory; the
+ * message says what differs and how to go on (another directory, or delete this one).
+ */
+export class CheckpointError extends MusilError {
+  override name = 'CheckpointError'
+  /** The checkpoint directory at fault. */
+  readonly dir: string
+
+  constructor(dir: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.dir = dir
+  }
+}
+
+/**
+ * A swarm report cannot be merged or replayed: a file that is not a shard report, shards of
+ * different models or swarms, or a trace whose choices no longer match the model.
+ */
+export class SwarmReportError extends MusilError {
+  override name = 'SwarmReportError'
+}

@@ -91,12 +91,30 @@ export {
   type RefinementStats,
   type RefinementViolation,
 } from './check/refinement.ts'
+export {
+  mergeSwarmReports,
+  parseShard,
+  readSwarmReports,
+  replaySwarmTrace,
+  SWARM_OPTION_KEYS,
+  type SwarmOptions,
+  type SwarmShard,
+  type SwarmShardReport,
+  type SwarmVerdict,
+  type SwarmViolation,
+  swarmShard,
+  writeSwarmReport,
+} from './check/swarm.ts'
 export type {
+  CheckMode,
   CheckOptions,
   CheckProgress,
+  CheckpointOptions,
   CheckResult,
   CheckStats,
   Incompleteness,
+  MemoryOptions,
+  RandomWalkReport,
   SafetyViolation,
   Step,
 } from './check/types.ts'
@@ -330,6 +348,7 @@ export { RandomStream } from './random/stream.ts'
 export {
   BoundaryError,
   ChannelError,
+  CheckpointError,
   DeadlineError,
   DeadlockError,
   EntropyLeakError,
@@ -346,6 +365,7 @@ export {
   SimulationConfigError,
   StateEncodingError,
   StateMutationError,
+  SwarmReportError,
   TransitionTableError,
   UserCodeError,
   WorldUsageError,

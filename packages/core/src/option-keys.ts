@@ -9,7 +9,15 @@
 import { LIVENESS_OPTION_KEYS, type LivenessOptions } from './check/liveness.ts'
 import { PARALLEL_CHECK_OPTION_KEYS, type ParallelCheckOptions } from './check/parallel.ts'
 import { REFINEMENT_OPTION_KEYS, type RefinementOptions } from './check/refinement.ts'
-import { CHECK_OPTION_KEYS, type CheckOptions } from './check/types.ts'
+import { SWARM_OPTION_KEYS, type SwarmOptions } from './check/swarm.ts'
+import {
+  CHECK_OPTION_KEYS,
+  CHECKPOINT_OPTION_KEYS,
+  type CheckOptions,
+  type CheckpointOptions,
+  MEMORY_OPTION_KEYS,
+  type MemoryOptions,
+} from './check/types.ts'
 import {
   API_THROTTLING_OPTION_KEYS,
   type ApiThrottlingOptions,
@@ -166,7 +174,10 @@ import {
 export interface CoreOptionTypes {
   ModelSpec: ModelSpec<unknown>
   CheckOptions: CheckOptions
+  'CheckOptions.checkpoint': CheckpointOptions
+  'CheckOptions.memory': MemoryOptions
   ParallelCheckOptions: ParallelCheckOptions
+  SwarmOptions: SwarmOptions
   LivenessOptions: LivenessOptions<unknown>
   RefinementOptions: RefinementOptions
   EnvironmentSpec: EnvironmentSpec<unknown>
@@ -243,7 +254,10 @@ export const OPTION_KEYS: {
 } = {
   ModelSpec: MODEL_SPEC_KEYS,
   CheckOptions: CHECK_OPTION_KEYS,
+  'CheckOptions.checkpoint': CHECKPOINT_OPTION_KEYS,
+  'CheckOptions.memory': MEMORY_OPTION_KEYS,
   ParallelCheckOptions: PARALLEL_CHECK_OPTION_KEYS,
+  SwarmOptions: SWARM_OPTION_KEYS,
   LivenessOptions: LIVENESS_OPTION_KEYS,
   RefinementOptions: REFINEMENT_OPTION_KEYS,
   EnvironmentSpec: ENVIRONMENT_SPEC_KEYS,

@@ -481,7 +481,7 @@ describe('the check itself', () => {
     for (const bad of [3, 'fast', null, [1], () => {}]) {
       const e = checkFails(bad, 'check()', OPTION_KEYS.CheckOptions)
       expect(e.message).toMatch(
-        /^check\(\) expects an options object \{ maxStates, maxDepth, deadlock, onProgress, progressIntervalMs \}, got /,
+        /^check\(\) expects an options object \{ maxStates, maxDepth, deadlock, onProgress, progressIntervalMs, mode, depth, walks, seed, checkpoint, memory \}, got /,
       )
       expect(e.key).toBeUndefined()
     }

@@ -6,6 +6,10 @@
  *
  * `musil explore <module>[#export]`: serves the explorer for a model on 127.0.0.1 (see
  * `explore/server.ts`) until interrupted.
+ * `musil swarm-merge <report files or directories...>`: merges the JSON reports of a swarm's
+ * shards (written by `modelTest`'s `swarm` option or `writeSwarmReport`) into one verdict,
+ * printed on one line (and as JSON with `--json`); exits 1 when a shard found a violation or a
+ * shard's report is missing.
  *
  * @module
  */
@@ -14,12 +18,15 @@ import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { mergeSwarmReports, readSwarmReports, type SwarmVerdict } from '@musil/core'
 import { parseSeed, parseShard } from './seeds.ts'
 
 const USAGE = `usage: musil test [--seed=N] [--shard=i/n] [vitest run arguments...]
+       musil swarm-merge [--json] <swarm report files or directories...>
   --seed=N     run simulation tests with seed N (sets MUSIL_SEED)
-  --shard=i/n  run this machine's share of every sweep's seeds (sets MUSIL_SHARD)
+  --shard=i/n  run this machine's share of every sweep's seeds and swarm shard i of n (sets MUSIL_SHARD)
 example: musil test --seed=17 test/gossip.test.ts -t '^gossip converges$'
+example: musil swarm-merge swarm-reports/
 
 usage: musil explore <module>[#export] [--port=N] [--no-deadlock] [--max-states=N]
   serves the explorer for the model that <module> exports (default export: default; an export
@@ -129,8 +136,28 @@ export function parseArgs(args: readonly string[]): {
   return { env, rest }
 }
 
+/** `musil swarm-merge`: prints the merged verdict; 0 when no shard found a violation and none is missing. */
+export function swarmMerge(args: readonly string[], log: (line: string) => void): number {
+  const json = args.includes('--json')
+  const paths = args.filter((a) => a !== '--json')
+  if (paths.length === 0) {
+    log(USAGE)
+    return 2
+  }
+  let verdict: SwarmVerdict
+  try {
+    verdict = mergeSwarmReports(readSwarmReports(paths))
+  } catch (e) {
+    log(e instanceof Error ? e.message : String(e))
+    return 2
+  }
+  log(json ? JSON.stringify(verdict, null, 2) : `${verdict.model}: ${verdict.summary}`)
+  return verdict.ok ? 0 : 1
+}
+
 function main(argv: readonly string[]): number | Promise<number> {
   const [command, ...args] = argv
+  if (command === 'swarm-merge') return swarmMerge(args, (line) => console.log(line))
   if (command === 'explore') return explore(args)
   if (command !== 'test') {
     console.error(USAGE)

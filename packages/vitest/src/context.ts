@@ -36,6 +36,12 @@ export interface MusilTaskMeta {
   seedsRun?: number
   /** The failure to render in the HTML report: the minimised trace, and more. */
   failure?: ReportedFailure
+  /**
+   * A model test that passed on a search that was not exhaustive (`exhaustive: false`): what it
+   * covered, e.g. `1000 random walks of at most 100 steps (seed 0) covered 5,210 distinct
+   * states; exhaustive: no`. The musil reporter lists these after the run.
+   */
+  coverage?: string
   /** A model check's counterexample, for the HTML report's stepper. */
   counterexample?: ReportedCounterexample
 }

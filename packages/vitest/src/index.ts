@@ -24,7 +24,12 @@ export type { MusilMatchers } from './matchers/register.ts'
 export { isRunReport } from './matchers/simulation-matchers.ts'
 export type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 export type { RefineMatcherOptions } from './matchers/to-refine.ts'
-export { type ModelTestAPI, type ModelTestOptions, modelTest } from './model-test.ts'
+export {
+  type ModelTestAPI,
+  type ModelTestOptions,
+  modelTest,
+  type SwarmTestOptions,
+} from './model-test.ts'
 export {
   escapeRegExp,
   fullTestName,

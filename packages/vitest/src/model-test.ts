@@ -9,27 +9,35 @@
  *
  * @module
  */
+
+import { join } from 'node:path'
 import {
   type CheckOptions,
   check,
   checkLiveness,
   checkOptions as checkOptionKeys,
   checkParallel,
+  formatTrace,
   isModel,
   keyList,
   type Model,
   NothingCheckedError,
   OPTION_KEYS,
   type OptionKey,
+  replaySwarmTrace,
+  type SwarmOptions,
+  swarmShard,
+  writeSwarmReport,
 } from '@musil/core'
 import { type ModelTarget, modelExport, targetModuleUrl } from '@musil/core/load'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
+import { coverageLine } from './matchers/model-matchers.ts'
 import type { ConvergeMatcherOptions } from './matchers/to-converge.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { PROGRESS_INTERVAL_MS, progressPrinter } from './progress.ts'
 import { replayCommand } from './replay.ts'
-import { setMusilMeta, testPlace } from './test-meta.ts'
+import { currentShard, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** Options of {@link modelTest}: those of `check`, liveness goals, and a test timeout. */
 export interface ModelTestOptions<S = any> extends CheckOptions {
@@ -52,7 +60,32 @@ export interface ModelTestOptions<S = any> extends CheckOptions {
    * with a `{ module, export }` target, since a model cannot be sent to a thread.
    */
   workers?: number | 'auto'
+  /**
+   * `false` accepts a search that is not exhaustive (`mode: 'random-walk'`, a bound that cuts
+   * the search, or a `swarm` shard): the test then passes when no violation was found, and its
+   * coverage is annotated on the test and listed by the musil reporter. By default such a test
+   * fails, since a sample proves nothing.
+   */
+  exhaustive?: boolean
+  /**
+   * Run this test as one shard of a swarm instead of an exhaustive search: shard
+   * `MUSIL_SHARD=i/n` (1/1 without it) searches with its own seed within the budget, writes its
+   * JSON report to `reportDir` (default `MUSIL_SWARM_DIR`, else `.musil/swarm` under the
+   * project root), and fails with a replayable trace if it finds a violation. Merge the shards'
+   * reports with `npx musil swarm-merge <dir>`. Needs `exhaustive: false` to pass.
+   */
+  swarm?: SwarmTestOptions
 }
+
+/** `modelTest`'s `swarm` option: {@link SwarmOptions} but the shard (from `MUSIL_SHARD`), and where reports go. */
+export interface SwarmTestOptions extends Omit<SwarmOptions, 'shard' | 'deadlock'> {
+  /** The directory of the shard reports (default `MUSIL_SWARM_DIR`, else `.musil/swarm`). */
+  reportDir?: string
+}
+
+/** The keys {@link SwarmTestOptions} may have. */
+export const SWARM_TEST_OPTION_KEYS: readonly OptionKey<SwarmTestOptions>[] =
+  keyList<SwarmTestOptions>()(['seed', 'maxStates', 'timeMs', 'depth', 'bitstateBits', 'reportDir'])
 
 /** The keys {@link ModelTestOptions} may have: anything else is a typo `modelTest` rejects. */
 export const MODEL_TEST_OPTION_KEYS: readonly OptionKey<ModelTestOptions>[] =
@@ -62,6 +95,8 @@ export const MODEL_TEST_OPTION_KEYS: readonly OptionKey<ModelTestOptions>[] =
     'liveness',
     'progress',
     'workers',
+    'exhaustive',
+    'swarm',
   ])
 
 type Register = (
@@ -95,7 +130,16 @@ function define(register: Register) {
     // At registration, not when the test runs: a typo fails the file before anything is checked.
     const where = `modelTest('${name}')`
     checkOptionKeys(options, where, MODEL_TEST_OPTION_KEYS)
-    const { timeout, liveness, progress = true, workers, ...checkOptions } = options
+    const {
+      timeout,
+      liveness,
+      progress = true,
+      workers,
+      exhaustive,
+      swarm,
+      ...checkOptions
+    } = options
+    if (swarm !== undefined) checkOptionKeys(swarm, `${where} { swarm }`, SWARM_TEST_OPTION_KEYS)
     if (workers !== undefined && target === undefined) {
       throw new TypeError(
         `modelTest('${name}', model, { workers }): worker threads need the model as a target { module, export? } (a model cannot be sent to a thread): export it from a module and pass modelTest('${name}', { module: new URL('./model.ts', import.meta.url), export: 'model' }, { workers })`,
@@ -109,7 +153,7 @@ function define(register: Register) {
     })
     register(
       name,
-      async ({ task }) => {
+      async ({ task, annotate }) => {
         requirePlugin(`modelTest('${name}')`)
         const model = (
           target === undefined ? modelOrTarget : await importTarget(target)
@@ -124,6 +168,33 @@ function define(register: Register) {
             `modelTest('${name}'): model ${model.name} has no invariants, deadlock checking is off (deadlock: false) and no liveness goal is given, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), drop deadlock: false, or give liveness: { goal, fair }`,
           )
         }
+        if (swarm !== undefined) {
+          const { reportDir, ...swarmOptions } = swarm
+          const report = swarmShard(model, {
+            ...swarmOptions,
+            shard: currentShard() ?? { index: 1, count: 1 },
+            ...(checkOptions.deadlock !== undefined && { deadlock: checkOptions.deadlock }),
+          })
+          const dir = reportDir ?? process.env.MUSIL_SWARM_DIR ?? join(root, '.musil', 'swarm')
+          const path = writeSwarmReport(report, dir)
+          const shard = `shard ${report.shard.index}/${report.shard.count} (seed ${report.seed})`
+          const v = report.violation
+          if (v !== undefined) {
+            const trace = replaySwarmTrace(model, v)
+            throw new Error(
+              `modelTest('${name}'): swarm ${shard} found: ${v.message}; report ${path}; rerun this shard with MUSIL_SHARD=${report.shard.index}/${report.shard.count}\n\n${formatTrace(trace)}`,
+            )
+          }
+          const coverage = `swarm ${shard}: no violation in ${report.statesCovered} states covered (${report.strategy}, stopped by ${report.stoppedBy}); exhaustive: no`
+          if (exhaustive !== false) {
+            throw new Error(
+              `modelTest('${name}'): ${coverage}. A swarm shard samples the state space and never proves it safe: pass exhaustive: false to accept sampled coverage, and merge the shards' reports (npx musil swarm-merge ${dir}) for the swarm's verdict`,
+            )
+          }
+          setMusilMeta(task, { coverage })
+          await annotate(coverage, 'musil:coverage')
+          return
+        }
         const searchOptions =
           progress && checkOptions.onProgress === undefined
             ? {
@@ -134,14 +205,26 @@ function define(register: Register) {
             : checkOptions
         const r = !safety
           ? undefined
-          : target !== undefined
+          : // A random walk and a memory budget are check()'s alone: they run in this thread.
+            target !== undefined &&
+              checkOptions.mode !== 'random-walk' &&
+              checkOptions.memory === undefined
             ? await checkParallel(target, { ...searchOptions, workers: workers ?? 'auto' })
             : check(model, searchOptions)
         // Reuse the matcher so a failure reads exactly like expect(model).toBeSafe(); it takes
         // the search options but not the progress callback.
         const { onProgress: _, ...safetyOptions } = checkOptions
-        if (r?.ok === false)
-          expect(model).toBeSafe({ ...safetyOptions, deadlock: safetyOptions.deadlock ?? true })
+        if (r?.ok === false && (r.violation !== undefined || exhaustive !== false))
+          expect(model).toBeSafe({
+            ...safetyOptions,
+            deadlock: safetyOptions.deadlock ?? true,
+            ...(exhaustive !== undefined && { exhaustive }),
+          })
+        else if (r !== undefined && !r.complete) {
+          const coverage = coverageLine(r)
+          setMusilMeta(task, { coverage })
+          await annotate(coverage, 'musil:coverage')
+        }
         for (const goal of goals as ConvergeMatcherOptions<S>[]) {
           if (!checkLiveness(model, goal).ok) expect(model).toConverge(goal)
         }

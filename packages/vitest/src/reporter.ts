@@ -87,6 +87,8 @@ export class MusilReporter implements Reporter {
     /** Each entry's line in the list: the test, and its seed unless its name already says it. */
     const headings: string[] = []
     const outcomes: SeedOutcome[] = []
+    /** Tests that passed on a search that was not exhaustive, with what it covered. */
+    const sampled: string[] = []
     for (const module of modules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state
@@ -99,6 +101,9 @@ export class MusilReporter implements Reporter {
             ...(meta.seed !== undefined && { seed: meta.seed }),
             ...(meta.failingSeeds !== undefined && { failingSeeds: meta.failingSeeds }),
           })
+        }
+        if (state === 'passed' && meta?.coverage !== undefined) {
+          sampled.push(`  ${relative(root, module.moduleId)} > ${test.fullName}: ${meta.coverage}`)
         }
         if (state !== 'failed' || meta === undefined) continue
         const name = `${relative(root, module.moduleId)} > ${test.fullName}`
@@ -122,6 +127,11 @@ export class MusilReporter implements Reporter {
     }
     if (this.options.memory !== false && outcomes.length > 0) {
       writeMemory(root, updateMemory(readMemory(root, log), outcomes))
+    }
+    if (sampled.length > 0) {
+      log('')
+      log(`[musil] ${sampled.length} model test(s) passed on a search that was not exhaustive:`)
+      for (const line of sampled) log(line)
     }
     if (entries.length === 0) return
     log('')

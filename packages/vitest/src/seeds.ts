@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { checkOptions, keyList, type OptionKey, SeedConfigError } from '@musil/core'
+import {
+  checkOptions,
+  keyList,
+  type OptionKey,
+  parseShard as parseCoreShard,
+  SeedConfigError,
+} from '@musil/core'
 import type { Shard } from './context.ts'
 
 /** Seeds are non-negative safe integers (what `simulate` and `explore` accept, and shell-friendly). */
@@ -46,21 +52,9 @@ export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31)
 }
 
-/** `MUSIL_SHARD=i/n` (1 <= i <= n). */
+/** `MUSIL_SHARD=i/n` (1 <= i <= n): one definition, shared with core's swarm shards. */
 export function parseShard(raw: string, source = 'MUSIL_SHARD'): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw)
-  if (!m) {
-    throw new SeedConfigError(source, `'${raw}' is not a shard; write i/n, e.g. MUSIL_SHARD=1/4`)
-  }
-  const index = Number(m[1])
-  const count = Number(m[2])
-  if (count < 1 || index < 1 || index > count) {
-    throw new SeedConfigError(
-      source,
-      `'${raw}' is out of range; the index runs from 1 to the count, e.g. 1/4 .. 4/4`,
-    )
-  }
-  return { index, count }
+  return parseCoreShard(raw, source)
 }
 
 /** True when `seed` belongs to `shard` (`seed % count === index - 1`); every seed without one. */

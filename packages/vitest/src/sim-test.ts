@@ -24,13 +24,13 @@ import {
   simulate as simulateSeeds,
 } from '@musil/core'
 import { expect, type TestAPI, type TestContext, type TestOptions, test } from 'vitest'
-import type { FailingSeedMemory, ProvidedSeed, Shard } from './context.ts'
+import type { FailingSeedMemory, ProvidedSeed } from './context.ts'
 import './matchers/register.ts'
 import { matcherFor } from './matchers/simulation-matchers.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, expandSeeds, parseShard } from './seeds.ts'
+import { checkSeed, expandSeeds } from './seeds.ts'
 import { type SweepOptions, type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import {
   failureHeadline,
@@ -38,7 +38,7 @@ import {
   SIMULATION_TARGET_OPTION_KEYS,
   type SimTarget,
 } from './target.ts'
-import { provided, setMusilMeta, testPlace } from './test-meta.ts'
+import { currentShard, provided, setMusilMeta, testPlace } from './test-meta.ts'
 
 /** The fixtures `simTest` adds to the test context. */
 export interface SimFixtures {
@@ -204,12 +204,6 @@ function each(seeds: readonly number[]): EachSeed {
   }) as EachSeed
 }
 
-function envShard(): Shard | null {
-  const raw = process.env.MUSIL_SHARD
-  if (raw !== undefined && raw.trim() !== '') return parseShard(raw)
-  return (provided('musil:shard') as Shard | null | undefined) ?? null
-}
-
 function sweepTest(name: string, options: SimSweepOptions): void {
   // Malformed options fail when the file is collected, not minutes into a run.
   checkOptions(options, `simTest.sweep('${name}')`, SIM_SWEEP_OPTION_KEYS)
@@ -234,7 +228,7 @@ function sweepTest(name: string, options: SimSweepOptions): void {
       seeds: replay ? [replay.seed] : options.seeds,
       threads: replay ? 1 : options.threads,
       chunkSize: options.chunkSize,
-      shard: replay ? null : envShard(),
+      shard: replay ? null : currentShard(),
       first: memory[key] ?? [],
       conditions: (provided('musil:conditions') as string[] | undefined) ?? [],
       // A timed-out or cancelled test stops its threads at once.

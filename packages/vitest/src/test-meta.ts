@@ -6,8 +6,9 @@
  */
 import { isAbsolute, relative, sep } from 'node:path'
 import { inject, type TestContext } from 'vitest'
-import { type MusilTaskMeta, memoryKey } from './context.ts'
+import { type MusilTaskMeta, memoryKey, type Shard } from './context.ts'
 import { fullTestName } from './replay.ts'
+import { parseShard } from './seeds.ts'
 
 type Task = TestContext['task']
 type ProvidedKey = 'musil:seed' | 'musil:shard' | 'musil:conditions' | 'musil:memory' | 'musil:root'
@@ -19,6 +20,16 @@ export function provided<K extends ProvidedKey>(key: K): ReturnType<typeof injec
   } catch {
     return undefined
   }
+}
+
+/**
+ * This machine's CI shard: `MUSIL_SHARD=i/n` in the test's process, else the one the plugin
+ * read in the main process, else none.
+ */
+export function currentShard(): Shard | null {
+  const raw = process.env.MUSIL_SHARD
+  if (raw !== undefined && raw.trim() !== '') return parseShard(raw)
+  return (provided('musil:shard') as Shard | null | undefined) ?? null
 }
 
 /** A test's file, the name `-t` matches, the project root and its memory key. */

@@ -16,7 +16,7 @@ import {
   DEADLOCK_MATCHER_OPTION_KEYS,
   SAFETY_MATCHER_OPTION_KEYS,
 } from '../src/matchers/model-matchers.ts'
-import { MODEL_TEST_OPTION_KEYS } from '../src/model-test.ts'
+import { MODEL_TEST_OPTION_KEYS, SWARM_TEST_OPTION_KEYS } from '../src/model-test.ts'
 import { musil } from '../src/plugin.ts'
 import {
   checkPluginOptions,
@@ -203,6 +203,7 @@ describe('the options table in docs/api/options.md', () => {
   it('lists exactly the @musil/vitest options objects, each with exactly its valid keys, in order', () => {
     const lists: Record<string, readonly string[]> = {
       ModelTestOptions: MODEL_TEST_OPTION_KEYS,
+      SwarmTestOptions: SWARM_TEST_OPTION_KEYS,
       SafetyMatcherOptions: SAFETY_MATCHER_OPTION_KEYS,
       DeadlockMatcherOptions: DEADLOCK_MATCHER_OPTION_KEYS,
       'SimulationTarget.options': SIMULATION_TARGET_OPTION_KEYS,

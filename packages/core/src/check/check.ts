@@ -9,18 +9,33 @@ import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
+import {
+  Checkpointer,
+  fingerprintSetOf,
+  type LoadedCheckpoint,
+  levelOf,
+  modelDigest,
+} from './checkpoint.ts'
 import { BreadthFirstSearch, type SearchVisitor } from './engine.ts'
+import { FrontierSpill, type Level } from './frontier.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
+import { randomWalk } from './random-walk.ts'
 import {
   CHECK_OPTION_KEYS,
+  CHECKPOINT_OPTION_KEYS,
   type CheckOptions,
   type CheckResult,
+  MEMORY_OPTION_KEYS,
   type SafetyViolation,
   type Step,
 } from './types.ts'
-
-const NO_VERDICT =
-  'it returned undefined instead of a boolean (does the predicate forget to return?)'
+import {
+  deadlockViolation,
+  describeUserError,
+  errorViolation,
+  failingInvariant,
+  invariantViolation,
+} from './violations.ts'
 
 /**
  * Explores every reachable state of `model` breadth-first and reports the first invariant
@@ -29,6 +44,11 @@ const NO_VERDICT =
  * A bound (`maxStates`, `maxDepth`) that cuts the search makes the result incomplete:
  * `complete: false` and `ok: false`, never a silent success.
  *
+ * Past one machine's memory and one job's time: `memory: { maxBytes }` sends the frontier to
+ * disk beyond a budget, `checkpoint: { dir, everyMs }` saves the search at level boundaries and
+ * resumes from the directory (`result.resumed`), and `mode: 'random-walk'` samples behaviours
+ * of models too large to enumerate (`complete: false` always). See docs/guide/large-searches.md.
+ *
  * @example
  * const r = check(model)
  * if (!r.ok) console.log(formatTrace(r.violation!.trace))
@@ -36,6 +56,7 @@ const NO_VERDICT =
  * @throws {StateEncodingError} when a state holds a function, symbol, class instance or cycle.
  * @throws {StateMutationError} when an action changes the state it was given.
  * @throws {OptionsError} when `opts` has a key `check` does not know.
+ * @throws {CheckpointError} when `checkpoint.dir` holds a checkpoint of another model or options.
  */
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<S> {
   if (!isModel(model as unknown)) {
@@ -44,6 +65,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult<
     )
   }
   validateOptions(opts, 'check()')
+  if (opts.mode === 'random-walk') return randomWalk(model, opts)
   return new Search(model, opts).run()
 }
 
@@ -57,10 +79,40 @@ export function validateOptions<O extends CheckOptions>(
   keys: readonly OptionKey<O>[] = CHECK_OPTION_KEYS as readonly OptionKey<O>[],
 ): void {
   checkOptions(opts, where, keys)
-  for (const k of ['maxStates', 'maxDepth'] as const) {
+  for (const k of ['maxStates', 'maxDepth', 'depth', 'walks'] as const) {
     const v = opts[k]
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
       throw new RangeError(`${where}: ${k} must be a positive integer, got ${String(v)}`)
+    }
+  }
+  const { mode, seed, checkpoint, memory } = opts
+  if (mode !== undefined && mode !== 'bfs' && mode !== 'random-walk') {
+    throw new RangeError(`${where}: mode must be 'bfs' or 'random-walk', got ${String(mode)}`)
+  }
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new RangeError(`${where}: seed must be a safe integer, got ${String(seed)}`)
+  }
+  if (mode !== 'random-walk') {
+    for (const k of ['depth', 'walks', 'seed'] as const) {
+      if (opts[k] !== undefined) {
+        throw new RangeError(
+          `${where}: ${k} is an option of mode: 'random-walk'; add mode: 'random-walk', or bound a breadth-first search with maxDepth / maxStates`,
+        )
+      }
+    }
+  } else if (checkpoint !== undefined || memory !== undefined) {
+    throw new RangeError(
+      `${where}: checkpoint and memory apply to the breadth-first search; a random walk keeps no frontier (drop them, or drop mode: 'random-walk')`,
+    )
+  }
+  if (checkpoint !== undefined)
+    checkOptions(checkpoint, `${where} { checkpoint }`, CHECKPOINT_OPTION_KEYS)
+  if (memory !== undefined) {
+    checkOptions(memory, `${where} { memory }`, MEMORY_OPTION_KEYS)
+    if (!(Number.isInteger(memory.maxBytes) && memory.maxBytes > 0)) {
+      throw new RangeError(
+        `${where}: memory.maxBytes must be a positive integer number of bytes, got ${String(memory.maxBytes)}`,
+      )
     }
   }
 }
@@ -74,12 +126,16 @@ class Search<S> {
   readonly opts: CheckOptions
   readonly engine: BreadthFirstSearch<S>
   /** The visited set: fingerprints only, 12 bytes a state at most (traces are replayed). */
-  readonly visited = new FingerprintSet()
+  visited: FingerprintSet = new FingerprintSet()
   /** Invariants as parallel arrays: checked on every new state, so no object iteration there. */
   readonly invariantNames: string[]
   readonly invariantPredicates: ((s: S) => boolean)[]
   readonly checkDeadlock: boolean
   readonly clock: ProgressClock
+  readonly spill: FrontierSpill
+  readonly checkpoint: Checkpointer | undefined
+  /** True when the search started from a checkpoint. */
+  resumed = false
   violation: SafetyViolation<S> | undefined
 
   constructor(model: Model<S>, opts: CheckOptions) {
@@ -93,6 +149,30 @@ class Search<S> {
       expanded: (si, count, s) => this.expanded(si, count, s),
     }
     if (this.invariantNames.length > 0) visitor.state = (s, i) => this.checkInvariants(s, i)
+    const cp = opts.checkpoint
+    this.checkpoint =
+      cp === undefined
+        ? undefined
+        : new Checkpointer(cp.dir, cp.everyMs, modelDigest(model, opts), model.name)
+    const saved = this.checkpoint?.load()
+    if (saved !== undefined) {
+      this.visited = fingerprintSetOf(saved.fingerprints)
+      this.resumed = true
+    }
+    if (this.checkpoint !== undefined) {
+      // The boundary a search resumed from is the checkpoint already on disk: skip it.
+      let skip = this.resumed
+      visitor.level = (level, levelStart) => {
+        if (skip) skip = false
+        else if (this.checkpoint!.due) this.saveCheckpoint(level, levelStart)
+        return false
+      }
+    }
+    this.spill = new FrontierSpill(
+      opts.memory?.maxBytes,
+      () => this.visited.bytesInUse,
+      opts.memory?.dir,
+    )
     this.engine = new BreadthFirstSearch(
       model,
       visitor,
@@ -101,12 +181,39 @@ class Search<S> {
         ...(opts.maxDepth !== undefined && { maxDepth: opts.maxDepth }),
       },
       this.visited,
-    )
+    ).spillTo(this.spill)
+    if (saved !== undefined) this.resumeFrom(saved)
+  }
+
+  /** Saves the search at the boundary before `level`, numbered from `levelStart`. */
+  saveCheckpoint(level: Level<S>, levelStart: number): void {
+    this.checkpoint!.write({
+      generated: this.engine.generated,
+      depth: this.engine.depth,
+      levelStart,
+      levelSize: level.size,
+      fingerprints: this.visited.toPairs(),
+      chunks: level.encodedChunks(),
+    })
+  }
+
+  /** Sets the engine at the boundary a checkpoint saved (its fingerprints are the store). */
+  resumeFrom(saved: LoadedCheckpoint): void {
+    const { meta } = saved
+    const { engine } = this
+    engine.generated = meta.generated
+    engine.depth = meta.depth
+    engine.expanded = meta.levelStart
+    engine.resume(levelOf<S>(saved.chunks(), meta.levelSize, this.spill), meta.levelStart)
   }
 
   run(): CheckResult<S> {
     const { engine } = this
-    engine.run()
+    try {
+      engine.run()
+    } finally {
+      this.spill.dispose()
+    }
     const failure = engine.failure
     if (failure !== undefined && this.violation === undefined) {
       this.violation = this.errorViolation(failure.error, failure.index)
@@ -172,77 +279,11 @@ class Search<S> {
       this.visited.bytesInUse,
       this.violation,
       engine.incomplete,
+      {
+        mode: 'bfs',
+        spilledStates: this.spill.spilledStates,
+        ...(this.checkpoint !== undefined && { resumed: this.resumed }),
+      },
     )
-  }
-}
-
-/** The first invariant that is false (or throws) at `s`, or undefined when all hold. */
-export function failingInvariant<S>(
-  names: readonly string[],
-  predicates: readonly ((s: S) => boolean)[],
-  s: S,
-): { name: string; error?: UserCodeError } | undefined {
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!
-    let holds: boolean
-    try {
-      const verdict = predicates[k]!(s)
-      if (verdict === undefined) throw new TypeError(NO_VERDICT)
-      holds = Boolean(verdict)
-    } catch (e) {
-      return { name, error: new UserCodeError('invariant', name, e) }
-    }
-    if (!holds) return { name }
-  }
-  return undefined
-}
-
-/** What threw, as plain data (it crosses worker threads). */
-export interface UserErrorInfo {
-  readonly origin: string
-  readonly label: string
-  readonly type: string
-  readonly message: string
-}
-
-/** A {@link UserCodeError} as plain data. */
-export function describeUserError(err: UserCodeError): UserErrorInfo {
-  const cause = err.cause
-  return {
-    origin: err.origin,
-    label: err.label,
-    type: cause instanceof Error ? cause.name : typeof cause,
-    message: cause instanceof Error ? cause.message : String(cause),
-  }
-}
-
-/** The violation for user code that threw at the last state of `trace`. */
-export function errorViolation<S>(info: UserErrorInfo, trace: Step<S>[]): SafetyViolation<S> {
-  return {
-    kind: 'error',
-    name: info.label,
-    message: `${info.origin} of ${info.label} threw after ${trace.length - 1} steps: ${info.message}`,
-    trace,
-    error: { origin: info.origin, type: info.type, message: info.message },
-  }
-}
-
-/** The violation for an invariant that is false at the last state of `trace`. */
-export function invariantViolation<S>(name: string, trace: Step<S>[]): SafetyViolation<S> {
-  return {
-    kind: 'invariant',
-    name,
-    message: `invariant ${name} is violated after ${trace.length - 1} steps`,
-    trace,
-  }
-}
-
-/** The violation for a deadlock at the last state of `trace`. */
-export function deadlockViolation<S>(model: string, trace: Step<S>[]): SafetyViolation<S> {
-  return {
-    kind: 'deadlock',
-    name: 'deadlock',
-    message: `deadlock: a reachable state of ${model} has no enabled action and is not terminal`,
-    trace,
   }
 }

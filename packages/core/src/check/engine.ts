@@ -14,6 +14,10 @@
  *
  * States are numbered in the order they were stored, which is also the order in which they are
  * expanded. Full states live only in the frontier; the store keeps fingerprints and parents.
+ * Given a {@link FrontierSpill}, a level that outgrows the memory budget goes to files in
+ * chunks and is read back chunk by chunk: the order, and so every count and trace, is the same.
+ * A search can also start from a level saved at a level boundary ({@link resume}), which is how
+ * `check` resumes from a checkpoint.
  *
  * @module
  */
@@ -24,6 +28,7 @@ import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { runDomain } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
+import { type FrontierSpill, Level } from './frontier.ts'
 import { mutationError } from './mutation.ts'
 import { rebuildTrace } from './trace.ts'
 import type { Incompleteness, Step } from './types.ts'
@@ -57,6 +62,12 @@ export interface SearchVisitor<S> {
    * expanded.
    */
   expanded?(index: number, successors: number, s: S): boolean | undefined
+  /**
+   * A level boundary: every state before `levelStart` was expanded, `level` holds the states
+   * numbered from `levelStart` (level `depth` of the search), and nothing of it was expanded
+   * yet. The counters of the search are consistent here: what `check` saves in a checkpoint.
+   */
+  level?(level: Level<S>, levelStart: number): boolean | undefined
 }
 
 /** Bounds of a search. */
@@ -119,10 +130,17 @@ export class BreadthFirstSearch<S> {
   readonly #replays: boolean
   readonly #maxStates: number
   readonly #maxDepth: number
-  /** The level being expanded and the one being built, for {@link queued}. */
-  #frontier: S[] = []
+  /** The level being built, and the position in the chunk being expanded (for {@link queued}). */
   #next: S[] = []
   #position = 0
+  /** States of the current level in the chunks before the one being expanded, and the level's size. */
+  #chunkStart = 0
+  #levelSize = 0
+  /** The spilled part of the level being built, when a {@link FrontierSpill} is set. */
+  #nextLevel = new Level<S>()
+  #spill: FrontierSpill | undefined
+  /** A level saved at a boundary to start from instead of the initial states. */
+  #resume: { level: Level<S>; levelStart: number } | undefined
 
   constructor(
     model: Model<S>,
@@ -142,7 +160,29 @@ export class BreadthFirstSearch<S> {
 
   /** States found but not yet expanded. */
   get queued(): number {
-    return this.#frontier.length - this.#position + this.#next.length
+    return (
+      this.#levelSize -
+      this.#chunkStart -
+      this.#position +
+      this.#nextLevel.spilled +
+      this.#next.length
+    )
+  }
+
+  /** Lets levels that outgrow `spill`'s budget go to its files. */
+  spillTo(spill: FrontierSpill): this {
+    this.#spill = spill
+    return this
+  }
+
+  /**
+   * Starts the search at a level boundary saved earlier instead of at the initial states: the
+   * store must already hold every state numbered below `levelStart + level.size`, and
+   * `generated` and `depth` must be set to their values at that boundary.
+   */
+  resume(level: Level<S>, levelStart: number): this {
+    this.#resume = { level, levelStart }
+    return this
   }
 
   /** True once the search ended early: stopped, cut by a bound, or failed. */
@@ -182,21 +222,67 @@ export class BreadthFirstSearch<S> {
 
   /** Runs the search to its end. */
   run(): this {
-    let frontier = this.#initialStates()
-    let levelStart = 0
-    if (frontier.length > 0) this.depth = 1
-    while (frontier.length > 0 && !this.ended) {
-      const probe = this.depth >= this.#maxDepth
-      this.#expandLevel(frontier, levelStart, probe)
-      if (probe) break
-      levelStart += frontier.length
-      frontier = this.#next
-      this.#next = []
-      if (frontier.length > 0 && !this.stopped && this.failure === undefined) this.depth++
+    const resumed = this.#resume
+    let level: Level<S>
+    let levelStart: number
+    if (resumed === undefined) {
+      level = new Level(this.#initialStates())
+      levelStart = 0
+      if (level.size > 0) this.depth = 1
+    } else {
+      level = resumed.level
+      levelStart = resumed.levelStart
     }
-    this.#frontier = []
-    this.#next = []
+    const onLevel = this.#visitor.level
+    try {
+      while (level.size > 0 && !this.ended) {
+        if (onLevel !== undefined && onLevel(level, levelStart) === true) {
+          this.stopped = true
+          break
+        }
+        const probe = this.depth >= this.#maxDepth
+        this.#levelSize = level.size
+        this.#chunkStart = 0
+        for (const chunk of level.chunks()) {
+          this.#expandLevel(chunk, levelStart + this.#chunkStart, probe)
+          if (this.ended) break
+          this.#chunkStart += chunk.length
+        }
+        // A cut by maxStates still counts the level it was building (as TLC reports depth).
+        if (probe || this.stopped || this.failure !== undefined) break
+        levelStart += level.size
+        level.dispose()
+        level = this.#takeNextLevel()
+        if (level.size > 0) this.depth++
+      }
+    } finally {
+      level.dispose()
+      this.#nextLevel.dispose()
+      this.#next = []
+      this.#levelSize = 0
+    }
     return this
+  }
+
+  /** The level built while expanding the last one, its spilled chunks first. */
+  #takeNextLevel(): Level<S> {
+    const level = this.#nextLevel
+    level.tail = this.#next
+    this.#nextLevel = new Level<S>()
+    this.#next = []
+    // The fingerprint set grew: fewer states fit in memory now.
+    this.#spill?.resize(level.tail)
+    return level
+  }
+
+  /** Writes the level being built to a file, keeping the same array (the hot loop holds it). */
+  #spillNext(): void {
+    const spill = this.#spill!
+    const next = this.#next
+    spill.resize(next)
+    if (!spill.over(next.length)) return
+    this.#nextLevel.addFile(spill.write(next), next.length)
+    next.length = 0
   }
 
   /** Stores the initial states (a search's level 1) and returns those stored. */
@@ -210,6 +296,8 @@ export class BreadthFirstSearch<S> {
    */
   expandSlice(states: S[], base: number): S[] {
     this.#next = []
+    this.#levelSize = states.length
+    this.#chunkStart = 0
     this.#expandLevel(states, base, false)
     const next = this.#next
     this.#next = []
@@ -221,7 +309,6 @@ export class BreadthFirstSearch<S> {
     const { fp } = key
     const visitor = this.#visitor
     const frontier: S[] = []
-    this.#frontier = frontier
     for (const s of model.init) {
       this.generated++
       if (model.constraint !== undefined) {
@@ -269,11 +356,12 @@ export class BreadthFirstSearch<S> {
     const onExpanded = visitor.expanded
     const maxStates = this.#maxStates
     const next = this.#next
+    // The level being built goes to disk past this many states (never without a spill).
+    let spillAt = this.#spill?.limit ?? Number.POSITIVE_INFINITY
     // Stores whose add looks the fingerprint up itself, when no edge needs the number of a
     // state found again (a parallel worker's sink records every add: it is looked up first).
     const addOnly =
       onEdge === undefined && (store instanceof FingerprintSet || store instanceof VisitedStore)
-    this.#frontier = frontier
     // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
     let generated = 0
     for (let fi = 0; fi < frontier.length; fi++) {
@@ -389,6 +477,10 @@ export class BreadthFirstSearch<S> {
         }
       }
       if (!probe) this.expanded = si + 1
+      if (next.length >= spillAt) {
+        this.#spillNext()
+        spillAt = this.#spill!.limit
+      }
       if (onExpanded !== undefined) {
         try {
           if (onExpanded(si, count, s) === true) {

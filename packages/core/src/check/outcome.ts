@@ -5,12 +5,23 @@
  * @module
  */
 import type {
+  CheckMode,
   CheckOptions,
   CheckProgress,
   CheckResult,
   Incompleteness,
+  RandomWalkReport,
   SafetyViolation,
 } from './types.ts'
+
+/** What a result says beyond the counters: which search ran and how. */
+export interface ResultExtras {
+  /** Default `bfs`. */
+  readonly mode?: CheckMode
+  readonly resumed?: boolean
+  readonly spilledStates?: number
+  readonly walk?: RandomWalkReport
+}
 
 const TWO_POW_64 = 2 ** 64
 
@@ -69,6 +80,7 @@ export class ProgressClock {
     storeBytes: number,
     violation: SafetyViolation<S> | undefined,
     incomplete: Incompleteness | undefined,
+    extra: ResultExtras = {},
   ): CheckResult<S> {
     const durationMs = this.#now() - this.started
     const { distinct, generated } = counts
@@ -87,8 +99,12 @@ export class ProgressClock {
         collisionProbability: (distinct * Math.max(generated - distinct, 0)) / TWO_POW_64,
         storeBytes,
         bytesPerState: distinct > 0 ? storeBytes / distinct : 0,
+        ...(extra.spilledStates !== undefined && { spilledStates: extra.spilledStates }),
       },
       model,
+      mode: extra.mode ?? 'bfs',
+      ...(extra.resumed !== undefined && { resumed: extra.resumed }),
+      ...(extra.walk !== undefined && { walk: extra.walk }),
       ...(violation && { violation }),
       ...(incomplete && { incomplete }),
     }

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { UserErrorInfo } from './check.ts'
+
 import type { Step } from './types.ts'
+import type { UserErrorInfo } from './violations.ts'
 
 /** A request to a worker. A worker answers each with one {@link WorkerReply}. */
 export type WorkerRequest =
@@ -27,6 +28,13 @@ export type WorkerRequest =
   | { readonly op: 'take'; readonly end: 'front' | 'back'; readonly n: number }
   | { readonly op: 'put'; readonly end: 'front' | 'back'; readonly states: Uint8Array<ArrayBuffer> }
   | { readonly op: 'trace'; readonly path: Int32Array }
+  /** The digest of the model and these options, for a checkpoint (see `checkpoint.ts`). */
+  | {
+      readonly op: 'digest'
+      readonly maxStates?: number
+      readonly maxDepth?: number
+      readonly deadlock: boolean
+    }
 
 /** Where a worker's expansion stopped early, as `check` would have: `at` is a local index. */
 export interface SliceStop {
@@ -80,3 +88,4 @@ export type WorkerReply =
   | { readonly states: Uint8Array<ArrayBuffer>; readonly size: number }
   | { readonly size: number }
   | { readonly trace: Step<unknown>[] }
+  | { readonly digest: string }

@@ -58,23 +58,25 @@ export class SharedTable {
    */
   rebuild(capacity: number, below: number): void {
     const old = this.words
-    const words = new Int32Array(new SharedArrayBuffer(capacity * SLOT * 4))
-    const mask = capacity - 1
+    this.words = new Int32Array(new SharedArrayBuffer(capacity * SLOT * 4))
+    this.buffer = this.words.buffer
+    this.capacity = capacity
     for (let b = 0; b < old.length; b += SLOT) {
       const key = old[b]!
-      if (key === 0 || key >= below) continue
-      const hi = old[b + 1]!
-      const lo = old[b + 2]!
-      let s = slotOf(hi, lo) & mask
-      while (words[s * SLOT] !== 0) s = (s + 1) & mask
-      const w = s * SLOT
-      words[w] = key
-      words[w + 1] = hi
-      words[w + 2] = lo
+      if (key !== 0 && key < below) this.insert(old[b + 1]!, old[b + 2]!, key)
     }
-    this.words = words
-    this.buffer = words.buffer
-    this.capacity = capacity
+  }
+
+  /** Inserts a fingerprint with its key (a checkpoint being restored). Workers must be idle. */
+  insert(hi: number, lo: number, key: number): void {
+    const words = this.words
+    const mask = this.capacity - 1
+    let s = slotOf(hi, lo) & mask
+    while (words[s * SLOT] !== 0) s = (s + 1) & mask
+    const w = s * SLOT
+    words[w] = key
+    words[w + 1] = hi
+    words[w + 2] = lo
   }
 
   /** The key of a fingerprint in the table (parent + 2), or 0. */

@@ -12,7 +12,7 @@ import { ParallelCheckError, UserCodeError } from '../errors.ts'
 import { loadModel } from '../load/load-model.ts'
 import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
-import { describeUserError, failingInvariant } from './check.ts'
+import { modelDigest } from './checkpoint.ts'
 import { BreadthFirstSearch, type FingerprintStore } from './engine.ts'
 import type {
   Expansion,
@@ -23,6 +23,7 @@ import type {
 } from './parallel-protocol.ts'
 import { BUSY, COUNT_BATCH, SLOT, slotOf } from './parallel-table.ts'
 import { rebuildTrace } from './trace.ts'
+import { describeUserError, failingInvariant } from './violations.ts'
 
 /**
  * The engine's fingerprint store in a worker: the shared table. A successor whose fingerprint
@@ -313,6 +314,14 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       slice = req.end === 'front' ? [...states, ...slice] : [...slice, ...states]
       return { size: slice.length }
     }
+    case 'digest':
+      return {
+        digest: modelDigest(model, {
+          ...(req.maxStates !== undefined && { maxStates: req.maxStates }),
+          ...(req.maxDepth !== undefined && { maxDepth: req.maxDepth }),
+          deadlock: req.deadlock,
+        }),
+      }
     case 'trace': {
       const store = new VisitedStore(16)
       for (let k = 0; k < req.path.length; k += 2) {

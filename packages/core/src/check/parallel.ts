@@ -16,12 +16,13 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { ParallelCheckError } from '../errors.ts'
+import { CheckpointError, ParallelCheckError } from '../errors.ts'
 import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry, workerExecArgv } from '../load/worker-entry.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
-import { deadlockViolation, errorViolation, invariantViolation, validateOptions } from './check.ts'
+import { validateOptions } from './check.ts'
+import { Checkpointer, type LoadedCheckpoint } from './checkpoint.ts'
 import { ProgressClock, type SearchCounts } from './outcome.ts'
 import type {
   Expansion,
@@ -39,6 +40,7 @@ import {
   type SafetyViolation,
   type Step,
 } from './types.ts'
+import { deadlockViolation, errorViolation, invariantViolation } from './violations.ts'
 
 export type { ModelTarget }
 
@@ -74,6 +76,11 @@ export async function checkParallel<S = unknown>(
 ): Promise<CheckResult<S>> {
   const { workers = 'auto', ...checkOpts } = opts
   validateOptions(opts, 'checkParallel()', PARALLEL_CHECK_OPTION_KEYS)
+  if (opts.mode === 'random-walk' || opts.memory !== undefined) {
+    throw new RangeError(
+      `checkParallel(): ${opts.mode === 'random-walk' ? "mode: 'random-walk'" : 'memory'} is check()'s: ${opts.mode === 'random-walk' ? 'a random walk runs on one thread' : "the level lives in the workers' memory"}; use check(model, opts) for it`,
+    )
+  }
   const count = workerCount(workers)
   const module = targetModuleUrl(target)
   const pool = new WorkerPool(count)
@@ -88,7 +95,19 @@ export async function checkParallel<S = unknown>(
       control: table.control.buffer,
     }))
     const name = (pool.lastLoaded as { loaded: { model: string } }).loaded.model
-    return (await new ParallelSearch<S>(pool, name, checkOpts, table).run()) as CheckResult<S>
+    const cp = checkOpts.checkpoint
+    let checkpointer: Checkpointer | undefined
+    if (cp !== undefined) {
+      const { digest } = await pool.request<{ digest: string }>(0, {
+        op: 'digest',
+        ...(checkOpts.maxStates !== undefined && { maxStates: checkOpts.maxStates }),
+        ...(checkOpts.maxDepth !== undefined && { maxDepth: checkOpts.maxDepth }),
+        deadlock: checkOpts.deadlock !== false,
+      })
+      checkpointer = new Checkpointer(cp.dir, cp.everyMs, digest, name)
+    }
+    const search = new ParallelSearch<S>(pool, name, checkOpts, table, checkpointer)
+    return (await search.run()) as CheckResult<S>
   } finally {
     await pool.close()
   }
@@ -213,8 +232,17 @@ class ParallelSearch<S> {
   expanded = 0
   violation: SafetyViolation<S> | undefined
   incomplete: Incompleteness | undefined
+  readonly checkpoint: Checkpointer | undefined
+  resumed = false
 
-  constructor(pool: WorkerPool, model: string, opts: CheckOptions, table: SharedTable) {
+  constructor(
+    pool: WorkerPool,
+    model: string,
+    opts: CheckOptions,
+    table: SharedTable,
+    checkpoint?: Checkpointer,
+  ) {
+    this.checkpoint = checkpoint
     this.pool = pool
     this.model = model
     this.opts = opts
@@ -227,10 +255,21 @@ class ParallelSearch<S> {
 
   async run(): Promise<CheckResult<S>> {
     let levelStart = 0
-    // The initial states are the successors of a virtual level with no states.
-    let level = await this.absorb(await this.expand(-1, 0), -1, false)
-    if (level > 0) this.depth = 1
+    let level: number
+    const saved = this.checkpoint?.load()
+    if (saved !== undefined) {
+      ;({ levelStart, levelSize: level } = saved.meta)
+      await this.restore(saved)
+    } else {
+      // The initial states are the successors of a virtual level with no states.
+      level = await this.absorb(await this.expand(-1, 0), -1, false)
+      if (level > 0) this.depth = 1
+    }
+    // The boundary a search resumed from is the checkpoint already on disk.
+    let skip = saved !== undefined
     while (level > 0 && !this.ended) {
+      if (this.checkpoint?.due && !skip) await this.save(levelStart, level)
+      skip = false
       await this.rebalance(level)
       const probe = this.depth >= this.maxDepth
       const expansions = await this.expand(levelStart, level)
@@ -431,6 +470,63 @@ class ParallelSearch<S> {
     }
   }
 
+  /** Writes a checkpoint before the level of `level` states numbered from `levelStart`. */
+  async save(levelStart: number, level: number): Promise<void> {
+    const { fps, table } = this
+    const fingerprints = fps.slice(0, 2 * this.distinct)
+    const parents = new Int32Array(this.distinct)
+    for (let k = 0; k < this.distinct; k++) parents[k] = table.keyOf(fps[2 * k]!, fps[2 * k + 1]!)
+    // Each worker's slice, in order: taken and put back, a copy kept (the put moves the bytes).
+    const chunks: Uint8Array[] = []
+    for (let w = 0; w < this.pool.size; w++) {
+      if (this.sizes[w] === 0) continue
+      const r = await this.pool.request<{ states: Uint8Array<ArrayBuffer>; size: number }>(w, {
+        op: 'take',
+        end: 'front',
+        n: this.sizes[w]!,
+      })
+      chunks.push(r.states.slice())
+      await this.pool.request(w, { op: 'put', end: 'front', states: r.states })
+    }
+    this.checkpoint!.write({
+      generated: this.generated,
+      depth: this.depth,
+      levelStart,
+      levelSize: level,
+      fingerprints,
+      parents,
+      chunks,
+    })
+  }
+
+  /** Starts from a checkpoint: the table, the counters, and the level on worker 0. */
+  async restore(saved: LoadedCheckpoint): Promise<void> {
+    const { meta, fingerprints } = saved
+    const parents = saved.parents
+    if (parents === undefined) {
+      throw new CheckpointError(
+        this.checkpoint!.dir,
+        `checkpoint in ${this.checkpoint!.dir} was written by check(), which keeps no parents for checkParallel's traces; resume it with check(), or give checkParallel another checkpoint.dir`,
+      )
+    }
+    const { table } = this
+    let capacity = table.capacity
+    while (meta.distinct > capacity * PLAN_LOAD) capacity *= 2
+    table.rebuild(capacity, 0)
+    for (let k = 0; k < meta.distinct; k++) {
+      table.insert(fingerprints[2 * k]!, fingerprints[2 * k + 1]!, parents[k]!)
+    }
+    await this.pool.all(() => ({ op: 'table', table: table.buffer }))
+    this.#record(fingerprints)
+    this.generated = meta.generated
+    this.depth = meta.depth
+    for (const states of saved.chunks()) {
+      const r = await this.pool.request<{ size: number }>(0, { op: 'put', end: 'back', states })
+      this.sizes[0] = r.size
+    }
+    this.resumed = true
+  }
+
   async traceTo(i: number): Promise<Step<S>[]> {
     const { fps, table } = this
     const path: number[] = []
@@ -458,6 +554,11 @@ class ParallelSearch<S> {
       new VisitedStore().bytesInUseAt(counts.distinct),
       this.violation,
       this.incomplete,
+      {
+        mode: 'bfs',
+        spilledStates: 0,
+        ...(this.checkpoint !== undefined && { resumed: this.resumed }),
+      },
     )
   }
 }

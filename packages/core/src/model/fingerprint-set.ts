@@ -100,6 +100,24 @@ export class FingerprintSet {
     }
   }
 
+  /**
+   * Every fingerprint, as (hi, lo) pairs in table order (not insertion order): what a
+   * checkpoint saves. Adding them to an empty set gives a set of the same size.
+   */
+  toPairs(): Int32Array {
+    const out = new Int32Array(this.#size * 2)
+    let n = 0
+    if (this.#hasZero) n += 2
+    for (const part of this.#parts) {
+      for (let k = 0; k < part.length; k += 2) {
+        if (part[k] === 0 && part[k + 1] === 0) continue
+        out[n++] = part[k]!
+        out[n++] = part[k + 1]!
+      }
+    }
+    return out
+  }
+
   /** Bytes held by the table's typed arrays. */
   get bytesInUse(): number {
     let bytes = 0

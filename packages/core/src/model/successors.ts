@@ -73,6 +73,26 @@ export function runEffect<S>(a: Action<S>, s: S, p: unknown): S {
   }
 }
 
+/** Whether `s` satisfies the model's constraint (true without one), wrapping exceptions. */
+export function runConstraint<S>(model: Model<S>, s: S): boolean {
+  if (model.constraint === undefined) return true
+  try {
+    return Boolean(model.constraint(s))
+  } catch (e) {
+    throw new UserCodeError('constraint', 'constraint', e)
+  }
+}
+
+/** Whether the model lets `s` have no successor (its `terminal`), wrapping exceptions. */
+export function runTerminal<S>(model: Model<S>, s: S): boolean {
+  if (model.terminal === undefined) return false
+  try {
+    return Boolean(model.terminal(s))
+  } catch (e) {
+    throw new UserCodeError('terminal', model.name, e)
+  }
+}
+
 /** Evaluates an `action.each` domain into an array, wrapping exceptions. */
 export function runDomain<S>(a: Action<S> & { kind: 'each' }, s: S): readonly unknown[] {
   try {

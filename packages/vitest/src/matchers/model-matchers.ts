@@ -19,6 +19,7 @@ import {
   keyList,
   type Model,
   NothingCheckedError,
+  OPTION_KEYS,
   type OptionKey,
   OptionsError,
 } from '@musil/core'
@@ -28,14 +29,29 @@ import { reportedCounterexample } from '../reported-counterexample.ts'
 import { count, type SyncMatchResult, traceDiff } from './trace-diff.ts'
 
 /** Options of `toBeSafe`: those of `check`; `deadlock` defaults to false here. */
-export type SafetyMatcherOptions = Omit<CheckOptions, 'onProgress'>
+export type SafetyMatcherOptions = Omit<CheckOptions, 'onProgress'> & {
+  /**
+   * `false` accepts a search that is not exhaustive (`mode: 'random-walk'`, or one cut by
+   * `maxStates`/`maxDepth`): the matcher then passes when it found no violation, and the
+   * coverage is recorded with the test (the musil reporter lists it). By default such a
+   * search fails, since it proves nothing.
+   */
+  exhaustive?: boolean
+}
 
 /** Options of `toBeDeadlockFree`: those of `toBeSafe` but `deadlock`, which is always on. */
 export type DeadlockMatcherOptions = Omit<SafetyMatcherOptions, 'deadlock'>
 
 /** The keys {@link DeadlockMatcherOptions} may have: anything else is a typo the matcher rejects. */
 export const DEADLOCK_MATCHER_OPTION_KEYS: readonly OptionKey<DeadlockMatcherOptions>[] =
-  keyList<DeadlockMatcherOptions>()(['maxStates', 'maxDepth', 'progressIntervalMs'])
+  keyList<DeadlockMatcherOptions>()([
+    // `check`'s options but the two the matchers set themselves, in `check`'s order.
+    ...OPTION_KEYS.CheckOptions.filter(
+      (k): k is Exclude<OptionKey<CheckOptions>, 'onProgress' | 'deadlock'> =>
+        k !== 'onProgress' && k !== 'deadlock',
+    ),
+    'exhaustive',
+  ])
 
 /** The keys {@link SafetyMatcherOptions} may have: anything else is a typo `toBeSafe` rejects. */
 export const SAFETY_MATCHER_OPTION_KEYS: readonly OptionKey<SafetyMatcherOptions>[] =
@@ -48,6 +64,25 @@ function requireModel(received: unknown, matcher: string): Model<unknown> {
     )
   }
   return received
+}
+
+/**
+ * What a search that was not exhaustive covered, in one line: what the test output shows for a
+ * test that accepted it with `exhaustive: false`.
+ */
+export function coverageLine(r: CheckResult<unknown>): string {
+  const how =
+    r.mode === 'random-walk' && r.walk !== undefined
+      ? `${r.walk.walks} random walks of at most ${r.walk.depth} steps (seed ${r.walk.seed})`
+      : `a breadth-first search cut by ${r.incomplete?.reason ?? 'a bound'}`
+  return `${how} covered ${count(r.stats.distinct)} distinct states; exhaustive: no`
+}
+
+/** Records the coverage of a non-exhaustive pass with the running test, for the reporter. */
+function recordCoverage(ctx: MatcherState, line: string): void {
+  // Vitest gives a matcher the test it runs in (not in MatcherState's type).
+  const task = (ctx as { task?: { meta: { musil?: MusilTaskMeta } } }).task
+  if (task !== undefined) task.meta.musil = { ...task.meta.musil, coverage: line }
 }
 
 function statsLine(r: CheckResult<unknown>): string {
@@ -66,6 +101,7 @@ export function checkResultToMatch(
   r: CheckResult<unknown>,
   holdsLine: string,
   note = '',
+  exhaustive?: boolean,
 ): SyncMatchResult {
   const hint = `expect(${model.name}).${ctx.isNot ? 'not.' : ''}${matcher}()${note}`
   const v = r.violation
@@ -91,11 +127,24 @@ export function checkResultToMatch(
       ...traceDiff(v.trace, holdsLine),
     }
   }
+  if (!r.complete && exhaustive === false) {
+    const coverage = coverageLine(r)
+    recordCoverage(ctx, coverage)
+    return {
+      pass: true,
+      message: () =>
+        `${hint}\n\nexpected a counterexample, but none was found; ${coverage} (accepted with exhaustive: false)`,
+    }
+  }
   if (!r.complete) {
+    const optIn =
+      r.mode === 'random-walk'
+        ? '; a random walk is never exhaustive: pass exhaustive: false to accept its coverage'
+        : ''
     return {
       pass: ctx.isNot,
       message: () =>
-        `${hint}\n\nsearch incomplete, so it proves nothing either way: ${r.incomplete?.message} (${statsLine(r)})`,
+        `${hint}\n\nsearch incomplete, so it proves nothing either way: ${r.incomplete?.message} (${statsLine(r)})${optIn}`,
     }
   }
   return {
@@ -124,14 +173,16 @@ export function toBeSafe(
       `expect(${model.name}).${this.isNot ? 'not.' : ''}toBeSafe(): model ${model.name} has no invariants and toBeSafe checks no deadlocks unless told to, so nothing would be checked; add invariants: { name: (s) => boolean } to defineModel(), or use toBeDeadlockFree() if you mean deadlock freedom`,
     )
   }
-  const r = check(model, { ...options, deadlock })
+  const { exhaustive: _, ...searchOptions } = options
+  const r = check(model, { ...searchOptions, deadlock })
   const holds = [
     ...(names.length > 0 ? [`every reachable state satisfies ${names.join(', ')}`] : []),
     ...(deadlock ? [DEADLOCK_FREE] : []),
   ].join(', and ')
   // Deadlock freedom alone is a real check, but not what "safe" usually means: say so.
   const note = names.length === 0 ? ' (no invariants: checked deadlock freedom only)' : ''
-  return checkResultToMatch(this, 'toBeSafe', model, r, holds, note)
+  const { exhaustive } = options
+  return checkResultToMatch(this, 'toBeSafe', model, r, holds, note, exhaustive)
 }
 
 /** `expect(model).toBeDeadlockFree(opts?)`: every reachable non-terminal state has a successor. */
@@ -158,6 +209,7 @@ export function toBeDeadlockFree(
       'deadlock',
     )
   }
-  const r = check(defineModel({ ...model, invariants: {} }), { ...options, deadlock: true })
-  return checkResultToMatch(this, 'toBeDeadlockFree', model, r, DEADLOCK_FREE)
+  const { exhaustive, ...searchOptions } = rest
+  const r = check(defineModel({ ...model, invariants: {} }), { ...searchOptions, deadlock: true })
+  return checkResultToMatch(this, 'toBeDeadlockFree', model, r, DEADLOCK_FREE, '', exhaustive)
 }
