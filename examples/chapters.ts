@@ -77,3 +77,24 @@ export const chapters: readonly Chapter[] = [
   ...openSystems,
   ...asynchronous,
 ]
+
+/** One section of the textbook: a part and its chapters, in reading order. */
+export interface Section {
+  readonly part: Chapter['part']
+  readonly chapters: readonly Chapter[]
+}
+
+/**
+ * The chapters grouped by part, parts in the order their first chapter appears: what
+ * `npm run textbook` prints, one heading per part. A chapter listed away from the rest of its
+ * part still prints under its part's heading, never under a second copy of it.
+ */
+export function sections(list: readonly Chapter[] = chapters): Section[] {
+  const byPart = new Map<Chapter['part'], Chapter[]>()
+  for (const ch of list) {
+    const group = byPart.get(ch.part)
+    if (group) group.push(ch)
+    else byPart.set(ch.part, [ch])
+  }
+  return [...byPart].map(([part, chs]) => ({ part, chapters: chs }))
+}
