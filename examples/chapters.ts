@@ -21,6 +21,7 @@ import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chap
 import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
+import { tcpHandshakeChapter } from './tcp-handshake/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
@@ -54,7 +55,7 @@ const replicationAndConsistency: Chapter[] = []
 // Issue 13 (part 2 of the roadmap).
 const messagingPatterns: Chapter[] = []
 
-const stateMachinesAndCoherence: Chapter[] = []
+const stateMachinesAndCoherence: Chapter[] = [tcpHandshakeChapter]
 
 const openSystems: Chapter[] = [
   k8sSchedulerChapter,

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest'
+import {
+  classify,
+  closedTcb,
+  type EventTable,
+  figure6,
+  figure6WithoutClosing,
+  react,
+  rfc793,
+  type Segment,
+  type Tcb,
+} from './tcp-endpoint.ts'
+import {
+  arrows,
+  checkClosing,
+  checkTcp,
+  coverage,
+  synchronizedAgree,
+  tcpModel,
+} from './tcp-handshake.ts'
+
+/** RFC 793 Figure 6, transcribed arrow by arrow from the RFC (less LISTEN's SEND). */
+const FIGURE_6_ARROWS = [
+  'CLOSED -> LISTEN',
+  'CLOSED -> SYN_SENT',
+  'LISTEN -> SYN_RECEIVED',
+  'LISTEN -> CLOSED',
+  'SYN_SENT -> SYN_RECEIVED',
+  'SYN_SENT -> ESTABLISHED',
+  'SYN_SENT -> CLOSED',
+  'SYN_RECEIVED -> ESTABLISHED',
+  'SYN_RECEIVED -> FIN_WAIT_1',
+  'SYN_RECEIVED -> LISTEN',
+  'ESTABLISHED -> FIN_WAIT_1',
+  'ESTABLISHED -> CLOSE_WAIT',
+  'FIN_WAIT_1 -> FIN_WAIT_2',
+  'FIN_WAIT_1 -> CLOSING',
+  'FIN_WAIT_2 -> TIME_WAIT',
+  'CLOSE_WAIT -> LAST_ACK',
+  'CLOSING -> TIME_WAIT',
+  'LAST_ACK -> CLOSED',
+  'TIME_WAIT -> CLOSED',
+]
+
+const arrowList = (table: EventTable): string[] =>
+  Object.entries(arrows(table)).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`))
+
+describe('TCP handshake and teardown: the model is built from the endpoint’s event table', () => {
+  it('transcribes Figure 6: the table draws exactly the diagram’s arrows', () => {
+    expect(arrowList(figure6).sort()).toEqual([...FIGURE_6_ARROWS].sort())
+    // The RFC's table adds self-loops and resets, and no arrow between two other states.
+    const extra = arrowList(rfc793).filter((a) => !FIGURE_6_ARROWS.includes(a))
+    for (const a of extra) {
+      const [from, to] = a.split(' -> ')
+      expect(from === to || to === 'CLOSED', a).toBe(true)
+    }
+  })
+
+  it('finds that a teardown without CLOSING deadlocks when both ends close at once', () => {
+    const r = checkTcp(figure6WithoutClosing)
+    expect(r.violation?.kind).toBe('deadlock')
+    expect(r.violation?.trace.map((s) => s.action)).toEqual([
+      'init',
+      'A OPEN active(SYN_SENT)',
+      'B OPEN passive(LISTEN)',
+      'B rcv SYN(SYN_RECEIVED)',
+      'A rcv SYN,ACK(ESTABLISHED)',
+      'A CLOSE(FIN_WAIT_1)',
+      'B rcv ACK(ESTABLISHED)',
+      'B CLOSE(FIN_WAIT_1)',
+    ])
+    const last = r.violation!.trace.at(-1)!.state
+    // Each end has the other's FIN in front of it, and no rule of FIN_WAIT_1 takes a FIN.
+    expect(last.toA[0]?.ctl).toBe('FIN,ACK')
+    expect(last.toB.at(-1)?.ctl).toBe('FIN,ACK')
+    expect(classify(last.A, last.toA[0]!)).toBe('rcv FIN')
+    expect(react(figure6WithoutClosing, last.A, 'rcv FIN', last.toA[0])).toBeUndefined()
+  })
+
+  it('verifies Figure 6 while nobody crashes: CLOSING handles the simultaneous close', () => {
+    const r = checkTcp(figure6)
+    expect(r.ok).toBe(true)
+    expect(r.complete).toBe(true)
+    expect(r.stats.distinct).toBe(30)
+    expect(checkClosing(figure6).ok).toBe(true)
+    expect(coverage(figure6).unreachable).toEqual([])
+  })
+
+  it('finds that after a crash Figure 6 strands the survivor in a half-open connection', () => {
+    const r = checkTcp(figure6, { crashes: 1 })
+    expect(r.violation?.kind).toBe('deadlock')
+    expect(r.violation?.trace.map((s) => s.action)).toContain('crash(A)')
+    const last = r.violation!.trace.at(-1)!.state
+    expect(last.B.status).toBe('SYN_RECEIVED')
+    // The crashed A has a SYN,ACK for a connection it forgot in front of it: no arrow of
+    // Figure 6 answers a segment for no connection.
+    expect(classify(closedTcb(400), last.toA[0]!)).toMatch(/^rcv (stray|bad ACK)$/)
+    const lasso = checkClosing(figure6, { crashes: 1 }).violation
+    expect(lasso?.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+  })
+
+  it.each([
+    [0, 100],
+    [1, 1093],
+    [2, 6974],
+  ])(
+    'verifies RFC 793 with its resets, crash budget %i: %i states, consistent, every connection closes',
+    (crashes, states) => {
+      const r = checkTcp(rfc793, { crashes })
+      expect(r.ok).toBe(true)
+      expect(r.complete).toBe(true)
+      expect(r.stats.distinct).toBe(states)
+      expect(checkClosing(rfc793, { crashes }).ok).toBe(true)
+    },
+  )
+
+  it('replays RFC 793 Figure 10 (half-open connection discovery) on the code', () => {
+    let a: Tcb = { status: 'ESTABLISHED', iss: 100, sndNxt: 101, rcvNxt: 301 }
+    let b: Tcb = { status: 'ESTABLISHED', iss: 300, sndNxt: 301, rcvNxt: 101 }
+    const step = (tcb: Tcb, seg: Segment, table: EventTable = rfc793) =>
+      react(table, tcb, classify(tcb, seg), seg)
+    // A crashes and reconnects with a new initial sequence number.
+    a = closedTcb(400)
+    const open = react(rfc793, a, 'OPEN active')!
+    expect(open.sent).toEqual({ ctl: 'SYN', seq: 400 })
+    // Figure 6 alone has nothing to say to a SYN that does not fit the connection.
+    expect(step(b, open.sent!, figure6)).toBeUndefined()
+    // B answers with where it really is; A resets what it never asked for; B aborts.
+    const challenge = step(b, open.sent!)!
+    expect(challenge.sent).toEqual({ ctl: 'ACK', seq: 301, ack: 101 })
+    const reset = step(open.tcb, challenge.sent!)!
+    expect(reset.event).toBe('rcv bad ACK')
+    expect(reset.sent).toEqual({ ctl: 'RST', seq: 101 })
+    b = step(challenge.tcb, reset.sent!)!.tcb
+    expect(b.status).toBe('CLOSED')
+    // A's retransmitted SYN now finds B listening, and a fresh connection is synchronized.
+    a = reset.tcb
+    const again = react(rfc793, a, 'timeout rexmt')!
+    b = react(rfc793, b, 'OPEN passive')!.tcb
+    const synAck = step(b, again.sent!)!
+    const ack = step(again.tcb, synAck.sent!)!
+    b = step(synAck.tcb, ack.sent!)!.tcb
+    a = ack.tcb
+    expect([a.status, b.status]).toEqual(['ESTABLISHED', 'ESTABLISHED'])
+    expect(synchronizedAgree({ A: a, B: b } as never)).toBe(true)
+    expect([a.sndNxt, a.rcvNxt, b.sndNxt, b.rcvNxt]).toEqual([401, 301, 301, 401])
+  })
+
+  it('uses every state and all but the rules its applications never call for', () => {
+    expect(coverage(rfc793, { crashes: 1 })).toEqual({
+      unreachable: [],
+      unusedRules: [
+        'LISTEN: CLOSE', // the server never stops listening before a client comes
+        'SYN_SENT: rcv SYN', // simultaneous open: B never opens actively
+        'SYN_SENT: CLOSE', // applications close only the connections they have
+        'SYN_RECEIVED: CLOSE',
+        'SYN_RECEIVED: rcv dup ACK',
+        'SYN_RECEIVED: rcv stray RST',
+        'ESTABLISHED: rcv stray RST',
+        'FIN_WAIT_1: rcv stray RST',
+        'FIN_WAIT_2: rcv stray RST',
+      ],
+    })
+  })
+
+  it('is deterministic: two checks give the same trace and counts', () => {
+    const a = checkTcp(figure6, { crashes: 1 })
+    const b = checkTcp(figure6, { crashes: 1 })
+    expect(JSON.stringify(a.violation)).toBe(JSON.stringify(b.violation))
+    expect(a.stats.generated).toBe(b.stats.generated)
+  })
+
+  it('rejects a bad crash budget by name', () => {
+    expect(() => tcpModel(rfc793, { crashes: -1 })).toThrow(/crashes/)
+  })
+})

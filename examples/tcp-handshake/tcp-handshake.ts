@@ -1,0 +1,276 @@
+/**
+ * TCP's handshake and teardown, model-checked from the endpoint's own event table. Two
+ * endpoints, a client A that opens actively and a server B that listens, talk over a reliable
+ * FIFO link in each direction; either may crash once (its TCB is lost, segments in flight are
+ * not). Every step of the model is a rule of the table, built with `statusFieldActions`, one
+ * action per event, so the model checks the table the code runs.
+ */
+import {
+  action,
+  type CheckResult,
+  check,
+  checkLiveness,
+  declaredStates,
+  defineModel,
+  type LivenessResult,
+  type Model,
+  statusFieldActions,
+  successors,
+  type TransitionTable,
+} from '@musil/core'
+import {
+  classify,
+  closedTcb,
+  type EventTable,
+  react,
+  type Segment,
+  type Tcb,
+  type TcpEvent,
+  type TcpState,
+} from './tcp-endpoint.ts'
+
+/** The two endpoints. */
+export type Side = 'A' | 'B'
+
+/** An endpoint: its TCB, and what its application has done in this incarnation. */
+export interface Endpoint extends Tcb {
+  /** The application has opened (A actively, B passively). */
+  readonly opened: boolean
+  /** The application has closed. */
+  readonly closed: boolean
+}
+
+/** The model's state: both endpoints, the link each way, and the crashes so far. */
+export interface Connection {
+  readonly A: Endpoint
+  readonly B: Endpoint
+  /** Segments in flight to A, oldest first. */
+  readonly toA: readonly Segment[]
+  /** Segments in flight to B, oldest first. */
+  readonly toB: readonly Segment[]
+  readonly crashes: number
+}
+
+/** Options of {@link tcpModel}. */
+export interface TcpModelOptions {
+  /** How many crashes may happen in a run (default 0). */
+  readonly crashes?: number
+}
+
+const SIDES: readonly Side[] = ['A', 'B']
+const peerOf = (x: Side): Side => (x === 'A' ? 'B' : 'A')
+const inbox = (x: Side): 'toA' | 'toB' => (x === 'A' ? 'toA' : 'toB')
+
+/** Initial sequence numbers as in RFC 793's examples: A from 100, B from 300, +300 per crash. */
+const issOf = (x: Side, incarnation: number): number => (x === 'A' ? 100 : 300) + 300 * incarnation
+
+const fresh = (x: Side, incarnation: number): Endpoint => ({
+  ...closedTcb(issOf(x, incarnation)),
+  opened: false,
+  closed: false,
+})
+
+/** Nothing is in flight either way: what a timer waits for. */
+export const quiet = (s: Connection): boolean => s.toA.length === 0 && s.toB.length === 0
+
+/** The arrows of an event table, state by state: the table `statusFieldActions` and `declaredStates` read. */
+export function arrows(table: EventTable): TransitionTable {
+  const out: Record<string, string[]> = {}
+  for (const [state, row] of Object.entries(table)) {
+    out[state] = [...new Set(Object.values(row ?? {}).map(([to]) => to))]
+  }
+  return out
+}
+
+/** The arrows one event draws: each state's target under `event`, or none. */
+function column(table: EventTable, event: TcpEvent): TransitionTable {
+  const out: Record<string, string[]> = {}
+  for (const [state, row] of Object.entries(table)) {
+    const rule = row?.[event]
+    out[state] = rule ? [rule[0]] : []
+  }
+  return out
+}
+
+/** Whether `event` happens now: A opens actively, B listens, each closes once connected; timers fire when all is quiet. */
+function userCalls(s: Connection, x: Side, event: TcpEvent): boolean {
+  const e = s[x]
+  switch (event) {
+    case 'OPEN active':
+      return x === 'A' && !e.opened
+    case 'OPEN passive':
+      return x === 'B' && !e.opened
+    case 'CLOSE':
+      return !e.closed && (e.status === 'ESTABLISHED' || e.status === 'CLOSE_WAIT')
+    // A timer fires only when nothing is in flight: the worst case for a real timer, and what
+    // keeps the links bounded.
+    case 'timeout 2MSL':
+    case 'timeout rexmt':
+    case 'timeout keepalive':
+      return quiet(s)
+    default:
+      return false
+  }
+}
+
+/** The event that happens to `x` next, if it is `event`: a call, a timeout, or the segment at the head of its link. */
+function occurs(s: Connection, x: Side, event: TcpEvent, tcb: Tcb): boolean {
+  if (!event.startsWith('rcv ')) return userCalls(s, x, event)
+  const head = s[inbox(x)][0]
+  return head !== undefined && classify(tcb, head) === event
+}
+
+/** Applies `event` to `x` through the table: the TCB changes, an arrived segment is consumed, a reply is sent. */
+function apply(s: Connection, x: Side, event: TcpEvent, table: EventTable): Connection {
+  const e = s[x]
+  const arrived = event.startsWith('rcv ')
+  const seg = arrived ? s[inbox(x)][0] : undefined
+  const r = react(table, e, event, seg)!
+  const endpoint: Endpoint = {
+    ...r.tcb,
+    opened: e.opened || event === 'OPEN active' || event === 'OPEN passive',
+    closed: e.closed || event === 'CLOSE',
+  }
+  let next: Connection = { ...s, [x]: endpoint }
+  if (arrived) next = { ...next, [inbox(x)]: s[inbox(x)].slice(1) }
+  if (r.sent !== undefined) {
+    const out = inbox(peerOf(x))
+    next = { ...next, [out]: [...next[out], r.sent] }
+  }
+  return next
+}
+
+/** Every event the table mentions, in a fixed order. */
+function eventsOf(table: EventTable): TcpEvent[] {
+  const seen = new Set<TcpEvent>()
+  for (const row of Object.values(table))
+    for (const e of Object.keys(row ?? {})) seen.add(e as TcpEvent)
+  return [...seen]
+}
+
+/** Both endpoints ESTABLISHED: each expects exactly what the other sends next. */
+export function synchronizedAgree(s: Connection): boolean {
+  if (s.A.status !== 'ESTABLISHED' || s.B.status !== 'ESTABLISHED') return true
+  return s.A.sndNxt === s.B.rcvNxt && s.B.sndNxt === s.A.rcvNxt
+}
+
+/** No endpoint is ESTABLISHED while its peer is CLOSED, unless a crash made it so. */
+export function noHalfOpenWithoutCrash(s: Connection): boolean {
+  if (s.crashes > 0) return true
+  return SIDES.every((x) => !(s[x].status === 'ESTABLISHED' && s[peerOf(x)].status === 'CLOSED'))
+}
+
+/**
+ * The connection of A and B under `table`. A run may stop only with both endpoints CLOSED (or
+ * B still LISTENing) and nothing in flight; any other state without a next step is a deadlock,
+ * the model's way of saying "the connection never finishes closing".
+ */
+export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Model<Connection> {
+  const maxCrashes = options.crashes ?? 0
+  if (!Number.isInteger(maxCrashes) || maxCrashes < 0) {
+    throw new RangeError(
+      `tcpModel: crashes must be a whole number of at least 0, got ${maxCrashes}`,
+    )
+  }
+  const states = declaredStates(arrows(table))
+  const actions = SIDES.flatMap((x) =>
+    eventsOf(table).flatMap((event) =>
+      statusFieldActions(column(table, event), {
+        name: `${x} ${event}`,
+        get: (s: Connection) => s[x].status,
+        set: (s, to) => ({ ...s, [x]: { ...s[x], status: to } }),
+        guard: (s, _to, _from) => occurs(s, x, event, s[x]),
+        effect: (s, _to, from) => apply({ ...s, [x]: { ...s[x], status: from } }, x, event, table),
+      }),
+    ),
+  )
+  return defineModel<Connection>({
+    name: `tcp(${maxCrashes} crash${maxCrashes === 1 ? '' : 'es'})`,
+    init: { A: fresh('A', 0), B: fresh('B', 0), toA: [], toB: [], crashes: 0 },
+    actions: [
+      ...actions,
+      action.each<Connection, Side>(
+        'crash',
+        () => SIDES,
+        (s, x) => s.crashes < maxCrashes && s[x].status !== 'CLOSED',
+        (s, x) => ({ ...s, [x]: fresh(x, s.crashes + 1), crashes: s.crashes + 1 }),
+      ),
+    ],
+    invariants: {
+      declaredStatus: (s) => states.includes(s.A.status) && states.includes(s.B.status),
+      synchronizedAgree,
+      noHalfOpenWithoutCrash,
+    },
+    terminal: closedDown,
+  })
+}
+
+/** The connection is over: both endpoints CLOSED (B may be LISTENing again) and nothing in flight. */
+export function closedDown(s: Connection): boolean {
+  return quiet(s) && SIDES.every((x) => s[x].status === 'CLOSED' || s[x].status === 'LISTEN')
+}
+
+/**
+ * Whether every connection closes down, again and again: from every reachable state, every fair
+ * run gets back to {@link closedDown}. Every step but a crash is weakly fair (segments are
+ * processed, timers fire, applications close what they opened); crashes may or may not happen.
+ */
+export function checkClosing(
+  table: EventTable,
+  options: TcpModelOptions = {},
+): LivenessResult<Connection> {
+  const model = tcpModel(table, options)
+  return checkLiveness(model, {
+    goal: closedDown,
+    goalName: 'connection closed',
+    everywhere: true,
+    fair: model.actions.map((a) => a.name).filter((name) => name !== 'crash'),
+  })
+}
+
+/** Checks the connection under `table`. */
+export function checkTcp(
+  table: EventTable,
+  options: TcpModelOptions = {},
+): CheckResult<Connection> {
+  return check(tcpModel(table, options))
+}
+
+/** What the runs of a table's model use: the states they reach and the rules they apply. */
+export interface Coverage {
+  /** Declared states no run reaches. */
+  readonly unreachable: TcpState[]
+  /** Rules (`STATE: event`) no run applies. */
+  readonly unusedRules: string[]
+}
+
+/** Explores every reachable state of the model of `table` and reports what its runs never use. */
+export function coverage(table: EventTable, options: TcpModelOptions = {}): Coverage {
+  const model = tcpModel(table, options)
+  const reached = new Set<string>()
+  const applied = new Set<string>()
+  const seen = new Set<string>()
+  const queue = [...model.init]
+  for (const s of queue) seen.add(JSON.stringify(s))
+  while (queue.length > 0) {
+    const s = queue.shift()!
+    for (const x of SIDES) reached.add(s[x].status)
+    for (const next of successors(model, s)) {
+      const name = model.actions[next.action]!.name
+      const [x, ...event] = name.split(' ')
+      if (x === 'A' || x === 'B') applied.add(`${s[x].status}: ${event.join(' ')}`)
+      const key = JSON.stringify(next.state)
+      if (!seen.has(key)) {
+        seen.add(key)
+        queue.push(next.state)
+      }
+    }
+  }
+  const rules = Object.entries(table).flatMap(([state, row]) =>
+    Object.keys(row ?? {}).map((event) => `${state}: ${event}`),
+  )
+  return {
+    unreachable: (declaredStates(arrows(table)) as TcpState[]).filter((x) => !reached.has(x)),
+    unusedRules: rules.filter((r) => !applied.has(r)),
+  }
+}
