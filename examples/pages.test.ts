@@ -55,7 +55,10 @@ describe('the textbook page and the textbook agree', () => {
   it.each(pageSections().map((s) => [s.part, s.ids] as const))(
     'section %s lists chapters, exactly the ones the textbook prints under it, in its order',
     (part, ids) => {
-      const printed = sections().find((s) => s.part === part)?.chapters.map((c) => c.id) ?? []
+      const printed =
+        sections()
+          .find((s) => s.part === part)
+          ?.chapters.map((c) => c.id) ?? []
       expect(ids).toEqual(printed)
       expect(printed.length, `no chapter of ${part} is written yet`).toBeGreaterThan(0)
     },
