@@ -11,6 +11,7 @@ import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
+import { mesiChapter } from './mesi/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
@@ -22,6 +23,7 @@ import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
 import { tcpHandshakeChapter } from './tcp-handshake/chapter.ts'
+import { tokenRingChapter } from './token-ring/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
@@ -55,7 +57,7 @@ const replicationAndConsistency: Chapter[] = []
 // Issue 13 (part 2 of the roadmap).
 const messagingPatterns: Chapter[] = []
 
-const stateMachinesAndCoherence: Chapter[] = [tcpHandshakeChapter]
+const stateMachinesAndCoherence: Chapter[] = [tcpHandshakeChapter, tokenRingChapter, mesiChapter]
 
 const openSystems: Chapter[] = [
   k8sSchedulerChapter,
