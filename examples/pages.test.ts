@@ -13,6 +13,8 @@ import { dieHard } from './die-hard/die-hard.ts'
 import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
 import { lostUpdate } from './lost-update/lost-update.ts'
 import { twoProcessMutex } from './peterson/peterson.ts'
+import { figure6, figure6WithoutClosing } from './tcp-handshake/tcp-endpoint.ts'
+import { tcpModel } from './tcp-handshake/tcp-handshake.ts'
 import { crossing } from './traffic-light/traffic-light.ts'
 
 const page = (id: string): string =>
@@ -28,6 +30,8 @@ const SHOWN: readonly [id: string, model: Model<any>][] = [
   ['peterson', twoProcessMutex('turn-then-flag')],
   ['dining-philosophers', diningPhilosophers({ philosophers: 5 })],
   ['bank-transfer', bankTransfer()],
+  ['tcp-handshake', tcpModel(figure6WithoutClosing)],
+  ['tcp-handshake', tcpModel(figure6, { crashes: 1 })],
 ]
 
 /** The sections of the textbook page: each `##` heading over a table of chapters, with the chapter ids its rows link to. */

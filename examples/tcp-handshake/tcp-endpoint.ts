@@ -121,11 +121,12 @@ export const figure6WithoutClosing = {
 } as const satisfies EventTable
 
 /**
- * The diagram plus what RFC 793 says in prose (sections 3.4 and 3.9) and the diagram omits:
- * a segment for no connection is answered with a reset, a reset aborts a synchronized
+ * The diagram plus what RFC 793 says in prose (sections 3.4, 3.7 and 3.9) and the diagram
+ * omits: a segment for no connection is answered with a reset, a reset aborts a synchronized
  * connection, a SYN_SENT endpoint resets an ACK of something it never sent, a synchronized
- * endpoint answers an unexpected SYN or segment with an ACK of where it really is (RFC 9293's
- * challenge ACK), and resets that match nothing are dropped.
+ * endpoint answers a segment it did not expect (a new SYN included) with an ACK of where it
+ * really is, resets that match nothing are dropped, and an unanswered SYN is sent again. Plus
+ * one rule from RFC 1122: an idle endpoint may probe its peer with a keep-alive.
  */
 export const rfc793 = {
   CLOSED: { ...figure6.CLOSED, 'rcv stray': ['CLOSED', 'RST'], 'rcv stray RST': ['CLOSED'] },

@@ -1,3 +1,4 @@
+import { type Successor, successors } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import {
   classify,
@@ -12,8 +13,10 @@ import {
 } from './tcp-endpoint.ts'
 import {
   arrows,
+  type Connection,
   checkClosing,
   checkTcp,
+  closedDown,
   coverage,
   synchronizedAgree,
   tcpModel,
@@ -97,6 +100,42 @@ describe('TCP handshake and teardown: the model is built from the endpoint’s e
     expect(classify(closedTcb(400), last.toA[0]!)).toMatch(/^rcv (stray|bad ACK)$/)
     const lasso = checkClosing(figure6, { crashes: 1 }).violation
     expect(lasso?.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+  })
+
+  it('strands an ESTABLISHED survivor forever under Figure 6, and never under RFC 793', () => {
+    // Walk to: both ESTABLISHED, then A crashes.
+    const walk = [
+      'A OPEN active(SYN_SENT)',
+      'B OPEN passive(LISTEN)',
+      'B rcv SYN(SYN_RECEIVED)',
+      'A rcv SYN,ACK(ESTABLISHED)',
+      'B rcv ACK(ESTABLISHED)',
+      'crash(A)',
+    ]
+    const canCloseAgain = (table: EventTable): boolean => {
+      const model = tcpModel(table, { crashes: 1 })
+      const label = (next: Successor<Connection>) => {
+        const a = model.actions[next.action]!
+        return a.kind === 'single' ? a.name : `${a.name}(${String(next.param)})`
+      }
+      let s = model.init[0]!
+      for (const step of walk) s = successors(model, s).find((n) => label(n) === step)!.state
+      expect([s.A.status, s.B.status]).toEqual(['CLOSED', 'ESTABLISHED'])
+      const seen = new Set([JSON.stringify(s)])
+      const queue = [s]
+      for (const x of queue) {
+        if (closedDown(x)) return true
+        for (const n of successors(model, x)) {
+          const key = JSON.stringify(n.state)
+          if (seen.has(key)) continue
+          seen.add(key)
+          queue.push(n.state)
+        }
+      }
+      return false
+    }
+    expect(canCloseAgain(figure6)).toBe(false)
+    expect(canCloseAgain(rfc793)).toBe(true)
   })
 
   it.each([

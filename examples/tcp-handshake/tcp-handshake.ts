@@ -179,7 +179,7 @@ export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Mode
         name: `${x} ${event}`,
         get: (s: Connection) => s[x].status,
         set: (s, to) => ({ ...s, [x]: { ...s[x], status: to } }),
-        guard: (s, _to, _from) => occurs(s, x, event, s[x]),
+        guard: (s) => occurs(s, x, event, s[x]),
         effect: (s, _to, from) => apply({ ...s, [x]: { ...s[x], status: from } }, x, event, table),
       }),
     ),
