@@ -12,9 +12,11 @@ import { chapters, sections } from './chapters.ts'
 import { dieHard } from './die-hard/die-hard.ts'
 import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
 import { lostUpdate } from './lost-update/lost-update.ts'
+import { mesi } from './mesi/mesi.ts'
 import { twoProcessMutex } from './peterson/peterson.ts'
 import { figure6, figure6WithoutClosing } from './tcp-handshake/tcp-endpoint.ts'
 import { tcpModel } from './tcp-handshake/tcp-handshake.ts'
+import { tokenRing } from './token-ring/token-ring.ts'
 import { crossing } from './traffic-light/traffic-light.ts'
 
 const page = (id: string): string =>
@@ -32,6 +34,9 @@ const SHOWN: readonly [id: string, model: Model<any>][] = [
   ['bank-transfer', bankTransfer()],
   ['tcp-handshake', tcpModel(figure6WithoutClosing)],
   ['tcp-handshake', tcpModel(figure6, { crashes: 1 })],
+  ['token-ring', tokenRing({ protocol: 'timeout' })],
+  ['mesi', mesi({ protocol: 'rdx-keeps-owner' })],
+  ['mesi', mesi({ protocol: 'no-writeback-on-share' })],
 ]
 
 /** The sections of the textbook page: each `##` heading over a table of chapters, with the chapter ids its rows link to. */
