@@ -1,6 +1,6 @@
 import { type Chapter, count } from '../chapter.ts'
 import { figure6, figure6WithoutClosing, rfc793 } from './tcp-endpoint.ts'
-import { checkClosing, checkTcp } from './tcp-handshake.ts'
+import { checkClosing, checkTcp, endpoint } from './tcp-handshake.ts'
 
 /** TCP: a teardown without CLOSING deadlocks on simultaneous close; Figure 6 alone strands a peer after a crash; RFC 793's resets do not. */
 export const tcpHandshakeChapter: Chapter = {
@@ -16,14 +16,15 @@ export const tcpHandshakeChapter: Chapter = {
     return {
       ok:
         simultaneous?.kind === 'deadlock' &&
-        stuck?.A.status === 'FIN_WAIT_1' &&
-        stuck.B.status === 'FIN_WAIT_1' &&
+        stuck !== undefined &&
+        endpoint(stuck, 'A').status === 'FIN_WAIT_1' &&
+        endpoint(stuck, 'B').status === 'FIN_WAIT_1' &&
         afterCrash?.kind === 'deadlock' &&
         crashed &&
         checkTcp(figure6).ok,
       summary:
         simultaneous && afterCrash
-          ? `simultaneous close without CLOSING: both stuck in FIN_WAIT_1 (trace of ${simultaneous.trace.length} states); Figure 6 after a crash: B stuck in ${stranded?.B.status} (trace of ${afterCrash.trace.length} states)`
+          ? `simultaneous close without CLOSING: both stuck in FIN_WAIT_1 (trace of ${simultaneous.trace.length} states); Figure 6 after a crash: B stuck in ${stranded && endpoint(stranded, 'B').status} (trace of ${afterCrash.trace.length} states)`
           : 'no stuck connection found',
     }
   },

@@ -1,17 +1,22 @@
 /**
  * TCP's handshake and teardown, model-checked from the endpoint's own event table. Two
- * endpoints, a client A that opens actively and a server B that listens, talk over a reliable
- * FIFO link in each direction; either may crash once (its TCB is lost, segments in flight are
- * not). Every step of the model is a rule of the table, built with `statusFieldActions`, one
- * action per event, so the model checks the table the code runs.
+ * endpoints, a client A that opens actively and a server B that listens, are the instances of
+ * one crashable component (a crash loses the TCB, not the segments in flight) and talk over a
+ * `fifo` channel, one reliable link each way. Every step of an endpoint is a rule of the table,
+ * built with `statusFieldActions`, one action per event, so the model checks the table the code
+ * runs.
  */
 import {
-  action,
+  type ChannelValue,
   type CheckResult,
+  type Composed,
+  channel,
   check,
   checkLiveness,
+  component,
+  compose,
   declaredStates,
-  defineModel,
+  type Envelope,
   type LivenessResult,
   type Model,
   statusFieldActions,
@@ -32,24 +37,23 @@ import {
 /** The two endpoints. */
 export type Side = 'A' | 'B'
 
-/** An endpoint: its TCB, and what its application has done in this incarnation. */
+/** An endpoint: its TCB, and what its application has done since it (re)started. */
 export interface Endpoint extends Tcb {
+  /** Starts since the first: survives a crash (it stands for the clock that picks the ISS). */
+  readonly incarnation: number
   /** The application has opened (A actively, B passively). */
   readonly opened: boolean
   /** The application has closed. */
   readonly closed: boolean
 }
 
-/** The model's state: both endpoints, the link each way, and the crashes so far. */
-export interface Connection {
-  readonly A: Endpoint
-  readonly B: Endpoint
-  /** Segments in flight to A, oldest first. */
-  readonly toA: readonly Segment[]
-  /** Segments in flight to B, oldest first. */
-  readonly toB: readonly Segment[]
-  readonly crashes: number
+/** What the endpoints share: the network, a FIFO link each way. */
+export interface Shared {
+  readonly net: ChannelValue<Segment>
 }
+
+/** The model's state: `tcp.A` and `tcp.B`, the network, and which endpoint is down. */
+export type Connection = Composed<Shared>
 
 /** Options of {@link tcpModel}. */
 export interface TcpModelOptions {
@@ -59,19 +63,34 @@ export interface TcpModelOptions {
 
 const SIDES: readonly Side[] = ['A', 'B']
 const peerOf = (x: Side): Side => (x === 'A' ? 'B' : 'A')
-const inbox = (x: Side): 'toA' | 'toB' => (x === 'A' ? 'toA' : 'toB')
 
-/** Initial sequence numbers as in RFC 793's examples: A from 100, B from 300, +300 per crash. */
+/** A segment in RFC 793's notation: `<SEQ=300><ACK=101><CTL=SYN,ACK>`. */
+export function formatSegment(seg: Segment): string {
+  return `<SEQ=${seg.seq}>${seg.ack === undefined ? '' : `<ACK=${seg.ack}>`}<CTL=${seg.ctl}>`
+}
+
+/** The network: one FIFO link from each endpoint to the other, reliable. */
+export const net = channel<Segment>({ name: 'net', kind: 'fifo', format: formatSegment })
+
+/** Initial sequence numbers as in RFC 793's examples: A from 100, B from 300, +300 per restart. */
 const issOf = (x: Side, incarnation: number): number => (x === 'A' ? 100 : 300) + 300 * incarnation
 
 const fresh = (x: Side, incarnation: number): Endpoint => ({
   ...closedTcb(issOf(x, incarnation)),
+  incarnation,
   opened: false,
   closed: false,
 })
 
+/** Endpoint `x` in state `s`. */
+export const endpoint = (s: Connection, x: Side): Endpoint => (s.tcp as Record<Side, Endpoint>)[x]
+
 /** Nothing is in flight either way: what a timer waits for. */
-export const quiet = (s: Connection): boolean => s.toA.length === 0 && s.toB.length === 0
+export const quiet = (s: Connection): boolean => net.size(s.net) === 0
+
+/** The segment at the head of the link into `x`, if any. */
+const headFor = (s: Connection, x: Side): Envelope<Segment> | undefined =>
+  net.deliverable(s.net).find((env) => env.to === x)
 
 /** The arrows of an event table, state by state: the table `statusFieldActions` and `declaredStates` read. */
 export function arrows(table: EventTable): TransitionTable {
@@ -94,7 +113,7 @@ function column(table: EventTable, event: TcpEvent): TransitionTable {
 
 /** Whether `event` happens now: A opens actively, B listens, each closes once connected; timers fire when all is quiet. */
 function userCalls(s: Connection, x: Side, event: TcpEvent): boolean {
-  const e = s[x]
+  const e = endpoint(s, x)
   switch (event) {
     case 'OPEN active':
       return x === 'A' && !e.opened
@@ -116,28 +135,25 @@ function userCalls(s: Connection, x: Side, event: TcpEvent): boolean {
 /** The event that happens to `x` next, if it is `event`: a call, a timeout, or the segment at the head of its link. */
 function occurs(s: Connection, x: Side, event: TcpEvent, tcb: Tcb): boolean {
   if (!event.startsWith('rcv ')) return userCalls(s, x, event)
-  const head = s[inbox(x)][0]
-  return head !== undefined && classify(tcb, head) === event
+  const head = headFor(s, x)
+  return head !== undefined && classify(tcb, head.msg) === event
 }
 
 /** Applies `event` to `x` through the table: the TCB changes, an arrived segment is consumed, a reply is sent. */
 function apply(s: Connection, x: Side, event: TcpEvent, table: EventTable): Connection {
-  const e = s[x]
-  const arrived = event.startsWith('rcv ')
-  const seg = arrived ? s[inbox(x)][0] : undefined
-  const r = react(table, e, event, seg)!
-  const endpoint: Endpoint = {
+  const e = endpoint(s, x)
+  const head = event.startsWith('rcv ') ? headFor(s, x) : undefined
+  const r = react(table, e, event, head?.msg)!
+  const next: Endpoint = {
     ...r.tcb,
+    incarnation: e.incarnation,
     opened: e.opened || event === 'OPEN active' || event === 'OPEN passive',
     closed: e.closed || event === 'CLOSE',
   }
-  let next: Connection = { ...s, [x]: endpoint }
-  if (arrived) next = { ...next, [inbox(x)]: s[inbox(x)].slice(1) }
-  if (r.sent !== undefined) {
-    const out = inbox(peerOf(x))
-    next = { ...next, [out]: [...next[out], r.sent] }
-  }
-  return next
+  let c = s.net
+  if (head !== undefined) c = net.receive(c, head)
+  if (r.sent !== undefined) c = net.send(c, x, peerOf(x), r.sent)
+  return { ...s, tcp: { ...(s.tcp as object), [x]: next }, net: c }
 }
 
 /** Every event the table mentions, in a fixed order. */
@@ -150,20 +166,25 @@ function eventsOf(table: EventTable): TcpEvent[] {
 
 /** Both endpoints ESTABLISHED: each expects exactly what the other sends next. */
 export function synchronizedAgree(s: Connection): boolean {
-  if (s.A.status !== 'ESTABLISHED' || s.B.status !== 'ESTABLISHED') return true
-  return s.A.sndNxt === s.B.rcvNxt && s.B.sndNxt === s.A.rcvNxt
+  const [a, b] = [endpoint(s, 'A'), endpoint(s, 'B')]
+  if (a.status !== 'ESTABLISHED' || b.status !== 'ESTABLISHED') return true
+  return a.sndNxt === b.rcvNxt && b.sndNxt === a.rcvNxt
 }
 
 /** No endpoint is ESTABLISHED while its peer is CLOSED, unless a crash made it so. */
 export function noHalfOpenWithoutCrash(s: Connection): boolean {
-  if (s.crashes > 0) return true
-  return SIDES.every((x) => !(s[x].status === 'ESTABLISHED' && s[peerOf(x)].status === 'CLOSED'))
+  if (((s.crashes as { tcp?: number } | undefined)?.tcp ?? 0) > 0) return true
+  return SIDES.every(
+    (x) => !(endpoint(s, x).status === 'ESTABLISHED' && endpoint(s, peerOf(x)).status === 'CLOSED'),
+  )
 }
 
 /**
- * The connection of A and B under `table`. A run may stop only with both endpoints CLOSED (or
- * B still LISTENing) and nothing in flight; any other state without a next step is a deadlock,
- * the model's way of saying "the connection never finishes closing".
+ * The connection of A and B under `table`: two endpoints of one crashable component (a crash
+ * loses the TCB; the restarted application opens again with a new initial sequence number) and
+ * the network between them. A run may stop only with both endpoints CLOSED (or B still
+ * LISTENing) and nothing in flight; any other state without a next step is a deadlock, the
+ * model's way of saying "the connection never finishes closing".
  */
 export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Model<Connection> {
   const maxCrashes = options.crashes ?? 0
@@ -173,31 +194,45 @@ export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Mode
     )
   }
   const states = declaredStates(arrows(table))
+  const tcp = component<Endpoint, Shared>({
+    name: 'tcp',
+    ids: SIDES,
+    init: (id) => fresh(id as Side, 0),
+    ...(maxCrashes > 0 && {
+      crash: {
+        durable: ['incarnation'],
+        maxCrashes,
+        recover: (self, ctx) => fresh(ctx.id as Side, self.incarnation + 1),
+      },
+    }),
+  })
   const actions = SIDES.flatMap((x) =>
     eventsOf(table).flatMap((event) =>
       statusFieldActions(column(table, event), {
         name: `${x} ${event}`,
-        get: (s: Connection) => s[x].status,
-        set: (s, to) => ({ ...s, [x]: { ...s[x], status: to } }),
-        guard: (s) => occurs(s, x, event, s[x]),
-        effect: (s, _to, from) => apply({ ...s, [x]: { ...s[x], status: from } }, x, event, table),
+        get: (s: Connection) => endpoint(s, x).status,
+        set: (s, to) => ({
+          ...s,
+          tcp: { ...(s.tcp as object), [x]: { ...endpoint(s, x), status: to } },
+        }),
+        guard: (s) => tcp.isUp(s, x) && occurs(s, x, event, endpoint(s, x)),
+        effect: (s, _to, from) =>
+          apply(
+            { ...s, tcp: { ...(s.tcp as object), [x]: { ...endpoint(s, x), status: from } } },
+            x,
+            event,
+            table,
+          ),
       }),
     ),
   )
-  return defineModel<Connection>({
+  return compose<Shared>({
     name: `tcp(${maxCrashes} crash${maxCrashes === 1 ? '' : 'es'})`,
-    init: { A: fresh('A', 0), B: fresh('B', 0), toA: [], toB: [], crashes: 0 },
-    actions: [
-      ...actions,
-      action.each<Connection, Side>(
-        'crash',
-        () => SIDES,
-        (s, x) => s.crashes < maxCrashes && s[x].status !== 'CLOSED',
-        (s, x) => ({ ...s, [x]: fresh(x, s.crashes + 1), crashes: s.crashes + 1 }),
-      ),
-    ],
+    components: [tcp],
+    shared: { net: net.empty() },
+    actions,
     invariants: {
-      declaredStatus: (s) => states.includes(s.A.status) && states.includes(s.B.status),
+      declaredStatus: (s) => SIDES.every((x) => states.includes(endpoint(s, x).status)),
       synchronizedAgree,
       noHalfOpenWithoutCrash,
     },
@@ -207,7 +242,10 @@ export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Mode
 
 /** The connection is over: both endpoints CLOSED (B may be LISTENing again) and nothing in flight. */
 export function closedDown(s: Connection): boolean {
-  return quiet(s) && SIDES.every((x) => s[x].status === 'CLOSED' || s[x].status === 'LISTEN')
+  return (
+    quiet(s) &&
+    SIDES.every((x) => endpoint(s, x).status === 'CLOSED' || endpoint(s, x).status === 'LISTEN')
+  )
 }
 
 /**
@@ -254,11 +292,11 @@ export function coverage(table: EventTable, options: TcpModelOptions = {}): Cove
   for (const s of queue) seen.add(JSON.stringify(s))
   while (queue.length > 0) {
     const s = queue.shift()!
-    for (const x of SIDES) reached.add(s[x].status)
+    for (const x of SIDES) reached.add(endpoint(s, x).status)
     for (const next of successors(model, s)) {
       const name = model.actions[next.action]!.name
       const [x, ...event] = name.split(' ')
-      if (x === 'A' || x === 'B') applied.add(`${s[x].status}: ${event.join(' ')}`)
+      if (x === 'A' || x === 'B') applied.add(`${endpoint(s, x).status}: ${event.join(' ')}`)
       const key = JSON.stringify(next.state)
       if (!seen.has(key)) {
         seen.add(key)
