@@ -85,6 +85,12 @@ const fresh = (x: Side, incarnation: number): Endpoint => ({
 /** Endpoint `x` in state `s`. */
 export const endpoint = (s: Connection, x: Side): Endpoint => (s.tcp as Record<Side, Endpoint>)[x]
 
+/** `s` with endpoint `x` in `status`. */
+const withStatus = (s: Connection, x: Side, status: TcpState): Connection => ({
+  ...s,
+  tcp: { ...(s.tcp as object), [x]: { ...endpoint(s, x), status } },
+})
+
 /** Nothing is in flight either way: what a timer waits for. */
 export const quiet = (s: Connection): boolean => net.size(s.net) === 0
 
@@ -101,14 +107,16 @@ export function arrows(table: EventTable): TransitionTable {
   return out
 }
 
-/** The arrows one event draws: each state's target under `event`, or none. */
-function column(table: EventTable, event: TcpEvent): TransitionTable {
-  const out: Record<string, string[]> = {}
+/** The arrows one event draws: each state's target under `event`, or none (over the table's states only). */
+function column(table: EventTable, event: TcpEvent): TransitionTable<TcpState> {
+  const out: Record<string, TcpState[]> = {}
   for (const [state, row] of Object.entries(table)) {
     const rule = row?.[event]
     out[state] = rule ? [rule[0]] : []
   }
-  return out
+  // A table without CLOSING (say) is a TransitionTable over fewer states: all it needs is that
+  // every target has a row, which `statusFieldActions` checks.
+  return out as unknown as TransitionTable<TcpState>
 }
 
 /** Whether `event` happens now: A opens actively, B listens, each closes once connected; timers fire when all is quiet. */
@@ -211,18 +219,9 @@ export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Mode
       statusFieldActions(column(table, event), {
         name: `${x} ${event}`,
         get: (s: Connection) => endpoint(s, x).status,
-        set: (s, to) => ({
-          ...s,
-          tcp: { ...(s.tcp as object), [x]: { ...endpoint(s, x), status: to } },
-        }),
+        set: (s, to) => withStatus(s, x, to),
         guard: (s) => tcp.isUp(s, x) && occurs(s, x, event, endpoint(s, x)),
-        effect: (s, _to, from) =>
-          apply(
-            { ...s, tcp: { ...(s.tcp as object), [x]: { ...endpoint(s, x), status: from } } },
-            x,
-            event,
-            table,
-          ),
+        effect: (s, _to, from) => apply(withStatus(s, x, from), x, event, table),
       }),
     ),
   )

@@ -10,26 +10,26 @@ export const tokenRingChapter: Chapter = {
   bug() {
     const lost = checkEveryNodeServed({ protocol: 'plain' })[1]!.violation
     const twin = check(tokenRing({ protocol: 'timeout' })).violation
+    const steps = (trace: readonly { action: string }[]) =>
+      `${trace.length - 1} step${trace.length === 2 ? '' : 's'} (${trace
+        .slice(1)
+        .map((s) => s.action)
+        .join(', ')})`
     return {
       ok: lost?.cycle[0]?.action === '(stutter)' && twin?.name === 'oneHolder',
       summary:
         lost && twin
-          ? `token lost after ${lost.prefix.length - 1} steps (${lost.prefix
-              .slice(1)
-              .map((s) => s.action)
-              .join(
-                ', ',
-              )}), never held again; a timeout makes a second token: two holders after ${twin.trace.length - 1} steps`
+          ? `token lost after ${steps(lost.prefix)}, never held again; a timeout makes a second token: two holders after ${twin.trace.length - 1} steps`
           : 'no lost or duplicated token found',
     }
   },
   fix() {
-    const options = { protocol: 'counter-flushing', nodes: 4, maxInFlight: 2 } as const
+    const options = { protocol: 'counter-flushing', nodes: 3, crashes: 1 } as const
     const safety = check(tokenRing(options))
     const served = checkEveryNodeServed(options)
     return {
       ok: safety.ok && served.every((r) => r.ok),
-      summary: `counter flushing, 4 nodes, lossy links: ${count(safety.stats.distinct)} states, one holder at a time, and every node holds the token again and again`,
+      summary: `counter flushing, 3 nodes, lossy links, a crash: ${count(safety.stats.distinct)} states, one holder at a time, and every node holds the token again and again`,
     }
   },
 }
