@@ -1,6 +1,6 @@
 import { check } from '@musil/core'
 import { type Chapter, count } from '../chapter.ts'
-import { mesi } from './mesi.ts'
+import { linesOf, mesi } from './mesi.ts'
 
 /** MESI: an owner that survives a read-for-ownership leaves two caches in M; a share without write-back serves a stale read; MESI keeps both invariants. */
 export const mesiChapter: Chapter = {
@@ -10,7 +10,8 @@ export const mesiChapter: Chapter = {
   bug() {
     const twoOwners = check(mesi({ protocol: 'rdx-keeps-owner' })).violation
     const stale = check(mesi({ protocol: 'no-writeback-on-share' })).violation
-    const modified = twoOwners?.trace.at(-1)?.state.caches.filter((c) => c.state === 'M').length
+    const last = twoOwners?.trace.at(-1)?.state
+    const modified = last && linesOf(last).filter((c) => c.state === 'M').length
     return {
       ok: twoOwners?.name === 'swmr' && modified === 2 && stale?.name === 'dataValue',
       summary:

@@ -1,25 +1,27 @@
 import { check, defineModel } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { type Coherence, dataValue, mesi, swmr } from './mesi.ts'
+import { type CacheLine, type Coherence, dataValue, linesOf, mesi, snoop, swmr } from './mesi.ts'
+
+const cacheOf = (s: Coherence, id: string) => (s.cache as Record<string, CacheLine>)[id]
 
 describe('cache coherence: MESI keeps one writer and the last written value', () => {
   it('finds two caches in Modified when an owner survives another cache’s read-for-ownership', () => {
     const v = check(mesi({ protocol: 'rdx-keeps-owner' })).violation!
     expect(v.name).toBe('swmr')
-    expect(v.trace.map((s) => s.action)).toEqual(['init', 'write(0)', 'write(1)'])
+    expect(v.trace.map((s) => s.action)).toEqual(['init', 'BusRdX(c0)', 'BusRdX(c1)'])
     const last = v.trace.at(-1)!.state
-    expect(last.caches.map((c) => c.state)).toEqual(['M', 'M'])
-    // Cache 0 would now read its own old value: the data-value invariant fails too.
+    expect(linesOf(last).map((c) => c.state)).toEqual(['M', 'M'])
+    // c0 would now read its own old value: the data-value invariant fails too.
     expect(dataValue(last)).toBe(false)
   })
 
   it('finds a stale read when a dirty line is shared without being written back', () => {
     const v = check(mesi({ protocol: 'no-writeback-on-share' })).violation!
     expect(v.name).toBe('dataValue')
-    expect(v.trace.map((s) => s.action)).toEqual(['init', 'write(0)', 'read(1)'])
+    expect(v.trace.map((s) => s.action)).toEqual(['init', 'BusRdX(c0)', 'BusRd(c1)'])
     const last = v.trace.at(-1)!.state
     expect(last.lastWrite).toBe(1)
-    expect(last.caches[1]).toEqual({ state: 'S', data: 0 })
+    expect(cacheOf(last, 'c1')).toEqual({ state: 'S', data: 0 })
     expect(swmr(last)).toBe(true) // one writer at a time is not enough
   })
 
@@ -46,9 +48,21 @@ describe('cache coherence: MESI keeps one writer and the last written value', ()
       const probe = defineModel<Coherence>({
         init: [...m.init],
         actions: m.actions,
-        invariants: { [`never ${state}`]: (s) => s.caches.every((c) => c.state !== state) },
+        invariants: { [`never ${state}`]: (s) => linesOf(s).every((c) => c.state !== state) },
       })
       expect(check(probe).violation?.name).toBe(`never ${state}`)
     },
   )
+})
+
+describe('a cache’s snoop handler', () => {
+  it('gives up what the published protocol says, and the bug variants keep what they should not', () => {
+    const m: CacheLine = { state: 'M', data: 2 }
+    expect(snoop('mesi', m, 'BusRd')).toEqual({ next: { state: 'S', data: 2 }, flush: 2 })
+    expect(snoop('mesi', m, 'BusRdX')).toEqual({ next: { state: 'I', data: 0 }, flush: 2 })
+    expect(snoop('mesi', { state: 'E', data: 1 }, 'BusRd').next.state).toBe('S')
+    expect(snoop('mesi', { state: 'S', data: 1 }, 'BusUpgr').next.state).toBe('I')
+    expect(snoop('rdx-keeps-owner', m, 'BusRdX').next.state).toBe('M')
+    expect(snoop('no-writeback-on-share', m, 'BusRd').flush).toBeUndefined()
+  })
 })
