@@ -168,6 +168,27 @@ describe('TCP handshake and teardown: the model is built from the endpoint’s e
     },
   )
 
+  it.each([
+    'rcv stray',
+    'rcv bad ACK',
+    'rcv old',
+    'rcv RST',
+    'timeout rexmt',
+    'timeout keepalive',
+  ] as const)(
+    'needs every kind of rule RFC 793 adds: without %s some connection never closes',
+    (event) => {
+      const without = Object.fromEntries(
+        Object.entries(rfc793).map(([state, row]) => [
+          state,
+          Object.fromEntries(Object.entries(row).filter(([e]) => e !== event)),
+        ]),
+      ) as EventTable
+      expect(checkTcp(without, { crashes: 1 }).violation?.kind).toBe('deadlock')
+      expect(checkClosing(without, { crashes: 1 }).ok).toBe(false)
+    },
+  )
+
   it('replays RFC 793 Figure 10 (half-open connection discovery) on the code', () => {
     let a: Tcb = { status: 'ESTABLISHED', iss: 100, sndNxt: 101, rcvNxt: 301 }
     let b: Tcb = { status: 'ESTABLISHED', iss: 300, sndNxt: 301, rcvNxt: 101 }
