@@ -76,6 +76,16 @@ describe('token ring: exactly one token on lossy links', () => {
     expect(checkEveryNodeServed({ nodes: 3, k: 1 }).map((r) => r.ok)).toEqual([true, false, false])
   })
 
+  it.each([4, 8])(
+    'needs FIFO links: on unordered ones a stale copy overtakes a newer value (k = %i)',
+    (k) => {
+      const v = check(tokenRing({ ordered: false, k })).violation!
+      expect(v.name).toBe('oneHolder')
+      // It takes a re-sent copy: without resends there is one message in flight, in any order.
+      expect(v.trace.some((step) => step.action === 'resend(n0)')).toBe(true)
+    },
+  )
+
   it('rejects a ring of fewer than two nodes', () => {
     expect(() => tokenRing({ nodes: 1 })).toThrow(/nodes must be at least 2/)
   })

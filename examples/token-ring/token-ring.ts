@@ -56,6 +56,8 @@ export interface TokenRingOptions {
   readonly maxInFlight?: number
   /** The links may lose messages (default true). */
   readonly lossy?: boolean
+  /** The links deliver in order (default true); `false` makes them an unordered bag. */
+  readonly ordered?: boolean
   /** How many node crashes a run may have (default 0); a crash loses the token its node holds. */
   readonly crashes?: number
   /** Whether a node keeps its counter across a crash (default true: on disk). */
@@ -104,7 +106,7 @@ export function tokenRing(options: TokenRingOptions = {}): Model<Ring> {
   const counting = protocol === 'counter-flushing'
   const ring = channel<number>({
     name: 'ring',
-    kind: 'fifo',
+    kind: options.ordered === false ? 'bag' : 'fifo',
     lossy,
     format: counting ? (v) => `token(${v})` : () => 'token',
   })
