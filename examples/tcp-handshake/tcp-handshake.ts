@@ -228,6 +228,8 @@ export function tcpModel(table: EventTable, options: TcpModelOptions = {}): Mode
   return compose<Shared>({
     name: `tcp(${maxCrashes} crash${maxCrashes === 1 ? '' : 'es'})`,
     components: [tcp],
+    // The network is a shared field, not one of compose's channels: a segment leaves its link
+    // through a rule of the table (the actions above), never through a generated delivery.
     shared: { net: net.empty() },
     actions,
     invariants: {
