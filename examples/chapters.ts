@@ -12,6 +12,7 @@ import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
+import { mesiChapter } from './mesi/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
@@ -22,6 +23,8 @@ import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chap
 import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
+import { tcpHandshakeChapter } from './tcp-handshake/chapter.ts'
+import { tokenRingChapter } from './token-ring/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
@@ -55,7 +58,7 @@ const replicationAndConsistency: Chapter[] = []
 // Issue 13 (part 2 of the roadmap).
 const messagingPatterns: Chapter[] = []
 
-const stateMachinesAndCoherence: Chapter[] = []
+const stateMachinesAndCoherence: Chapter[] = [tcpHandshakeChapter, tokenRingChapter, mesiChapter]
 
 const openSystems: Chapter[] = [
   k8sSchedulerChapter,
@@ -78,3 +81,24 @@ export const chapters: readonly Chapter[] = [
   ...openSystems,
   ...asynchronous,
 ]
+
+/** One section of the textbook: a part and its chapters, in reading order. */
+export interface Section {
+  readonly part: Chapter['part']
+  readonly chapters: readonly Chapter[]
+}
+
+/**
+ * The chapters grouped by part, parts in the order their first chapter appears: what
+ * `npm run textbook` prints, one heading per part. A chapter listed away from the rest of its
+ * part still prints under its part's heading, never under a second copy of it.
+ */
+export function sections(list: readonly Chapter[] = chapters): Section[] {
+  const byPart = new Map<Chapter['part'], Chapter[]>()
+  for (const ch of list) {
+    const group = byPart.get(ch.part)
+    if (group) group.push(ch)
+    else byPart.set(ch.part, [ch])
+  }
+  return [...byPart].map(([part, chs]) => ({ part, chapters: chs }))
+}

@@ -8,11 +8,15 @@ import { readFileSync } from 'node:fs'
 import { check, formatTrace, type Model } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { bankTransfer } from './bank-transfer/bank-transfer.ts'
-import { chapters } from './chapters.ts'
+import { chapters, sections } from './chapters.ts'
 import { dieHard } from './die-hard/die-hard.ts'
 import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
 import { lostUpdate } from './lost-update/lost-update.ts'
+import { mesi } from './mesi/mesi.ts'
 import { twoProcessMutex } from './peterson/peterson.ts'
+import { figure6, figure6WithoutClosing } from './tcp-handshake/tcp-endpoint.ts'
+import { tcpModel } from './tcp-handshake/tcp-handshake.ts'
+import { tokenRing } from './token-ring/token-ring.ts'
 import { crossing } from './traffic-light/traffic-light.ts'
 
 const page = (id: string): string =>
@@ -28,7 +32,47 @@ const SHOWN: readonly [id: string, model: Model<any>][] = [
   ['peterson', twoProcessMutex('turn-then-flag')],
   ['dining-philosophers', diningPhilosophers({ philosophers: 5 })],
   ['bank-transfer', bankTransfer()],
+  ['tcp-handshake', tcpModel(figure6WithoutClosing)],
+  ['tcp-handshake', tcpModel(figure6, { crashes: 1 })],
+  ['token-ring', tokenRing({ protocol: 'timeout' })],
+  ['mesi', mesi({ protocol: 'rdx-keeps-owner' })],
+  ['mesi', mesi({ protocol: 'no-writeback-on-share' })],
 ]
+
+/** The sections of the textbook page: each `##` heading over a table of chapters, with the chapter ids its rows link to. */
+function pageSections(): { part: string; ids: string[] }[] {
+  const out: { part: string; ids: string[] }[] = []
+  let heading = ''
+  for (const line of page('README').split('\n')) {
+    if (line.startsWith('## ')) heading = line.slice(3).trim()
+    else if (/^\|\s*Chapter\s*\|/.test(line)) out.push({ part: heading, ids: [] })
+    else if (line.startsWith('| [') && out.at(-1)?.part === heading) {
+      const id = /\]\(\.\/([^)]+)\.md\)/.exec(line)?.[1]
+      if (id !== undefined) out.at(-1)!.ids.push(id)
+    }
+  }
+  return out
+}
+
+describe('the textbook page and the textbook agree', () => {
+  it('prints its sections in the order the page lists them, and no section the page lacks', () => {
+    const listed = pageSections().map((s) => s.part)
+    const printed: string[] = sections().map((s) => s.part)
+    expect(listed.filter((p) => printed.includes(p))).toEqual(printed)
+  })
+
+  it.each(pageSections().map((s) => [s.part, s.ids] as const))(
+    'section %s lists chapters, exactly the ones the textbook prints under it, in its order',
+    (part, ids) => {
+      const printed =
+        sections()
+          .find((s) => s.part === part)
+          ?.chapters.map((c) => c.id) ?? []
+      expect(ids).toEqual(printed)
+      expect(printed.length, `no chapter of ${part} is written yet`).toBeGreaterThan(0)
+    },
+  )
+})
 
 describe('textbook pages', () => {
   it.each(SHOWN)(
