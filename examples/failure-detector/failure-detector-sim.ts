@@ -91,7 +91,10 @@ export class Peer extends BaseNode {
   }
 
   override onTimer(ctx: Context, name: string): void {
-    if (name === 'resume') return this.#resume(ctx)
+    if (name === 'resume') {
+      this.#resume(ctx)
+      return
+    }
     ctx.setTimer('tick', TICK)
     if (ctx.now() - this.#lastHeard > (this.options.timeout ?? TIMEOUT)) this.#suspect(ctx)
     if (this.role === 'primary') {

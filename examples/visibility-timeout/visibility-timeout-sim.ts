@@ -53,7 +53,10 @@ export class Queue extends BaseNode {
     const msg = payload as ToQueue
     if (msg.type === 'receive') {
       const id = this.visible.shift()
-      if (id === undefined) return ctx.send(src, { type: 'empty' } satisfies FromQueue)
+      if (id === undefined) {
+        ctx.send(src, { type: 'empty' } satisfies FromQueue)
+        return
+      }
       const receipt = this.#nextReceipt++
       this.inFlight.set(id, { consumer: src, receipt })
       this.receives[id] = (this.receives[id] ?? 0) + 1
@@ -100,7 +103,10 @@ export class Consumer extends BaseNode {
   override onMessage(ctx: Context, src: string, payload: unknown): void {
     if (src === 'queue') {
       const msg = payload as FromQueue
-      if (msg.type === 'empty') return ctx.setTimer('poll', POLL_EVERY)
+      if (msg.type === 'empty') {
+        ctx.setTimer('poll', POLL_EVERY)
+        return
+      }
       this.holding = { id: msg.id, receipt: msg.receipt }
       const slow = ctx.random() < 0.1
       const work = slow ? 40 + Math.floor(ctx.random() * 21) : 5 + Math.floor(ctx.random() * 11)
