@@ -95,7 +95,7 @@ function outboxModel(
     action.each(
       design === 'publish-first' ? 'publish' : 'write',
       (s: OutboxState) => s.requests,
-      (s, o) => s.service === 'idle',
+      (s) => s.service === 'idle',
       (s, o): OutboxState => {
         const requests = without(s.requests, o)
         if (design === 'publish-first') {
