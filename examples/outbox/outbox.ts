@@ -9,7 +9,7 @@
  * reads the outbox, publishes, and marks the row sent. A relay crash between publishing and
  * marking publishes the event again: at least once, never lost, never invented.
  */
-import { action, defineModel, type Model } from '@musil/core'
+import { action, defineModel, type LivenessOptions, type Model } from '@musil/core'
 
 /** How the service writes an order and its event. */
 export type OutboxDesign = 'db-first' | 'publish-first' | 'outbox'
@@ -62,6 +62,17 @@ export const noInventedEvent = (s: OutboxState): boolean =>
 /** Each event is published once. The outbox does not promise this: it is at-least-once. */
 export const publishedOnce = (s: OutboxState): boolean =>
   new Set(s.published).size === s.published.length
+
+/**
+ * Liveness: every committed order is eventually published (and again from every reachable
+ * state), if the relay keeps working and crashed processes restart.
+ */
+export const allPublished: LivenessOptions<OutboxState> = {
+  goal: (s) => s.db.orders.every((o) => s.published.includes(o)),
+  goalName: 'every committed order published',
+  everywhere: true,
+  fair: ['write', 'relay', 'markSent', 'restart(service)', 'restart(relay)'],
+}
 
 const without = (xs: readonly string[], x: string): string[] => xs.filter((y) => y !== x)
 const up = (p: Step): boolean => p !== 'down'
