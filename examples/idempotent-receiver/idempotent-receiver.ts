@@ -43,6 +43,8 @@ export interface ReceiverOptions {
   readonly maxDelay?: number
   /** Payments (default 2). */
   readonly payments?: number
+  /** The channel may deliver a message twice (default true); false: exactly once. */
+  readonly duplicating?: boolean
 }
 
 /** Each payment is charged at most once, however often it is delivered. */
@@ -69,6 +71,7 @@ export function idempotentReceiver({
   dedup,
   maxDelay = 2,
   payments = 2,
+  duplicating = true,
 }: ReceiverOptions): Model<ReceiverState> {
   const ids = Array.from({ length: payments }, (_, i) => `p${i + 1}`)
   // Time only matters while something can still happen: after the last send and maxDelay more
@@ -101,7 +104,7 @@ export function idempotentReceiver({
       action.each(
         'duplicate',
         (s) => distinct(s.channel),
-        (s, m) => !s.duplicated.includes(m.id),
+        (s, m) => duplicating && !s.duplicated.includes(m.id),
         (s, m) => ({
           ...s,
           channel: bag([...s.channel, m]),

@@ -10,7 +10,14 @@
  * records the ids it has applied in the same transaction as the effect, and skips a message it
  * has seen.
  */
-import { BaseNode, type Context, NetworkModel, type SimReport, simulate } from '@musil/core'
+import {
+  BaseNode,
+  type Context,
+  type FaultSchedule,
+  NetworkModel,
+  type SimReport,
+  simulate,
+} from '@musil/core'
 
 /** The messages on the queue at the start. */
 export const MESSAGES: readonly string[] = ['m1', 'm2', 'm3']
@@ -42,12 +49,18 @@ interface InFlight {
  * (SQS: with an older handle "the request succeeds, but the message might not be deleted").
  */
 export class Queue extends BaseNode {
+  readonly visibilityTimeout: number
   visible: string[] = [...MESSAGES]
   inFlight = new Map<string, InFlight>()
   deleted: string[] = []
   /** How many times each message was handed to a consumer. */
   receives: Record<string, number> = {}
   #nextReceipt = 1
+
+  constructor(options: { visibilityTimeout?: number } = {}) {
+    super()
+    this.visibilityTimeout = options.visibilityTimeout ?? VISIBILITY_TIMEOUT
+  }
 
   override onMessage(ctx: Context, src: string, payload: unknown): void {
     const msg = payload as ToQueue
@@ -60,7 +73,7 @@ export class Queue extends BaseNode {
       const receipt = this.#nextReceipt++
       this.inFlight.set(id, { consumer: src, receipt })
       this.receives[id] = (this.receives[id] ?? 0) + 1
-      ctx.setTimer(`visible ${id} ${receipt}`, VISIBILITY_TIMEOUT)
+      ctx.setTimer(`visible ${id} ${receipt}`, this.visibilityTimeout)
       ctx.send(src, { type: 'message', id, receipt } satisfies FromQueue)
       return
     }
@@ -113,8 +126,11 @@ export class Consumer extends BaseNode {
       ctx.setTimer('done', work)
       return
     }
-    // The database applied the effect: delete the message, go back to polling.
-    const { id, receipt } = this.holding!
+    // The database applied the effect: delete the message, go back to polling. (A consumer
+    // restarted after a crash ignores the answer to its previous life's request.)
+    const { id } = payload as { id: string }
+    if (this.holding?.id !== id) return
+    const { receipt } = this.holding
     ctx.send('queue', { type: 'delete', id, receipt } satisfies ToQueue)
     this.holding = undefined
     ctx.setTimer('poll', POLL_EVERY)
@@ -169,18 +185,30 @@ export const exactlyOnceEffect = (w: QueueWorld): boolean =>
 export const deliveredAtMostOnce = (w: QueueWorld): boolean =>
   MESSAGES.every((m) => (w.receives[m] ?? 0) <= 1)
 
+/** Options of {@link simulateQueue}. */
+export interface QueueOptions {
+  /** The database keeps a dedup table of applied message ids. */
+  readonly dedup: boolean
+  /** Hold runs to `effectAtMostOnce` (default) or to `deliveredAtMostOnce`. */
+  readonly invariant?: 'effects' | 'deliveries'
+  /** The queue's visibility timeout (ms); default `VISIBILITY_TIMEOUT`. */
+  readonly visibilityTimeout?: number
+  /** Scheduled faults, such as a consumer's crash. */
+  readonly faults?: FaultSchedule
+}
+
 /**
  * The queue, two consumers and the database, over `seeds`, held to `effectAtMostOnce` (or to
  * `deliveredAtMostOnce`, to show that no fix gives that) and, at the horizon, to
  * `exactlyOnceEffect`.
  */
 export function simulateQueue(
-  options: { dedup: boolean; invariant?: 'effects' | 'deliveries' },
+  options: QueueOptions,
   seeds: number | Iterable<number> = 300,
 ): SimReport<QueueWorld> {
   return simulate(
     (): QueueNodes => ({
-      queue: new Queue(),
+      queue: new Queue(options),
       c1: new Consumer(),
       c2: new Consumer(),
       db: new Database({ dedup: options.dedup }),
@@ -198,6 +226,7 @@ export function simulateQueue(
       goal: exactlyOnceEffect,
       goalName: 'every message deleted, its effect applied once',
       maxTime: HORIZON,
+      ...(options.faults && { faults: options.faults }),
     },
   )
 }

@@ -1,0 +1,55 @@
+import { check } from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import { idempotentReceiver } from './idempotent-receiver.ts'
+
+const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
+
+describe('idempotent receiver', () => {
+  it('a receiver that charges on every delivery charges a redelivered payment twice', () => {
+    const v = check(idempotentReceiver({ dedup: 'naive' })).violation!
+    expect(v.name).toBe('chargedOnce')
+    expect(labels(v.trace)).toEqual([
+      'init',
+      'send(p1)',
+      'duplicate({id: "p1", sentAt: 0})',
+      'deliver({id: "p1", sentAt: 0})',
+      'deliver({id: "p1", sentAt: 0})',
+    ])
+  })
+
+  it('over a channel that never duplicates, the naive receiver is right: redelivery is the bug', () => {
+    expect(check(idempotentReceiver({ dedup: 'naive', duplicating: false })).ok).toBe(true)
+  })
+
+  it('dedup by id, remembered forever, charges once', () => {
+    expect(check(idempotentReceiver({ dedup: 'forever' }))).toMatchObject({
+      ok: true,
+      complete: true,
+    })
+  })
+
+  it('a window as long as the longest redelivery delay charges once; one tick shorter does not', () => {
+    for (const delay of [1, 2, 3, 4]) {
+      const covered = check(idempotentReceiver({ dedup: delay, maxDelay: delay }))
+      expect(covered.ok, `window ${delay}, delay ${delay}`).toBe(true)
+      for (let window = 0; window < delay; window++) {
+        const short = check(idempotentReceiver({ dedup: window, maxDelay: delay }))
+        expect(short.violation?.name, `window ${window}, delay ${delay}`).toBe('chargedOnce')
+      }
+    }
+  })
+
+  it('the short window fails the way the page shows: the id is evicted before the late copy lands', () => {
+    const v = check(idempotentReceiver({ dedup: 1, maxDelay: 2 })).violation!
+    expect(labels(v.trace)).toEqual([
+      'init',
+      'send(p1)',
+      'duplicate({id: "p1", sentAt: 0})',
+      'deliver({id: "p1", sentAt: 0})',
+      'tick',
+      'tick',
+      'deliver({id: "p1", sentAt: 0})',
+    ])
+    expect(v.trace[5]!.state.seen).toEqual({})
+  })
+})

@@ -1,0 +1,58 @@
+import { check, checkLiveness } from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
+
+const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
+
+describe('the dual write', () => {
+  it('db-first: a crash after the commit loses the event', () => {
+    const v = check(outbox({ design: 'db-first' })).violation!
+    expect(v.name).toBe('noLostEvent')
+    expect(labels(v.trace)).toEqual(['init', 'write(o1)', 'crash(service)'])
+    expect(v.trace.at(-1)!.state).toMatchObject({ db: { orders: ['o1'] }, published: [] })
+  })
+
+  it('publish-first: a crash before the commit invents an event', () => {
+    const v = check(outbox({ design: 'publish-first' })).violation!
+    expect(v.name).toBe('noInventedEvent')
+    expect(labels(v.trace)).toEqual(['init', 'publish(o1)', 'crash(service)'])
+    expect(v.trace.at(-1)!.state).toMatchObject({ db: { orders: [] }, published: ['o1'] })
+  })
+
+  it('without crashes both orders are right: the crash is the whole bug', () => {
+    expect(check(outbox({ design: 'db-first', maxCrashes: 0 })).ok).toBe(true)
+    expect(check(outbox({ design: 'publish-first', maxCrashes: 0 })).ok).toBe(true)
+  })
+})
+
+describe('the transactional outbox', () => {
+  it('loses and invents nothing, whatever crashes (service or relay)', () => {
+    expect(check(outbox({ design: 'outbox' }))).toMatchObject({
+      ok: true,
+      complete: true,
+      stats: { distinct: 154 },
+    })
+    expect(check(outbox({ design: 'outbox', orders: 3, maxCrashes: 2 })).ok).toBe(true)
+  })
+
+  it('publishes every committed order, if the relay keeps working', () => {
+    expect(checkLiveness(outbox({ design: 'outbox' }), allPublished).ok).toBe(true)
+    // A relay that may stop forever proves nothing: stuttering refutes the goal.
+    const lazy = checkLiveness(outbox({ design: 'outbox' }), { ...allPublished, fair: ['write'] })
+    expect(lazy.ok).toBe(false)
+  })
+
+  it('is at-least-once: a relay crash between publishing and marking publishes twice', () => {
+    const v = check(outboxExactlyOnce()).violation!
+    expect(v.name).toBe('publishedOnce')
+    expect(labels(v.trace)).toEqual([
+      'init',
+      'write(o1)',
+      'relay(o1)',
+      'crash(relay)',
+      'restart(relay)',
+      'relay(o1)',
+    ])
+    expect(v.trace.at(-1)!.state.published).toEqual(['o1', 'o1'])
+  })
+})
