@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { check } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { idempotentReceiverChapter } from './chapter.ts'
 import { idempotentReceiver } from './idempotent-receiver.ts'
 
 const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
@@ -51,5 +53,21 @@ describe('idempotent receiver', () => {
       'deliver({id: "p1", sentAt: 0})',
     ])
     expect(v.trace[5]!.state.seen).toEqual({})
+  })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
+    const page = readFileSync(
+      new URL('../../docs/examples/idempotent-receiver.md', import.meta.url),
+      'utf8',
+    )
+    const [bug, fix] = [
+      await idempotentReceiverChapter.bug(),
+      await idempotentReceiverChapter.fix(),
+    ]
+    expect(page.split('\n')[0]).toBe(`# ${idempotentReceiverChapter.title}`)
+    expect(page).toContain(`bug  found    ${bug.summary}`)
+    expect(page).toContain(`fix  verified ${fix.summary}`)
   })
 })

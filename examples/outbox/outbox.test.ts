@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { check, checkLiveness } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { outboxChapter } from './chapter.ts'
 import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
 
 const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
@@ -54,5 +56,15 @@ describe('the transactional outbox', () => {
       'relay(o1)',
     ])
     expect(v.trace.at(-1)!.state.published).toEqual(['o1', 'o1'])
+  })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
+    const page = readFileSync(new URL('../../docs/examples/outbox.md', import.meta.url), 'utf8')
+    const [bug, fix] = [await outboxChapter.bug(), await outboxChapter.fix()]
+    expect(page.split('\n')[0]).toBe(`# ${outboxChapter.title}`)
+    expect(page).toContain(`bug  found    ${bug.summary}`)
+    expect(page).toContain(`fix  verified ${fix.summary}`)
   })
 })
