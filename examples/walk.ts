@@ -12,7 +12,7 @@ import { type Model, successors } from '@musil/core'
  * @throws {Error} naming the first step that is not enabled.
  */
 export function walk<S>(model: Model<S>, steps: readonly (readonly [string, unknown?])[]): S {
-  let s = model.init[0]!
+  let s: S = model.init[0]!
   for (const [name, param] of steps) {
     const next = successors(model, s).find(
       (x) =>
