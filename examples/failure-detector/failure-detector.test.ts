@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { check, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { walk } from '../walk.ts'
 import { failureDetectorChapter } from './chapter.ts'
 import { failover } from './failure-detector.ts'
@@ -87,14 +87,6 @@ describe('failover: the simulation', () => {
 })
 
 describe('the page', () => {
-  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
-    const page = readFileSync(
-      new URL('../../docs/examples/failure-detector.md', import.meta.url),
-      'utf8',
-    )
-    const [bug, fix] = [await failureDetectorChapter.bug(), await failureDetectorChapter.fix()]
-    expect(page.split('\n')[0]).toBe(`# ${failureDetectorChapter.title}`)
-    expect(page).toContain(`bug  found    ${bug.summary}`)
-    expect(page).toContain(`fix  verified ${fix.summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(failureDetectorChapter))
 })

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { check } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { idempotentReceiverChapter } from './chapter.ts'
 import { idempotentReceiver } from './idempotent-receiver.ts'
 
@@ -57,17 +57,6 @@ describe('idempotent receiver', () => {
 })
 
 describe('the page', () => {
-  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
-    const page = readFileSync(
-      new URL('../../docs/examples/idempotent-receiver.md', import.meta.url),
-      'utf8',
-    )
-    const [bug, fix] = [
-      await idempotentReceiverChapter.bug(),
-      await idempotentReceiverChapter.fix(),
-    ]
-    expect(page.split('\n')[0]).toBe(`# ${idempotentReceiverChapter.title}`)
-    expect(page).toContain(`bug  found    ${bug.summary}`)
-    expect(page).toContain(`fix  verified ${fix.summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(idempotentReceiverChapter))
 })

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { check, checkLiveness } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { outboxChapter } from './chapter.ts'
 import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
 
@@ -60,11 +60,6 @@ describe('the transactional outbox', () => {
 })
 
 describe('the page', () => {
-  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
-    const page = readFileSync(new URL('../../docs/examples/outbox.md', import.meta.url), 'utf8')
-    const [bug, fix] = [await outboxChapter.bug(), await outboxChapter.fix()]
-    expect(page.split('\n')[0]).toBe(`# ${outboxChapter.title}`)
-    expect(page).toContain(`bug  found    ${bug.summary}`)
-    expect(page).toContain(`fix  verified ${fix.summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(outboxChapter))
 })

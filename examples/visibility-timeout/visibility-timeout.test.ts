@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { check, FaultSchedule, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { walk } from '../walk.ts'
 import { visibilityTimeoutChapter } from './chapter.ts'
 import { exactlyOnceDelivery, visibilityTimeout } from './visibility-timeout.ts'
@@ -87,14 +87,6 @@ describe('at-least-once queue: the simulation', () => {
 })
 
 describe('the page', () => {
-  it('is titled as the textbook titles it and quotes what the chapter prints', async () => {
-    const page = readFileSync(
-      new URL('../../docs/examples/visibility-timeout.md', import.meta.url),
-      'utf8',
-    )
-    const [bug, fix] = [await visibilityTimeoutChapter.bug(), await visibilityTimeoutChapter.fix()]
-    expect(page.split('\n')[0]).toBe(`# ${visibilityTimeoutChapter.title}`)
-    expect(page).toContain(`bug  found    ${bug.summary}`)
-    expect(page).toContain(`fix  verified ${fix.summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(visibilityTimeoutChapter))
 })
