@@ -1,8 +1,9 @@
-import { check } from '@musil/core'
+import { check, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { idempotentReceiverChapter } from './chapter.ts'
 import { idempotentReceiver } from './idempotent-receiver.ts'
+import { MAX_LATENCY, simulatePayments } from './idempotent-receiver-sim.ts'
 
 const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
 
@@ -53,6 +54,28 @@ describe('idempotent receiver', () => {
       'deliver({id: "p1", sentAt: 0})',
     ])
     expect(v.trace[5]!.state.seen).toEqual({})
+  })
+})
+
+describe('idempotent receiver: the simulation', () => {
+  it('charges twice without dedup, and with a window shorter than the gap between two copies', () => {
+    expect(simulatePayments({}).failure?.name).toBe('chargedOnce')
+    const f = simulatePayments({ window: 10 }).failure!
+    expect(f).toMatchObject({ kind: 'safety', name: 'chargedOnce', seed: 6 })
+    expect(f.choices.duplicates).toEqual([{ src: 'service', dst: 'receiver', n: 1 }])
+    // The two copies of p2 landed further apart than the window.
+    const landed = f.minimized
+      .filter((e) => e.kind === 'deliver' && (e.payload as { id: string }).id === 'p2')
+      .map((e) => e.t)
+    expect(landed).toHaveLength(2)
+    expect(landed[1]! - landed[0]!).toBeGreaterThan(10)
+    const again = simulatePayments({ window: 10 }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
+  })
+
+  it('charges once with a window as long as the latency bound, or remembered for ever', () => {
+    expect(simulatePayments({ window: MAX_LATENCY })).toMatchObject({ ok: true, runs: 300 })
+    expect(simulatePayments({ window: Infinity })).toMatchObject({ ok: true, runs: 300 })
   })
 })
 
