@@ -1,8 +1,9 @@
-import { check, checkLiveness } from '@musil/core'
+import { check, checkLiveness, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { outboxChapter } from './chapter.ts'
 import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
+import { simulateOrders } from './outbox-sim.ts'
 
 const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
 
@@ -56,6 +57,28 @@ describe('the transactional outbox', () => {
       'relay(o1)',
     ])
     expect(v.trace.at(-1)!.state.published).toEqual(['o1', 'o1'])
+  })
+})
+
+describe('the dual write and the outbox in code', () => {
+  it('db-first: the crash at 12 ms falls between o3’s commit and its publish', () => {
+    const f = simulateOrders({ design: 'db-first' }).failure!
+    expect(f).toMatchObject({ kind: 'goal', seed: 4 })
+    expect(f.world).toEqual({ committed: ['o1', 'o2', 'o3'], published: ['o1', 'o2'] })
+    expect(formatSimTrace(f.minimized)).toContain('t=12  crash    service')
+    const again = simulateOrders({ design: 'db-first' }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
+  })
+
+  it('publish-first: the crash falls between o3’s publish and its commit', () => {
+    const f = simulateOrders({ design: 'publish-first' }).failure!
+    expect(f.world).toEqual({ committed: ['o1', 'o2'], published: ['o1', 'o2', 'o3'] })
+  })
+
+  it('the outbox publishes exactly the committed orders on 200 seeds, some of them twice', () => {
+    expect(simulateOrders({ design: 'outbox' })).toMatchObject({ ok: true, runs: 200 })
+    const twice = simulateOrders({ design: 'outbox', exactlyOnce: true }).failure
+    expect(twice?.name).toBe('publishedOnce')
   })
 })
 
