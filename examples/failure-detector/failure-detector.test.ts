@@ -83,6 +83,7 @@ describe('failover: the simulation', () => {
     expect(simulateDetector({ fencing: true, scenario: 'slow', timeout: 50, pause: 80 }).ok).toBe(
       true,
     )
+    expect(simulateDetector({ fencing: true, scenario: 'slow', pause: 80 }).ok).toBe(true)
   })
 })
 
