@@ -1,6 +1,6 @@
 /**
- * Failover on a heartbeat failure detector, as a model: a primary writes to a storage, a backup
- * takes over when its timeout fires.
+ * Failover on a heartbeat failure detector, as a model: a primary writes to a storage over the
+ * network, a backup takes over when its timeout fires.
  *
  * The model has no clock. In an asynchronous system a timeout is a guess, and the guess can be
  * wrong at any moment: the primary may be slow, or behind a partition, rather than dead. So the
@@ -9,8 +9,19 @@
  * detector, which only ever suspects a crashed node, does not save it either: a dead primary's
  * last write can still be in flight. With fencing the storage is the authority on epochs: a
  * takeover claims the next epoch there, and a write from an older epoch is refused.
+ *
+ * Built with `compose`: two crashable peers (crash-stop, one crash per behaviour) and the storage,
+ * sharing a FIFO network of capacity 1 per link (one write in flight per node).
  */
-import { action, defineModel, type Model } from '@musil/core'
+import {
+  type ChannelValue,
+  type Composed,
+  channel,
+  component,
+  compose,
+  localAction,
+  type Model,
+} from '@musil/core'
 
 /** The two nodes. n1 starts as the primary of epoch 1. */
 export const NODES = ['n1', 'n2'] as const
@@ -18,24 +29,33 @@ export const NODES = ['n1', 'n2'] as const
 /** One of them. */
 export type NodeId = (typeof NODES)[number]
 
-/** A node: its role, and the newest epoch it knows of. */
+/** A peer's slice: its role, and the newest epoch it knows of. */
 export interface PeerState {
-  readonly role: 'primary' | 'backup' | 'crashed'
+  readonly role: 'primary' | 'backup'
   readonly epoch: number
 }
 
-/** The nodes, the storage and the writes on the wire. */
-export interface FailoverState {
-  readonly nodes: Readonly<Record<NodeId, PeerState>>
-  /** The storage's newest epoch (with fencing, it hands them out; without, it stays 1). */
+/** What travels: writes to the storage, and its refusals. */
+export type FailoverMsg =
+  | { readonly type: 'write'; readonly epoch: number }
+  | { readonly type: 'rejected'; readonly epoch: number }
+
+/** The shared state: the network, the storage's epoch and a history variable. */
+export interface FailoverShared {
+  readonly net: ChannelValue<FailoverMsg>
+  /** The storage's newest epoch (with fencing it hands them out; without, it stays 1). */
   readonly storageEpoch: number
-  /** A write on its way to the storage, with its writer's epoch (at most one per node). */
-  readonly inFlight: Readonly<Record<NodeId, number | null>>
   /** History: the node that took over last, the one whose writes should land. */
   readonly primary: NodeId
-  /** History: the write the storage accepted last, and who was primary when it did. */
-  readonly lastWrite: { readonly by: NodeId; readonly primary: NodeId } | null
 }
+
+/** The storage's slice, a history variable: its last accepted write, and who was primary then. */
+export interface StorageState {
+  readonly lastWrite: { readonly by: string; readonly primary: NodeId } | null
+}
+
+/** A state of the composed model. */
+export type FailoverState = Composed<FailoverShared>
 
 /** Options of {@link failover}. */
 export interface FailoverOptions {
@@ -52,24 +72,21 @@ export interface FailoverOptions {
 }
 
 /** The storage never accepts a write from a node after another has taken over. */
-export const noDeposedWrite = (s: FailoverState): boolean =>
-  s.lastWrite === null || s.lastWrite.by === s.lastWrite.primary
+export const noDeposedWrite = (s: FailoverState): boolean => {
+  const { lastWrite } = (s.storage as Record<string, StorageState>).storage!
+  return lastWrite === null || lastWrite.by === lastWrite.primary
+}
 
-const other = (n: NodeId): NodeId => (n === 'n1' ? 'n2' : 'n1')
-const withNode = (s: FailoverState, n: NodeId, p: PeerState): FailoverState['nodes'] => ({
-  ...s.nodes,
-  [n]: p,
-})
-const withWrite = (s: FailoverState, n: NodeId, w: number | null): FailoverState['inFlight'] => ({
-  ...s.inFlight,
-  [n]: w,
-})
+const other = (n: string): NodeId => (n === 'n1' ? 'n2' : 'n1')
+
+/** The network: FIFO per link, one message in flight per link. */
+export const failoverNet = channel<FailoverMsg>({ name: 'net', kind: 'fifo', capacity: 1 })
 
 /**
  * The failover design, held to `noDeposedWrite`.
  *
  * @example
- * check(failover({ fencing: false })).violation?.trace.length   // 4: write, timeout, accept
+ * check(failover({ fencing: false })).violation?.trace.length   // 4: write, timeout, delivery
  * check(failover({ fencing: true })).ok                         // true
  */
 export function failover({
@@ -77,82 +94,70 @@ export function failover({
   detector = 'timeout',
   maxEpoch = 3,
 }: FailoverOptions): Model<FailoverState> {
-  return defineModel<FailoverState>({
-    name: `failover (${fencing ? 'fencing' : 'no fencing'}, ${detector} detector)`,
-    init: {
-      nodes: { n1: { role: 'primary', epoch: 1 }, n2: { role: 'backup', epoch: 1 } },
-      storageEpoch: 1,
-      inFlight: { n1: null, n2: null },
-      primary: 'n1',
-      lastWrite: null,
-    },
+  const peer = component<PeerState, FailoverShared>({
+    name: 'peers',
+    ids: NODES,
+    init: (id) => ({ role: id === 'n1' ? 'primary' : 'backup', epoch: 1 }),
     actions: [
       // The primary sends a write, stamped with its epoch.
-      action.each(
+      localAction<PeerState, FailoverShared>(
         'write',
-        () => NODES,
-        (s, n) => s.nodes[n].role === 'primary' && s.inFlight[n] === null,
-        (s, n) => ({ ...s, inFlight: withWrite(s, n, s.nodes[n].epoch) }),
-      ),
-      // The write reaches the storage (even from a node that has crashed since it sent it).
-      action.each(
-        'arrive',
-        () => NODES,
-        (s, n) => s.inFlight[n] !== null,
-        (s, n) => {
-          const epoch = s.inFlight[n]!
-          if (fencing && epoch < s.storageEpoch) {
-            // Refused: the writer learns it was deposed and steps down.
-            const me = s.nodes[n]
-            const nodes =
-              me.role === 'crashed'
-                ? s.nodes
-                : withNode(s, n, { role: 'backup', epoch: s.storageEpoch })
-            return { ...s, nodes, inFlight: withWrite(s, n, null) }
-          }
-          return { ...s, inFlight: withWrite(s, n, null), lastWrite: { by: n, primary: s.primary } }
+        (self, { id, state }) =>
+          self.role === 'primary' && failoverNet.canSend(state.net, id, 'storage'),
+        (self, ctx) => {
+          ctx.send('net', 'storage', { type: 'write', epoch: self.epoch })
+          return self
         },
       ),
       // The backup's timeout fires: it takes over.
-      action.each(
+      localAction<PeerState, FailoverShared>(
         'timeout',
-        () => NODES,
-        (s, n) =>
-          s.nodes[n].role === 'backup' &&
-          (detector === 'timeout' || s.nodes[other(n)].role === 'crashed'),
-        (s, n) => {
-          // Without fencing the node picks its own next epoch; with it, the storage does.
-          const epoch = (fencing ? s.storageEpoch : s.nodes[n].epoch) + 1
-          return {
-            ...s,
-            nodes: withNode(s, n, { role: 'primary', epoch }),
-            storageEpoch: fencing ? epoch : s.storageEpoch,
-            primary: n,
-          }
+        (self, { id, state }) =>
+          self.role === 'backup' && (detector === 'timeout' || !peer.isUp(state, other(id))),
+        (self, ctx) => {
+          ctx.set('primary', ctx.id as NodeId)
+          if (!fencing) return { role: 'primary', epoch: self.epoch + 1 } // its own next epoch
+          // A compare-and-set at the storage: the next epoch is claimed there.
+          const epoch = ctx.state.storageEpoch + 1
+          ctx.set('storageEpoch', epoch)
+          return { role: 'primary', epoch }
         },
       ),
-      // A heartbeat from a primary with a newer epoch makes the other node a backup.
-      action.each(
-        'heartbeat',
-        () => NODES,
-        (s, n) => {
-          const [me, peer] = [s.nodes[n], s.nodes[other(n)]]
-          return me.role === 'primary' && peer.role !== 'crashed' && me.epoch > peer.epoch
+      // It hears a heartbeat from a live primary with a newer epoch, and becomes its backup.
+      localAction<PeerState, FailoverShared>(
+        'hear',
+        (self, { id, state }) => {
+          const p = peer.of(state, other(id))
+          return peer.isUp(state, other(id)) && p.role === 'primary' && p.epoch > self.epoch
         },
-        (s, n) => ({
-          ...s,
-          nodes: withNode(s, other(n), { role: 'backup', epoch: s.nodes[n].epoch }),
-        }),
-      ),
-      // The primary crashes (once: the other node stays up).
-      action.each(
-        'crash',
-        () => NODES,
-        (s, n) => s.nodes[n].role === 'primary' && s.nodes[other(n)].role !== 'crashed',
-        (s, n) => ({ ...s, nodes: withNode(s, n, { ...s.nodes[n], role: 'crashed' }) }),
+        (_self, ctx) => ({ role: 'backup', epoch: peer.of(ctx.state, other(ctx.id)).epoch }),
       ),
     ],
+    // A refused write: someone else took over. Step down.
+    receive: (_self, env) => ({ role: 'backup', epoch: env.msg.epoch }),
+    crash: { maxCrashes: 1, restart: false },
+  })
+  const storage = component<StorageState, FailoverShared>({
+    name: 'storage',
+    ids: ['storage'],
+    init: { lastWrite: null },
+    // It takes a write when it could answer it (one message in flight per link).
+    accepts: (_self, env, { state }) => failoverNet.canSend(state.net, 'storage', env.from),
+    receive: (self, env, ctx) => {
+      const { storageEpoch, primary } = ctx.state
+      if (fencing && env.msg.epoch < storageEpoch) {
+        ctx.send('net', env.from, { type: 'rejected', epoch: storageEpoch })
+        return self
+      }
+      return { lastWrite: { by: env.from, primary } }
+    },
+  })
+  return compose<FailoverShared>({
+    name: `failover (${fencing ? 'fencing' : 'no fencing'}, ${detector} detector)`,
+    components: [peer, storage],
+    channels: { net: failoverNet },
+    shared: { storageEpoch: 1, primary: 'n1' },
     invariants: { noDeposedWrite },
-    constraint: (s) => s.nodes.n1.epoch <= maxEpoch && s.nodes.n2.epoch <= maxEpoch,
+    constraint: (s) => NODES.every((n) => peer.of(s, n).epoch <= maxEpoch),
   })
 }
