@@ -15,6 +15,7 @@
  */
 import {
   type ChannelValue,
+  type Component,
   type Composed,
   channel,
   component,
@@ -94,7 +95,7 @@ export function failover({
   detector = 'timeout',
   maxEpoch = 3,
 }: FailoverOptions): Model<FailoverState> {
-  const peer = component<PeerState, FailoverShared>({
+  const peer: Component<PeerState, FailoverShared> = component<PeerState, FailoverShared>({
     name: 'peers',
     ids: NODES,
     init: (id) => ({ role: id === 'n1' ? 'primary' : 'backup', epoch: 1 }),
