@@ -14,9 +14,9 @@ describe('idempotent receiver', () => {
     expect(labels(v.trace)).toEqual([
       'init',
       'send(p1)',
-      'duplicate({id: "p1", sentAt: 0})',
-      'deliver({id: "p1", sentAt: 0})',
-      'deliver({id: "p1", sentAt: 0})',
+      'duplicate service → receiver charge(p1, sent 0)',
+      'service → receiver charge(p1, sent 0)',
+      'service → receiver charge(p1, sent 0)',
     ])
   })
 
@@ -47,11 +47,11 @@ describe('idempotent receiver', () => {
     expect(labels(v.trace)).toEqual([
       'init',
       'send(p1)',
-      'duplicate({id: "p1", sentAt: 0})',
-      'deliver({id: "p1", sentAt: 0})',
+      'duplicate service → receiver charge(p1, sent 0)',
+      'service → receiver charge(p1, sent 0)',
       'tick',
       'tick',
-      'deliver({id: "p1", sentAt: 0})',
+      'service → receiver charge(p1, sent 0)',
     ])
     expect(v.trace[5]!.state.seen).toEqual({})
   })
