@@ -9,41 +9,52 @@
  * reads the outbox, publishes, and marks the row sent. A relay crash between publishing and
  * marking publishes the event again: at least once, never lost, never invented.
  */
-import { action, defineModel, type LivenessOptions, type Model } from '@musil/core'
+import {
+  type Component,
+  type Composed,
+  component,
+  compose,
+  type LivenessOptions,
+  localAction,
+  type Model,
+} from '@musil/core'
 
 /** How the service writes an order and its event. */
 export type OutboxDesign = 'db-first' | 'publish-first' | 'outbox'
 
 /** What a process is in the middle of: its volatile state, lost in a crash. */
-export type Step =
-  | 'idle'
-  | 'down'
-  | { readonly next: 'publish' | 'write' | 'mark'; readonly order: string }
+export type Step = 'idle' | { readonly next: 'publish' | 'commit' | 'mark'; readonly order: string }
 
-/** The service, its database, the relay and the broker. */
-export interface OutboxState {
+/** A process's slice: one volatile field. */
+export interface Proc {
+  readonly step: Step
+}
+
+/** The durable world the processes share: the clients' requests, the database, the broker. */
+export interface OutboxShared {
   /** Orders clients have yet to send. */
   readonly requests: readonly string[]
-  readonly service: Step
-  /** The database (durable): committed orders, and the outbox table. */
+  /** The database: committed orders, and the outbox table. */
   readonly db: { readonly orders: readonly string[]; readonly outbox: readonly string[] }
-  readonly relay: Step
   /** Events the broker has accepted, in order (a duplicate appears twice). */
   readonly published: readonly string[]
-  /** Crashes so far (bounded by `maxCrashes`). */
-  readonly crashes: number
 }
+
+/** A state of the composed model (`service`, `relay`, the shared fields, `down`, `crashes`). */
+export type OutboxState = Composed<OutboxShared>
 
 /** Options of {@link outbox}. */
 export interface OutboxOptions {
   readonly design: OutboxDesign
   /** Orders (default 2). */
   readonly orders?: number
-  /** At most this many crashes, of the service or the relay, per behaviour (default 1). */
+  /** At most this many crashes of the service, and as many of the relay (default 1; 0: none). */
   readonly maxCrashes?: number
 }
 
-const about = (p: Step, next: 'publish' | 'write' | 'mark'): string | undefined =>
+const stepOf = (s: OutboxState, who: 'service' | 'relay'): Step =>
+  (s[who] as Record<string, Proc> | undefined)?.[who]?.step ?? 'idle'
+const about = (p: Step, next: 'publish' | 'commit' | 'mark'): string | undefined =>
   typeof p === 'object' && p.next === next ? p.order : undefined
 
 /**
@@ -52,12 +63,15 @@ const about = (p: Step, next: 'publish' | 'write' | 'mark'): string | undefined 
  */
 export const noLostEvent = (s: OutboxState): boolean =>
   s.db.orders.every(
-    (o) => s.published.includes(o) || s.db.outbox.includes(o) || about(s.service, 'publish') === o,
+    (o) =>
+      s.published.includes(o) ||
+      s.db.outbox.includes(o) ||
+      about(stepOf(s, 'service'), 'publish') === o,
   )
 
 /** No event invented: every published order is committed, or the service is about to commit it. */
 export const noInventedEvent = (s: OutboxState): boolean =>
-  s.published.every((o) => s.db.orders.includes(o) || about(s.service, 'write') === o)
+  s.published.every((o) => s.db.orders.includes(o) || about(stepOf(s, 'service'), 'commit') === o)
 
 /** Each event is published once. The outbox does not promise this: it is at-least-once. */
 export const publishedOnce = (s: OutboxState): boolean =>
@@ -65,21 +79,20 @@ export const publishedOnce = (s: OutboxState): boolean =>
 
 /**
  * Liveness: every committed order is eventually published (and again from every reachable
- * state), if the relay keeps working and crashed processes restart.
+ * state), if the processes keep working and crashed ones restart.
  */
 export const allPublished: LivenessOptions<OutboxState> = {
   goal: (s) => s.db.orders.every((o) => s.published.includes(o)),
   goalName: 'every committed order published',
   everywhere: true,
-  fair: ['write', 'relay', 'markSent', 'restart(service)', 'restart(relay)'],
+  fair: ['write', 'publish', 'markSent', 'restart'],
 }
 
 const without = (xs: readonly string[], x: string): string[] => xs.filter((y) => y !== x)
-const up = (p: Step): boolean => p !== 'down'
 
 /**
  * The order service, held to `noLostEvent` and `noInventedEvent`. Terminal: every order handled,
- * both processes idle, the outbox empty.
+ * both processes up and idle, the outbox empty.
  *
  * @example
  * check(outbox({ design: 'db-first' })).violation?.name        // 'noLostEvent'
@@ -95,106 +108,94 @@ export function outboxExactlyOnce(options: Omit<OutboxOptions, 'design'> = {}): 
   return outboxModel({ ...options, design: 'outbox' }, { publishedOnce })
 }
 
+type Act = ReturnType<typeof localAction<Proc, OutboxShared>>
+
+/** The service's two writes, in the design's order (the outbox: one transaction). */
+function serviceActions(design: OutboxDesign): Act[] {
+  const first = localAction.each<Proc, OutboxShared, string>(
+    design === 'publish-first' ? 'publish' : 'write',
+    (_self, { state }) => state.requests,
+    (self) => self.step === 'idle',
+    (_self, ctx, o) => {
+      const { requests, db, published } = ctx.state
+      ctx.set('requests', without(requests, o))
+      if (design === 'publish-first') {
+        ctx.set('published', [...published, o])
+        return { step: { next: 'commit', order: o } }
+      }
+      if (design === 'db-first') {
+        ctx.set('db', { ...db, orders: [...db.orders, o] })
+        return { step: { next: 'publish', order: o } }
+      }
+      // The order and its event, in one local transaction.
+      ctx.set('db', { orders: [...db.orders, o], outbox: [...db.outbox, o] })
+      return { step: 'idle' }
+    },
+  )
+  if (design === 'outbox') return [first]
+  const second = localAction<Proc, OutboxShared>(
+    design === 'db-first' ? 'publish' : 'commit',
+    (self) => typeof self.step === 'object',
+    (self, ctx) => {
+      const o = (self.step as Exclude<Step, 'idle'>).order
+      const { db, published } = ctx.state
+      if (design === 'db-first') ctx.set('published', [...published, o])
+      else ctx.set('db', { ...db, orders: [...db.orders, o] })
+      return { step: 'idle' }
+    },
+  )
+  return [first, second]
+}
+
+/** The message relay: publish an unsent outbox row, then mark it sent. */
+const relayActions: Act[] = [
+  localAction.each<Proc, OutboxShared, string>(
+    'publish',
+    (_self, { state }) => state.db.outbox,
+    (self) => self.step === 'idle',
+    (_self, ctx, o) => {
+      ctx.set('published', [...ctx.state.published, o])
+      return { step: { next: 'mark', order: o } }
+    },
+  ),
+  localAction<Proc, OutboxShared>(
+    'markSent',
+    (self) => about(self.step, 'mark') !== undefined,
+    (self, ctx) => {
+      const { db } = ctx.state
+      ctx.set('db', { ...db, outbox: without(db.outbox, about(self.step, 'mark')!) })
+      return { step: 'idle' }
+    },
+  ),
+]
+
 function outboxModel(
   { design, orders = 2, maxCrashes = 1 }: OutboxOptions,
   invariants: Record<string, (s: OutboxState) => boolean>,
 ): Model<OutboxState> {
   const names = Array.from({ length: orders }, (_, i) => `o${i + 1}`)
-  const canCrash = (s: OutboxState): boolean => s.crashes < maxCrashes
-  const serviceActions = [
-    // The service takes the next request and does its first write: the database, or the broker.
-    action.each(
-      design === 'publish-first' ? 'publish' : 'write',
-      (s: OutboxState) => s.requests,
-      (s) => s.service === 'idle',
-      (s, o): OutboxState => {
-        const requests = without(s.requests, o)
-        if (design === 'publish-first') {
-          return {
-            ...s,
-            requests,
-            published: [...s.published, o],
-            service: { next: 'write', order: o },
-          }
-        }
-        const outboxRows = design === 'outbox' ? [...s.db.outbox, o] : s.db.outbox
-        return {
-          ...s,
-          requests,
-          // With the outbox, the order and its event commit in one local transaction.
-          db: { orders: [...s.db.orders, o], outbox: outboxRows },
-          service: design === 'outbox' ? 'idle' : { next: 'publish', order: o },
-        }
-      },
-    ),
-    // The second write of the dual write.
-    action(
-      design === 'publish-first' ? 'commit' : 'publishEvent',
-      (s: OutboxState) =>
-        about(s.service, design === 'publish-first' ? 'write' : 'publish') !== undefined,
-      (s): OutboxState => {
-        const o = (s.service as Exclude<Step, 'idle' | 'down'>).order
-        return design === 'publish-first'
-          ? { ...s, db: { ...s.db, orders: [...s.db.orders, o] }, service: 'idle' }
-          : { ...s, published: [...s.published, o], service: 'idle' }
-      },
-    ),
-  ]
-  const relayActions = [
-    // The relay reads an unsent row of the outbox and publishes it.
-    action.each(
-      'relay',
-      (s: OutboxState) => s.db.outbox,
-      (s) => s.relay === 'idle',
-      (s, o): OutboxState => ({
-        ...s,
-        published: [...s.published, o],
-        relay: { next: 'mark', order: o },
-      }),
-    ),
-    // It marks the row sent (deletes it) once the broker has the event.
-    action(
-      'markSent',
-      (s: OutboxState) => about(s.relay, 'mark') !== undefined,
-      (s): OutboxState => {
-        const o = about(s.relay, 'mark')!
-        return { ...s, db: { ...s.db, outbox: without(s.db.outbox, o) }, relay: 'idle' }
-      },
-    ),
-  ]
-  // A crash loses what a process was in the middle of; the database and the broker survive.
-  const crashable = (who: 'service' | 'relay') => [
-    action(
-      `crash(${who})`,
-      (s: OutboxState) => up(s[who]) && canCrash(s),
-      (s): OutboxState => ({ ...s, [who]: 'down', crashes: s.crashes + 1 }),
-    ),
-    action(
-      `restart(${who})`,
-      (s: OutboxState) => s[who] === 'down',
-      (s): OutboxState => ({ ...s, [who]: 'idle' }),
-    ),
-  ]
-  return defineModel<OutboxState>({
+  // A crash loses what a process was in the middle of (its one volatile field); the database
+  // and the broker are shared state, and survive.
+  const proc = (who: 'service' | 'relay', actions: Act[]): Component<Proc, OutboxShared> =>
+    component<Proc, OutboxShared>({
+      name: who,
+      ids: [who],
+      init: { step: 'idle' },
+      actions,
+      ...(maxCrashes > 0 && { crash: { maxCrashes } }),
+    })
+  const components = [proc('service', serviceActions(design))]
+  if (design === 'outbox') components.push(proc('relay', relayActions))
+  return compose<OutboxShared>({
     name: `outbox (${design})`,
-    init: {
-      requests: names,
-      service: 'idle',
-      db: { orders: [], outbox: [] },
-      relay: 'idle',
-      published: [],
-      crashes: 0,
-    },
-    actions: [
-      ...serviceActions,
-      ...crashable('service'),
-      ...(design === 'outbox' ? [...relayActions, ...crashable('relay')] : []),
-    ],
+    components,
+    shared: { requests: names, db: { orders: [], outbox: [] }, published: [] },
     invariants,
     terminal: (s) =>
       s.requests.length === 0 &&
-      s.service === 'idle' &&
-      s.db.outbox.length === 0 &&
-      (s.relay === 'idle' || design !== 'outbox'),
+      Object.keys((s.down as object | undefined) ?? {}).length === 0 &&
+      stepOf(s, 'service') === 'idle' &&
+      stepOf(s, 'relay') === 'idle' &&
+      s.db.outbox.length === 0,
   })
 }
