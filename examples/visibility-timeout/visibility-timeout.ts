@@ -8,8 +8,21 @@
  * asynchronous system "the timeout elapsed before the delete arrived" can happen at any point,
  * which is the whole lesson. No choice of timeout makes delivery exactly-once; an idempotent
  * effect makes the *effect* exactly-once.
+ *
+ * Built with `compose`: consumers are crashable components (what they hold is volatile), the
+ * queue's deletes travel on a channel, and the queue and the database are shared state.
  */
-import { action, defineModel, type Model } from '@musil/core'
+import {
+  action,
+  type ChannelValue,
+  type Composed,
+  channel,
+  component,
+  compose,
+  localAction,
+  type Model,
+  symmetricIds,
+} from '@musil/core'
 
 /** A message on the queue: visible, deleted, or in flight under a receipt handle (a number). */
 export type MessageState = 'visible' | 'deleted' | number
@@ -18,14 +31,26 @@ export type MessageState = 'visible' | 'deleted' | number
 export interface Held {
   readonly m: string
   readonly receipt: number
-  /** `working` until the effect is applied, then `deleting`. */
-  readonly phase: 'working' | 'deleting'
+  /** `working` until the effect is applied, then `processed` until the delete is sent. */
+  readonly phase: 'working' | 'processed'
 }
 
-/** The queue, its consumers, and the effects they applied, keyed by message and consumer. */
-export interface QueueState {
+/** A consumer's slice (volatile: a crash forgets it). */
+export interface Consumer {
+  readonly held: Held | null
+}
+
+/** A `DeleteMessage` request on its way to the queue. */
+export interface DeleteRequest {
+  readonly type: 'delete'
+  readonly m: string
+  readonly receipt: number
+}
+
+/** The shared state: the queue, the deletes on the wire and the database. */
+export interface QueueShared {
   readonly queue: Readonly<Record<string, MessageState>>
-  readonly consumers: Readonly<Record<string, Held | 'idle'>>
+  readonly net: ChannelValue<DeleteRequest>
   /** How many times each message was handed to a consumer. */
   readonly deliveries: Readonly<Record<string, number>>
   /** How many times each message's effect was applied. */
@@ -34,6 +59,9 @@ export interface QueueState {
   readonly applied: readonly string[]
 }
 
+/** A state of the composed model. */
+export type QueueState = Composed<QueueShared>
+
 /** Options of {@link visibilityTimeout}. */
 export interface VisibilityTimeoutOptions {
   /** Messages on the queue (default 2). */
@@ -41,10 +69,16 @@ export interface VisibilityTimeoutOptions {
   /** Consumers (default 2). */
   readonly consumers?: number
   /**
-   * The bound that keeps the model finite: a message's timeout elapses (or its consumer
-   * crashes) only while it has been delivered fewer times than this (default 3).
+   * The bound that keeps the model finite: behaviours that deliver a message more often than
+   * this are not explored (a constraint, default 2: one redelivery).
    */
   readonly maxDeliveries?: number
+  /**
+   * Consumer crashes per behaviour (default 0). A crash is one more reason for the timeout to
+   * elapse, which `expire` already allows at any moment; crashes add states, not behaviours of
+   * the queue.
+   */
+  readonly maxCrashes?: number
   /**
    * `naive`: apply the effect on every delivery. `idempotent`: the database records the
    * message id in the same transaction as the effect and skips an id it has seen.
@@ -74,9 +108,15 @@ const names = (prefix: string, n: number): string[] =>
 const all = <T>(ks: readonly string[], v: T): Record<string, T> =>
   Object.fromEntries(ks.map((k) => [k, v]))
 
+/** Deletes travel from the consumers to the queue in any order. */
+const deletes = channel<DeleteRequest>({
+  name: 'net',
+  format: (d) => `delete(${d.m}, receipt ${d.receipt})`,
+})
+
 /**
  * The queue and its consumers, held to `effectAtMostOnce` and `exactlyOnceWhenDrained`.
- * Terminal: every message deleted and every consumer idle.
+ * Terminal: every message deleted, every consumer up and idle.
  *
  * @example
  * check(visibilityTimeout()).violation?.name                              // 'effectAtMostOnce'
@@ -95,95 +135,95 @@ function queueModel(
   {
     messages = 2,
     consumers = 2,
-    maxDeliveries = 3,
+    maxDeliveries = 2,
+    maxCrashes = 0,
     processing = 'naive',
   }: VisibilityTimeoutOptions,
   invariants: Record<string, (s: QueueState) => boolean>,
 ): Model<QueueState> {
   const ms = names('m', messages)
-  const cs = names('c', consumers)
-  const canExpire = (s: QueueState, m: string): boolean => s.deliveries[m]! < maxDeliveries
-  const held = (s: QueueState, c: string, phase: Held['phase']): Held | undefined => {
-    const h = s.consumers[c]
-    return h !== 'idle' && h?.phase === phase ? h : undefined
-  }
-  return defineModel<QueueState>({
+  const consumer = component<Consumer, QueueShared>({
+    name: 'consumers',
+    ids: names('c', consumers),
+    init: { held: null },
+    actions: [
+      // ReceiveMessage: the message hides under a fresh receipt handle.
+      localAction.each<Consumer, QueueShared, string>(
+        'receive',
+        () => ms,
+        (self, { state }, m) => self.held === null && state.queue[m] === 'visible',
+        (_self, ctx, m) => {
+          const receipt = ctx.state.deliveries[m]! + 1
+          ctx.set('queue', put(ctx.state.queue, m, receipt))
+          ctx.set('deliveries', put(ctx.state.deliveries, m, receipt))
+          return { held: { m, receipt, phase: 'working' } }
+        },
+      ),
+      // The work is done: the effect lands in the database.
+      localAction<Consumer, QueueShared>(
+        'process',
+        (self) => self.held?.phase === 'working',
+        (self, ctx) => {
+          const { m } = self.held!
+          const { effects, applied } = ctx.state
+          const skip = processing === 'idempotent' && applied.includes(m)
+          if (!skip) ctx.set('effects', put(effects, m, effects[m]! + 1))
+          if (processing === 'idempotent' && !skip) ctx.set('applied', [...applied, m].sort())
+          return { held: { ...self.held!, phase: 'processed' } }
+        },
+      ),
+      // DeleteMessage, with the receipt handle: a request on its way to the queue.
+      localAction<Consumer, QueueShared>(
+        'delete',
+        (self) => self.held?.phase === 'processed',
+        (self, ctx) => {
+          const { m, receipt } = self.held!
+          ctx.send('net', 'sqs', { type: 'delete', m, receipt })
+          return { held: null }
+        },
+      ),
+    ],
+    crash: maxCrashes > 0 ? { maxCrashes } : undefined,
+  })
+  // The queue takes a delete only with the newest receipt handle ("the request succeeds, but
+  // the message might not be deleted" otherwise).
+  const sqs = component<Record<string, never>, QueueShared>({
+    name: 'sqs',
+    ids: ['sqs'],
+    init: {},
+    receive: (self, { msg }, ctx) => {
+      if (ctx.state.queue[msg.m] === msg.receipt)
+        ctx.set('queue', put(ctx.state.queue, msg.m, 'deleted'))
+      return self
+    },
+  })
+  return compose<QueueShared>({
     name: `visibility-timeout (${processing})`,
-    init: {
+    components: [consumer, sqs],
+    channels: { net: deletes },
+    shared: {
       queue: all<MessageState>(ms, 'visible'),
-      consumers: all<Held | 'idle'>(cs, 'idle'),
       deliveries: all(ms, 0),
       effects: all(ms, 0),
       applied: [],
     },
     actions: [
-      // ReceiveMessage: the message hides under a fresh receipt handle.
-      action.each(
-        'receive',
-        () => cs.flatMap((c) => ms.map((m) => [c, m] as const)),
-        (s, [c, m]) => s.consumers[c] === 'idle' && s.queue[m] === 'visible',
-        (s, [c, m]) => {
-          const receipt = s.deliveries[m]! + 1
-          return {
-            ...s,
-            queue: put(s.queue, m, receipt),
-            consumers: put(s.consumers, c, { m, receipt, phase: 'working' }),
-            deliveries: put(s.deliveries, m, receipt),
-          }
-        },
-      ),
-      // The work is done: the effect lands in the database.
-      action.each(
-        'process',
-        () => cs,
-        (s, c) => held(s, c, 'working') !== undefined,
-        (s, c) => {
-          const h = held(s, c, 'working')!
-          const skip = processing === 'idempotent' && s.applied.includes(h.m)
-          return {
-            ...s,
-            consumers: put(s.consumers, c, { ...h, phase: 'deleting' }),
-            effects: skip ? s.effects : put(s.effects, h.m, s.effects[h.m]! + 1),
-            applied: processing === 'naive' || skip ? s.applied : [...s.applied, h.m].sort(),
-          }
-        },
-      ),
-      // DeleteMessage with the receipt handle: only the newest handle deletes.
-      action.each(
-        'delete',
-        () => cs,
-        (s, c) => held(s, c, 'deleting') !== undefined,
-        (s, c) => {
-          const h = held(s, c, 'deleting')!
-          const current = s.queue[h.m] === h.receipt
-          return {
-            ...s,
-            queue: current ? put(s.queue, h.m, 'deleted') : s.queue,
-            consumers: put(s.consumers, c, 'idle'),
-          }
-        },
-      ),
       // The visibility timeout elapses before the delete: the message is visible again.
       action.each(
         'expire',
         () => ms,
-        (s, m) => typeof s.queue[m] === 'number' && canExpire(s, m),
+        (s, m) => typeof s.queue[m] === 'number',
         (s, m) => ({ ...s, queue: put(s.queue, m, 'visible') }),
       ),
-      // A consumer dies holding a message: only the timeout will bring the message back.
-      action.each(
-        'crash',
-        () => cs,
-        (s, c) => {
-          const h = s.consumers[c]!
-          return h !== 'idle' && canExpire(s, h.m)
-        },
-        (s, c) => ({ ...s, consumers: put(s.consumers, c, 'idle') }),
-      ),
     ],
+    // TLC's CONSTRAINT: behaviours that deliver a message more often are not explored.
+    constraint: (s) => Object.values(s.deliveries).every((n) => n <= maxDeliveries),
     invariants,
+    // Consumers are interchangeable: a state and its renamings are one state.
+    symmetry: symmetricIds(consumer.ids),
     terminal: (s) =>
       Object.values(s.queue).every((m) => m === 'deleted') &&
-      Object.values(s.consumers).every((c) => c === 'idle'),
+      Object.values(consumer.all(s)).every((c) => c.held === null) &&
+      Object.keys((s.down as object | undefined) ?? {}).length === 0,
   })
 }
