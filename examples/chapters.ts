@@ -9,11 +9,14 @@ import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
+import { failureDetectorChapter } from './failure-detector/chapter.ts'
+import { idempotentReceiverChapter } from './idempotent-receiver/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
 import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { mesiChapter } from './mesi/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
+import { outboxChapter } from './outbox/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
@@ -26,6 +29,7 @@ import { tcasChapter } from './tcas/chapter.ts'
 import { tcpHandshakeChapter } from './tcp-handshake/chapter.ts'
 import { tokenRingChapter } from './token-ring/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
+import { visibilityTimeoutChapter } from './visibility-timeout/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
   dieHardChapter,
@@ -56,7 +60,12 @@ const agreementAndCoordination: Chapter[] = [atomicCommitChapter]
 const replicationAndConsistency: Chapter[] = []
 
 // Issue 13 (part 2 of the roadmap).
-const messagingPatterns: Chapter[] = []
+const messagingPatterns: Chapter[] = [
+  visibilityTimeoutChapter,
+  outboxChapter,
+  idempotentReceiverChapter,
+  failureDetectorChapter,
+]
 
 const stateMachinesAndCoherence: Chapter[] = [tcpHandshakeChapter, tokenRingChapter, mesiChapter]
 

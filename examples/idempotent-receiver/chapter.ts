@@ -1,0 +1,37 @@
+import { check } from '@musil/core'
+import { type Chapter, count } from '../chapter.ts'
+import { idempotentReceiver } from './idempotent-receiver.ts'
+import { MAX_LATENCY, simulatePayments } from './idempotent-receiver-sim.ts'
+
+/** The delays the chapter checks the window against. */
+const DELAYS = [2, 3, 4] as const
+
+/** Idempotent receiver: a redelivery charges twice; dedup by id holds while its window lasts. */
+export const idempotentReceiverChapter: Chapter = {
+  id: 'idempotent-receiver',
+  title: 'Idempotent receiver',
+  part: 'Messaging patterns',
+  bug() {
+    const naive = check(idempotentReceiver({ dedup: 'naive' })).violation
+    const short = check(idempotentReceiver({ dedup: 1, maxDelay: 2 })).violation
+    const sim = simulatePayments({ window: 10 }).failure
+    const steps = (v: typeof naive): number => (v?.trace.length ?? 1) - 1
+    return {
+      ok:
+        naive?.name === 'chargedOnce' &&
+        short?.name === 'chargedOnce' &&
+        sim?.name === 'chargedOnce',
+      summary: `a redelivery charges twice (${steps(naive)} steps); a 1-tick dedup window under a 2-tick delay charges twice again (${steps(short)} steps); in code, a 10 ms window at seed ${sim?.seed}`,
+    }
+  },
+  fix() {
+    const covered = DELAYS.map((d) => check(idempotentReceiver({ dedup: d, maxDelay: d })))
+    const shortBy1 = DELAYS.map((d) => check(idempotentReceiver({ dedup: d - 1, maxDelay: d })))
+    const sim = simulatePayments({ window: MAX_LATENCY })
+    const ok = covered.every((r) => r.ok && r.complete) && shortBy1.every((r) => !r.ok) && sim.ok
+    return {
+      ok,
+      summary: `dedup by id, window ≥ max delay: charged once for delays ${DELAYS.join(', ')} (${covered.map((r) => count(r.stats.distinct)).join(', ')} states), one tick shorter fails for each; a ${MAX_LATENCY} ms window on ${count(sim.runs)} seeds`,
+    }
+  },
+}

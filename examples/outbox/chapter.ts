@@ -1,0 +1,36 @@
+import { check, checkLiveness } from '@musil/core'
+import { type Chapter, count } from '../chapter.ts'
+import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
+import { simulateOrders } from './outbox-sim.ts'
+
+/** Outbox / dual write: a crash between two writes loses or invents an event; the outbox does not. */
+export const outboxChapter: Chapter = {
+  id: 'outbox',
+  title: 'Outbox / dual write',
+  part: 'Messaging patterns',
+  bug() {
+    const lost = check(outbox({ design: 'db-first' })).violation
+    const invented = check(outbox({ design: 'publish-first' })).violation
+    const lostInCode = simulateOrders({ design: 'db-first' }).failure
+    const inventedInCode = simulateOrders({ design: 'publish-first' }).failure
+    const steps = (v: typeof lost): number => (v?.trace.length ?? 1) - 1
+    return {
+      ok:
+        lost?.name === 'noLostEvent' &&
+        invented?.name === 'noInventedEvent' &&
+        lostInCode?.kind === 'goal' &&
+        inventedInCode?.kind === 'goal',
+      summary: `crash between the writes: db-first loses the event (${steps(lost)} steps; seed ${lostInCode?.seed} in code), publish-first invents one (${steps(invented)} steps; seed ${inventedInCode?.seed})`,
+    }
+  },
+  fix() {
+    const safe = check(outbox({ design: 'outbox' }))
+    const live = checkLiveness(outbox({ design: 'outbox' }), allPublished)
+    const twice = check(outboxExactlyOnce()).violation
+    const sim = simulateOrders({ design: 'outbox' })
+    return {
+      ok: safe.ok && safe.complete && live.ok && twice?.name === 'publishedOnce' && sim.ok,
+      summary: `outbox + relay: none lost or invented in ${count(safe.stats.distinct)} states and on ${count(sim.runs)} seeds, every write published under a fair relay; a relay crash publishes twice (${(twice?.trace.length ?? 1) - 1} steps)`,
+    }
+  },
+}
