@@ -1,0 +1,225 @@
+/**
+ * Leader election by majority vote, model first. Nodes move through numbered terms; a node that
+ * hears from no leader times out, starts the next term as a candidate and votes for itself; a
+ * candidate with votes from a majority becomes the term's leader. Votes are modelled as atomic
+ * steps (the request and the grant in one step); the simulation in `leader-election.sim.ts`
+ * runs the same protocol over messages and is held to this model by refinement.
+ *
+ * Two properties: Election Safety (at most one leader per term, over the whole history) and
+ * progress (eventually some node is leader). Three voting policies:
+ * - `vote-twice` (the safety bug): a node votes for every candidate of its term;
+ * - `once`: one vote per term. Safe, but candidates that split the votes can stay split;
+ * - `yield` (the fix): one vote per term, and a candidate that meets a higher-ranked candidate
+ *   of its own term withdraws and gives it its vote: the tie-break of Garcia-Molina's bully
+ *   algorithm ("the node with the highest priority wins").
+ *
+ * Terms are bounded by `maxTerm` so the model is finite: after the last term's timeouts no
+ * node starts another election, which is the "timeouts eventually stop firing too soon"
+ * assumption of partial synchrony made concrete.
+ */
+import { action, defineModel, type Model } from '@musil/core'
+
+/** What a node is doing. */
+export type Role = 'follower' | 'candidate' | 'leader'
+
+/** The voting policy. */
+export type VotePolicy = 'vote-twice' | 'once' | 'yield'
+
+/** One node: its current term and role. */
+export interface NodeState {
+  readonly term: number
+  readonly role: Role
+}
+
+/** A vote cast in a term. */
+export interface Ballot {
+  readonly term: number
+  readonly voter: string
+  readonly cand: string
+}
+
+/** The cluster: every node, every vote ever cast, every leader ever elected. */
+export interface Cluster {
+  readonly nodes: Readonly<Record<string, NodeState>>
+  /** Every vote ever cast (a candidate's vote for itself included). */
+  readonly ballots: ReadonlySet<Ballot>
+  /** Every election won, as `term: node`: Election Safety speaks about this history. */
+  readonly elected: ReadonlySet<string>
+}
+
+/** Options of {@link leaderElection}. */
+export interface LeaderElectionOptions {
+  /** Cluster size (default 3). */
+  readonly nodes?: number
+  /** The last term any node may start (default 2). */
+  readonly maxTerm?: number
+  /** The voting policy (default `yield`). */
+  readonly policy?: VotePolicy
+}
+
+/** Node ids `n1`..`nN`: a higher number ranks higher in the `yield` tie-break. */
+export function nodeIds(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `n${i + 1}`)
+}
+
+const rank = (id: string): number => Number(id.slice(1))
+
+/** `term: id`, an entry of `elected`. */
+export const electedIn = (term: number, id: string): string => `${term}: ${id}`
+
+/** Election Safety: no term has two leaders, over the whole history. */
+export function oneLeaderPerTerm(s: Cluster): boolean {
+  const terms = [...s.elected].map((e) => e.slice(0, e.indexOf(':')))
+  return new Set(terms).size === terms.length
+}
+
+/** The progress goal: some node is leader. */
+export function hasLeader(s: Cluster): boolean {
+  return Object.values(s.nodes).some((n) => n.role === 'leader')
+}
+
+/** Whether `voter` has cast a vote in `term`. */
+export const hasVoted = (s: Cluster, term: number, voter: string): boolean =>
+  [...s.ballots].some((b) => b.term === term && b.voter === voter)
+
+/** Whether `voter` has voted for `cand` in `term`. */
+export const voted = (s: Cluster, term: number, voter: string, cand: string): boolean =>
+  [...s.ballots].some((b) => b.term === term && b.voter === voter && b.cand === cand)
+
+/** The votes `cand` has received in `term`. */
+export const votesFor = (s: Cluster, term: number, cand: string): number =>
+  [...s.ballots].filter((b) => b.term === term && b.cand === cand).length
+
+const castBallot = (s: Cluster, b: Ballot): ReadonlySet<Ballot> =>
+  voted(s, b.term, b.voter, b.cand) ? s.ballots : new Set(s.ballots).add(b)
+
+const withNode = (s: Cluster, id: string, n: NodeState): Cluster['nodes'] => ({
+  ...s.nodes,
+  [id]: n,
+})
+
+/** The election as a model over `nodes` nodes and terms 1..`maxTerm`. */
+export function leaderElection({
+  nodes = 3,
+  maxTerm = 2,
+  policy = 'yield',
+}: LeaderElectionOptions = {}): Model<Cluster> {
+  if (!Number.isInteger(nodes) || nodes < 2) {
+    throw new RangeError(`leaderElection: nodes must be an integer of at least 2, got ${nodes}`)
+  }
+  if (!Number.isInteger(maxTerm) || maxTerm < 1) {
+    throw new RangeError(`leaderElection: maxTerm must be an integer of at least 1, got ${maxTerm}`)
+  }
+  if (policy !== 'vote-twice' && policy !== 'once' && policy !== 'yield') {
+    throw new RangeError(
+      `leaderElection: policy must be 'vote-twice', 'once' or 'yield', got ${JSON.stringify(policy)}`,
+    )
+  }
+  const ids = nodeIds(nodes)
+  const terms = Array.from({ length: maxTerm }, (_, t) => t + 1)
+  const pairs = ids.flatMap((a) => ids.filter((b) => b !== a).map((b): [string, string] => [a, b]))
+  const requests = pairs.flatMap(([voter, cand]) =>
+    terms.map((t): [string, string, number] => [voter, cand, t]),
+  )
+  const majority = Math.floor(nodes / 2) + 1
+  // A message of term t exists only if some candidate started term t (and voted for itself):
+  // guards read the history, so a request or heartbeat still in flight after its sender moved
+  // on is covered, as the simulation needs.
+  const requested = (s: Cluster, t: number, cand: string) => voted(s, t, cand, cand)
+  /** May `voter` grant `cand`'s request of term `t`? */
+  const mayGrant = (s: Cluster, voter: string, cand: string, t: number): boolean => {
+    const v = s.nodes[voter]!
+    if (!requested(s, t, cand) || v.term > t || voted(s, t, voter, cand)) return false
+    if (v.term < t) return true // a newer term: the voter has not voted in it yet
+    if (policy === 'vote-twice') return v.role !== 'leader'
+    return !hasVoted(s, t, voter)
+  }
+  return defineModel<Cluster>({
+    name: `leader-election(${nodes} nodes, terms 1..${maxTerm}, ${policy})`,
+    init: {
+      nodes: Object.fromEntries(ids.map((id) => [id, { term: 0, role: 'follower' as const }])),
+      ballots: new Set(),
+      elected: new Set(),
+    },
+    actions: [
+      // Heard from no leader: start the next term as a candidate, voting for itself.
+      action.each(
+        'timeout',
+        () => ids,
+        (s, i) => s.nodes[i]!.role !== 'leader' && s.nodes[i]!.term < maxTerm,
+        (s, i) => {
+          const term = s.nodes[i]!.term + 1
+          return {
+            ...s,
+            nodes: withNode(s, i, { term, role: 'candidate' }),
+            ballots: castBallot(s, { term, voter: i, cand: i }),
+          }
+        },
+      ),
+      // The voter grants the candidate's request of term t (a newer term makes it a follower).
+      action.each(
+        'vote',
+        () => requests,
+        (s, [voter, cand, t]) => mayGrant(s, voter, cand, t),
+        (s, [voter, cand, t]) => ({
+          ...s,
+          nodes:
+            s.nodes[voter]!.term < t ? withNode(s, voter, { term: t, role: 'follower' }) : s.nodes,
+          ballots: castBallot(s, { term: t, voter, cand }),
+        }),
+      ),
+      // A candidate with a majority's votes wins its term.
+      action.each(
+        'becomeLeader',
+        () => ids,
+        (s, i) =>
+          s.nodes[i]!.role === 'candidate' && votesFor(s, s.nodes[i]!.term, i) >= majority,
+        (s, i) => ({
+          ...s,
+          nodes: withNode(s, i, { ...s.nodes[i]!, role: 'leader' }),
+          elected: new Set(s.elected).add(electedIn(s.nodes[i]!.term, i)),
+        }),
+      ),
+      // A node hears of a newer term (any message carries its sender's term) and follows in it.
+      action.each(
+        'catchUp',
+        () => ids.flatMap((i) => terms.map((t): [string, number] => [i, t])),
+        (s, [i, t]) =>
+          t > s.nodes[i]!.term && [...s.ballots].some((b) => b.term === t && b.voter === b.cand),
+        (s, [i, t]) => ({ ...s, nodes: withNode(s, i, { term: t, role: 'follower' }) }),
+      ),
+      // A candidate hears from the leader of its own term and follows it.
+      action.each(
+        'follow',
+        () => ids,
+        (s, i) => {
+          const n = s.nodes[i]!
+          return n.role === 'candidate' && ids.some((j) => s.elected.has(electedIn(n.term, j)))
+        },
+        (s, i) => ({ ...s, nodes: withNode(s, i, { ...s.nodes[i]!, role: 'follower' }) }),
+      ),
+      ...(policy === 'yield'
+        ? [
+            // The bully tie-break: a candidate gets the request of a higher-ranked candidate of
+            // its own term, withdraws and gives it its vote.
+            action.each<Cluster, [string, string]>(
+              'yield',
+              () => pairs,
+              (s, [i, j]) =>
+                rank(j) > rank(i) &&
+                s.nodes[i]!.role === 'candidate' &&
+                requested(s, s.nodes[i]!.term, j),
+              (s, [i, j]) => ({
+                ...s,
+                nodes: withNode(s, i, { ...s.nodes[i]!, role: 'follower' }),
+                ballots: castBallot(s, { term: s.nodes[i]!.term, voter: i, cand: j }),
+              }),
+            ),
+          ]
+        : []),
+    ],
+    invariants: { oneLeaderPerTerm },
+    // Once no node may start another term and nobody can vote or win, the election has stopped.
+    terminal: () => true,
+  })
+}
