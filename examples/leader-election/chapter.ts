@@ -1,7 +1,7 @@
 import { check, checkLiveness } from '@musil/core'
 import { type Chapter, count } from '../chapter.ts'
-import { hasLeader, leaderElection } from './leader-election.ts'
 import { simulateElection } from './leader-election.nodes.ts'
+import { hasLeader, leaderElection } from './leader-election.ts'
 
 /** Progress, with every action weakly fair (timeouts included: they keep firing). */
 export const eventuallyALeader = { goal: hasLeader, goalName: 'a leader', fair: 'all' } as const

@@ -1,8 +1,8 @@
 import { check, checkLiveness, formatSimTrace, simulate, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { eventuallyALeader, SEEDS } from './chapter.ts'
-import { electedIn, hasLeader, leaderElection, oneLeaderPerTerm } from './leader-election.ts'
 import { electionNodes, electionOptions, simulateElection } from './leader-election.nodes.ts'
+import { electedIn, hasLeader, leaderElection, oneLeaderPerTerm } from './leader-election.ts'
 
 describe('leader election: the model', () => {
   it('a node that votes twice in a term lets two candidates win it', () => {
@@ -53,9 +53,9 @@ describe('leader election: the model', () => {
     const s = { nodes: {}, ballots: new Set() }
     expect(oneLeaderPerTerm({ ...s, elected: new Set(['1: n1', '2: n2']) })).toBe(true)
     expect(oneLeaderPerTerm({ ...s, elected: new Set(['1: n1', '1: n2']) })).toBe(false)
-    expect(hasLeader({ ...s, nodes: { n1: { term: 1, role: 'leader' } }, elected: new Set() })).toBe(
-      true,
-    )
+    expect(
+      hasLeader({ ...s, nodes: { n1: { term: 1, role: 'leader' } }, elected: new Set() }),
+    ).toBe(true)
   })
 })
 
@@ -87,6 +87,8 @@ describe('leader election: the code, simulated and held to the model', () => {
     })
     // A candidate that withdraws casts a second vote in its term: no step of the `once` model.
     expect(r.failure).toMatchObject({ kind: 'refinement' })
-    expect(r.failure!.detail).toMatch(/^refinement of model 'leader-election\(3 nodes, terms 1..2, once\)' broken/)
+    expect(r.failure!.detail).toMatch(
+      /^refinement of model 'leader-election\(3 nodes, terms 1..2, once\)' broken/,
+    )
   })
 })

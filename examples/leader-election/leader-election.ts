@@ -172,8 +172,7 @@ export function leaderElection({
       action.each(
         'becomeLeader',
         () => ids,
-        (s, i) =>
-          s.nodes[i]!.role === 'candidate' && votesFor(s, s.nodes[i]!.term, i) >= majority,
+        (s, i) => s.nodes[i]!.role === 'candidate' && votesFor(s, s.nodes[i]!.term, i) >= majority,
         (s, i) => ({
           ...s,
           nodes: withNode(s, i, { ...s.nodes[i]!, role: 'leader' }),

@@ -18,16 +18,13 @@ describe('the two generals', () => {
     },
   )
 
-  it.each(RETRY_BOUNDS)(
-    'retries %i: a general that gives up at dawn attacks alone',
-    (retries) => {
-      const v = check(twoGenerals({ retries, onSilence: 'retreat' })).violation!
-      expect(v.name).toBe('agreement')
-      const last = v.trace.at(-1)!.state
-      expect([last.a, last.b]).toEqual(['retreat', 'attack'])
-      expect(v.trace).toHaveLength(retries + 4)
-    },
-  )
+  it.each(RETRY_BOUNDS)('retries %i: a general that gives up at dawn attacks alone', (retries) => {
+    const v = check(twoGenerals({ retries, onSilence: 'retreat' })).violation!
+    expect(v.name).toBe('agreement')
+    const last = v.trace.at(-1)!.state
+    expect([last.a, last.b]).toEqual(['retreat', 'attack'])
+    expect(v.trace).toHaveLength(retries + 4)
+  })
 
   it.each(RETRY_BOUNDS)('retries %i: waiting keeps agreement and validity', (retries) => {
     expect(check(twoGenerals({ retries }))).toMatchObject({ ok: true, complete: true })
