@@ -9,10 +9,13 @@ import type { Chapter } from './chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { leaderElectionChapter } from './leader-election/chapter.ts'
 import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
+import { lockFencingChapter } from './lock-fencing/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
+import { paxosChapter } from './paxos/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
@@ -22,6 +25,7 @@ import { routeDeliveryChapter } from './route-delivery/chapter.ts'
 import { serviceLifecycleChapter } from './service-lifecycle/chapter.ts'
 import { tcasChapter } from './tcas/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
+import { twoGeneralsChapter } from './two-generals/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
   dieHardChapter,
@@ -47,7 +51,12 @@ const distributed: Chapter[] = [
 ]
 
 // Issue 12 (part 1 of the roadmap): each helper appends its chapters to its own section.
-const agreementAndCoordination: Chapter[] = []
+const agreementAndCoordination: Chapter[] = [
+  twoGeneralsChapter,
+  leaderElectionChapter,
+  paxosChapter,
+  lockFencingChapter,
+]
 
 const replicationAndConsistency: Chapter[] = []
 

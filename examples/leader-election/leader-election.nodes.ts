@@ -13,7 +13,7 @@ import {
   simulate,
 } from '@musil/core'
 import {
-  type Ballot,
+  ballot,
   type Cluster,
   electedIn,
   hasLeader,
@@ -48,7 +48,7 @@ export class ElectionNode extends BaseNode {
   role: Role = 'follower'
   votedFor: string | undefined = undefined
   /** Every vote this node cast, and the terms it led: the history the checks read. */
-  readonly ballots: Ballot[] = []
+  readonly ballots: string[] = []
   readonly ledTerms: number[] = []
   readonly #peers: readonly string[]
   readonly #policy: VotePolicy
@@ -122,7 +122,7 @@ export class ElectionNode extends BaseNode {
     }
     if (granted) {
       this.votedFor = src
-      this.ballots.push({ term, voter: ctx.self, cand: src })
+      this.ballots.push(ballot(term, ctx.self, src))
       this.#resetElectionTimer(ctx)
     }
     ctx.send(src, { type: 'vote', term: this.term, granted })
@@ -132,7 +132,7 @@ export class ElectionNode extends BaseNode {
     this.term++
     this.role = 'candidate'
     this.votedFor = ctx.self
-    this.ballots.push({ term: this.term, voter: ctx.self, cand: ctx.self })
+    this.ballots.push(ballot(this.term, ctx.self, ctx.self))
     this.#grants.clear()
     this.#grants.add(ctx.self)
     this.#resetElectionTimer(ctx)
@@ -215,7 +215,7 @@ export function electionOptions(
     abstraction: (w) => w,
     goal: hasLeader,
     goalName: 'a leader',
-    maxTime: 2_000,
+    maxTime: 1_000,
   }
 }
 

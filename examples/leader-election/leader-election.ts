@@ -31,18 +31,16 @@ export interface NodeState {
   readonly role: Role
 }
 
-/** A vote cast in a term. */
-export interface Ballot {
-  readonly term: number
-  readonly voter: string
-  readonly cand: string
+/** A vote cast in a term, as `term: voter → candidate` (readable in a trace, cheap to look up). */
+export function ballot(term: number, voter: string, cand: string): string {
+  return `${term}: ${voter} → ${cand}`
 }
 
 /** The cluster: every node, every vote ever cast, every leader ever elected. */
 export interface Cluster {
   readonly nodes: Readonly<Record<string, NodeState>>
-  /** Every vote ever cast (a candidate's vote for itself included). */
-  readonly ballots: ReadonlySet<Ballot>
+  /** Every vote ever cast (a candidate's vote for itself included), as {@link ballot}s. */
+  readonly ballots: ReadonlySet<string>
   /** Every election won, as `term: node`: Election Safety speaks about this history. */
   readonly elected: ReadonlySet<string>
 }
@@ -78,20 +76,12 @@ export function hasLeader(s: Cluster): boolean {
   return Object.values(s.nodes).some((n) => n.role === 'leader')
 }
 
-/** Whether `voter` has cast a vote in `term`. */
-export const hasVoted = (s: Cluster, term: number, voter: string): boolean =>
-  [...s.ballots].some((b) => b.term === term && b.voter === voter)
-
 /** Whether `voter` has voted for `cand` in `term`. */
 export const voted = (s: Cluster, term: number, voter: string, cand: string): boolean =>
-  [...s.ballots].some((b) => b.term === term && b.voter === voter && b.cand === cand)
+  s.ballots.has(ballot(term, voter, cand))
 
-/** The votes `cand` has received in `term`. */
-export const votesFor = (s: Cluster, term: number, cand: string): number =>
-  [...s.ballots].filter((b) => b.term === term && b.cand === cand).length
-
-const castBallot = (s: Cluster, b: Ballot): ReadonlySet<Ballot> =>
-  voted(s, b.term, b.voter, b.cand) ? s.ballots : new Set(s.ballots).add(b)
+const castBallot = (s: Cluster, term: number, voter: string, cand: string): ReadonlySet<string> =>
+  voted(s, term, voter, cand) ? s.ballots : new Set(s.ballots).add(ballot(term, voter, cand))
 
 const withNode = (s: Cluster, id: string, n: NodeState): Cluster['nodes'] => ({
   ...s.nodes,
@@ -126,6 +116,10 @@ export function leaderElection({
   // guards read the history, so a request or heartbeat still in flight after its sender moved
   // on is covered, as the simulation needs.
   const requested = (s: Cluster, t: number, cand: string) => voted(s, t, cand, cand)
+  const hasVoted = (s: Cluster, t: number, voter: string) =>
+    ids.some((cand) => voted(s, t, voter, cand))
+  const votesFor = (s: Cluster, t: number, cand: string) =>
+    ids.filter((voter) => voted(s, t, voter, cand)).length
   /** May `voter` grant `cand`'s request of term `t`? */
   const mayGrant = (s: Cluster, voter: string, cand: string, t: number): boolean => {
     const v = s.nodes[voter]!
@@ -152,7 +146,7 @@ export function leaderElection({
           return {
             ...s,
             nodes: withNode(s, i, { term, role: 'candidate' }),
-            ballots: castBallot(s, { term, voter: i, cand: i }),
+            ballots: castBallot(s, term, i, i),
           }
         },
       ),
@@ -165,7 +159,7 @@ export function leaderElection({
           ...s,
           nodes:
             s.nodes[voter]!.term < t ? withNode(s, voter, { term: t, role: 'follower' }) : s.nodes,
-          ballots: castBallot(s, { term: t, voter, cand }),
+          ballots: castBallot(s, t, voter, cand),
         }),
       ),
       // A candidate with a majority's votes wins its term.
@@ -183,8 +177,7 @@ export function leaderElection({
       action.each(
         'catchUp',
         () => ids.flatMap((i) => terms.map((t): [string, number] => [i, t])),
-        (s, [i, t]) =>
-          t > s.nodes[i]!.term && [...s.ballots].some((b) => b.term === t && b.voter === b.cand),
+        (s, [i, t]) => t > s.nodes[i]!.term && ids.some((j) => requested(s, t, j)),
         (s, [i, t]) => ({ ...s, nodes: withNode(s, i, { term: t, role: 'follower' }) }),
       ),
       // A candidate hears from the leader of its own term and follows it.
@@ -211,7 +204,7 @@ export function leaderElection({
               (s, [i, j]) => ({
                 ...s,
                 nodes: withNode(s, i, { ...s.nodes[i]!, role: 'follower' }),
-                ballots: castBallot(s, { term: s.nodes[i]!.term, voter: i, cand: j }),
+                ballots: castBallot(s, s.nodes[i]!.term, i, j),
               }),
             ),
           ]
