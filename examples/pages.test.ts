@@ -11,9 +11,13 @@ import { bankTransfer } from './bank-transfer/bank-transfer.ts'
 import { chapters } from './chapters.ts'
 import { dieHard } from './die-hard/die-hard.ts'
 import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
+import { leaderElection } from './leader-election/leader-election.ts'
+import { lockFencing } from './lock-fencing/lock-fencing.ts'
 import { lostUpdate } from './lost-update/lost-update.ts'
+import { paxos, THREE_ACCEPTORS } from './paxos/paxos.ts'
 import { twoProcessMutex } from './peterson/peterson.ts'
 import { crossing } from './traffic-light/traffic-light.ts'
+import { twoGenerals } from './two-generals/two-generals.ts'
 
 const page = (id: string): string =>
   readFileSync(new URL(`../docs/examples/${id}.md`, import.meta.url), 'utf8')
@@ -28,6 +32,10 @@ const SHOWN: readonly [id: string, model: Model<any>][] = [
   ['peterson', twoProcessMutex('turn-then-flag')],
   ['dining-philosophers', diningPhilosophers({ philosophers: 5 })],
   ['bank-transfer', bankTransfer()],
+  ['two-generals', twoGenerals({ retries: 1, onSilence: 'retreat' })],
+  ['leader-election', leaderElection({ policy: 'vote-twice' })],
+  ['paxos', paxos({ ...THREE_ACCEPTORS, skipPhase1: true })],
+  ['lock-fencing', lockFencing({ fenced: false })],
 ]
 
 describe('textbook pages', () => {
