@@ -93,7 +93,8 @@ export class ElectionNode extends BaseNode {
     }
     switch (msg.type) {
       case 'requestVote':
-        return this.#onRequest(ctx, src, msg.term)
+        this.#onRequest(ctx, src, msg.term)
+        return
       case 'vote':
         if (this.role === 'candidate' && msg.term === this.term && msg.granted) {
           this.#grants.add(src)

@@ -50,7 +50,7 @@ describe('leader election: the model', () => {
   })
 
   it('Election Safety speaks about history, not current roles', () => {
-    const s = { nodes: {}, ballots: new Set() }
+    const s = { nodes: {}, ballots: new Set<string>() }
     expect(oneLeaderPerTerm({ ...s, elected: new Set(['1: n1', '2: n2']) })).toBe(true)
     expect(oneLeaderPerTerm({ ...s, elected: new Set(['1: n1', '1: n2']) })).toBe(false)
     expect(
