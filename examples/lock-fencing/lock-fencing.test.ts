@@ -38,7 +38,8 @@ describe('a distributed lock with leases: the model', () => {
     const staleAccepted = defineModel({
       ...lockFencingSpec(),
       invariants: {
-        noStaleAccepted: (s) => !(s.lock.holder === 'c2' && s.storage.log.join() === '1'),
+        noStaleAccepted: (s) =>
+          !(s.lock.holder === 'c2' && s.lock.token === 2 && s.storage.log.join() === '1'),
       },
     })
     const v = check(staleAccepted).violation!
