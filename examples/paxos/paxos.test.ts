@@ -1,4 +1,4 @@
-import { check, defineModel, formatTrace } from '@musil/core'
+import { check, compose, formatTrace } from '@musil/core'
 import { modelTest } from '@musil/vitest'
 import { describe, expect, it } from 'vitest'
 import { chosenValues, MC_PAXOS, majorities, paxos, paxosSpec, THREE_ACCEPTORS } from './paxos.ts'
@@ -18,15 +18,16 @@ describe('single-decree Paxos', () => {
     expect(v.name).toBe('oneValueChosen')
     expect(v.trace.map((s) => s.action)).toEqual([
       'init',
-      'Phase2a(0, v1)',
-      'Phase2a(1, v2)',
-      'Phase2b(a1, 0, v1)',
-      'Phase2b(a1, 1, v2)',
-      'Phase2b(a2, 0, v1)',
-      'Phase2b(a2, 1, v2)',
+      'Phase2a(p0, v1)',
+      'Phase2a(p1, v2)',
+      'p0 → a1 2a(bal 0, val v1)',
+      'p0 → a2 2a(bal 0, val v1)',
+      'p1 → a1 2a(bal 1, val v2)',
+      'p1 → a2 2a(bal 1, val v2)',
     ])
     // v1 was chosen in ballot 0 by {a1, a2} before the same quorum chose v2 in ballot 1.
     const quorums = majorities(THREE_ACCEPTORS.acceptors)
+    expect(chosenValues(v.trace[4]!.state, quorums)).toEqual(['v1'])
     expect(chosenValues(v.trace[5]!.state, quorums)).toEqual(['v1'])
     expect(chosenValues(v.trace[6]!.state, quorums)).toEqual(['v1', 'v2'])
   })
@@ -39,7 +40,7 @@ describe('single-decree Paxos', () => {
   it.each(['v1', 'v2'])('classic Paxos can choose %s (the invariant is not vacuous)', (value) => {
     const spec = paxosSpec(THREE_ACCEPTORS)
     const quorums = majorities(THREE_ACCEPTORS.acceptors)
-    const neverChosen = defineModel({
+    const neverChosen = compose({
       ...spec,
       invariants: { neverChosen: (s) => !chosenValues(s, quorums).includes(value) },
     })
@@ -58,7 +59,7 @@ describe('single-decree Paxos', () => {
 
   it('renders the violation readably', () => {
     const v = check(paxos({ ...THREE_ACCEPTORS, skipPhase1: true })).violation!
-    expect(formatTrace(v.trace)).toContain('msgs += {type: "2b", acc: "a2", bal: 1, val: "v2"}')
+    expect(formatTrace(v.trace)).toContain('msgs += a2 → p1 2b(bal 1, val v2)')
   })
 })
 

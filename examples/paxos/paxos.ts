@@ -1,45 +1,56 @@
 /**
  * Single-decree Paxos, a line-by-line port of Lamport's TLA+ `Paxos` specification
- * (tlaplus/Examples, specifications/Paxos/Paxos.tla), the algorithm of "Paxos Made Simple".
+ * (tlaplus/Examples, specifications/Paxos/Paxos.tla), the algorithm of "Paxos Made Simple",
+ * composed from its roles: acceptors, and one proposer per ballot.
  *
- * As in the TLA+ spec, `msgs` is the set of every message ever sent: a message is never
- * consumed, so it can be received any number of times (duplication) or never (loss), and in any
- * order. Proposers are not processes: any ballot's phase 1a and 2a may happen at any time,
- * which covers every proposer and every proposer crash. A value is chosen when a quorum of
- * acceptors has voted for it in one ballot.
+ * As in the TLA+ spec, the network is the set of every message ever sent: a `set` channel. A
+ * message is never consumed, so it can be received any number of times (duplication) or never
+ * (loss), and in any order. A message's sender and receiver are the envelope's `from` and `to`:
+ * the TLA+ field `acc` of 1b and 2b messages is their `from`, and a broadcast 1a or 2a (one
+ * envelope per acceptor, sent in one step) is the spec's one message. Proposers keep no state:
+ * any ballot's phase 1a and 2a may happen at any time, which covers every proposer crash. A
+ * value is chosen when a quorum of acceptors has voted for it in one ballot.
  *
  * The `skipPhase1` flag is the classic bug: a proposer sends its 2a ("accept") for any value
  * without waiting for a quorum of 1b promises, so it cannot learn of a value already chosen.
  */
-import { action, defineModel, type Model, type ModelSpec } from '@musil/core'
+import {
+  type ChannelValue,
+  type Composed,
+  type ComposeSpec,
+  channel,
+  component,
+  compose,
+  type Envelope,
+  localAction,
+  type Model,
+} from '@musil/core'
 
 /** TLA+'s `None`: an acceptor that has not voted has no value. */
 export const NONE = 'None'
 
-/** The messages of `Paxos.tla`, field for field. */
+/** The messages of `Paxos.tla`; `acc` is the envelope's sender. */
 export type PaxosMessage =
   | { readonly type: '1a'; readonly bal: number }
-  | {
-      readonly type: '1b'
-      readonly acc: string
-      readonly bal: number
-      readonly mbal: number
-      readonly mval: string
-    }
+  | { readonly type: '1b'; readonly bal: number; readonly mbal: number; readonly mval: string }
   | { readonly type: '2a'; readonly bal: number; readonly val: string }
-  | { readonly type: '2b'; readonly acc: string; readonly bal: number; readonly val: string }
+  | { readonly type: '2b'; readonly bal: number; readonly val: string }
 
-/** The variables of `Paxos.tla`. */
-export interface PaxosState {
-  /** The highest ballot each acceptor has promised (-1: none). */
-  readonly maxBal: Readonly<Record<string, number>>
-  /** The ballot of each acceptor's latest vote (-1: none). */
-  readonly maxVBal: Readonly<Record<string, number>>
-  /** The value of each acceptor's latest vote (`None`: none). */
-  readonly maxVal: Readonly<Record<string, string>>
-  /** Every message sent so far. */
-  readonly msgs: ReadonlySet<PaxosMessage>
+/** What the roles share: every message sent. */
+export type Network = { readonly msgs: ChannelValue<PaxosMessage> }
+
+/** An acceptor's variables (`maxBal[a]`, `maxVBal[a]`, `maxVal[a]` in the spec). */
+export interface Acceptor {
+  /** The highest ballot promised (-1: none). */
+  readonly maxBal: number
+  /** The ballot of the latest vote (-1: none). */
+  readonly maxVBal: number
+  /** The value of the latest vote (`None`: none). */
+  readonly maxVal: string
 }
+
+/** The state of the composed model: `s.acceptor[a]`, `s.proposer[p]` and `s.msgs`. */
+export type PaxosState = Composed<Network>
 
 /** A configuration: TLC's constants. */
 export interface PaxosConfig {
@@ -79,126 +90,140 @@ export function majorities(acceptors: readonly string[]): string[][] {
   return out
 }
 
-const sameMessage = (a: PaxosMessage, b: PaxosMessage): boolean =>
-  a.type === b.type &&
-  a.bal === b.bal &&
-  (a as { acc?: string }).acc === (b as { acc?: string }).acc &&
-  (a as { val?: string }).val === (b as { val?: string }).val &&
-  (a as { mbal?: number }).mbal === (b as { mbal?: number }).mbal &&
-  (a as { mval?: string }).mval === (b as { mval?: string }).mval
+/** The messages of the network. */
+export const msgs = channel<PaxosMessage>({ name: 'msgs', kind: 'set' })
 
-/** TLA+'s `Send(m)`: `msgs' = msgs \cup {m}` (a message already sent leaves the set as it is). */
-function send(msgs: ReadonlySet<PaxosMessage>, m: PaxosMessage): ReadonlySet<PaxosMessage> {
-  for (const x of msgs) if (sameMessage(x, m)) return msgs
-  return new Set(msgs).add(m)
-}
+/** The proposer of ballot `b`: `p0`, `p1`, ... */
+export const proposerOf = (b: number): string => `p${b}`
 
-const ofType = <T extends PaxosMessage['type']>(
+/** The messages of one network value, by type: states are immutable, so this is computed once. */
+const byType = new WeakMap<object, Map<string, Envelope<PaxosMessage>[]>>()
+
+/** Every message of type `type`, with its sender. */
+function sent<T extends PaxosMessage['type']>(
   s: PaxosState,
   type: T,
-): Extract<PaxosMessage, { type: T }>[] =>
-  [...s.msgs].filter((m): m is Extract<PaxosMessage, { type: T }> => m.type === type)
+): Envelope<Extract<PaxosMessage, { type: T }>>[] {
+  let groups = byType.get(s.msgs)
+  if (groups === undefined) {
+    groups = new Map()
+    for (const e of msgs.messages(s.msgs)) {
+      const list = groups.get(e.msg.type)
+      if (list === undefined) groups.set(e.msg.type, [e])
+      else list.push(e)
+    }
+    byType.set(s.msgs, groups)
+  }
+  return (groups.get(type) ?? []) as Envelope<Extract<PaxosMessage, { type: T }>>[]
+}
 
 /** `chosen` (Voting.tla): the values a quorum has voted for in one ballot. */
 export function chosenValues(s: PaxosState, quorums: readonly (readonly string[])[]): string[] {
-  const votes = ofType(s, '2b')
+  const votes = sent(s, '2b')
   const chosen = new Set<string>()
-  for (const v of new Set(votes.map((m) => m.val))) {
-    for (const b of new Set(votes.map((m) => m.bal))) {
-      const voted = (a: string) => votes.some((m) => m.acc === a && m.bal === b && m.val === v)
-      if (quorums.some((q) => q.every(voted))) chosen.add(v)
-    }
+  for (const { msg } of votes) {
+    const voted = (a: string) =>
+      votes.some((e) => e.from === a && e.msg.bal === msg.bal && e.msg.val === msg.val)
+    if (quorums.some((q) => q.every(voted))) chosen.add(msg.val)
   }
   return [...chosen].sort()
 }
 
-/** `Phase2a(b, v)`'s test on the 1b messages of quorum `q` (Paxos.tla, verbatim in meaning). */
+/** `Phase2a(b, v)`'s test on the 1b messages from quorum `q` (Paxos.tla, verbatim in meaning). */
 function showsSafe(s: PaxosState, b: number, v: string, q: readonly string[]): boolean {
-  const q1b = ofType(s, '1b').filter((m) => q.includes(m.acc) && m.bal === b)
-  const q1bv = q1b.filter((m) => m.mbal >= 0)
+  const q1b = sent(s, '1b').filter((e) => q.includes(e.from) && e.msg.bal === b)
+  const q1bv = q1b.filter((e) => e.msg.mbal >= 0)
   return (
-    q.every((a) => q1b.some((m) => m.acc === a)) &&
-    (q1bv.length === 0 || q1bv.some((m) => m.mval === v && q1bv.every((mm) => m.mbal >= mm.mbal)))
+    q.every((a) => q1b.some((e) => e.from === a)) &&
+    (q1bv.length === 0 ||
+      q1bv.some((e) => e.msg.mval === v && q1bv.every((ee) => e.msg.mbal >= ee.msg.mbal)))
   )
 }
 
 /**
- * Paxos.tla under a configuration. Each action instance is one disjunct of `Next` with its
- * witnesses (`\E b \in Ballot`, `\E a \in Acceptor`, `\E m \in msgs`), so `generated` counts what
- * TLC's "states generated" counts; `\E Q \in Quorum` in Phase2a sends nothing, so it is a guard.
+ * Paxos.tla under a configuration, as a composed model. Each step is one disjunct of `Next`
+ * with its witnesses: `Phase1a(p)` and `Phase2a(p, v)` are the proposer of a ballot's steps;
+ * `Phase1b(a)` and `Phase2b(a)` are deliveries of a 1a or 2a message to acceptor `a` (the
+ * witness `m` of `\E m \in msgs`). So `generated` counts what TLC's "states generated" counts;
+ * `\E Q \in Quorum` in Phase2a sends nothing, so it is a guard.
  */
 export function paxos(config: PaxosConfig): Model<PaxosState> {
-  return defineModel(paxosSpec(config))
+  return compose(paxosSpec(config))
 }
 
-/** The definition {@link paxos} builds its model from, for a test that adds invariants of its own. */
-export function paxosSpec(config: PaxosConfig): ModelSpec<PaxosState> {
+/** The roles and network {@link paxos} composes, for a test that adds invariants of its own. */
+export function paxosSpec(config: PaxosConfig): ComposeSpec<Network> {
   const { acceptors, values, maxBallot } = config
   const quorums = config.quorums ?? majorities(acceptors)
   const ballots = Array.from({ length: maxBallot + 1 }, (_, b) => b)
-  const ballotValues = ballots.flatMap((b) => values.map((v): [number, string] => [b, v]))
-  const record = <T>(f: (a: string) => T) => Object.fromEntries(acceptors.map((a) => [a, f(a)]))
-  const firstProposal = (s: PaxosState, b: number) => !ofType(s, '2a').some((m) => m.bal === b)
-  return {
-    name: `paxos(${acceptors.length} acceptors, ${values.length} values, ballots 0..${maxBallot}${config.skipPhase1 ? ', skip phase 1' : ''})`,
-    init: {
-      maxBal: record(() => -1),
-      maxVBal: record(() => -1),
-      maxVal: record(() => NONE),
-      msgs: new Set(),
+  const ballotOf = (p: string) => Number(p.slice(1))
+
+  const acceptor = component<Acceptor, Network>({
+    name: 'acceptor',
+    ids: acceptors,
+    init: { maxBal: -1, maxVBal: -1, maxVal: NONE },
+    // Phase1b takes a 1a of a higher ballot than any promised; Phase2b a 2a not below it.
+    accepts: (self, { msg }) =>
+      (msg.type === '1a' && msg.bal > self.maxBal) || (msg.type === '2a' && msg.bal >= self.maxBal),
+    receive: (self, { msg }, ctx) => {
+      if (msg.type === '1a') {
+        // Phase1b(a): promise ballot bal, and report the latest vote.
+        ctx.send('msgs', proposerOf(msg.bal), {
+          type: '1b',
+          bal: msg.bal,
+          mbal: self.maxVBal,
+          mval: self.maxVal,
+        })
+        return { ...self, maxBal: msg.bal }
+      }
+      // Phase2b(a): vote for (bal, val).
+      const { bal, val } = msg as Extract<PaxosMessage, { type: '2a' }>
+      ctx.send('msgs', proposerOf(bal), { type: '2b', bal, val })
+      return { maxBal: bal, maxVBal: bal, maxVal: val }
     },
+  })
+
+  // A proposer has no variables; it reads the promises (1b) sent to it from the network when
+  // it proposes, as the spec's Phase2a does, so it never takes a delivery.
+  const firstProposal = (s: PaxosState, b: number) => !sent(s, '2a').some((e) => e.msg.bal === b)
+  const proposer = component<Record<string, never>, Network>({
+    name: 'proposer',
+    ids: ballots.map(proposerOf),
+    init: {},
+    accepts: () => false,
+    receive: (self) => self,
     actions: [
-      // Phase1a(b): a proposer asks the acceptors to promise ballot b.
-      action.each(
+      // Phase1a(b): ask the acceptors to promise ballot b.
+      localAction<Record<string, never>, Network>(
         'Phase1a',
-        () => ballots,
         () => true,
-        (s, b) => ({ ...s, msgs: send(s.msgs, { type: '1a', bal: b }) }),
-      ),
-      // Phase1b(a): acceptor a receives the 1a of ballot b (the witness m of `\E m \in msgs`),
-      // promises it if it is higher than any promise so far, and reports its latest vote.
-      action.each(
-        'Phase1b',
-        (s) => acceptors.flatMap((a) => ofType(s, '1a').map((m): [string, number] => [a, m.bal])),
-        (s, [a, b]) => b > s.maxBal[a]!,
-        (s, [a, b]) => ({
-          ...s,
-          maxBal: { ...s.maxBal, [a]: b },
-          msgs: send(s.msgs, {
-            type: '1b',
-            acc: a,
-            bal: b,
-            mbal: s.maxVBal[a]!,
-            mval: s.maxVal[a]!,
-          }),
-        }),
+        (self, ctx) => {
+          ctx.broadcast('msgs', acceptors, { type: '1a', bal: ballotOf(ctx.id) })
+          return self
+        },
       ),
       // Phase2a(b, v): one proposal per ballot; with a quorum's promises, the value of the
       // highest vote they report (any value if none voted). The bug skips the promises.
-      action.each(
+      localAction.each<Record<string, never>, Network, string>(
         'Phase2a',
-        () => ballotValues,
-        config.skipPhase1
-          ? (s, [b]) => firstProposal(s, b)
-          : (s, [b, v]) => firstProposal(s, b) && quorums.some((q) => showsSafe(s, b, v, q)),
-        (s, [b, v]) => ({ ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) }),
-      ),
-      // Phase2b(a): acceptor a votes for the proposal (b, v) unless it promised a higher ballot.
-      action.each(
-        'Phase2b',
-        (s) =>
-          acceptors.flatMap((a) =>
-            ofType(s, '2a').map((m): [string, number, string] => [a, m.bal, m.val]),
-          ),
-        (s, [a, b]) => b >= s.maxBal[a]!,
-        (s, [a, b, v]) => ({
-          maxBal: { ...s.maxBal, [a]: b },
-          maxVBal: { ...s.maxVBal, [a]: b },
-          maxVal: { ...s.maxVal, [a]: v },
-          msgs: send(s.msgs, { type: '2b', acc: a, bal: b, val: v }),
-        }),
+        () => values,
+        (_, { id, state }, v) => {
+          const b = ballotOf(id)
+          if (!firstProposal(state, b)) return false
+          return config.skipPhase1 === true || quorums.some((q) => showsSafe(state, b, v, q))
+        },
+        (self, ctx, v) => {
+          ctx.broadcast('msgs', acceptors, { type: '2a', bal: ballotOf(ctx.id), val: v })
+          return self
+        },
       ),
     ],
+  })
+
+  return {
+    name: `paxos(${acceptors.length} acceptors, ${values.length} values, ballots 0..${maxBallot}${config.skipPhase1 ? ', skip phase 1' : ''})`,
+    components: [acceptor, proposer],
+    channels: { msgs },
     invariants: {
       // Consensus safety: at most one value is ever chosen.
       oneValueChosen: (s) => chosenValues(s, quorums).length <= 1,
