@@ -12,13 +12,12 @@ import {
   type SimulateOptions,
   simulate,
 } from '@musil/core'
-import { clientIds, type LockWorld, lockFencing, writesInLeaseOrder } from './lock-fencing.ts'
+import { clientIds, type LockWorld, lockFencing, net, writesInLeaseOrder } from './lock-fencing.ts'
 
 /** The messages between the nodes. */
 export type LockMessage =
   | { readonly type: 'acquire' }
   | { readonly type: 'grant'; readonly token: number }
-  | { readonly type: 'release' }
   | { readonly type: 'write'; readonly token: number }
 
 /** Lease length, client work and pause, in virtual ms. */
@@ -50,9 +49,6 @@ export class LockService extends BaseNode {
       this.grants[src] = this.token
       ctx.setTimer('expire', LEASE_MS)
       ctx.send(src, { type: 'grant', token: this.token })
-    } else if (msg.type === 'release' && this.holder === src) {
-      this.holder = null
-      ctx.cancelTimer('expire')
     }
   }
 
@@ -61,7 +57,7 @@ export class LockService extends BaseNode {
   }
 }
 
-/** A client: asks for the lease until granted, works (or pauses), writes, then releases. */
+/** A client: asks for the lease until granted, works (or pauses), writes; the lease expires. */
 export class LockClient extends BaseNode {
   token: number | null = null
   wrote = false
@@ -87,15 +83,12 @@ export class LockClient extends BaseNode {
     } else if (name === 'write') {
       ctx.send('storage', { type: 'write', token: this.token })
       this.wrote = true
-      ctx.setTimer('release', 1)
-    } else if (name === 'release') {
-      ctx.send('lock', { type: 'release' })
     }
   }
 }
 
 /** The storage: accepts every write, or with fencing only those whose token is not older. */
-export class Storage extends BaseNode {
+export class StorageNode extends BaseNode {
   maxToken = 0
   readonly log: number[] = []
   /** Every write received, accepted or not, by sender. */
@@ -119,13 +112,13 @@ export class Storage extends BaseNode {
 }
 
 /** The nodes of one world. */
-export type LockNodes = Readonly<Record<string, LockService | LockClient | Storage>>
+export type LockNodes = Readonly<Record<string, LockService | LockClient | StorageNode>>
 
 /** Builds a fresh world: the lock, `clients` clients and the storage. */
 export function lockNodes(fenced: boolean, clients = 2): () => LockNodes {
   return () => ({
     lock: new LockService(),
-    storage: new Storage(fenced),
+    storage: new StorageNode(fenced),
     ...Object.fromEntries(clientIds(clients).map((c) => [c, new LockClient()])),
   })
 }
@@ -133,23 +126,24 @@ export function lockNodes(fenced: boolean, clients = 2): () => LockNodes {
 /** What the checks see: the model's state, read from the nodes' fields. */
 export function lockWorldOf(nodes: LockNodes): LockWorld {
   const lock = nodes.lock as LockService
-  const storage = nodes.storage as Storage
+  const storage = nodes.storage as StorageNode
   const clients = Object.entries(nodes).filter(
     (e): e is [string, LockClient] => e[1] instanceof LockClient,
   )
-  const received = new Map<string, number>()
-  for (const w of storage.received) received.set(w.client, (received.get(w.client) ?? 0) + 1)
+  // A client writes once: its write is in flight if it sent it and the storage has not got it.
+  let inFlight = net.empty()
+  for (const [c, n] of clients) {
+    if (n.wrote && !storage.received.some((w) => w.client === c)) {
+      inFlight = net.send(inFlight, c, 'storage', { type: 'write', token: n.token! })
+    }
+  }
   return {
-    lock: { holder: lock.holder, token: lock.token },
-    clients: Object.fromEntries(
+    client: Object.fromEntries(
       clients.map(([c, n]) => [c, { token: lock.grants[c] ?? null, wrote: n.wrote }]),
     ),
-    // A client writes once: its write is in flight if it sent it and the storage has not got it.
-    inFlight: clients
-      .filter(([c, n]) => n.wrote && !received.has(c))
-      .map(([c, n]) => ({ client: c, token: n.token! }))
-      .sort((a, b) => a.token - b.token || a.client.localeCompare(b.client)),
-    storage: { maxToken: storage.maxToken, log: [...storage.log] },
+    storage: { storage: { maxToken: storage.maxToken, log: [...storage.log] } },
+    net: inFlight,
+    lock: { holder: lock.holder, token: lock.token },
   }
 }
 
@@ -168,7 +162,9 @@ export function lockOptions(
     model: lockFencing({ clients, fenced }),
     abstraction: (w) => w,
     // Every client got its lease and its write reached the storage.
-    goal: (w) => Object.values(w.clients).every((c) => c.wrote) && w.inFlight.length === 0,
+    goal: (w) =>
+      Object.values(w.client as Record<string, { wrote: boolean }>).every((c) => c.wrote) &&
+      net.size(w.net) === 0,
     goalName: 'every write delivered',
   }
 }

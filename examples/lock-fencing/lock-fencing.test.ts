@@ -1,11 +1,11 @@
-import { check, defineModel, formatTrace, simulateSeed, traceDigest } from '@musil/core'
+import { check, compose, formatTrace, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { SEEDS } from './chapter.ts'
 import { lockNodes, lockOptions, simulateLock } from './lock-fencing.nodes.ts'
-import { lockFencing, lockFencingSpec, writesInLeaseOrder } from './lock-fencing.ts'
+import { lockFencing, lockFencingSpec, net, storageOf, writesInLeaseOrder } from './lock-fencing.ts'
 
-/** c1 takes the lease, loses it unawares, c2 takes it, and c1 sends its write anyway. */
-const STALE_WRITE = ['init', 'acquire(c1)', 'expire', 'acquire(c2)', 'write(c1)']
+/** c1 takes the lease and sends its write, the lease expires unawares, and c2 takes it. */
+const STALE_WRITE = ['init', 'acquire(c1)', 'write(c1)', 'expire', 'acquire(c2)']
 
 describe('a distributed lock with leases: the model', () => {
   it('a client whose lease expired still writes, after the next holder (the Kleppmann scenario)', () => {
@@ -14,10 +14,10 @@ describe('a distributed lock with leases: the model', () => {
     expect(v.trace.map((s) => s.action)).toEqual([
       ...STALE_WRITE,
       'write(c2)',
-      'receive(c2, 2)',
-      'receive(c1, 1)',
+      'c2 → storage write(token 2)',
+      'c1 → storage write(token 1)',
     ])
-    expect(v.trace.at(-1)!.state.storage.log).toEqual([2, 1])
+    expect(storageOf(v.trace.at(-1)!.state).log).toEqual([2, 1])
   })
 
   it.each([1, 2, 3])('fencing tokens keep the writes in lease order, %i clients', (clients) => {
@@ -35,26 +35,26 @@ describe('a distributed lock with leases: the model', () => {
   it('fencing orders writes; it does not stop an expired lease whose write arrives first', () => {
     // Reach a state where the storage accepted c1's write after c1's lease had passed to c2:
     // safe, since c2 has written nothing yet, and c2's write will still be accepted after it.
-    const staleAccepted = defineModel({
+    const staleAccepted = compose({
       ...lockFencingSpec(),
       invariants: {
         noStaleAccepted: (s) =>
-          !(s.lock.holder === 'c2' && s.lock.token === 2 && s.storage.log.join() === '1'),
+          !(s.lock.holder === 'c2' && s.lock.token === 2 && storageOf(s).log.join() === '1'),
       },
     })
     const v = check(staleAccepted).violation!
-    expect(v.trace.map((s) => s.action)).toEqual([...STALE_WRITE, 'receive(c1, 1)'])
+    expect(v.trace.map((s) => s.action)).toEqual([...STALE_WRITE, 'c1 → storage write(token 1)'])
   })
 
   it('lease order is a property of the log alone', () => {
-    const world = {
+    const world = (log: number[]) => ({
+      client: {},
+      storage: { storage: { maxToken: 2, log } },
+      net: net.empty(),
       lock: { holder: null, token: 2 },
-      clients: {},
-      inFlight: [],
-      storage: { maxToken: 2, log: [1, 2, 2] },
-    }
-    expect(writesInLeaseOrder(world)).toBe(true)
-    expect(writesInLeaseOrder({ ...world, storage: { maxToken: 2, log: [2, 1] } })).toBe(false)
+    })
+    expect(writesInLeaseOrder(world([1, 2, 2]))).toBe(true)
+    expect(writesInLeaseOrder(world([2, 1]))).toBe(false)
   })
 
   it('prints the story', () => {
@@ -67,7 +67,7 @@ describe('the lock as code: simulated and held to the model', () => {
   it('finds the paused client by seed, and the seed replays it', () => {
     const f = simulateLock(false, SEEDS).failure!
     expect(f).toMatchObject({ kind: 'safety', name: 'writesInLeaseOrder' })
-    expect(f.world.storage.log).toEqual([2, 1])
+    expect(storageOf(f.world).log).toEqual([2, 1])
     const again = simulateLock(false, [f.seed]).failure!
     expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
@@ -76,8 +76,8 @@ describe('the lock as code: simulated and held to the model', () => {
     const seed = simulateLock(false, SEEDS).failure!.seed
     const run = simulateSeed(lockNodes(true), lockOptions(true), seed)
     expect(run.ok).toBe(true)
-    expect(run.world.storage.log).toEqual([2])
-    expect(run.world.clients).toEqual({
+    expect(storageOf(run.world).log).toEqual([2])
+    expect(run.world.client).toEqual({
       c1: { token: 1, wrote: true },
       c2: { token: 2, wrote: true },
     })

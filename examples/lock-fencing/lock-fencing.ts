@@ -9,31 +9,50 @@
  * The fix is a fencing token: every grant carries a number one higher than the last, the client
  * sends it with its write, and the storage rejects a write whose token is lower than one it has
  * already accepted.
+ *
+ * The model is composed: clients and the storage are components, writes travel on a channel
+ * (an unordered bag: they may arrive in any order), and the lock service is a shared field that
+ * a client's `acquire` and the environment's `expire` change. A client never gives its lease
+ * back early: every lease ends by expiring, the case the chapter is about.
  */
-import { action, defineModel, type Model, type ModelSpec } from '@musil/core'
+import {
+  action,
+  type ChannelValue,
+  type Composed,
+  type ComposeSpec,
+  channel,
+  component,
+  compose,
+  localAction,
+  type Model,
+} from '@musil/core'
 
-/** A write on its way to the storage: who sent it, under which lease. */
-export interface Write {
-  readonly client: string
+/** A write, with the token of the lease it was made under. */
+export type Write = { readonly type: 'write'; readonly token: number }
+
+/** The lock service: the client whose lease is current, if any, and the last token issued. */
+export interface Lock {
+  readonly holder: string | null
   readonly token: number
 }
 
-/** A client's view: the lease it was granted (its token), and whether it sent its write. */
+/** What the components share: the writes in flight and the lock service. */
+export type Shared = { readonly net: ChannelValue<Write>; readonly lock: Lock }
+
+/** A client: the token of the lease it was granted, and whether it sent its write. */
 export interface Client {
   readonly token: number | null
   readonly wrote: boolean
 }
 
-/** The lock service, the clients, the writes in flight and the storage. */
-export interface LockWorld {
-  /** The client whose lease is current, if any, and the last token issued. */
-  readonly lock: { readonly holder: string | null; readonly token: number }
-  readonly clients: Readonly<Record<string, Client>>
-  /** Writes sent and not yet received (a bag: they may arrive in any order). */
-  readonly inFlight: readonly Write[]
-  /** The storage: the highest token it has accepted, and the tokens of its accepted writes. */
-  readonly storage: { readonly maxToken: number; readonly log: readonly number[] }
+/** The storage: the highest token it has accepted, and the tokens of its accepted writes. */
+export interface Storage {
+  readonly maxToken: number
+  readonly log: readonly number[]
 }
+
+/** The state of the composed model: `s.client[c]`, `s.storage.storage`, `s.net`, `s.lock`. */
+export type LockWorld = Composed<Shared>
 
 /** Options of {@link lockFencing}. */
 export interface LockFencingOptions {
@@ -48,111 +67,91 @@ export function clientIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `c${i + 1}`)
 }
 
+/** The network between the clients and the storage: an unordered bag. */
+export const net = channel<Write>({ name: 'net' })
+
+/** The storage's slice of a state. */
+export const storageOf = (s: LockWorld): Storage =>
+  (s.storage as Readonly<Record<string, Storage>>).storage!
+
 /**
  * The safety property: the storage accepts writes in lease order. A write under an older lease
  * accepted after a write under a newer one is the lost-update the lock was there to prevent.
  */
 export function writesInLeaseOrder(s: LockWorld): boolean {
-  return s.storage.log.every((t, i) => i === 0 || s.storage.log[i - 1]! <= t)
+  const { log } = storageOf(s)
+  return log.every((t, i) => i === 0 || log[i - 1]! <= t)
 }
 
-/** Whether the storage accepts `w`: always without fencing, else only a token not older than the last. */
-export const accepts = (fenced: boolean, s: LockWorld, w: Write): boolean =>
-  !fenced || w.token >= s.storage.maxToken
-
-/** Writes in flight kept sorted, so the same bag is the same state. */
-const sortWrites = (ws: readonly Write[]): Write[] =>
-  [...ws].sort((a, b) => a.token - b.token || a.client.localeCompare(b.client))
+/** Whether the storage accepts a write: always without fencing, else only a token not older than the last. */
+export const accepts = (fenced: boolean, storage: Storage, token: number): boolean =>
+  !fenced || token >= storage.maxToken
 
 /** The lock service, `clients` clients (each takes the lease once and writes once) and the storage. */
 export function lockFencing(options: LockFencingOptions = {}): Model<LockWorld> {
-  return defineModel(lockFencingSpec(options))
+  return compose(lockFencingSpec(options))
 }
 
-/** The definition {@link lockFencing} builds its model from, for a test that adds invariants. */
+/** The components and channel {@link lockFencing} composes, for a test that adds invariants. */
 export function lockFencingSpec({
   clients = 2,
   fenced = true,
-}: LockFencingOptions = {}): ModelSpec<LockWorld> {
+}: LockFencingOptions = {}): ComposeSpec<Shared> {
   if (!Number.isInteger(clients) || clients < 1) {
     throw new RangeError(`lockFencing: clients must be an integer of at least 1, got ${clients}`)
   }
-  const ids = clientIds(clients)
-  const withClient = (s: LockWorld, c: string, v: Client) => ({ ...s.clients, [c]: v })
-  return {
-    name: `lock-fencing(${clients} clients, ${fenced ? 'fenced' : 'unfenced'})`,
-    init: {
-      lock: { holder: null, token: 0 },
-      clients: Object.fromEntries(ids.map((c) => [c, { token: null, wrote: false }])),
-      inFlight: [],
-      storage: { maxToken: 0, log: [] },
-    },
+  const client = component<Client, Shared>({
+    name: 'client',
+    ids: clientIds(clients),
+    init: { token: null, wrote: false },
     actions: [
       // The lock service grants a free lease, with the next token.
-      action.each(
+      localAction<Client, Shared>(
         'acquire',
-        () => ids,
-        (s, c) => s.lock.holder === null && s.clients[c]!.token === null,
-        (s, c) => {
-          const token = s.lock.token + 1
-          return {
-            ...s,
-            lock: { holder: c, token },
-            clients: withClient(s, c, { token, wrote: false }),
-          }
+        (self, { state }) => state.lock.holder === null && self.token === null,
+        (_, ctx) => {
+          const token = ctx.state.lock.token + 1
+          ctx.set('lock', { holder: ctx.id, token })
+          return { token, wrote: false }
         },
       ),
+      // The client sends its write, with its token. It believes it holds the lock: nothing in
+      // this step looks at the lease, which may have expired long ago.
+      localAction<Client, Shared>(
+        'write',
+        (self) => self.token !== null && !self.wrote,
+        (self, ctx) => {
+          ctx.send('net', 'storage', { type: 'write', token: self.token! })
+          return { ...self, wrote: true }
+        },
+      ),
+    ],
+  })
+  const storage = component<Storage, Shared>({
+    name: 'storage',
+    ids: ['storage'],
+    init: { maxToken: 0, log: [] },
+    // A write arrives: accepted, or rejected by the fencing check.
+    receive: (self, { msg }) =>
+      accepts(fenced, self, msg.token)
+        ? { maxToken: Math.max(self.maxToken, msg.token), log: [...self.log, msg.token] }
+        : self,
+  })
+  return {
+    name: `lock-fencing(${clients} clients, ${fenced ? 'fenced' : 'unfenced'})`,
+    components: [client, storage],
+    channels: { net },
+    shared: { lock: { holder: null, token: 0 } },
+    actions: [
       // The lease runs out. Its client is not told: it may be paused, or its write in flight.
-      action(
+      action<LockWorld>(
         'expire',
         (s) => s.lock.holder !== null,
         (s) => ({ ...s, lock: { ...s.lock, holder: null } }),
       ),
-      // A client that was granted a lease sends its write, with its token. It believes it
-      // holds the lock: nothing in this step looks at the lease.
-      action.each(
-        'write',
-        () => ids,
-        (s, c) => s.clients[c]!.token !== null && !s.clients[c]!.wrote,
-        (s, c) => {
-          const { token } = s.clients[c]!
-          return {
-            ...s,
-            clients: withClient(s, c, { token, wrote: true }),
-            inFlight: sortWrites([...s.inFlight, { client: c, token: token! }]),
-          }
-        },
-      ),
-      // Done with its write, the client gives the lease back (if it still has it).
-      action.each(
-        'release',
-        () => ids,
-        (s, c) => s.lock.holder === c && s.clients[c]!.wrote,
-        (s) => ({ ...s, lock: { ...s.lock, holder: null } }),
-      ),
-      // The storage receives a write: accepted, or rejected by the fencing check.
-      action.each(
-        'receive',
-        (s) => s.inFlight.map((w): [string, number] => [w.client, w.token]),
-        () => true,
-        (s, [client, token]) => {
-          const w = { client, token }
-          const i = s.inFlight.findIndex((x) => x.client === client && x.token === token)
-          const inFlight = s.inFlight.filter((_, j) => j !== i)
-          if (!accepts(fenced, s, w)) return { ...s, inFlight }
-          return {
-            ...s,
-            inFlight,
-            storage: {
-              maxToken: Math.max(s.storage.maxToken, w.token),
-              log: [...s.storage.log, w.token],
-            },
-          }
-        },
-      ),
     ],
     invariants: { writesInLeaseOrder },
     // Every client has had its turn and every write has arrived: the run is over.
-    terminal: (s) => s.inFlight.length === 0,
+    terminal: (s) => net.size(s.net) === 0,
   }
 }
