@@ -1,7 +1,14 @@
 import { check, checkLiveness, formatTrace } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { RETRY_BOUNDS, termination } from './chapter.ts'
-import { agreement, bothDecided, twoGenerals } from './two-generals.ts'
+import {
+  agreement,
+  bothDecided,
+  commanderOf,
+  type Decision,
+  lieutenantOf,
+  twoGenerals,
+} from './two-generals.ts'
 
 describe('the two generals', () => {
   it.each(RETRY_BOUNDS)(
@@ -10,9 +17,14 @@ describe('the two generals', () => {
       const r = checkLiveness(twoGenerals({ retries }), termination)
       const v = r.violation!
       // Every order sent, every order captured, then nothing left to do: one loss per retry more.
-      const sends = Array.from({ length: retries + 1 }, () => 'sendOrder')
-      const losses = Array.from({ length: retries + 1 }, () => 'loseOrder')
-      expect(v.prefix.map((s) => s.action)).toEqual(['init', ...sends, ...losses])
+      const sends = Array.from({ length: retries + 1 }, () => 'sendOrder(A)')
+      const losses = Array.from({ length: retries + 1 }, () => 'lose A → B order(plan attack)')
+      expect(v.prefix.map((s) => s.action)).toEqual([
+        'init',
+        'choose(A, attack)',
+        ...sends,
+        ...losses,
+      ])
       expect(v.cycle.map((s) => s.action)).toEqual(['(stutter)'])
       expect(bothDecided(v.cycle[0]!.state)).toBe(false)
     },
@@ -22,8 +34,8 @@ describe('the two generals', () => {
     const v = check(twoGenerals({ retries, onSilence: 'retreat' })).violation!
     expect(v.name).toBe('agreement')
     const last = v.trace.at(-1)!.state
-    expect([last.a, last.b]).toEqual(['retreat', 'attack'])
-    expect(v.trace).toHaveLength(retries + 4)
+    expect([commanderOf(last).decision, lieutenantOf(last).decision]).toEqual(['retreat', 'attack'])
+    expect(v.trace).toHaveLength(retries + 5)
   })
 
   it.each(RETRY_BOUNDS)('retries %i: waiting keeps agreement and validity', (retries) => {
@@ -32,17 +44,19 @@ describe('the two generals', () => {
 
   it('counts the states of the safe protocol: they grow with the bound', () => {
     expect(RETRY_BOUNDS.map((retries) => check(twoGenerals({ retries })).stats.distinct)).toEqual([
-      12, 34, 72, 130,
+      13, 35, 73, 131,
     ])
   })
 
   it('both decide when no messenger is captured, and the protocol is not trivial: they attack', () => {
     const reliable = twoGenerals({ retries: 0, lossy: false })
     expect(checkLiveness(reliable, termination).ok).toBe(true)
-    expect(check(reliable)).toMatchObject({ ok: true, stats: { distinct: 8 } })
+    expect(check(reliable)).toMatchObject({ ok: true, stats: { distinct: 9 } })
     const attacked = checkLiveness(reliable, {
       ...termination,
-      goal: (s) => s.plan === 'retreat' || (s.a === 'attack' && s.b === 'attack'),
+      goal: (s) =>
+        commanderOf(s).plan === 'retreat' ||
+        (commanderOf(s).decision === 'attack' && lieutenantOf(s).decision === 'attack'),
     })
     expect(attacked.ok).toBe(true)
   })
@@ -54,14 +68,20 @@ describe('the two generals', () => {
   })
 
   it('agreement speaks only about generals that decided', () => {
-    const s = { plan: 'attack', sent: 1, orders: 0, acks: 0 } as const
-    expect(agreement({ ...s, a: 'undecided', b: 'attack' })).toBe(true)
-    expect(agreement({ ...s, a: 'retreat', b: 'attack' })).toBe(false)
+    const state = (a: Decision, b: Decision) => ({
+      commander: { A: { plan: 'attack', sent: 1, decision: a } },
+      lieutenant: { B: { decision: b } },
+      net: new Set(),
+    })
+    expect(agreement(state('undecided', 'attack'))).toBe(true)
+    expect(agreement(state('retreat', 'attack'))).toBe(false)
   })
 
   it('prints the give-up story step by step', () => {
     const v = check(twoGenerals({ retries: 1, onSilence: 'retreat' })).violation!
-    expect(formatTrace(v.trace)).toContain('giveUp        a: "undecided" → "retreat"')
+    expect(formatTrace(v.trace)).toContain(
+      'giveUp(A)                 commander.A.decision: "undecided" → "retreat"',
+    )
   })
 
   it('rejects a bad bound', () => {
