@@ -17,7 +17,7 @@
  * node starts another election, which is the "timeouts eventually stop firing too soon"
  * assumption of partial synchrony made concrete.
  */
-import { action, defineModel, type Model } from '@musil/core'
+import { type ComponentContext, component, compose, localAction, type Model } from '@musil/core'
 
 /** What a node is doing. */
 export type Role = 'follower' | 'candidate' | 'leader'
@@ -36,13 +36,17 @@ export function ballot(term: number, voter: string, cand: string): string {
   return `${term}: ${voter} → ${cand}`
 }
 
-/** The cluster: every node, every vote ever cast, every leader ever elected. */
-export interface Cluster {
-  readonly nodes: Readonly<Record<string, NodeState>>
+/** What the nodes share: the history of the election. */
+export interface Shared {
   /** Every vote ever cast (a candidate's vote for itself included), as {@link ballot}s. */
   readonly ballots: ReadonlySet<string>
   /** Every election won, as `term: node`: Election Safety speaks about this history. */
   readonly elected: ReadonlySet<string>
+}
+
+/** The cluster: every node (the component `nodes`, by id) and the shared history. */
+export interface Cluster extends Shared {
+  readonly nodes: Readonly<Record<string, NodeState>>
 }
 
 /** Options of {@link leaderElection}. */
@@ -83,11 +87,6 @@ export const voted = (s: Cluster, term: number, voter: string, cand: string): bo
 const castBallot = (s: Cluster, term: number, voter: string, cand: string): ReadonlySet<string> =>
   voted(s, term, voter, cand) ? s.ballots : new Set(s.ballots).add(ballot(term, voter, cand))
 
-const withNode = (s: Cluster, id: string, n: NodeState): Cluster['nodes'] => ({
-  ...s.nodes,
-  [id]: n,
-})
-
 /** The election as a model over `nodes` nodes and terms 1..`maxTerm`. */
 export function leaderElection({
   nodes = 3,
@@ -107,10 +106,8 @@ export function leaderElection({
   }
   const ids = nodeIds(nodes)
   const terms = Array.from({ length: maxTerm }, (_, t) => t + 1)
-  const pairs = ids.flatMap((a) => ids.filter((b) => b !== a).map((b): [string, string] => [a, b]))
-  const requests = pairs.flatMap(([voter, cand]) =>
-    terms.map((t): [string, string, number] => [voter, cand, t]),
-  )
+  // A voter's requests to consider: every other candidate, every term (`vote(voter, cand, t)`).
+  const requests = ids.flatMap((cand) => terms.map((t) => [cand, t] as const))
   const majority = Math.floor(nodes / 2) + 1
   // A message of term t exists only if some candidate started term t (and voted for itself):
   // guards read the history, so a request or heartbeat still in flight after its sender moved
@@ -128,90 +125,94 @@ export function leaderElection({
     if (policy === 'vote-twice') return v.role !== 'leader'
     return !hasVoted(s, t, voter)
   }
-  return defineModel<Cluster>({
-    name: `leader-election(${nodes} nodes, terms 1..${maxTerm}, ${policy})`,
-    init: {
-      nodes: Object.fromEntries(ids.map((id) => [id, { term: 0, role: 'follower' as const }])),
-      ballots: new Set(),
-      elected: new Set(),
-    },
+  const local = <P>(
+    name: string,
+    domain: (self: NodeState, s: Cluster) => Iterable<P>,
+    guard: (self: NodeState, s: Cluster, id: string, p: P) => boolean,
+    effect: (self: NodeState, ctx: ComponentContext<Shared>, s: Cluster, p: P) => NodeState,
+  ) =>
+    localAction.each<NodeState, Shared, P>(
+      name,
+      (self, view) => domain(self, view.state as unknown as Cluster),
+      (self, view, p) => guard(self, view.state as unknown as Cluster, view.id, p),
+      (self, ctx, p) => effect(self, ctx, ctx.state as unknown as Cluster, p),
+    )
+  const node = component<NodeState, Shared>({
+    name: 'nodes',
+    ids,
+    init: { term: 0, role: 'follower' },
     actions: [
       // Heard from no leader: start the next term as a candidate, voting for itself.
-      action.each(
+      localAction<NodeState, Shared>(
         'timeout',
-        () => ids,
-        (s, i) => s.nodes[i]!.role !== 'leader' && s.nodes[i]!.term < maxTerm,
-        (s, i) => {
-          const term = s.nodes[i]!.term + 1
-          return {
-            ...s,
-            nodes: withNode(s, i, { term, role: 'candidate' }),
-            ballots: castBallot(s, term, i, i),
-          }
+        (self) => self.role !== 'leader' && self.term < maxTerm,
+        (self, ctx) => {
+          const term = self.term + 1
+          ctx.set('ballots', castBallot(ctx.state as unknown as Cluster, term, ctx.id, ctx.id))
+          return { term, role: 'candidate' }
         },
       ),
       // The voter grants the candidate's request of term t (a newer term makes it a follower).
-      action.each(
+      local<readonly [string, number]>(
         'vote',
         () => requests,
-        (s, [voter, cand, t]) => mayGrant(s, voter, cand, t),
-        (s, [voter, cand, t]) => ({
-          ...s,
-          nodes:
-            s.nodes[voter]!.term < t ? withNode(s, voter, { term: t, role: 'follower' }) : s.nodes,
-          ballots: castBallot(s, t, voter, cand),
-        }),
+        (_, s, voter, [cand, t]) => voter !== cand && mayGrant(s, voter, cand, t),
+        (self, ctx, s, [cand, t]) => {
+          ctx.set('ballots', castBallot(s, t, ctx.id, cand))
+          return self.term < t ? { term: t, role: 'follower' } : self
+        },
       ),
       // A candidate with a majority's votes wins its term.
-      action.each(
+      localAction<NodeState, Shared>(
         'becomeLeader',
-        () => ids,
-        (s, i) => s.nodes[i]!.role === 'candidate' && votesFor(s, s.nodes[i]!.term, i) >= majority,
-        (s, i) => ({
-          ...s,
-          nodes: withNode(s, i, { ...s.nodes[i]!, role: 'leader' }),
-          elected: new Set(s.elected).add(electedIn(s.nodes[i]!.term, i)),
-        }),
+        (self, { id, state }) =>
+          self.role === 'candidate' &&
+          votesFor(state as unknown as Cluster, self.term, id) >= majority,
+        (self, ctx) => {
+          ctx.set('elected', new Set(ctx.state.elected).add(electedIn(self.term, ctx.id)))
+          return { ...self, role: 'leader' }
+        },
       ),
       // A node hears of a newer term (any message carries its sender's term) and follows in it.
-      action.each(
+      local<number>(
         'catchUp',
-        () => ids.flatMap((i) => terms.map((t): [string, number] => [i, t])),
-        (s, [i, t]) => t > s.nodes[i]!.term && ids.some((j) => requested(s, t, j)),
-        (s, [i, t]) => ({ ...s, nodes: withNode(s, i, { term: t, role: 'follower' }) }),
+        () => terms,
+        (self, s, _, t) => t > self.term && ids.some((j) => requested(s, t, j)),
+        (_, __, ___, t) => ({ term: t, role: 'follower' }),
       ),
       // A candidate hears from the leader of its own term and follows it.
-      action.each(
+      localAction<NodeState, Shared>(
         'follow',
-        () => ids,
-        (s, i) => {
-          const n = s.nodes[i]!
-          return n.role === 'candidate' && ids.some((j) => s.elected.has(electedIn(n.term, j)))
-        },
-        (s, i) => ({ ...s, nodes: withNode(s, i, { ...s.nodes[i]!, role: 'follower' }) }),
+        (self, { state }) =>
+          self.role === 'candidate' && ids.some((j) => state.elected.has(electedIn(self.term, j))),
+        (self) => ({ ...self, role: 'follower' }),
       ),
       ...(policy === 'yield'
         ? [
             // The bully tie-break: a candidate gets the request of a higher-ranked candidate of
             // its own term, withdraws and gives it its vote.
-            action.each<Cluster, [string, string]>(
+            local<string>(
               'yield',
-              () => pairs,
-              (s, [i, j]) =>
-                rank(j) > rank(i) &&
-                s.nodes[i]!.role === 'candidate' &&
-                requested(s, s.nodes[i]!.term, j),
-              (s, [i, j]) => ({
-                ...s,
-                nodes: withNode(s, i, { ...s.nodes[i]!, role: 'follower' }),
-                ballots: castBallot(s, s.nodes[i]!.term, i, j),
-              }),
+              () => ids,
+              (self, s, i, j) =>
+                rank(j) > rank(i) && self.role === 'candidate' && requested(s, self.term, j),
+              (self, ctx, s, j) => {
+                ctx.set('ballots', castBallot(s, self.term, ctx.id, j))
+                return { ...self, role: 'follower' }
+              },
             ),
           ]
         : []),
     ],
-    invariants: { oneLeaderPerTerm },
+  })
+  // The composed state is exactly a Cluster: the component's records under `nodes`, and the
+  // shared history.
+  return compose<Shared>({
+    name: `leader-election(${nodes} nodes, terms 1..${maxTerm}, ${policy})`,
+    components: [node],
+    shared: { ballots: new Set(), elected: new Set() },
+    invariants: { oneLeaderPerTerm: (s) => oneLeaderPerTerm(s as unknown as Cluster) },
     // Once no node may start another term and nobody can vote or win, the election has stopped.
     terminal: () => true,
-  })
+  }) as unknown as Model<Cluster>
 }
