@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { RETRY_BOUNDS, termination } from './chapter.ts'
 import {
   agreement,
+  type Battlefield,
   bothDecided,
   commanderOf,
   type Decision,
@@ -68,7 +69,7 @@ describe('the two generals', () => {
   })
 
   it('agreement speaks only about generals that decided', () => {
-    const state = (a: Decision, b: Decision) => ({
+    const state = (a: Decision, b: Decision): Battlefield => ({
       commander: { A: { plan: 'attack', sent: 1, decision: a } },
       lieutenant: { B: { decision: b } },
       net: new Set(),
