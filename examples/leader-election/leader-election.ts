@@ -2,7 +2,7 @@
  * Leader election by majority vote, model first. Nodes move through numbered terms; a node that
  * hears from no leader times out, starts the next term as a candidate and votes for itself; a
  * candidate with votes from a majority becomes the term's leader. Votes are modelled as atomic
- * steps (the request and the grant in one step); the simulation in `leader-election.sim.ts`
+ * steps (the request and the grant in one step); the simulation in `leader-election.nodes.ts`
  * runs the same protocol over messages and is held to this model by refinement.
  *
  * Two properties: Election Safety (at most one leader per term, over the whole history) and
@@ -106,7 +106,7 @@ export function leaderElection({
   }
   const ids = nodeIds(nodes)
   const terms = Array.from({ length: maxTerm }, (_, t) => t + 1)
-  // A voter's requests to consider: every other candidate, every term (`vote(voter, cand, t)`).
+  // A voter's requests to consider: every candidate (not itself: the guard), every term.
   const requests = ids.flatMap((cand) => terms.map((t) => [cand, t] as const))
   const majority = Math.floor(nodes / 2) + 1
   // A message of term t exists only if some candidate started term t (and voted for itself):
@@ -125,6 +125,7 @@ export function leaderElection({
     if (policy === 'vote-twice') return v.role !== 'leader'
     return !hasVoted(s, t, voter)
   }
+  // A node's local action family whose functions read the composed state as a Cluster.
   const local = <P>(
     name: string,
     domain: (self: NodeState, s: Cluster) => Iterable<P>,
