@@ -7,7 +7,7 @@ import { hasLeader, leaderElection } from './leader-election.ts'
 export const eventuallyALeader = { goal: hasLeader, goalName: 'a leader', fair: 'all' } as const
 
 /** Seeds the simulation sweeps. */
-export const SEEDS = 200
+export const SEEDS = 100
 
 /** Leader election: two leaders in a term, no leader under split votes; the fix keeps both. */
 export const leaderElectionChapter: Chapter = {

@@ -119,12 +119,17 @@ function sent<T extends PaxosMessage['type']>(
 
 /** `chosen` (Voting.tla): the values a quorum has voted for in one ballot. */
 export function chosenValues(s: PaxosState, quorums: readonly (readonly string[])[]): string[] {
-  const votes = sent(s, '2b')
+  // Who voted for each (ballot, value).
+  const voters = new Map<string, { val: string; accs: Set<string> }>()
+  for (const { from, msg } of sent(s, '2b')) {
+    const key = `${msg.bal} ${msg.val}`
+    const entry = voters.get(key) ?? { val: msg.val, accs: new Set<string>() }
+    entry.accs.add(from)
+    voters.set(key, entry)
+  }
   const chosen = new Set<string>()
-  for (const { msg } of votes) {
-    const voted = (a: string) =>
-      votes.some((e) => e.from === a && e.msg.bal === msg.bal && e.msg.val === msg.val)
-    if (quorums.some((q) => q.every(voted))) chosen.add(msg.val)
+  for (const { val, accs } of voters.values()) {
+    if (quorums.some((q) => q.every((a) => accs.has(a)))) chosen.add(val)
   }
   return [...chosen].sort()
 }
