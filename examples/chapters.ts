@@ -12,12 +12,15 @@ import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { failureDetectorChapter } from './failure-detector/chapter.ts'
 import { idempotentReceiverChapter } from './idempotent-receiver/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
+import { leaderElectionChapter } from './leader-election/chapter.ts'
 import { linearizableKvChapter } from './linearizable-kv/chapter.ts'
+import { lockFencingChapter } from './lock-fencing/chapter.ts'
 import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { mesiChapter } from './mesi/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { outboxChapter } from './outbox/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
+import { paxosChapter } from './paxos/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
@@ -29,6 +32,7 @@ import { tcasChapter } from './tcas/chapter.ts'
 import { tcpHandshakeChapter } from './tcp-handshake/chapter.ts'
 import { tokenRingChapter } from './token-ring/chapter.ts'
 import { trafficLightChapter } from './traffic-light/chapter.ts'
+import { twoGeneralsChapter } from './two-generals/chapter.ts'
 import { visibilityTimeoutChapter } from './visibility-timeout/chapter.ts'
 
 const finiteStateMachines: Chapter[] = [
@@ -55,7 +59,13 @@ const distributed: Chapter[] = [
 ]
 
 // Issue 12 (part 1 of the roadmap): each helper appends its chapters to its own section.
-const agreementAndCoordination: Chapter[] = [atomicCommitChapter]
+const agreementAndCoordination: Chapter[] = [
+  twoGeneralsChapter,
+  atomicCommitChapter,
+  leaderElectionChapter,
+  paxosChapter,
+  lockFencingChapter,
+]
 
 const replicationAndConsistency: Chapter[] = []
 

@@ -11,13 +11,17 @@ import { bankTransfer } from './bank-transfer/bank-transfer.ts'
 import { chapters, sections } from './chapters.ts'
 import { dieHard } from './die-hard/die-hard.ts'
 import { diningPhilosophers } from './dining-philosophers/dining-philosophers.ts'
+import { leaderElection } from './leader-election/leader-election.ts'
+import { lockFencing } from './lock-fencing/lock-fencing.ts'
 import { lostUpdate } from './lost-update/lost-update.ts'
 import { mesi } from './mesi/mesi.ts'
+import { paxos, THREE_ACCEPTORS } from './paxos/paxos.ts'
 import { twoProcessMutex } from './peterson/peterson.ts'
 import { figure6, figure6WithoutClosing } from './tcp-handshake/tcp-endpoint.ts'
 import { tcpModel } from './tcp-handshake/tcp-handshake.ts'
 import { tokenRing } from './token-ring/token-ring.ts'
 import { crossing } from './traffic-light/traffic-light.ts'
+import { twoGenerals } from './two-generals/two-generals.ts'
 
 const page = (id: string): string =>
   readFileSync(new URL(`../docs/examples/${id}.md`, import.meta.url), 'utf8')
@@ -37,6 +41,10 @@ const SHOWN: readonly [id: string, model: Model<any>][] = [
   ['token-ring', tokenRing({ protocol: 'timeout' })],
   ['mesi', mesi({ protocol: 'rdx-keeps-owner' })],
   ['mesi', mesi({ protocol: 'no-writeback-on-share' })],
+  ['two-generals', twoGenerals({ retries: 1, onSilence: 'retreat' })],
+  ['leader-election', leaderElection({ policy: 'vote-twice' })],
+  ['paxos', paxos({ ...THREE_ACCEPTORS, skipPhase1: true })],
+  ['lock-fencing', lockFencing({ fenced: false })],
 ]
 
 /** The sections of the textbook page: each `##` heading over a table of chapters, with the chapter ids its rows link to. */
