@@ -28,9 +28,10 @@ import type { LinearizabilityResult, Operation } from '../linearizability/types.
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, RunChecks, TraceEvent } from '../report.ts'
-import { macrotaskHop, type RunContext, runContext } from './context.ts'
+import { macrotaskHop, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { WorldHistory } from './history.ts'
+import { type FaultHost, TaskState } from './host.ts'
 import { SimulatedNetwork } from './network.ts'
 import type { Strategy } from './strategy.ts'
 import { Wakeup, WakeupHeap } from './wakeup.ts'
@@ -42,29 +43,6 @@ import {
   type TaskHandle,
   type World,
 } from './world.ts'
-
-/** A task of a run (the scenario itself is the task `main`). */
-export class TaskState {
-  /** Set when the task's function returned. */
-  done = false
-  /** Set by a crash fault: the task's wake-ups are discarded from then on. */
-  crashed = false
-  /** What the task waits for, when the runtime knows (`recv on n1`), for deadlock reports. */
-  waiting: string | undefined = undefined
-  readonly context: RunContext
-  readonly finished: Promise<void>
-  resolveFinished!: () => void
-
-  readonly name: string
-
-  constructor(name: string, runtime: Runtime) {
-    this.name = name
-    this.context = { runtime, task: this }
-    this.finished = new Promise((resolve) => {
-      this.resolveFinished = resolve
-    })
-  }
-}
 
 /** How one run ended badly. */
 export interface RunFault {
@@ -128,7 +106,7 @@ function checkName(what: string, name: unknown): string {
 }
 
 /** One run of a scenario: implements {@link World} and drives the steps. */
-export class Runtime implements World, RecorderHost {
+export class Runtime implements World, RecorderHost, FaultHost {
   readonly seed: number
   readonly rng: RandomStream
   readonly net: SimulatedNetwork

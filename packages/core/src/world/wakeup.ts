@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { TaskState } from './runtime.ts'
+/** What a wake-up needs of the task it resumes: whether a crash fault stopped it. */
+export interface WakeupTask {
+  readonly crashed: boolean
+}
 
 /** One pending wake-up. `fire` runs it; the scheduler then drains the microtask queue. */
 export class Wakeup {
@@ -18,14 +21,14 @@ export class Wakeup {
   /** Who it resumes, for PCT's priorities: a task name, `net:<address>` or `faults`. */
   readonly owner: string
   /** The task it resumes, if any: a crashed task's wake-ups are discarded. */
-  readonly task: TaskState | undefined
+  readonly task: WakeupTask | undefined
   readonly fire: () => void
 
   constructor(
     time: number,
     seq: number,
     owner: string,
-    task: TaskState | undefined,
+    task: WakeupTask | undefined,
     fire: () => void,
   ) {
     this.time = time
