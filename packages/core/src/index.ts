@@ -243,6 +243,7 @@ export {
 
 // Rendering: traces, diagrams, values
 
+export { formatValue } from './format/value.ts'
 export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
 export {
   type FormatHistoryOptions,
@@ -275,7 +276,6 @@ export {
   stateGraph,
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
-export { formatValue } from './render/value.ts'
 
 // Strict options: the valid keys of every options object, and the check that rejects the rest
 
@@ -321,14 +321,9 @@ export {
   WorldUsageError,
 } from './errors.ts'
 
-// Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
+// Vitest integration (simTest, sweeps, replay): errors core and @musil/vitest both throw
 
-export {
-  NothingCheckedError,
-  PluginMissingError,
-  SeedConfigError,
-  SweepError,
-} from './errors.ts'
+export { NothingCheckedError, PluginMissingError } from './errors.ts'
 export {
   explainMissingMatchers,
   MUSIL_MATCHERS,

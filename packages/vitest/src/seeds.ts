@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { checkOptions, keyList, type OptionKey, SeedConfigError } from '@musil/core'
+import { checkOptions, keyList, type OptionKey } from '@musil/core'
 import type { Shard } from './context.ts'
+import { SeedConfigError } from './errors.ts'
 
 /** Seeds are non-negative safe integers (what `simulate` and `explore` accept, and shell-friendly). */
 export function parseSeed(raw: string | number, source: string): number {

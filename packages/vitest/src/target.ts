@@ -28,7 +28,6 @@ import {
   type Scenario,
   type SequentialSpec,
   type SimulateOptions,
-  SweepError,
   simulate,
   simulateSeed,
   type TraceEvent,
@@ -36,6 +35,7 @@ import {
   traceDigest,
 } from '@musil/core'
 import type { ReportedFailure } from './context.ts'
+import { SweepError } from './errors.ts'
 
 /**
  * Callback nodes under `simulate`: the factory and every option but the seeds, which the test or

@@ -1,7 +1,8 @@
 // Seed settings, shards, replay commands, the plugin's seed precedence and the bin's arguments.
-import { SeedConfigError } from '@musil/core'
+
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../src/bin.ts'
+import { SeedConfigError } from '../src/index.ts'
 import { passThroughArgs, requestedSeed } from '../src/plugin-settings.ts'
 import { escapeRegExp, fullTestName, replayCommand, shellQuote } from '../src/replay.ts'
 import { chooseSeed, replaySeed } from '../src/seed-choice.ts'

@@ -1,7 +1,7 @@
 // simTest in process: names and meta of .each tests, fixtures bound to the seed, bad input.
-import { explore, replay, SeedConfigError, simulate, traceDigest } from '@musil/core'
+import { explore, replay, simulate, traceDigest } from '@musil/core'
 import { describe, expect } from 'vitest'
-import { simTest } from '../src/index.ts'
+import { SeedConfigError, simTest } from '../src/index.ts'
 import { fireAndForget, lostUpdate } from './targets/route-push.ts'
 
 describe('simTest.each', () => {

@@ -5,16 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  explore,
-  replay,
-  SeedConfigError,
-  SweepError,
-  simulate,
-  simulateSeed,
-  traceDigest,
-} from '@musil/core'
+import { explore, replay, simulate, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { SeedConfigError, SweepError } from '../src/index.ts'
 import { projectModuleFormat } from '../src/sweep/esm-hooks.ts'
 import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
 import { fireAndForget, lostUpdate, repush } from './targets/route-push.ts'

@@ -6,8 +6,8 @@
  * @module
  */
 import { MusilError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { checkLinearizability, SEQUENTIAL_SPEC_KEYS, validateSpec } from './check.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import type { OperationLog } from './recorder.ts'

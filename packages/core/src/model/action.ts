@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatParam, formatValue } from '../render/value.ts'
+import { formatParam, formatValue } from '../format/value.ts'
 
 /** An action without parameters: one successor when its guard holds. */
 export interface SingleAction<S> {

@@ -4,10 +4,11 @@
  *
  * @module
  */
+
+import { formatValue } from '../format/value.ts'
 import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import type { TraceEvent } from '../report.ts'
-import { formatValue } from './value.ts'
 
 /** Options of {@link formatSimTrace}. */
 export interface FormatSimTraceOptions {

@@ -5,7 +5,7 @@
  * @module
  */
 import { MusilError } from '../errors.ts'
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 import {
   EV_CRASH,
   EV_DELIVER,

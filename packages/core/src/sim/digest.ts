@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import { formatValue } from '../format/value.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
-import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
 
 /**

@@ -9,6 +9,7 @@
  * @module
  */
 import { NodeContextError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import {
   OperationLog,
   type RecordedOperation,
@@ -17,7 +18,6 @@ import {
 import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'
-import { formatValue } from '../render/value.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
 import { type ContextHost, NodeContext } from './context.ts'

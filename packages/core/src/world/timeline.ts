@@ -3,9 +3,10 @@
  *
  * @module
  */
+
+import { formatValue } from '../format/value.ts'
 import { murmurFinal, murmurStep } from '../hash/murmur.ts'
 import { HISTORY_EVENT_KINDS } from '../linearizability/recorder.ts'
-import { formatValue } from '../render/value.ts'
 import type { TraceEvent } from '../report.ts'
 
 const HISTORY_KINDS: ReadonlySet<string> = new Set(HISTORY_EVENT_KINDS)

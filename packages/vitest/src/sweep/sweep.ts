@@ -17,12 +17,11 @@ import {
   type RunChecks,
   type RunFailure,
   type RunReport,
-  SeedConfigError,
-  SweepError,
 } from '@musil/core'
 import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
+import { SeedConfigError, SweepError } from '../errors.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
 import type { SeedFailure } from '../target.ts'
 import type { ChunkResult, FailureResult, LoadFailure, SweepTask, TargetRef } from './protocol.ts'

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { type RunReport, SweepError } from '@musil/core'
+import type { RunReport } from '@musil/core'
 import { importFailure, loadTypeScript, TS_FILE } from '@musil/core/load'
+import { SweepError } from '../errors.ts'
 import {
   asTarget,
   checkedSpecOf,
