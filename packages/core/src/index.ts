@@ -294,6 +294,7 @@ export { version } from './version.ts'
 
 // Randomness
 
+export { SEED_RULE, seedCountProblem, seedProblem } from './random/seed.ts'
 export { RandomStream } from './random/stream.ts'
 
 // Errors

@@ -73,7 +73,7 @@ describe('seeds', () => {
       'sweep seeds: seeds must be a count, { from, to } or a list of seeds, got "10"',
     )
     expect(errorOf(() => expandSeeds([1, 2.5], 'sweep seeds')).message).toBe(
-      'sweep seeds: seed 2.5 is not a non-negative safe integer',
+      'sweep seeds: seed 2.5 is not a seed; seeds are non-negative safe integers',
     )
   })
 

@@ -100,7 +100,7 @@ describe('simTest bad input', () => {
     )
     expect(() => simTest.each([1, -1])).toThrow(SeedConfigError)
     expect(() => simTest.each([1, -1])).toThrow(
-      'simTest.each: seed -1 is not a non-negative safe integer',
+      'simTest.each: seed -1 is not a seed; seeds are non-negative safe integers',
     )
     expect(() => simTest.each([1])('no body', 42 as never)).toThrow(
       "simTest.each(...)('no body'): the test body must be a function",

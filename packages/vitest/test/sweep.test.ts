@@ -343,7 +343,10 @@ describe('sweep', () => {
     const bad = [
       [{ seeds: 0 }, /sweep seeds: a seed count must be a positive integer, got 0/],
       [{ seeds: [] }, /sweep seeds: the seed list is empty/],
-      [{ seeds: [1, -2] }, /sweep seeds: seed -2 is not a non-negative safe integer/],
+      [
+        { seeds: [1, -2] },
+        /sweep seeds: seed -2 is not a seed; seeds are non-negative safe integers/,
+      ],
       [{ seeds: { from: 5, to: 5 } }, /the range \{ from: 5, to: 5 \} is empty/],
       [{ seeds: 3, threads: 0 }, /sweep threads: must be a positive integer, got 0/],
       [{ seeds: 3, chunkSize: 1.5 }, /sweep chunkSize: must be a positive integer, got 1.5/],

@@ -4,9 +4,11 @@
  *
  * @module
  */
+
 import { MusilError, SimulationConfigError } from '../errors.ts'
 import { markCheckedSpec } from '../linearizability/run-check.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
+import { seedCountProblem, seedProblem } from '../random/seed.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
@@ -70,10 +72,9 @@ export function simulate<N extends Nodes, W, A = unknown>(
   }
   const seeds = options.seeds
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new SimulationConfigError(
-        `simulate(): 'seeds' as a count must be a positive integer, got ${String(seeds)}; or give a list of seeds`,
-      )
+    const problem = seedCountProblem(seeds)
+    if (problem !== undefined) {
+      throw new SimulationConfigError(`simulate(): 'seeds': ${problem}; or give a list of seeds`)
     }
     for (let seed = 0; seed < seeds; seed++) if (runSeed(seed)) break
   } else {
@@ -167,11 +168,8 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
 }
 
 function checkSeed(s: unknown): void {
-  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
-    throw new SimulationConfigError(
-      `simulate(): seed ${String(s)} is not a seed; seeds are non-negative safe integers (as MUSIL_SEED accepts)`,
-    )
-  }
+  const problem = seedProblem(s)
+  if (problem !== undefined) throw new SimulationConfigError(`simulate(): ${problem}`)
 }
 
 /** Replays a failing seed (it must fail the same way), then minimises it into a `SimFailure`. */

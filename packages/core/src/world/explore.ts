@@ -3,6 +3,7 @@
  *
  * @module
  */
+
 import { WorldUsageError } from '../errors.ts'
 import {
   compileLinearizable,
@@ -13,6 +14,7 @@ import {
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { seedCountProblem, seedProblem } from '../random/seed.ts'
 import { RandomStream } from '../random/stream.ts'
 import {
   mergeRunChecks,
@@ -176,10 +178,9 @@ function settingsOf(
 }
 
 function checkSeed(fn: string, seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw new WorldUsageError(`${fn}(): every seed must be a safe integer, got ${String(seed)}`)
-  }
-  return seed
+  const problem = seedProblem(seed)
+  if (problem !== undefined) throw new WorldUsageError(`${fn}(): ${problem}`)
+  return seed as number
 }
 
 /** Runs one seed. The caller holds the global guards (installed once per sweep, not per seed). */
@@ -231,10 +232,9 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const seeds = options.seeds
   let iterable: Iterable<number>
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new WorldUsageError(
-        `explore(): seeds must be a count >= 1 or an iterable of seeds, got ${String(seeds)}`,
-      )
+    const problem = seedCountProblem(seeds)
+    if (problem !== undefined) {
+      throw new WorldUsageError(`explore(): 'seeds': ${problem}; or give an iterable of seeds`)
     }
     iterable = countUp(seeds)
   } else if (seeds !== null && typeof seeds === 'object' && Symbol.iterator in seeds) {
