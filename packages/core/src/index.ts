@@ -91,7 +91,6 @@ export {
   type BehaviorAct,
   type BehaviorWhen,
 } from './sim/adversarial.ts'
-export { traceDigest } from './sim/digest.ts'
 export {
   type CrashTiming,
   crash,
@@ -134,9 +133,15 @@ export {
   type SimStats,
   type SimulateOptions,
 } from './sim/types.ts'
+export { traceDigest } from './trace/digest.ts'
 
 // Deterministic async runtime: explore, replay, World, audit mode
 
+/**
+ * The async runtime's name for {@link traceDigest}: the same function (one digest for both
+ * runtimes), kept so that code written against `timeline` reads naturally.
+ */
+export { traceDigest as timelineDigest } from './trace/digest.ts'
 export { auditMode } from './world/audit-mode.ts'
 export {
   type ExploreOptions,
@@ -166,7 +171,7 @@ export {
   type RecvOptions,
 } from './world/network.ts'
 export type { StrategyName } from './world/strategy.ts'
-export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
+export { formatEvent, formatTimeline } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
 // Linearizability: histories of operations checked against sequential specs

@@ -24,10 +24,10 @@ import {
   type RunReport,
   type TraceEvent,
 } from '../report.ts'
+import { traceDigest } from '../trace/digest.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
 import { Runtime } from './runtime.ts'
 import { PctStrategy, RandomStrategy, type Strategy, type StrategyName } from './strategy.ts'
-import { timelineDigest } from './timeline.ts'
 import type { World } from './world.ts'
 
 /** An async scenario: it sets up the world, spawns tasks, runs for a while, and returns. */
@@ -118,7 +118,7 @@ export interface ReplayReport extends RunReport<WorldFailure> {
   readonly checked: RunChecks
   readonly seed: number
   readonly timeline: readonly TraceEvent[]
-  /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
+  /** `traceDigest` of the timeline (the one digest of both runtimes): equal digests, equal runs. */
   readonly digest: string
   /** What the scenario recorded with `world.history` (virtual times, failed operations left out). */
   readonly history: Operation<unknown, unknown>[]
@@ -301,7 +301,7 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   const base = {
     seed,
     timeline: runtime.events,
-    digest: timelineDigest(runtime.events),
+    digest: traceDigest(runtime.events),
     history: runtime.recordedHistory(),
     time: runtime.now(),
     steps: runtime.steps,
