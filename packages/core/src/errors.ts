@@ -6,6 +6,8 @@
  * @module
  */
 
+import { formatValue } from './format/value.ts'
+
 const BRAND = Symbol.for('musil.error')
 
 /** Base class of every error musil throws on purpose. */
@@ -405,4 +407,15 @@ export class PluginMissingError extends MusilError {
  */
 export class NothingCheckedError extends MusilError {
   override name = 'NothingCheckedError'
+}
+
+/**
+ * A thrown value in one line, the same in both runtimes' failure details: an error as
+ * `Name: message` (musil's own errors too, so the class at fault is named), anything else as
+ * `non-Error value <value>`.
+ */
+export function describeError(e: unknown): string {
+  return e instanceof Error || MusilError.is(e)
+    ? `${(e as Error).name}: ${(e as Error).message}`
+    : `non-Error value ${formatValue(e)}`
 }

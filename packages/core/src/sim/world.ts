@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { NodeContextError } from '../errors.ts'
+import { describeError, NodeContextError } from '../errors.ts'
 import { formatValue } from '../format/value.ts'
 import {
   OperationLog,
@@ -21,7 +21,7 @@ import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, TraceEvent } from '../report.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
 import { type ContextHost, NodeContext } from './context.ts'
-import { describeError, describeEvent, describeFault } from './describe.ts'
+import { describeEvent, describeFault } from './describe.ts'
 import {
   EV_CRASH,
   EV_DELIVER,

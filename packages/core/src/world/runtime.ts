@@ -12,6 +12,7 @@ import {
   type BoundaryError,
   DeadlineError,
   DeadlockError,
+  describeError,
   InvariantError,
   MusilError,
   WorldUsageError,
@@ -69,11 +70,6 @@ interface PendingUntil {
   readonly resolve: () => void
   readonly task: TaskState
   deadline: Wakeup | undefined
-}
-
-/** Describes a thrown value in one line: `TypeError: x is undefined`. */
-export function describeError(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : `non-Error value ${String(e)}`
 }
 
 /** The failure kind a thrown error stands for. */

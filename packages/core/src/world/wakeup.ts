@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TimeSeqHeap } from '../sched/heap.ts'
 /** What a wake-up needs of the task it resumes: whether a crash fault stopped it. */
 export interface WakeupTask {
   readonly crashed: boolean
@@ -39,52 +40,5 @@ export class Wakeup {
   }
 }
 
-function before(a: Wakeup, b: Wakeup): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq)
-}
-
-/** Binary min-heap of future wake-ups ordered by (time, seq). */
-export class WakeupHeap {
-  readonly #items: Wakeup[] = []
-
-  get size(): number {
-    return this.#items.length
-  }
-
-  push(w: Wakeup): void {
-    const items = this.#items
-    let i = items.length
-    items.push(w)
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!before(w, items[parent])) break
-      items[i] = items[parent]
-      i = parent
-    }
-    items[i] = w
-  }
-
-  peek(): Wakeup | undefined {
-    return this.#items[0]
-  }
-
-  pop(): Wakeup | undefined {
-    const items = this.#items
-    const top = items[0]
-    const last = items.pop()
-    if (items.length === 0 || last === undefined) return top
-    let i = 0
-    const n = items.length
-    for (;;) {
-      const l = 2 * i + 1
-      if (l >= n) break
-      const r = l + 1
-      const child = r < n && before(items[r], items[l]) ? r : l
-      if (!before(items[child], last)) break
-      items[i] = items[child]
-      i = child
-    }
-    items[i] = last
-    return top
-  }
-}
+/** The future wake-ups of a run: the shared (time, seq) heap, holding {@link Wakeup}s. */
+export class WakeupHeap extends TimeSeqHeap<Wakeup> {}
