@@ -308,6 +308,7 @@ export {
   BoundaryError,
   DeadlineError,
   DeadlockError,
+  describeError,
   EntropyLeakError,
   EnvironmentSpecError,
   HistoryError,

@@ -95,7 +95,7 @@ export const REPLAY_OPTION_KEYS: readonly OptionKey<ReplayOptions>[] = keyList<R
 
 /** How one seed of an async scenario failed, with the timeline that led there. */
 export interface WorldFailure extends RunFailure {
-  /** Every event of the failing run, up to the failure. */
+  /** Every event of the failing run, up to the failure (the same array as `trace`). */
   readonly timeline: readonly TraceEvent[]
   /** Virtual time (ms) of the failure. */
   readonly time: number
@@ -117,6 +117,9 @@ export type ExploreReport = RunReport<WorldFailure> & { readonly checked: RunChe
 export interface ReplayReport extends RunReport<WorldFailure> {
   readonly checked: RunChecks
   readonly seed: number
+  /** Every event of the run. */
+  readonly trace: readonly TraceEvent[]
+  /** The same array as `trace`, by the async runtime's name for it. */
   readonly timeline: readonly TraceEvent[]
   /** `traceDigest` of the timeline (the one digest of both runtimes): equal digests, equal runs. */
   readonly digest: string
@@ -197,6 +200,7 @@ function failureOf(runtime: Runtime): WorldFailure | undefined {
     kind: fault.kind,
     seed: runtime.seed,
     detail: fault.detail,
+    trace: runtime.events,
     timeline: runtime.events,
     time: runtime.now(),
     steps: runtime.steps,
@@ -300,6 +304,7 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   const failure = failureOf(runtime)
   const base = {
     seed,
+    trace: runtime.events,
     timeline: runtime.events,
     digest: traceDigest(runtime.events),
     history: runtime.recordedHistory(),

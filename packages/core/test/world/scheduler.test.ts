@@ -364,7 +364,10 @@ describe('explore', () => {
       'steps',
       'time',
       'timeline',
+      'trace',
     ])
+    // One name for the events in both runtimes: `trace`; `timeline` (DESIGN's name) is the same array.
+    expect(report.failure?.timeline).toBe(report.failure?.trace)
   })
 
   it.each([
