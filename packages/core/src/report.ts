@@ -70,6 +70,21 @@ export interface RunFailure {
 }
 
 /**
+ * How one run failed, as the runtime that ran it saw it, before a report adds the seed and the
+ * events: the same type in both runtimes ("failure" is a failed run; "fault" only ever an
+ * injected one).
+ */
+export interface RunFailureCause {
+  readonly kind: FailureKind
+  readonly detail: string
+  /** The invariant, goal, node or model at fault, when the runtime names one (`simulate` does). */
+  readonly name?: string
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
+  readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
+}
+
+/**
  * What the runs of a report were held to. A run that checks nothing cannot fail, so `ok: true`
  * alone does not say a property holds: the matchers read this to tell "passed" from "never
  * checked".

@@ -18,7 +18,7 @@ import {
 import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { FailureKind, TraceEvent } from '../report.ts'
+import type { RunFailureCause, TraceEvent } from '../report.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
 import { type ContextHost, NodeContext } from './context.ts'
 import { describeEvent, describeFault } from './describe.ts'
@@ -56,14 +56,9 @@ import {
 } from './trace-log.ts'
 import type { MessageRef, SimChoices, SimEnd } from './types.ts'
 
-/** What went wrong in a run, before it is dressed up as a `SimFailure`. */
-export interface RunFault {
-  readonly kind: FailureKind
+/** What went wrong in a run, before it is dressed up as a `SimFailure`: the shared cause, always named. */
+export interface SimRunFailure extends RunFailureCause {
   readonly name: string
-  readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
-  readonly linearizability?: LinearizabilityResult
-  readonly history?: Operation<unknown, unknown>[]
 }
 
 /** The result of {@link SimWorld.run}; the trace and choices stay in the world until the next run. */
@@ -72,7 +67,7 @@ export interface RunOutcome<W> {
   readonly steps: number
   readonly time: number
   readonly world: W
-  readonly fault: RunFault | undefined
+  readonly failure: SimRunFailure | undefined
   /** The verdict on the run's history, when the simulation checks one and the run got there. */
   readonly linearizability: LinearizabilityResult | undefined
 }
@@ -125,8 +120,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   script: CompiledChoices | undefined
   recorder: ChoiceRecorder | undefined
   /** A context misuse or mutate error: it fails the run even if node code catches the throw. */
-  pending: RunFault | undefined
-  fault: RunFault | undefined
+  pendingFailure: SimRunFailure | undefined
+  failure: SimRunFailure | undefined
   world: W | undefined
   /** Refinement against `sim.model` (undefined without a model); `start` resets it per seed. */
   readonly refinement: RefinementTracker<A> | undefined
@@ -171,7 +166,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     this.running = true
     try {
       this.#check(undefined)
-      if (this.fault !== undefined) end = 'failed'
+      if (this.failure !== undefined) end = 'failed'
       else {
         for (;;) {
           const ev = queue.pop()
@@ -186,19 +181,19 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
-          if (checkSteps && this.fault === undefined) this.#check(ev)
-          if (this.fault !== undefined) {
+          if (checkSteps && this.failure === undefined) this.#check(ev)
+          if (this.failure !== undefined) {
             end = 'failed'
             break
           }
         }
       }
-      if (this.fault === undefined) {
+      if (this.failure === undefined) {
         const world = this.#snapshot(undefined)
         // The history is complete once the run is over, however it ended; a violation is a
         // safety failure and outranks a missed goal or a run that never settled.
-        if (this.fault === undefined && sim.linearizable !== undefined) this.#checkHistory()
-        if (this.fault === undefined) this.#checkGoal(world, end)
+        if (this.failure === undefined && sim.linearizable !== undefined) this.#checkHistory()
+        if (this.failure === undefined) this.#checkGoal(world, end)
       }
     } finally {
       this.running = false
@@ -208,7 +203,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       steps: this.steps,
       time: this.time,
       world: this.world as W,
-      fault: this.fault,
+      failure: this.failure,
       linearizability: this.linearizability,
     }
   }
@@ -216,9 +211,9 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   #checkHistory(): void {
     const verdict = checkRunHistory(this.operations, this.sim.linearizable!)
     this.linearizability = verdict.result
-    if (verdict.fault !== undefined) {
-      this.fault = {
-        ...verdict.fault,
+    if (verdict.failure !== undefined) {
+      this.failure = {
+        ...verdict.failure,
         name: LINEARIZABILITY,
         linearizability: verdict.result,
         history: verdict.history,
@@ -275,8 +270,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     this.storage.fill(undefined)
     this.script = script
     this.recorder = record ? new ChoiceRecorder() : undefined
-    this.pending = undefined
-    this.fault = undefined
+    this.pendingFailure = undefined
+    this.failure = undefined
     this.world = undefined
     const built = callFactory(sim.factory, sim.names, false)
     this.record = this.#restarts ? { ...built } : built
@@ -355,9 +350,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           break
       }
     } catch (e) {
-      if (this.pending === undefined) this.#nodeThrew(ev, e)
+      if (this.pendingFailure === undefined) this.#nodeThrew(ev, e)
     }
-    if (this.pending !== undefined && this.fault === undefined) this.fault = this.pending
+    if (this.pendingFailure !== undefined && this.failure === undefined)
+      this.failure = this.pendingFailure
   }
 
   #crash(node: number, faultIndex: number): void {
@@ -453,7 +449,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       try {
         wire = sim.mutate(sim.names[from]!, dstName, payload, this.#mutateRandom)
       } catch (e) {
-        this.pending = {
+        this.pendingFailure = {
           kind: 'error',
           name: 'mutate',
           detail: `the network's mutate threw on msg #${id} ${sim.names[from]} -> ${dstName} at t=${this.time}: ${describeError(e)}`,
@@ -513,7 +509,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   /** Records a context misuse (so catching the throw cannot hide it) and throws. */
   misuse(node: number, message: string): never {
     const name = this.sim.names[node]!
-    this.pending ??= { kind: 'error', name, detail: message }
+    this.pendingFailure ??= { kind: 'error', name, detail: message }
     throw new NodeContextError(name, message)
   }
 
@@ -530,7 +526,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
             : ev.kind === EV_RESTART
               ? 'onStart after its restart (or the factory, rebuilding it)'
               : 'a fault'
-    this.fault = {
+    this.failure = {
       kind: 'error',
       name: node,
       detail: `node '${node}' threw in ${where} at t=${this.time}: ${describeError(e)}`,
@@ -543,7 +539,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       this.world = w
       return w
     } catch (e) {
-      this.fault = {
+      this.failure = {
         kind: 'error',
         name: 'snapshot',
         detail: `snapshot threw ${this.#when(ev)}: ${describeError(e)}`,
@@ -557,7 +553,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const { sim } = this
     if (ev !== undefined || sim.invariantFns.length > 0 || sim.model !== undefined) {
       const w = this.#snapshot(ev)
-      if (this.fault !== undefined) return
+      if (this.failure !== undefined) return
       const fns = sim.invariantFns
       for (let i = 0; i < fns.length; i++) {
         let ok: boolean
@@ -565,7 +561,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           ok = fns[i]!(w as W)
         } catch (e) {
           const name = sim.invariantNames[i]!
-          this.fault = {
+          this.failure = {
             kind: 'error',
             name,
             detail: `invariant '${name}' threw ${this.#when(ev)}: ${describeError(e)}`,
@@ -574,7 +570,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
         }
         if (!ok) {
           const name = sim.invariantNames[i]!
-          this.fault = {
+          this.failure = {
             kind: 'safety',
             name,
             detail: `invariant '${name}' violated ${this.#when(ev)}; world ${formatValue(w)}`,
@@ -593,7 +589,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     try {
       abs = sim.abstraction!(w)
     } catch (e) {
-      this.fault = {
+      this.failure = {
         kind: 'error',
         name: 'abstraction',
         detail: `abstraction of the world failed ${this.#when(ev)}: ${describeError(e)}`,
@@ -604,7 +600,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     try {
       broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, this.#when(ev))
     } catch (e) {
-      this.fault = {
+      this.failure = {
         kind: 'error',
         name: tracker.model.name,
         detail: `model '${tracker.model.name}' failed during refinement ${this.#when(ev)}: ${describeError(e)}`,
@@ -612,7 +608,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       return
     }
     if (broken !== undefined)
-      this.fault = { kind: 'refinement', name: tracker.model.name, detail: broken }
+      this.failure = { kind: 'refinement', name: tracker.model.name, detail: broken }
   }
 
   #checkGoal(world: W | undefined, end: SimEnd): void {
@@ -625,7 +621,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           : `the run reached maxSteps (${sim.maxSteps}) at t=${this.time}`
     if (sim.goal === undefined) {
       if (end === 'maxSteps' || (end === 'maxTime' && !sim.maxTimeExplicit)) {
-        this.fault = {
+        this.failure = {
           kind: 'error',
           name: end,
           detail: `the run never settled: ${how} with events still queued (next: ${this.#nextEvent()}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
@@ -637,7 +633,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     try {
       ok = sim.goal(world as W)
     } catch (e) {
-      this.fault = {
+      this.failure = {
         kind: 'error',
         name: sim.goalName,
         detail: `goal '${sim.goalName}' threw: ${describeError(e)}`,
@@ -645,7 +641,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       return
     }
     if (!ok) {
-      this.fault = {
+      this.failure = {
         kind: 'goal',
         name: sim.goalName,
         detail: `goal '${sim.goalName}' not reached: ${how}; world ${formatValue(world)}`,
@@ -669,14 +665,15 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
    * `snapshot` reads (found by handing it a recording proxy of the node record once). All nodes
    * when that cannot be told (a failing snapshot, a runaway world, a function at fault).
    */
-  focus(fault: RunFault): string[] {
+  focus(failure: SimRunFailure): string[] {
     const names = this.sim.names
     // A history depends on the nodes that recorded it, not on what `snapshot` reads.
-    if (fault.linearizability !== undefined) {
+    if (failure.linearizability !== undefined) {
       const actors = this.operations.actors()
       return actors.length === 0 ? [...names] : actors.map((i) => names[i]!)
     }
-    if (fault.kind === 'error') return this.sim.index.has(fault.name) ? [fault.name] : [...names]
+    if (failure.kind === 'error')
+      return this.sim.index.has(failure.name) ? [failure.name] : [...names]
     const read = new Set<string>()
     let all = false
     const proxy = new Proxy(this.record, {

@@ -194,19 +194,19 @@ async function runOne(scenario: Scenario, seed: number, settings: Settings): Pro
 }
 
 function failureOf(runtime: Runtime): WorldFailure | undefined {
-  const fault = runtime.fault
-  if (fault === undefined) return undefined
+  const cause = runtime.failure
+  if (cause === undefined) return undefined
   return {
-    kind: fault.kind,
+    kind: cause.kind,
     seed: runtime.seed,
-    detail: fault.detail,
+    detail: cause.detail,
     trace: runtime.events,
     timeline: runtime.events,
     time: runtime.now(),
     steps: runtime.steps,
-    ...(fault.linearizability !== undefined && {
-      history: fault.history!,
-      linearizability: fault.linearizability,
+    ...(cause.linearizability !== undefined && {
+      history: cause.history!,
+      linearizability: cause.linearizability,
     }),
   }
 }

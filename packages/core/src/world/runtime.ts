@@ -28,7 +28,7 @@ import { checkRunHistory, type HistoryCheck } from '../linearizability/run-check
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { FailureKind, RunChecks, TraceEvent } from '../report.ts'
+import type { FailureKind, RunChecks, RunFailureCause, TraceEvent } from '../report.ts'
 import { macrotaskHop, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { WorldHistory } from './history.ts'
@@ -44,15 +44,6 @@ import {
   type TaskHandle,
   type World,
 } from './world.ts'
-
-/** How one run ended badly. */
-export interface RunFault {
-  readonly kind: FailureKind
-  readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
-  readonly linearizability?: LinearizabilityResult
-  readonly history?: Operation<unknown, unknown>[]
-}
 
 /** Options of one run. */
 export interface RuntimeOptions {
@@ -118,7 +109,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
   /** Set once the run is over: later calls from abandoned code are ignored. */
   ended = false
   /** The first reason the run failed; the loop stops at the end of the current step. */
-  fault: RunFault | undefined = undefined
+  failure: RunFailureCause | undefined = undefined
   /** Scheduling steps taken. */
   steps = 0
   /** The operations recorded through `world.history`. */
@@ -131,7 +122,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
   readonly #maxSteps: number
   readonly #linearizable: HistoryCheck | undefined
   /** A failure the loop set because the run ended (deadlock, step limit), not one it detected. */
-  #endFault: RunFault | undefined
+  #endFailure: RunFailureCause | undefined
   readonly #main: TaskState
   readonly #tasks: TaskState[] = []
   readonly #ready: Wakeup[] = []
@@ -404,7 +395,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
 
   /** Fails the run (first failure wins); the loop stops after the current step. */
   fail(kind: FailureKind, detail: string): void {
-    if (this.fault === undefined && !this.ended) this.fault = { kind, detail }
+    if (this.failure === undefined && !this.ended) this.failure = { kind, detail }
   }
 
   /** Audit mode caught a boundary crossing: it fails the run even if the code catches the error. */
@@ -435,7 +426,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
         const w = this.#next()
         if (w === undefined) {
           this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
-          this.#endFault = this.fault
+          this.#endFailure = this.failure
           break
         }
         if (this.steps >= this.#maxSteps) {
@@ -444,7 +435,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
             `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
               'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
           )
-          this.#endFault = this.fault
+          this.#endFailure = this.failure
           break
         }
         this.steps++
@@ -456,7 +447,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
           await macrotaskHop()
           if (this.#afterStep()) break
         }
-        if (this.fault !== undefined || this.#scenarioDone) break
+        if (this.failure !== undefined || this.#scenarioDone) break
       }
     } finally {
       this.ended = true
@@ -464,12 +455,12 @@ export class Runtime implements World, RecorderHost, FaultHost {
     // The history is complete once the run is over, however it ended (a deadlock or the step
     // limit included); a violation is a safety failure and outranks how the run ended.
     const check = this.#linearizable
-    if (check !== undefined && (this.fault === undefined || this.fault === this.#endFault)) {
+    if (check !== undefined && (this.failure === undefined || this.failure === this.#endFailure)) {
       const verdict = checkRunHistory(this.operations, check)
       this.linearizability = verdict.result
-      if (verdict.fault !== undefined) {
-        this.fault = {
-          ...verdict.fault,
+      if (verdict.failure !== undefined) {
+        this.failure = {
+          ...verdict.failure,
           linearizability: verdict.result,
           history: verdict.history,
         }
@@ -479,17 +470,17 @@ export class Runtime implements World, RecorderHost, FaultHost {
 
   /** Invariants, then the end conditions. True when the run is over. */
   #afterStep(): boolean {
-    if (this.fault !== undefined) return true
+    if (this.failure !== undefined) return true
     const invariants = this.#invariants
     for (let i = 0; i < invariants.length; i++) {
       const inv = invariants[i]
       if (!this.#holds(inv.pred, `invariant "${inv.name}"`)) {
-        if (this.fault === undefined)
+        if (this.failure === undefined)
           this.fail('safety', new InvariantError(inv.name, this.#now).message)
         return true
       }
     }
-    return this.fault !== undefined || this.#scenarioDone
+    return this.failure !== undefined || this.#scenarioDone
   }
 
   /** Resolves every pending `runUntil` whose predicate holds. True when one did. */
@@ -506,7 +497,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
         settled = true
       } else i++
     }
-    return settled && this.fault === undefined
+    return settled && this.failure === undefined
   }
 
   /** Evaluates a user predicate inside the run's context; a throw fails the run. */
