@@ -171,7 +171,6 @@ export {
   type RecvOptions,
 } from './world/network.ts'
 export type { StrategyName } from './world/strategy.ts'
-export { formatEvent, formatTimeline } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
 // Linearizability: histories of operations checked against sequential specs
@@ -267,12 +266,7 @@ export {
   historyDiagramToSvg,
   historyToSvg,
 } from './render/history-svg.ts'
-export {
-  type FormatSimTraceOptions,
-  formatSimTrace,
-  type MermaidSequenceOptions,
-  toMermaidSequence,
-} from './render/sim-trace.ts'
+export { type MermaidSequenceOptions, toMermaidSequence } from './render/sim-trace.ts'
 export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
 export {
   type GraphEdge,
@@ -281,6 +275,12 @@ export {
   stateGraph,
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
+export {
+  type FormatSimTraceOptions,
+  formatEvent,
+  formatSimTrace,
+  formatTimeline,
+} from './trace/format.ts'
 
 // Strict options: the valid keys of every options object, and the check that rejects the rest
 
