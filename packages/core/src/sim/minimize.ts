@@ -28,8 +28,8 @@ import type { TraceEvent } from '../report.ts'
 import type { CompiledChoices } from './compile.ts'
 import type { Nodes } from './node.ts'
 import { causalSlice } from './slice.ts'
-import type { SimChoices } from './types.ts'
-import type { SimRunFailure, SimWorld } from './world.ts'
+import type { SimChoices, SimRunFailure } from './types.ts'
+import type { SimWorld } from './world.ts'
 
 /** Steps the minimiser may replay in total (at least; 20 times the failing run's steps). */
 const STEP_BUDGET = 1_000_000

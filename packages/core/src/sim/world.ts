@@ -18,10 +18,19 @@ import {
 import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { RunFailureCause, TraceEvent } from '../report.ts'
+import type { TraceEvent } from '../report.ts'
+import {
+  type CheckedRun,
+  focusOf,
+  goalFailure,
+  invariantFailure,
+  refinementFailure,
+  when,
+} from './checks.ts'
+import { ChoiceRecorder, messageRefOf, recordedChoices } from './choices.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
 import { type ContextHost, NodeContext } from './context.ts'
-import { describeEvent, describeFault } from './describe.ts'
+import { describeFault } from './describe.ts'
 import {
   EV_CRASH,
   EV_DELIVER,
@@ -54,12 +63,7 @@ import {
   TR_TIMER,
   TraceLog,
 } from './trace-log.ts'
-import type { MessageRef, SimChoices, SimEnd } from './types.ts'
-
-/** What went wrong in a run, before it is dressed up as a `SimFailure`: the shared cause, always named. */
-export interface SimRunFailure extends RunFailureCause {
-  readonly name: string
-}
+import type { MessageRef, SimChoices, SimEnd, SimRunFailure } from './types.ts'
 
 /** The result of {@link SimWorld.run}; the trace and choices stay in the world until the next run. */
 export interface RunOutcome<W> {
@@ -72,16 +76,8 @@ export interface RunOutcome<W> {
   readonly linearizability: LinearizabilityResult | undefined
 }
 
-/** Accumulates the fault choices a run makes, as message keys (only when asked to). */
-class ChoiceRecorder {
-  readonly faults: Set<number> = new Set()
-  readonly losses: number[] = []
-  readonly duplicates: number[] = []
-  readonly corruptions: number[] = []
-}
-
 /** One simulation's mutable world, reset for every seed. */
-export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHost {
+export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHost, CheckedRun {
   readonly sim: CompiledSim<N, W, A>
   readonly n: number
   /** Node addresses, by index. */
@@ -542,7 +538,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       this.failure = {
         kind: 'error',
         name: 'snapshot',
-        detail: `snapshot threw ${this.#when(ev)}: ${describeError(e)}`,
+        detail: `snapshot threw ${when(this, ev)}: ${describeError(e)}`,
       }
       return undefined
     }
@@ -554,148 +550,20 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     if (ev !== undefined || sim.invariantFns.length > 0 || sim.model !== undefined) {
       const w = this.#snapshot(ev)
       if (this.failure !== undefined) return
-      const fns = sim.invariantFns
-      for (let i = 0; i < fns.length; i++) {
-        let ok: boolean
-        try {
-          ok = fns[i]!(w as W)
-        } catch (e) {
-          const name = sim.invariantNames[i]!
-          this.failure = {
-            kind: 'error',
-            name,
-            detail: `invariant '${name}' threw ${this.#when(ev)}: ${describeError(e)}`,
-          }
-          return
-        }
-        if (!ok) {
-          const name = sim.invariantNames[i]!
-          this.failure = {
-            kind: 'safety',
-            name,
-            detail: `invariant '${name}' violated ${this.#when(ev)}; world ${formatValue(w)}`,
-          }
-          return
-        }
+      this.failure = invariantFailure(sim, w as W, this, ev)
+      if (this.failure === undefined && sim.model !== undefined) {
+        this.failure = refinementFailure(sim, this.refinement!, w as W, this, ev)
       }
-      if (sim.model !== undefined) this.#refine(w as W, ev)
     }
-  }
-
-  #refine(w: W, ev: SimEvent | undefined): void {
-    const { sim } = this
-    const tracker = this.refinement!
-    let abs: A
-    try {
-      abs = sim.abstraction!(w)
-    } catch (e) {
-      this.failure = {
-        kind: 'error',
-        name: 'abstraction',
-        detail: `abstraction of the world failed ${this.#when(ev)}: ${describeError(e)}`,
-      }
-      return
-    }
-    let broken: string | undefined
-    try {
-      broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, this.#when(ev))
-    } catch (e) {
-      this.failure = {
-        kind: 'error',
-        name: tracker.model.name,
-        detail: `model '${tracker.model.name}' failed during refinement ${this.#when(ev)}: ${describeError(e)}`,
-      }
-      return
-    }
-    if (broken !== undefined)
-      this.failure = { kind: 'refinement', name: tracker.model.name, detail: broken }
   }
 
   #checkGoal(world: W | undefined, end: SimEnd): void {
-    const { sim } = this
-    const how =
-      end === 'settled'
-        ? `the run settled (no events left) at t=${this.time} after ${this.steps} steps`
-        : end === 'maxTime'
-          ? `the run reached maxTime (${sim.maxTime} ms) after ${this.steps} steps`
-          : `the run reached maxSteps (${sim.maxSteps}) at t=${this.time}`
-    if (sim.goal === undefined) {
-      if (end === 'maxSteps' || (end === 'maxTime' && !sim.maxTimeExplicit)) {
-        this.failure = {
-          kind: 'error',
-          name: end,
-          detail: `the run never settled: ${how} with events still queued (next: ${this.#nextEvent()}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
-        }
-      }
-      return
-    }
-    let ok: boolean
-    try {
-      ok = sim.goal(world as W)
-    } catch (e) {
-      this.failure = {
-        kind: 'error',
-        name: sim.goalName,
-        detail: `goal '${sim.goalName}' threw: ${describeError(e)}`,
-      }
-      return
-    }
-    if (!ok) {
-      this.failure = {
-        kind: 'goal',
-        name: sim.goalName,
-        detail: `goal '${sim.goalName}' not reached: ${how}; world ${formatValue(world)}`,
-      }
-    }
+    this.failure = goalFailure(this.sim, world, end, this)
   }
 
-  #nextEvent(): string {
-    const ev = this.queue.peek()
-    return ev === undefined ? 'none' : `${describeEvent(ev, this.names)} at t=${ev.time}`
-  }
-
-  #when(ev: SimEvent | undefined): string {
-    return ev === undefined
-      ? 'on the first snapshot (t=0)'
-      : `at t=${this.time} after ${describeEvent(ev, this.names)}`
-  }
-
-  /**
-   * The nodes a failed check depends on: the node at fault for a node error, otherwise the nodes
-   * `snapshot` reads (found by handing it a recording proxy of the node record once). All nodes
-   * when that cannot be told (a failing snapshot, a runaway world, a function at fault).
-   */
+  /** The nodes a failed check depends on (see {@link focusOf}). */
   focus(failure: SimRunFailure): string[] {
-    const names = this.sim.names
-    // A history depends on the nodes that recorded it, not on what `snapshot` reads.
-    if (failure.linearizability !== undefined) {
-      const actors = this.operations.actors()
-      return actors.length === 0 ? [...names] : actors.map((i) => names[i]!)
-    }
-    if (failure.kind === 'error')
-      return this.sim.index.has(failure.name) ? [failure.name] : [...names]
-    const read = new Set<string>()
-    let all = false
-    const proxy = new Proxy(this.record, {
-      get(target, key, receiver) {
-        if (typeof key === 'string') read.add(key)
-        return Reflect.get(target, key, receiver)
-      },
-      has(target, key) {
-        if (typeof key === 'string') read.add(key)
-        return Reflect.has(target, key)
-      },
-      ownKeys(target) {
-        all = true
-        return Reflect.ownKeys(target)
-      },
-    })
-    try {
-      this.sim.snapshot(proxy as N)
-    } catch {
-      return [...names]
-    }
-    return all ? [...names] : names.filter((n) => read.has(n))
+    return focusOf(this.sim, this.record, () => this.operations.actors(), failure)
   }
 
   /** The run's trace as plain events. */
@@ -709,23 +577,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const r = this.recorder
     if (r === undefined)
       throw new Error('musil internal error: choices() of a run that did not record them')
-    const until = this.script?.until
-    return {
-      ...(until !== undefined && { until }),
-      faults: [...r.faults].sort((a, b) => a - b),
-      losses: r.losses.map((k) => this.messageRef(k)),
-      duplicates: r.duplicates.map((k) => this.messageRef(k)),
-      corruptions: r.corruptions.map((k) => this.messageRef(k)),
-    }
+    return recordedChoices(r, this.script?.until, this.sim.names)
   }
 
   messageRef(key: number): MessageRef {
-    const n = this.n
-    const link = key % (n * n)
-    return {
-      src: this.sim.names[Math.floor(link / n)]!,
-      dst: this.sim.names[link % n]!,
-      n: Math.floor(key / (n * n)),
-    }
+    return messageRefOf(key, this.sim.names)
   }
 }
