@@ -6,6 +6,8 @@
  * @module
  */
 
+import { formatValue } from './format/value.ts'
+
 const BRAND = Symbol.for('musil.error')
 
 /** Base class of every error musil throws on purpose. */
@@ -370,21 +372,6 @@ export class HistoryFormatError extends MusilError {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A seed setting is malformed: `MUSIL_SEED`, `-- --seed=N`, `MUSIL_SHARD=i/n`, a sweep's seed
- * range or a `simTest.each` seed list. `source` names where the bad value came from.
- */
-export class SeedConfigError extends MusilError {
-  override name = 'SeedConfigError'
-  /** Where the bad value came from, e.g. `MUSIL_SEED` or `simTest.each`. */
-  readonly source: string
-
-  constructor(source: string, message: string) {
-    super(`${source}: ${message}`)
-    this.source = source
-  }
-}
-
-/**
  * `checkParallel` could not finish: the target module or export is missing or not a model, a
  * worker thread died, or the model threw an error `check` would throw (an unencodable state, an
  * effect that mutates its input), whose name and message this error carries.
@@ -405,22 +392,6 @@ export class ParallelCheckError extends MusilError {
     super(message, options)
     if (original !== undefined) this.original = original
     this.trace = trace
-  }
-}
-
-/**
- * A seed sweep could not run its seeds: the target module or export is missing or malformed,
- * or a worker thread died. `seeds` lists the seeds whose outcome is unknown because of it, so
- * no failing seed is silently lost.
- */
-export class SweepError extends MusilError {
-  override name = 'SweepError'
-  /** Seeds that were not run (or whose result was lost) because of this error. */
-  readonly seeds: readonly number[]
-
-  constructor(message: string, seeds: readonly number[] = [], options?: ErrorOptions) {
-    super(message, options)
-    this.seeds = seeds
   }
 }
 
@@ -477,4 +448,30 @@ export class CheckpointError extends MusilError {
  */
 export class SwarmReportError extends MusilError {
   override name = 'SwarmReportError'
+}
+
+/**
+ * A seed setting is malformed: `MUSIL_SEED`, `-- --seed=N`, `MUSIL_SHARD=i/n`, a sweep's seed
+ * range or a `simTest.each` seed list. `source` names where the bad value came from.
+ */
+export class SeedConfigError extends MusilError {
+  override name = 'SeedConfigError'
+  /** Where the bad value came from, e.g. `MUSIL_SEED` or `simTest.each`. */
+  readonly source: string
+
+  constructor(source: string, message: string) {
+    super(`${source}: ${message}`)
+    this.source = source
+  }
+}
+
+/**
+ * A thrown value in one line, the same in both runtimes' failure details: an error as
+ * `Name: message` (musil's own errors too, so the class at fault is named), anything else as
+ * `non-Error value <value>`.
+ */
+export function describeError(e: unknown): string {
+  return e instanceof Error || MusilError.is(e)
+    ? `${(e as Error).name}: ${(e as Error).message}`
+    : `non-Error value ${formatValue(e)}`
 }

@@ -138,7 +138,6 @@ export {
   type BehaviorAct,
   type BehaviorWhen,
 } from './sim/adversarial.ts'
-export { traceDigest } from './sim/digest.ts'
 export {
   type CrashTiming,
   crash,
@@ -181,9 +180,15 @@ export {
   type SimStats,
   type SimulateOptions,
 } from './sim/types.ts'
+export { traceDigest } from './trace/digest.ts'
 
 // Deterministic async runtime: explore, replay, World, audit mode
 
+/**
+ * The async runtime's name for {@link traceDigest}: the same function (one digest for both
+ * runtimes), kept so that code written against `timeline` reads naturally.
+ */
+export { traceDigest as timelineDigest } from './trace/digest.ts'
 export { auditMode } from './world/audit-mode.ts'
 export {
   type ExploreOptions,
@@ -213,7 +218,6 @@ export {
   type RecvOptions,
 } from './world/network.ts'
 export type { StrategyName } from './world/strategy.ts'
-export { formatEvent, formatTimeline, timelineDigest } from './world/timeline.ts'
 export type { RunForOptions, RunUntilOptions, TaskHandle, World } from './world/world.ts'
 
 // Linearizability: histories of operations checked against sequential specs
@@ -290,6 +294,7 @@ export {
 
 // Rendering: traces, diagrams, values
 
+export { formatValue } from './format/value.ts'
 export { type DiagramOptions, toDot, toMermaid } from './render/diagrams.ts'
 export {
   type FormatHistoryOptions,
@@ -308,12 +313,7 @@ export {
   historyDiagramToSvg,
   historyToSvg,
 } from './render/history-svg.ts'
-export {
-  type FormatSimTraceOptions,
-  formatSimTrace,
-  type MermaidSequenceOptions,
-  toMermaidSequence,
-} from './render/sim-trace.ts'
+export { type MermaidSequenceOptions, toMermaidSequence } from './render/sim-trace.ts'
 export { diffStates, formatChange, type StateChange } from './render/state-diff.ts'
 export {
   type GraphEdge,
@@ -322,7 +322,12 @@ export {
   stateGraph,
 } from './render/state-graph.ts'
 export { describeStep, type FormatTraceOptions, formatTrace, traceLines } from './render/trace.ts'
-export { formatValue } from './render/value.ts'
+export {
+  type FormatSimTraceOptions,
+  formatEvent,
+  formatSimTrace,
+  formatTimeline,
+} from './trace/format.ts'
 
 // Strict options: the valid keys of every options object, and the check that rejects the rest
 
@@ -341,6 +346,7 @@ export { version } from './version.ts'
 
 // Randomness
 
+export { SEED_RULE, seedCountProblem, seedProblem } from './random/seed.ts'
 export { RandomStream } from './random/stream.ts'
 
 // Errors
@@ -351,6 +357,7 @@ export {
   CheckpointError,
   DeadlineError,
   DeadlockError,
+  describeError,
   EntropyLeakError,
   EnvironmentSpecError,
   HistoryError,
@@ -361,6 +368,7 @@ export {
   NodeContextError,
   OptionsError,
   ParallelCheckError,
+  SeedConfigError,
   SequentialSpecError,
   SimulationConfigError,
   StateEncodingError,
@@ -371,14 +379,9 @@ export {
   WorldUsageError,
 } from './errors.ts'
 
-// Vitest integration (simTest, sweeps, replay): errors @musil/vitest throws
+// Vitest integration (simTest, sweeps, replay): errors core and @musil/vitest both throw
 
-export {
-  NothingCheckedError,
-  PluginMissingError,
-  SeedConfigError,
-  SweepError,
-} from './errors.ts'
+export { NothingCheckedError, PluginMissingError } from './errors.ts'
 export {
   explainMissingMatchers,
   MUSIL_MATCHERS,

@@ -103,12 +103,7 @@ import {
   HISTORY_DIAGRAM_OPTION_KEYS,
   type HistoryDiagramOptions,
 } from './render/history-diagram.ts'
-import {
-  FORMAT_SIM_TRACE_OPTION_KEYS,
-  type FormatSimTraceOptions,
-  MERMAID_SEQUENCE_OPTION_KEYS,
-  type MermaidSequenceOptions,
-} from './render/sim-trace.ts'
+import { MERMAID_SEQUENCE_OPTION_KEYS, type MermaidSequenceOptions } from './render/sim-trace.ts'
 import { FORMAT_TRACE_OPTION_KEYS, type FormatTraceOptions } from './render/trace.ts'
 import { ADVERSARIAL_OPTION_KEYS, type AdversarialOptions } from './sim/adversarial.ts'
 import {
@@ -136,6 +131,7 @@ import {
   SIMULATE_OPTION_KEYS,
   type SimulateOptions,
 } from './sim/types.ts'
+import { FORMAT_SIM_TRACE_OPTION_KEYS, type FormatSimTraceOptions } from './trace/format.ts'
 import {
   EXPLORE_OPTION_KEYS,
   type ExploreOptions,

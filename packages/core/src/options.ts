@@ -10,7 +10,7 @@
  * @module
  */
 import { OptionsError } from './errors.ts'
-import { formatValue } from './render/value.ts'
+import { formatValue } from './format/value.ts'
 
 /** The keys an options object of type `T` may have (of every member, when `T` is a union). */
 export type OptionKey<T> = T extends unknown ? Extract<keyof T, string> : never

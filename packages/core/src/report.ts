@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LinearizabilityResult, Operation } from './linearizability/types.ts'
 
 /** Why a simulated run failed. */
 export type FailureKind = 'safety' | 'goal' | 'refinement' | 'error' | 'deadlock'
@@ -45,6 +46,42 @@ export interface RunFailure {
   readonly seed: number
   /** Names the invariant, goal, node or task at fault, and the message. */
   readonly detail: string
+  /**
+   * Every event of the failing run, up to the failure: the one name both runtimes give the
+   * recorded events (`explore`'s failure also calls them `timeline`, the same array). Empty only
+   * when no run could report them (a sweep's thread that died on the seed).
+   */
+  readonly trace: readonly TraceEvent[]
+  /** Virtual time (ms) of the failure, when the run got that far. */
+  readonly time?: number
+  /**
+   * The shortest failing trace found, by runtimes that minimise (`simulate`): what a failure is
+   * best read from. Absent: read `trace`.
+   */
+  readonly minimized?: readonly TraceEvent[]
+  /** The failure of the run `minimized` shows, when it differs from `detail`'s (see `SimFailure`). */
+  readonly minimizedDetail?: string
+  /** `trace.length`, next to `minimized.length`, when `minimized` is set. */
+  readonly originalLength?: number
+  /** For a linearizability failure: the run's history (virtual times, failed operations left out). */
+  readonly history?: readonly Operation<unknown, unknown>[]
+  /** For a linearizability failure: the checker's verdict on `history`. */
+  readonly linearizability?: LinearizabilityResult
+}
+
+/**
+ * How one run failed, as the runtime that ran it saw it, before a report adds the seed and the
+ * events: the same type in both runtimes ("failure" is a failed run; "fault" only ever an
+ * injected one).
+ */
+export interface RunFailureCause {
+  readonly kind: FailureKind
+  readonly detail: string
+  /** The invariant, goal, node or model at fault, when the runtime names one (`simulate` does). */
+  readonly name?: string
+  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
+  readonly linearizability?: LinearizabilityResult
+  readonly history?: Operation<unknown, unknown>[]
 }
 
 /**

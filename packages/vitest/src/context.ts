@@ -83,7 +83,7 @@ export interface ReportedFailure {
   readonly detail: string
   /** How the seed's own run fails, when `trace` is from a replay with fewer faults that fails otherwise. */
   readonly originalDetail?: string
-  /** The minimised trace (or the full timeline when the runtime does not minimise), one event per line. */
+  /** The minimised trace (or the full trace when the runtime does not minimise), one event per line. */
   readonly trace: string
   /** The same events as a Mermaid `sequenceDiagram`. */
   readonly mermaid: string

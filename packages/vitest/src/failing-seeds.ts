@@ -53,6 +53,8 @@ export function readMemory(
       throw new Error('unknown format')
     const out: Record<string, number[]> = {}
     for (const [key, list] of Object.entries(data.seeds)) {
+      // The seed rule of @musil/core (`seedProblem`), restated: the plugin loads this module
+      // before Vitest's module runner exists, so it cannot import @musil/core.
       if (Array.isArray(list)) out[key] = list.filter((s) => Number.isSafeInteger(s) && s >= 0)
     }
     return out

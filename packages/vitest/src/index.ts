@@ -5,7 +5,7 @@
  */
 import './matchers/register.ts'
 
-/** Re-exported from `@musil/core`, where every musil error lives. */
+/** Re-exported from `@musil/core`, which throws it too. */
 export { NothingCheckedError } from '@musil/core'
 // ---- simulations in Vitest: simTest, sweeps, replay
 export type {
@@ -16,6 +16,7 @@ export type {
   SeedSource,
   Shard,
 } from './context.ts'
+export { SeedConfigError, SweepError } from './errors.ts'
 export type {
   DeadlockMatcherOptions,
   SafetyMatcherOptions,

@@ -6,7 +6,14 @@
  * @module
  */
 import { type CompleteKeyList, checkOptions } from '@musil/core'
-import type { MusilReporterOptions } from './reporter.ts'
+
+/** Options of `MusilReporter` (the plugin's `reporter` option). */
+export interface MusilReporterOptions {
+  /** Where to write the HTML report, relative to the root. Default `.musil/report.html`; `false` for none. */
+  readonly html?: string | false
+  /** Update `.musil/failing-seeds.json` (default true). */
+  readonly memory?: boolean
+}
 
 /** Options of the `musil()` plugin. */
 export interface MusilPluginOptions {

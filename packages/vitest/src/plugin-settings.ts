@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { nearestKey, SeedConfigError } from '@musil/core'
+import { nearestKey } from '@musil/core'
 import type { ProvidedSeed, Shard } from './context.ts'
+import { SeedConfigError } from './errors.ts'
 import { checkPluginOptions, type MusilPluginOptions } from './plugin-options.ts'
 import { parseSeed, parseShard } from './seeds.ts'
 

@@ -19,16 +19,11 @@ import {
 } from './failing-seeds.ts'
 import { type HistoryDrawer, type ReportEntry, renderHtmlReport } from './html-report.ts'
 import type * as PluginOptions from './plugin-options.ts'
+import type { MusilReporterOptions } from './plugin-options.ts'
 import type * as ReportDrawing from './report-drawing.ts'
 import { importLikeTests } from './runner-import.ts'
 
-/** Options of {@link MusilReporter}. */
-export interface MusilReporterOptions {
-  /** Where to write the HTML report, relative to the root. Default `.musil/report.html`; `false` for none. */
-  readonly html?: string | false
-  /** Update `.musil/failing-seeds.json` (default true). */
-  readonly memory?: boolean
-}
+export type { MusilReporterOptions }
 
 const BRAND = Symbol.for('musil.reporter')
 

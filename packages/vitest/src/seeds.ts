@@ -11,10 +11,12 @@ import {
   type OptionKey,
   parseShard as parseCoreShard,
   SeedConfigError,
+  seedCountProblem,
+  seedProblem,
 } from '@musil/core'
 import type { Shard } from './context.ts'
 
-/** Seeds are non-negative safe integers (what `simulate` and `explore` accept, and shell-friendly). */
+/** Parses a seed setting; the rule is core's `seedProblem` (non-negative safe integers). */
 export function parseSeed(raw: string | number, source: string): number {
   const text = String(raw).trim()
   if (!/^\d+$/.test(text)) {
@@ -35,13 +37,9 @@ export function parseSeed(raw: string | number, source: string): number {
 
 /** Checks one seed given in code (`simTest.each`, sweep lists). */
 export function checkSeed(seed: unknown, source: string): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new SeedConfigError(
-      source,
-      `seed ${typeof seed === 'string' ? `'${seed}'` : String(seed)} is not a non-negative safe integer`,
-    )
-  }
-  return seed
+  const problem = seedProblem(seed)
+  if (problem !== undefined) throw new SeedConfigError(source, problem)
+  return seed as number
 }
 
 /**
@@ -92,12 +90,8 @@ function checkCount(count: number, source: string): void {
 /** The seeds of a {@link SeedSet} in ascending order, without duplicates, validated. */
 export function expandSeeds(seeds: SeedSet, source: string): number[] {
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new SeedConfigError(
-        source,
-        `a seed count must be a positive integer, got ${String(seeds)}`,
-      )
-    }
+    const problem = seedCountProblem(seeds)
+    if (problem !== undefined) throw new SeedConfigError(source, problem)
     checkCount(seeds, source)
     return Array.from({ length: seeds }, (_, i) => i)
   }

@@ -29,7 +29,6 @@ import {
   type Scenario,
   type SequentialSpec,
   type SimulateOptions,
-  SweepError,
   simulate,
   simulateSeed,
   type TraceEvent,
@@ -37,6 +36,7 @@ import {
   traceDigest,
 } from '@musil/core'
 import type { ReportedEvent, ReportedFailure } from './context.ts'
+import { SweepError } from './errors.ts'
 
 /**
  * Callback nodes under `simulate`: the factory and every option but the seeds, which the test or
@@ -214,14 +214,9 @@ export async function seedDigest(target: SimTarget, seed: number): Promise<strin
   return traceDigest(simulateSeed(target.factory, target.options, seed).trace)
 }
 
-/** The events a failure is best read from: the minimised trace, else the trace or timeline. */
+/** The events a failure is best read from: the minimised trace when there is one, else the trace. */
 export function failureTrace(failure: RunFailure): readonly TraceEvent[] {
-  const f = failure as RunFailure & {
-    minimized?: readonly TraceEvent[]
-    trace?: readonly TraceEvent[]
-    timeline?: readonly TraceEvent[]
-  }
-  return f.minimized ?? f.trace ?? f.timeline ?? []
+  return failure.minimized ?? failure.trace
 }
 
 /** A failure in one line, as every musil message heads it: `goal failure on seed 6: goal '…' not reached …`. */
@@ -234,7 +229,7 @@ export function failureHeadline(f: { kind: string; seed: number; detail: string 
  * fewer faults that fails earlier than the seed's own run: its detail, not the original's, heads it.
  */
 export function failureDetail(failure: RunFailure): string {
-  return (failure as { minimizedDetail?: string }).minimizedDetail ?? failure.detail
+  return failure.minimizedDetail ?? failure.detail
 }
 
 /** The most operations of a history drawn whole, when no violation says where to look. */
@@ -281,13 +276,9 @@ interface DrawnHistory {
 
 /** What of a failure's history the report draws, as text and as a picture alike. */
 function drawnHistory(failure: RunFailure): DrawnHistory | undefined {
-  const f = failure as {
-    history?: readonly Operation<unknown, unknown>[]
-    linearizability?: LinearizabilityResult
-  }
-  const history = f.history
+  const history = failure.history
   if (history === undefined) return undefined
-  const result = f.linearizability
+  const result = failure.linearizability
   const violation = result?.violation
   if (violation !== undefined) {
     return { history, result, operations: failureWindow(history, violation) }
@@ -346,7 +337,7 @@ export function reportedFailure(
   spec?: SequentialSpec<unknown, unknown, unknown>,
 ): ReportedFailure {
   const events = failureTrace(failure)
-  const original = (failure as { originalLength?: number }).originalLength
+  const original = failure.originalLength
   const detail = failureDetail(failure)
   const history = failureHistory(failure, spec)
   const historyDiagram = failureHistoryDiagram(failure, spec)

@@ -1,7 +1,8 @@
 // Seed settings, shards, replay commands, the plugin's seed precedence and the bin's arguments.
-import { SeedConfigError } from '@musil/core'
+
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../src/bin.ts'
+import { SeedConfigError } from '../src/index.ts'
 import { passThroughArgs, requestedSeed } from '../src/plugin-settings.ts'
 import { escapeRegExp, fullTestName, replayCommand, shellQuote } from '../src/replay.ts'
 import { chooseSeed, replaySeed } from '../src/seed-choice.ts'
@@ -72,7 +73,7 @@ describe('seeds', () => {
       'sweep seeds: seeds must be a count, { from, to } or a list of seeds, got "10"',
     )
     expect(errorOf(() => expandSeeds([1, 2.5], 'sweep seeds')).message).toBe(
-      'sweep seeds: seed 2.5 is not a non-negative safe integer',
+      'sweep seeds: seed 2.5 is not a seed; seeds are non-negative safe integers',
     )
   })
 

@@ -1,7 +1,7 @@
 // simTest in process: names and meta of .each tests, fixtures bound to the seed, bad input.
-import { explore, replay, SeedConfigError, simulate, traceDigest } from '@musil/core'
+import { explore, replay, simulate, traceDigest } from '@musil/core'
 import { describe, expect } from 'vitest'
-import { simTest } from '../src/index.ts'
+import { SeedConfigError, simTest } from '../src/index.ts'
 import { fireAndForget, lostUpdate } from './targets/route-push.ts'
 
 describe('simTest.each', () => {
@@ -100,7 +100,7 @@ describe('simTest bad input', () => {
     )
     expect(() => simTest.each([1, -1])).toThrow(SeedConfigError)
     expect(() => simTest.each([1, -1])).toThrow(
-      'simTest.each: seed -1 is not a non-negative safe integer',
+      'simTest.each: seed -1 is not a seed; seeds are non-negative safe integers',
     )
     expect(() => simTest.each([1])('no body', 42 as never)).toThrow(
       "simTest.each(...)('no body'): the test body must be a function",

@@ -5,16 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  explore,
-  replay,
-  SeedConfigError,
-  SweepError,
-  simulate,
-  simulateSeed,
-  traceDigest,
-} from '@musil/core'
+import { explore, replay, simulate, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { SeedConfigError, SweepError } from '../src/index.ts'
 import { projectModuleFormat } from '../src/sweep/esm-hooks.ts'
 import { digestInWorker, sweep } from '../src/sweep/sweep.ts'
 import { fireAndForget, lostUpdate, repush } from './targets/route-push.ts'
@@ -173,8 +166,9 @@ describe('sweep', () => {
         detail: expect.stringContaining(`the worker thread running seed ${f.seed} died`),
       })
     }
-    // The lowest failure is the death itself (its report cannot be fetched from a dead thread).
-    expect(r.failure).toEqual(r.failingSeeds[0])
+    // The lowest failure is the death itself (its report cannot be fetched from a dead thread),
+    // with no event recorded.
+    expect(r.failure).toEqual({ ...r.failingSeeds[0], trace: [] })
     const again = await sweep({
       module,
       export: 'diesSometimes',
@@ -350,7 +344,10 @@ describe('sweep', () => {
     const bad = [
       [{ seeds: 0 }, /sweep seeds: a seed count must be a positive integer, got 0/],
       [{ seeds: [] }, /sweep seeds: the seed list is empty/],
-      [{ seeds: [1, -2] }, /sweep seeds: seed -2 is not a non-negative safe integer/],
+      [
+        { seeds: [1, -2] },
+        /sweep seeds: seed -2 is not a seed; seeds are non-negative safe integers/,
+      ],
       [{ seeds: { from: 5, to: 5 } }, /the range \{ from: 5, to: 5 \} is empty/],
       [{ seeds: 3, threads: 0 }, /sweep threads: must be a positive integer, got 0/],
       [{ seeds: 3, chunkSize: 1.5 }, /sweep chunkSize: must be a positive integer, got 1.5/],

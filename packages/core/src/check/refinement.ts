@@ -11,13 +11,13 @@
  * @module
  */
 import { ModelDefinitionError, UserCodeError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { instanceLabel } from '../model/action.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { successors } from '../model/successors.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { exploreStates } from './engine.ts'
 import type { Incompleteness, Step } from './types.ts'
 

@@ -7,9 +7,9 @@
  * @module
  */
 import { EnvironmentSpecError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import type { Action } from '../model/action.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 
 /**
  * A fact the verification relies on but the model checker does not prove: a platform's

@@ -14,7 +14,7 @@ import type { Model } from '../model/model.ts'
 import { forEachSuccessor } from '../model/successors.ts'
 import { diffStates, formatChange } from '../render/state-diff.ts'
 import { traceLines } from '../render/trace.ts'
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 
 /**
  * A path: `[i, a, b, ...]` is initial state `i`, then its successor number `a` (in the order of

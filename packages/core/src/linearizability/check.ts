@@ -19,8 +19,8 @@ import {
   StateEncodingError,
   UserCodeError,
 } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import { partitionHistory, validateHistory } from './history-input.ts'
 import { initialState, PartitionSearch, StepResultError } from './search.ts'

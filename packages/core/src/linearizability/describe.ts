@@ -5,7 +5,7 @@
  * @module
  */
 import { UserCodeError } from '../errors.ts'
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 import type { Operation, SequentialSpec } from './types.ts'
 
 /** `describeOperation` of `op`, or `input → output` (`input → ?` for an unknown outcome). */

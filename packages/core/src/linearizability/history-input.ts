@@ -7,8 +7,8 @@
  * @module
  */
 import { HistoryError, UserCodeError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
-import { formatValue } from '../render/value.ts'
 import type { Operation, SequentialSpec } from './types.ts'
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 import type { EdnValue } from './edn.ts'
 import type { JepsenEvent } from './jepsen.ts'
 import type { KeyValueInput, KeyValueOutput } from './specs/key-value.ts'

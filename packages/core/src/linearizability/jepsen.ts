@@ -12,8 +12,8 @@
  * @module
  */
 import { HistoryFormatError, OptionsError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { type EdnValue, readEdnElements, readEdnForms } from './edn.ts'
 import type { Operation } from './types.ts'
 

@@ -8,8 +8,9 @@
  *
  * @module
  */
+
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import type { Operation } from './types.ts'
 
 /** Options of `history.invoke`. */

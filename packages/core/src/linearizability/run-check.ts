@@ -6,8 +6,8 @@
  * @module
  */
 import { MusilError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { checkLinearizability, SEQUENTIAL_SPEC_KEYS, validateSpec } from './check.ts'
 import { describeInterval, describeOperation, describeState } from './describe.ts'
 import type { OperationLog } from './recorder.ts'
@@ -145,7 +145,7 @@ export interface HistoryVerdict {
    * Set when the history fails the run: `safety` when it is not linearizable, `error` when the
    * check ran out of time (`unknown`) or the spec threw.
    */
-  readonly fault?: { readonly kind: 'safety' | 'error'; readonly detail: string }
+  readonly failure?: { readonly kind: 'safety' | 'error'; readonly detail: string }
 }
 
 /**
@@ -177,7 +177,7 @@ export function checkRunHistory(log: OperationLog, check: HistoryCheck): History
         stats: { visited: 0, durationMs: 0 },
         reason: why,
       },
-      fault: {
+      failure: {
         kind: 'error',
         detail: `${LINEARIZABILITY_UNKNOWN}: checking the history of ${history.length} operations failed: ${why}`,
       },
@@ -188,7 +188,7 @@ export function checkRunHistory(log: OperationLog, check: HistoryCheck): History
     return {
       history,
       result,
-      fault: {
+      failure: {
         kind: 'error',
         detail: `${LINEARIZABILITY_UNKNOWN}: ${result.reason ?? 'the check gave no verdict'}`,
       },
@@ -198,7 +198,7 @@ export function checkRunHistory(log: OperationLog, check: HistoryCheck): History
   return {
     history,
     result: { ...result, violation },
-    fault: { kind: 'safety', detail: `${NOT_LINEARIZABLE}: ${violation.message}` },
+    failure: { kind: 'safety', detail: `${NOT_LINEARIZABLE}: ${violation.message}` },
   }
 }
 

@@ -23,8 +23,8 @@
  * @module
  */
 import { SequentialSpecError, UserCodeError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { fingerprint, fpHi, fpLo } from '../model/fingerprint.ts'
-import { formatValue } from '../render/value.ts'
 import { LinearizedSet } from './linearized-set.ts'
 import type { Operation, SequentialSpec } from './types.ts'
 import { VisitedConfigs } from './visited-configs.ts'

@@ -5,7 +5,7 @@
  * @module
  */
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatParam, formatValue } from '../render/value.ts'
+import { formatParam, formatValue } from '../format/value.ts'
 
 /** An action without parameters: one successor when its guard holds. */
 export interface SingleAction<S> {

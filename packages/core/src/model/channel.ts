@@ -21,7 +21,7 @@
  */
 import { ChannelError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatParam, formatValue, RENDER } from '../render/value.ts'
+import { formatParam, formatValue, RENDER } from '../format/value.ts'
 import { type Action, action } from './action.ts'
 
 /**

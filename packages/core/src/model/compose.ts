@@ -16,7 +16,7 @@
  */
 import { ModelDefinitionError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 import { type Action, action } from './action.ts'
 import type { Channel, ChannelValue, Envelope, MessageOf } from './channel.ts'
 import { defineModel, type Model } from './model.ts'

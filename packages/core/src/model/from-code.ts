@@ -7,8 +7,8 @@
  * @module
  */
 import { TransitionTableError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { type Action, action } from './action.ts'
 
 /**

@@ -5,11 +5,11 @@
  * @module
  */
 import type { CheckResult, Step } from '../check/types.ts'
+import { formatValue } from '../format/value.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type StateGraph, stateGraph, tracePath } from './state-graph.ts'
 import { describeStep } from './trace.ts'
-import { formatValue } from './value.ts'
 
 /** Options of {@link toDot} and {@link toMermaid} when given a model. */
 export interface DiagramOptions<S> {

@@ -7,13 +7,13 @@
  * @module
  */
 import { OptionsError, UserCodeError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { initialState } from '../linearizability/search.ts'
 import type {
   LinearizabilityViolation,
   Operation,
   SequentialSpec,
 } from '../linearizability/types.ts'
-import { formatValue } from './value.ts'
 
 /** What a violation says about one operation. */
 export type OperationMark<S> =

@@ -22,6 +22,7 @@
  * @module
  */
 import { OptionsError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { describeOperation, describeState } from '../linearizability/describe.ts'
 import type {
   LinearizabilityViolation,
@@ -35,7 +36,6 @@ import {
   operationMarks,
   shownOperations,
 } from './history-marks.ts'
-import { formatValue } from './value.ts'
 
 /** Options of {@link formatHistory}. */
 export interface FormatHistoryOptions<S, I, O> {

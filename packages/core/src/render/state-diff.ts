@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import { formatKey, formatValue, RENDER } from '../format/value.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
 import { alignArrays } from './array-diff.ts'
-import { formatKey, formatValue, RENDER } from './value.ts'
 
 /**
  * One change between two states. `set` replaces the value at `path`. `add` and `remove` name a

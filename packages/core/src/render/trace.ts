@@ -5,9 +5,9 @@
  * @module
  */
 import type { Step } from '../check/types.ts'
+import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { diffStates, formatChange } from './state-diff.ts'
-import { formatValue } from './value.ts'
 
 /** Options of {@link formatTrace}. */
 export interface FormatTraceOptions {

@@ -6,10 +6,10 @@
  * @module
  */
 import { SimulationConfigError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import { compileLinearizable, type HistoryCheck } from '../linearizability/run-check.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions } from '../options.ts'
-import { formatValue } from '../render/value.ts'
 import { FaultSchedule, type ScheduledFault, validateFaults } from './faults.ts'
 import { NetworkModel } from './network.ts'
 import type { Node, NodeFactory, Nodes } from './node.ts'

@@ -1,11 +1,11 @@
 /**
- * One-line descriptions of queued events, faults and thrown values, for failure details. Only
+ * One-line descriptions of queued events and faults, for failure details (thrown values:
+ * `describeError` in errors.ts, shared with the async runtime). Only
  * called when a failure is reported, never on the hot path.
  *
  * @module
  */
-import { MusilError } from '../errors.ts'
-import { formatValue } from '../render/value.ts'
+import { formatValue } from '../format/value.ts'
 import {
   EV_CRASH,
   EV_DELIVER,
@@ -41,10 +41,4 @@ export function describeEvent(ev: SimEvent, names: readonly string[]): string {
 export function describeFault(f: ScheduledFault): string {
   if (f.kind === 'partition') return f.groups.map((g) => `[${g.join(', ')}]`).join(' | ')
   return `crash of ${f.node}`
-}
-
-/** A thrown value as `Name: message` (musil errors by their message alone). */
-export function describeError(e: unknown): string {
-  if (MusilError.is(e)) return e.message
-  return e instanceof Error ? `${e.name}: ${e.message}` : formatValue(e)
 }

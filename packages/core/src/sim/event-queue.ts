@@ -1,10 +1,11 @@
 /**
- * The simulator's single event queue: a binary min-heap of event records ordered by
- * (virtual time, sequence number). Records are plain objects with numeric fields (no closures),
+ * The simulator's single event queue: the shared (time, seq) heap (sched/heap.ts) of event
+ * records. Records are plain objects with numeric fields (no closures),
  * and the heap's backing array is reused from seed to seed.
  *
  * @module
  */
+import { TimeSeqHeap } from '../sched/heap.ts'
 
 /** Kinds of queued events. Numbers, not strings, so dispatch is a switch on a small integer. */
 export const EV_START = 0
@@ -53,67 +54,5 @@ export class SimEvent {
   }
 }
 
-/** Binary min-heap on (time, seq). */
-export class EventQueue {
-  #heap: SimEvent[] = []
-  #size = 0
-
-  get size(): number {
-    return this.#size
-  }
-
-  clear(): void {
-    // Drop references so a finished seed's payloads can be collected; keep the capacity.
-    this.#heap.fill(undefined as unknown as SimEvent, 0, this.#size)
-    this.#size = 0
-  }
-
-  push(ev: SimEvent): void {
-    const h = this.#heap
-    let i = this.#size++
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      const parent = h[p]!
-      if (parent.time < ev.time || (parent.time === ev.time && parent.seq < ev.seq)) break
-      h[i] = parent
-      i = p
-    }
-    h[i] = ev
-  }
-
-  peek(): SimEvent | undefined {
-    return this.#size > 0 ? this.#heap[0] : undefined
-  }
-
-  pop(): SimEvent | undefined {
-    const n = this.#size
-    if (n === 0) return undefined
-    const h = this.#heap
-    const top = h[0]!
-    const last = h[n - 1]!
-    h[n - 1] = undefined as unknown as SimEvent
-    const size = (this.#size = n - 1)
-    if (size > 0) {
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        if (l >= size) break
-        const r = l + 1
-        let c = l
-        let child = h[l]!
-        if (r < size) {
-          const right = h[r]!
-          if (right.time < child.time || (right.time === child.time && right.seq < child.seq)) {
-            c = r
-            child = right
-          }
-        }
-        if (last.time < child.time || (last.time === child.time && last.seq < child.seq)) break
-        h[i] = child
-        i = c
-      }
-      h[i] = last
-    }
-    return top
-  }
-}
+/** The simulator's queue: the shared (time, seq) heap, holding {@link SimEvent}s. */
+export class EventQueue extends TimeSeqHeap<SimEvent> {}

@@ -28,8 +28,8 @@ import type { TraceEvent } from '../report.ts'
 import type { CompiledChoices } from './compile.ts'
 import type { Nodes } from './node.ts'
 import { causalSlice } from './slice.ts'
-import type { SimChoices } from './types.ts'
-import type { RunFault, SimWorld } from './world.ts'
+import type { SimChoices, SimRunFailure } from './types.ts'
+import type { SimWorld } from './world.ts'
 
 /** Steps the minimiser may replay in total (at least; 20 times the failing run's steps). */
 const STEP_BUDGET = 1_000_000
@@ -64,7 +64,7 @@ export interface Minimized {
 export function minimizeRun<N extends Nodes, W, A>(
   world: SimWorld<N, W, A>,
   seed: number,
-  target: RunFault,
+  target: SimRunFailure,
   focus: readonly string[],
   maxRuns: number,
 ): Minimized {
@@ -79,7 +79,7 @@ export function minimizeRun<N extends Nodes, W, A>(
     ...original.corruptions.map((r): Item => [CORRUPT, keyOf(r)]),
   ]
   // A history failure keeps the history of the run it shows: it is what the verdict is about.
-  const historyOf = (f: RunFault) =>
+  const historyOf = (f: SimRunFailure) =>
     f.linearizability === undefined
       ? {}
       : { history: f.history!, linearizability: f.linearizability }
@@ -102,7 +102,7 @@ export function minimizeRun<N extends Nodes, W, A>(
     runs++
     const out = world.run(seed, toScript(candidate, until), true)
     stepsLeft -= out.steps
-    const f = out.fault
+    const f = out.failure
     if (
       f === undefined ||
       f.kind !== target.kind ||

@@ -7,11 +7,12 @@
  *
  * @module
  */
+
+import { formatValue } from '../format/value.ts'
 import { instanceLabel } from '../model/action.ts'
 import type { Model } from '../model/model.ts'
 import { type KeyFingerprinter, keyFingerprinter } from '../model/state-key.ts'
 import { forEachSuccessor } from '../model/successors.ts'
-import { formatValue } from '../render/value.ts'
 
 /** Follows one run's abstract states through a model. */
 export class RefinementTracker<A> {

@@ -4,9 +4,11 @@
  *
  * @module
  */
+
 import { MusilError, SimulationConfigError } from '../errors.ts'
 import { markCheckedSpec } from '../linearizability/run-check.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
+import { seedCountProblem, seedProblem } from '../random/seed.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
@@ -64,16 +66,15 @@ export function simulate<N extends Nodes, W, A = unknown>(
     const out = world.run(seed)
     steps += out.steps
     if (out.end === 'maxTime' || out.end === 'maxSteps') unsettled++
-    if (out.fault === undefined) return false
+    if (out.failure === undefined) return false
     failure = reportFailure(world, seed, out)
     return true
   }
   const seeds = options.seeds
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new SimulationConfigError(
-        `simulate(): 'seeds' as a count must be a positive integer, got ${String(seeds)}; or give a list of seeds`,
-      )
+    const problem = seedCountProblem(seeds)
+    if (problem !== undefined) {
+      throw new SimulationConfigError(`simulate(): 'seeds': ${problem}; or give a list of seeds`)
     }
     for (let seed = 0; seed < seeds; seed++) if (runSeed(seed)) break
   } else {
@@ -151,27 +152,24 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   const out = world.run(seed, script, true)
   return {
     seed,
-    ok: out.fault === undefined,
+    ok: out.failure === undefined,
     end: out.end,
     steps: out.steps,
     time: out.time,
     world: out.world,
     trace: world.trace(),
     choices: world.choices(),
-    history: out.fault?.history ?? world.history(),
+    history: out.failure?.history ?? world.history(),
     ...(out.linearizability && { linearizability: out.linearizability }),
-    ...(out.fault && {
-      failure: { kind: out.fault.kind, name: out.fault.name, detail: out.fault.detail },
+    ...(out.failure && {
+      failure: { kind: out.failure.kind, name: out.failure.name, detail: out.failure.detail },
     }),
   }
 }
 
 function checkSeed(s: unknown): void {
-  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
-    throw new SimulationConfigError(
-      `simulate(): seed ${String(s)} is not a seed; seeds are non-negative safe integers (as MUSIL_SEED accepts)`,
-    )
-  }
+  const problem = seedProblem(s)
+  if (problem !== undefined) throw new SimulationConfigError(`simulate(): ${problem}`)
 }
 
 /** Replays a failing seed (it must fail the same way), then minimises it into a `SimFailure`. */
@@ -181,7 +179,7 @@ function reportFailure<N extends Nodes, W, A>(
   out: RunOutcome<W>,
 ): SimFailure<W> {
   const sim = world.sim
-  const f = out.fault!
+  const f = out.failure!
   const trace = world.trace()
   // Replay with choice recording: the same seed must fail the same way.
   const again = world.run(seed, undefined, true)
@@ -190,11 +188,11 @@ function reportFailure<N extends Nodes, W, A>(
   if (
     world.log.length !== trace.length ||
     (timedOut
-      ? again.fault !== undefined && again.fault.name !== f.name
-      : again.fault?.kind !== f.kind || again.fault.name !== f.name)
+      ? again.failure !== undefined && again.failure.name !== f.name
+      : again.failure?.kind !== f.kind || again.failure.name !== f.name)
   ) {
     throw new MusilError(
-      `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.fault ? `${again.fault.kind} '${again.fault.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
+      `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.failure ? `${again.failure.kind} '${again.failure.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
     )
   }
   const focus = world.focus(f)

@@ -8,7 +8,14 @@ import type { LinearizableOption } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import type { Model } from '../model/model.ts'
 import { keyList, type OptionKey } from '../options.ts'
-import type { FailureKind, RunChecks, RunFailure, RunReport, TraceEvent } from '../report.ts'
+import type {
+  FailureKind,
+  RunChecks,
+  RunFailure,
+  RunFailureCause,
+  RunReport,
+  TraceEvent,
+} from '../report.ts'
 import type { FaultSchedule, ScheduledFault } from './faults.ts'
 import type { NetworkModel } from './network.ts'
 import type { Nodes } from './node.ts'
@@ -238,4 +245,9 @@ export interface SimRun<W> {
   readonly history: Operation<unknown, unknown>[]
   /** The verdict on `history`, when the options have `linearizable` and the run got to the check. */
   readonly linearizability?: LinearizabilityResult
+}
+
+/** What went wrong in a run, before it is dressed up as a `SimFailure`: the shared cause, always named. */
+export interface SimRunFailure extends RunFailureCause {
+  readonly name: string
 }

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { NodeContextError } from '../errors.ts'
+import { describeError, NodeContextError } from '../errors.ts'
+import { formatValue } from '../format/value.ts'
 import {
   OperationLog,
   type RecordedOperation,
@@ -17,11 +18,19 @@ import {
 import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { RandomStream } from '../random/stream.ts'
-import { formatValue } from '../render/value.ts'
-import type { FailureKind, TraceEvent } from '../report.ts'
+import type { TraceEvent } from '../report.ts'
+import {
+  type CheckedRun,
+  focusOf,
+  goalFailure,
+  invariantFailure,
+  refinementFailure,
+  when,
+} from './checks.ts'
+import { ChoiceRecorder, messageRefOf, recordedChoices } from './choices.ts'
 import { type CompiledChoices, type CompiledSim, callFactory, messageKey } from './compile.ts'
 import { type ContextHost, NodeContext } from './context.ts'
-import { describeError, describeEvent, describeFault } from './describe.ts'
+import { describeFault } from './describe.ts'
 import {
   EV_CRASH,
   EV_DELIVER,
@@ -54,17 +63,7 @@ import {
   TR_TIMER,
   TraceLog,
 } from './trace-log.ts'
-import type { MessageRef, SimChoices, SimEnd } from './types.ts'
-
-/** What went wrong in a run, before it is dressed up as a `SimFailure`. */
-export interface RunFault {
-  readonly kind: FailureKind
-  readonly name: string
-  readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
-  readonly linearizability?: LinearizabilityResult
-  readonly history?: Operation<unknown, unknown>[]
-}
+import type { MessageRef, SimChoices, SimEnd, SimRunFailure } from './types.ts'
 
 /** The result of {@link SimWorld.run}; the trace and choices stay in the world until the next run. */
 export interface RunOutcome<W> {
@@ -72,21 +71,13 @@ export interface RunOutcome<W> {
   readonly steps: number
   readonly time: number
   readonly world: W
-  readonly fault: RunFault | undefined
+  readonly failure: SimRunFailure | undefined
   /** The verdict on the run's history, when the simulation checks one and the run got there. */
   readonly linearizability: LinearizabilityResult | undefined
 }
 
-/** Accumulates the fault choices a run makes, as message keys (only when asked to). */
-class ChoiceRecorder {
-  readonly faults: Set<number> = new Set()
-  readonly losses: number[] = []
-  readonly duplicates: number[] = []
-  readonly corruptions: number[] = []
-}
-
 /** One simulation's mutable world, reset for every seed. */
-export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHost {
+export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHost, CheckedRun {
   readonly sim: CompiledSim<N, W, A>
   readonly n: number
   /** Node addresses, by index. */
@@ -125,8 +116,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   script: CompiledChoices | undefined
   recorder: ChoiceRecorder | undefined
   /** A context misuse or mutate error: it fails the run even if node code catches the throw. */
-  pending: RunFault | undefined
-  fault: RunFault | undefined
+  pendingFailure: SimRunFailure | undefined
+  failure: SimRunFailure | undefined
   world: W | undefined
   /** Refinement against `sim.model` (undefined without a model); `start` resets it per seed. */
   readonly refinement: RefinementTracker<A> | undefined
@@ -171,7 +162,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     this.running = true
     try {
       this.#check(undefined)
-      if (this.fault !== undefined) end = 'failed'
+      if (this.failure !== undefined) end = 'failed'
       else {
         for (;;) {
           const ev = queue.pop()
@@ -186,19 +177,19 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
-          if (checkSteps && this.fault === undefined) this.#check(ev)
-          if (this.fault !== undefined) {
+          if (checkSteps && this.failure === undefined) this.#check(ev)
+          if (this.failure !== undefined) {
             end = 'failed'
             break
           }
         }
       }
-      if (this.fault === undefined) {
+      if (this.failure === undefined) {
         const world = this.#snapshot(undefined)
         // The history is complete once the run is over, however it ended; a violation is a
         // safety failure and outranks a missed goal or a run that never settled.
-        if (this.fault === undefined && sim.linearizable !== undefined) this.#checkHistory()
-        if (this.fault === undefined) this.#checkGoal(world, end)
+        if (this.failure === undefined && sim.linearizable !== undefined) this.#checkHistory()
+        if (this.failure === undefined) this.#checkGoal(world, end)
       }
     } finally {
       this.running = false
@@ -208,7 +199,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       steps: this.steps,
       time: this.time,
       world: this.world as W,
-      fault: this.fault,
+      failure: this.failure,
       linearizability: this.linearizability,
     }
   }
@@ -216,9 +207,9 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   #checkHistory(): void {
     const verdict = checkRunHistory(this.operations, this.sim.linearizable!)
     this.linearizability = verdict.result
-    if (verdict.fault !== undefined) {
-      this.fault = {
-        ...verdict.fault,
+    if (verdict.failure !== undefined) {
+      this.failure = {
+        ...verdict.failure,
         name: LINEARIZABILITY,
         linearizability: verdict.result,
         history: verdict.history,
@@ -275,8 +266,8 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     this.storage.fill(undefined)
     this.script = script
     this.recorder = record ? new ChoiceRecorder() : undefined
-    this.pending = undefined
-    this.fault = undefined
+    this.pendingFailure = undefined
+    this.failure = undefined
     this.world = undefined
     const built = callFactory(sim.factory, sim.names, false)
     this.record = this.#restarts ? { ...built } : built
@@ -355,9 +346,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
           break
       }
     } catch (e) {
-      if (this.pending === undefined) this.#nodeThrew(ev, e)
+      if (this.pendingFailure === undefined) this.#nodeThrew(ev, e)
     }
-    if (this.pending !== undefined && this.fault === undefined) this.fault = this.pending
+    if (this.pendingFailure !== undefined && this.failure === undefined)
+      this.failure = this.pendingFailure
   }
 
   #crash(node: number, faultIndex: number): void {
@@ -453,7 +445,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       try {
         wire = sim.mutate(sim.names[from]!, dstName, payload, this.#mutateRandom)
       } catch (e) {
-        this.pending = {
+        this.pendingFailure = {
           kind: 'error',
           name: 'mutate',
           detail: `the network's mutate threw on msg #${id} ${sim.names[from]} -> ${dstName} at t=${this.time}: ${describeError(e)}`,
@@ -513,7 +505,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   /** Records a context misuse (so catching the throw cannot hide it) and throws. */
   misuse(node: number, message: string): never {
     const name = this.sim.names[node]!
-    this.pending ??= { kind: 'error', name, detail: message }
+    this.pendingFailure ??= { kind: 'error', name, detail: message }
     throw new NodeContextError(name, message)
   }
 
@@ -530,7 +522,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
             : ev.kind === EV_RESTART
               ? 'onStart after its restart (or the factory, rebuilding it)'
               : 'a fault'
-    this.fault = {
+    this.failure = {
       kind: 'error',
       name: node,
       detail: `node '${node}' threw in ${where} at t=${this.time}: ${describeError(e)}`,
@@ -543,10 +535,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
       this.world = w
       return w
     } catch (e) {
-      this.fault = {
+      this.failure = {
         kind: 'error',
         name: 'snapshot',
-        detail: `snapshot threw ${this.#when(ev)}: ${describeError(e)}`,
+        detail: `snapshot threw ${when(this, ev)}: ${describeError(e)}`,
       }
       return undefined
     }
@@ -557,148 +549,21 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const { sim } = this
     if (ev !== undefined || sim.invariantFns.length > 0 || sim.model !== undefined) {
       const w = this.#snapshot(ev)
-      if (this.fault !== undefined) return
-      const fns = sim.invariantFns
-      for (let i = 0; i < fns.length; i++) {
-        let ok: boolean
-        try {
-          ok = fns[i]!(w as W)
-        } catch (e) {
-          const name = sim.invariantNames[i]!
-          this.fault = {
-            kind: 'error',
-            name,
-            detail: `invariant '${name}' threw ${this.#when(ev)}: ${describeError(e)}`,
-          }
-          return
-        }
-        if (!ok) {
-          const name = sim.invariantNames[i]!
-          this.fault = {
-            kind: 'safety',
-            name,
-            detail: `invariant '${name}' violated ${this.#when(ev)}; world ${formatValue(w)}`,
-          }
-          return
-        }
+      if (this.failure !== undefined) return
+      this.failure = invariantFailure(sim, w as W, this, ev)
+      if (this.failure === undefined && sim.model !== undefined) {
+        this.failure = refinementFailure(sim, this.refinement!, w as W, this, ev)
       }
-      if (sim.model !== undefined) this.#refine(w as W, ev)
     }
-  }
-
-  #refine(w: W, ev: SimEvent | undefined): void {
-    const { sim } = this
-    const tracker = this.refinement!
-    let abs: A
-    try {
-      abs = sim.abstraction!(w)
-    } catch (e) {
-      this.fault = {
-        kind: 'error',
-        name: 'abstraction',
-        detail: `abstraction of the world failed ${this.#when(ev)}: ${describeError(e)}`,
-      }
-      return
-    }
-    let broken: string | undefined
-    try {
-      broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, this.#when(ev))
-    } catch (e) {
-      this.fault = {
-        kind: 'error',
-        name: tracker.model.name,
-        detail: `model '${tracker.model.name}' failed during refinement ${this.#when(ev)}: ${describeError(e)}`,
-      }
-      return
-    }
-    if (broken !== undefined)
-      this.fault = { kind: 'refinement', name: tracker.model.name, detail: broken }
   }
 
   #checkGoal(world: W | undefined, end: SimEnd): void {
-    const { sim } = this
-    const how =
-      end === 'settled'
-        ? `the run settled (no events left) at t=${this.time} after ${this.steps} steps`
-        : end === 'maxTime'
-          ? `the run reached maxTime (${sim.maxTime} ms) after ${this.steps} steps`
-          : `the run reached maxSteps (${sim.maxSteps}) at t=${this.time}`
-    if (sim.goal === undefined) {
-      if (end === 'maxSteps' || (end === 'maxTime' && !sim.maxTimeExplicit)) {
-        this.fault = {
-          kind: 'error',
-          name: end,
-          detail: `the run never settled: ${how} with events still queued (next: ${this.#nextEvent()}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
-        }
-      }
-      return
-    }
-    let ok: boolean
-    try {
-      ok = sim.goal(world as W)
-    } catch (e) {
-      this.fault = {
-        kind: 'error',
-        name: sim.goalName,
-        detail: `goal '${sim.goalName}' threw: ${describeError(e)}`,
-      }
-      return
-    }
-    if (!ok) {
-      this.fault = {
-        kind: 'goal',
-        name: sim.goalName,
-        detail: `goal '${sim.goalName}' not reached: ${how}; world ${formatValue(world)}`,
-      }
-    }
+    this.failure = goalFailure(this.sim, world, end, this)
   }
 
-  #nextEvent(): string {
-    const ev = this.queue.peek()
-    return ev === undefined ? 'none' : `${describeEvent(ev, this.names)} at t=${ev.time}`
-  }
-
-  #when(ev: SimEvent | undefined): string {
-    return ev === undefined
-      ? 'on the first snapshot (t=0)'
-      : `at t=${this.time} after ${describeEvent(ev, this.names)}`
-  }
-
-  /**
-   * The nodes a failed check depends on: the node at fault for a node error, otherwise the nodes
-   * `snapshot` reads (found by handing it a recording proxy of the node record once). All nodes
-   * when that cannot be told (a failing snapshot, a runaway world, a function at fault).
-   */
-  focus(fault: RunFault): string[] {
-    const names = this.sim.names
-    // A history depends on the nodes that recorded it, not on what `snapshot` reads.
-    if (fault.linearizability !== undefined) {
-      const actors = this.operations.actors()
-      return actors.length === 0 ? [...names] : actors.map((i) => names[i]!)
-    }
-    if (fault.kind === 'error') return this.sim.index.has(fault.name) ? [fault.name] : [...names]
-    const read = new Set<string>()
-    let all = false
-    const proxy = new Proxy(this.record, {
-      get(target, key, receiver) {
-        if (typeof key === 'string') read.add(key)
-        return Reflect.get(target, key, receiver)
-      },
-      has(target, key) {
-        if (typeof key === 'string') read.add(key)
-        return Reflect.has(target, key)
-      },
-      ownKeys(target) {
-        all = true
-        return Reflect.ownKeys(target)
-      },
-    })
-    try {
-      this.sim.snapshot(proxy as N)
-    } catch {
-      return [...names]
-    }
-    return all ? [...names] : names.filter((n) => read.has(n))
+  /** The nodes a failed check depends on (see {@link focusOf}). */
+  focus(failure: SimRunFailure): string[] {
+    return focusOf(this.sim, this.record, () => this.operations.actors(), failure)
   }
 
   /** The run's trace as plain events. */
@@ -712,23 +577,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     const r = this.recorder
     if (r === undefined)
       throw new Error('musil internal error: choices() of a run that did not record them')
-    const until = this.script?.until
-    return {
-      ...(until !== undefined && { until }),
-      faults: [...r.faults].sort((a, b) => a - b),
-      losses: r.losses.map((k) => this.messageRef(k)),
-      duplicates: r.duplicates.map((k) => this.messageRef(k)),
-      corruptions: r.corruptions.map((k) => this.messageRef(k)),
-    }
+    return recordedChoices(r, this.script?.until, this.sim.names)
   }
 
   messageRef(key: number): MessageRef {
-    const n = this.n
-    const link = key % (n * n)
-    return {
-      src: this.sim.names[Math.floor(link / n)]!,
-      dst: this.sim.names[link % n]!,
-      n: Math.floor(key / (n * n)),
-    }
+    return messageRefOf(key, this.sim.names)
   }
 }

@@ -20,8 +20,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { EntropyLeakError } from '../errors.ts'
 import { patchBoundary } from './boundary.ts'
 import { activeRun, auditing, trip } from './guard-target.ts'
+import type { RunHost } from './host.ts'
 import { patch, type Restore } from './patch.ts'
-import type { Runtime } from './runtime.ts'
 
 const require = createRequire(import.meta.url)
 // The CommonJS face of node:crypto: assigning to it and calling syncBuiltinESMExports() updates
@@ -34,21 +34,21 @@ const CRYPTO_REMEDY =
   'Outside audit mode crypto randomness is served from the seed; in audit mode draw from world.rng.'
 
 /** Trips on an entropy read when auditing; otherwise lets the caller go on. */
-function entropy(source: string, remedy: string): Runtime | undefined {
+function entropy(source: string, remedy: string): RunHost | undefined {
   const run = activeRun()
   if (auditing(run)) trip(run, new EntropyLeakError(source, remedy))
   return run
 }
 
 /** Fills any integer typed array from the run's seeded stream. */
-function seededFill<T extends ArrayBufferView | null>(runtime: Runtime, view: T): T {
+function seededFill<T extends ArrayBufferView | null>(runtime: RunHost, view: T): T {
   if (view !== null && ArrayBuffer.isView(view)) {
     runtime.csprng.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
   }
   return view
 }
 
-function seededUuid(runtime: Runtime): `${string}-${string}-${string}-${string}-${string}` {
+function seededUuid(runtime: RunHost): `${string}-${string}-${string}-${string}-${string}` {
   const b = runtime.csprng.fill(new Uint8Array(16))
   b[6] = (b[6] & 0x0f) | 0x40 // version 4
   b[8] = (b[8] & 0x3f) | 0x80 // RFC 4122 variant

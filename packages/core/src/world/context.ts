@@ -6,13 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { setImmediate as nodeSetImmediate } from 'node:timers'
-import type { Runtime, TaskState } from './runtime.ts'
-
-/** What the code currently running belongs to: which run, and which of its tasks. */
-export interface RunContext {
-  readonly runtime: Runtime
-  readonly task: TaskState
-}
+import type { RunContext } from './host.ts'
 
 /**
  * Carries the {@link RunContext} through every `await` of the code under test. Audit mode trips

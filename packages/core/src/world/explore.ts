@@ -3,6 +3,7 @@
  *
  * @module
  */
+
 import { WorldUsageError } from '../errors.ts'
 import {
   compileLinearizable,
@@ -13,6 +14,7 @@ import {
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { seedCountProblem, seedProblem } from '../random/seed.ts'
 import { RandomStream } from '../random/stream.ts'
 import {
   mergeRunChecks,
@@ -22,10 +24,10 @@ import {
   type RunReport,
   type TraceEvent,
 } from '../report.ts'
+import { traceDigest } from '../trace/digest.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
 import { Runtime } from './runtime.ts'
 import { PctStrategy, RandomStrategy, type Strategy, type StrategyName } from './strategy.ts'
-import { timelineDigest } from './timeline.ts'
 import type { World } from './world.ts'
 
 /** An async scenario: it sets up the world, spawns tasks, runs for a while, and returns. */
@@ -93,7 +95,7 @@ export const REPLAY_OPTION_KEYS: readonly OptionKey<ReplayOptions>[] = keyList<R
 
 /** How one seed of an async scenario failed, with the timeline that led there. */
 export interface WorldFailure extends RunFailure {
-  /** Every event of the failing run, up to the failure. */
+  /** Every event of the failing run, up to the failure (the same array as `trace`). */
   readonly timeline: readonly TraceEvent[]
   /** Virtual time (ms) of the failure. */
   readonly time: number
@@ -115,8 +117,11 @@ export type ExploreReport = RunReport<WorldFailure> & { readonly checked: RunChe
 export interface ReplayReport extends RunReport<WorldFailure> {
   readonly checked: RunChecks
   readonly seed: number
+  /** Every event of the run. */
+  readonly trace: readonly TraceEvent[]
+  /** The same array as `trace`, by the async runtime's name for it. */
   readonly timeline: readonly TraceEvent[]
-  /** {@link timelineDigest} of the timeline: equal digests, equal runs. */
+  /** `traceDigest` of the timeline (the one digest of both runtimes): equal digests, equal runs. */
   readonly digest: string
   /** What the scenario recorded with `world.history` (virtual times, failed operations left out). */
   readonly history: Operation<unknown, unknown>[]
@@ -176,10 +181,9 @@ function settingsOf(
 }
 
 function checkSeed(fn: string, seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw new WorldUsageError(`${fn}(): every seed must be a safe integer, got ${String(seed)}`)
-  }
-  return seed
+  const problem = seedProblem(seed)
+  if (problem !== undefined) throw new WorldUsageError(`${fn}(): ${problem}`)
+  return seed as number
 }
 
 /** Runs one seed. The caller holds the global guards (installed once per sweep, not per seed). */
@@ -190,18 +194,19 @@ async function runOne(scenario: Scenario, seed: number, settings: Settings): Pro
 }
 
 function failureOf(runtime: Runtime): WorldFailure | undefined {
-  const fault = runtime.fault
-  if (fault === undefined) return undefined
+  const cause = runtime.failure
+  if (cause === undefined) return undefined
   return {
-    kind: fault.kind,
+    kind: cause.kind,
     seed: runtime.seed,
-    detail: fault.detail,
+    detail: cause.detail,
+    trace: runtime.events,
     timeline: runtime.events,
     time: runtime.now(),
     steps: runtime.steps,
-    ...(fault.linearizability !== undefined && {
-      history: fault.history!,
-      linearizability: fault.linearizability,
+    ...(cause.linearizability !== undefined && {
+      history: cause.history!,
+      linearizability: cause.linearizability,
     }),
   }
 }
@@ -231,10 +236,9 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   const seeds = options.seeds
   let iterable: Iterable<number>
   if (typeof seeds === 'number') {
-    if (!Number.isSafeInteger(seeds) || seeds < 1) {
-      throw new WorldUsageError(
-        `explore(): seeds must be a count >= 1 or an iterable of seeds, got ${String(seeds)}`,
-      )
+    const problem = seedCountProblem(seeds)
+    if (problem !== undefined) {
+      throw new WorldUsageError(`explore(): 'seeds': ${problem}; or give an iterable of seeds`)
     }
     iterable = countUp(seeds)
   } else if (seeds !== null && typeof seeds === 'object' && Symbol.iterator in seeds) {
@@ -300,8 +304,9 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   const failure = failureOf(runtime)
   const base = {
     seed,
+    trace: runtime.events,
     timeline: runtime.events,
-    digest: timelineDigest(runtime.events),
+    digest: traceDigest(runtime.events),
     history: runtime.recordedHistory(),
     time: runtime.now(),
     steps: runtime.steps,

@@ -7,8 +7,8 @@
  */
 import { WorldUsageError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import type { FaultHost } from './host.ts'
 import { describeGroups } from './network.ts'
-import type { Runtime } from './runtime.ts'
 
 /** A partition of the network for a window of the `runFor` period. */
 export interface PartitionFault {
@@ -106,7 +106,7 @@ function handle<K extends FaultHandle['kind']>(
  * order, drawing unset fields from the `faults` substream.
  */
 export function commitFaults(
-  runtime: Runtime,
+  runtime: FaultHost,
   faults: readonly FaultHandle[],
   period: number,
 ): void {
@@ -176,7 +176,7 @@ function validate(
 
 /** Start and length of a fault window inside the period, unset parts drawn from the seed. */
 function windowOf(
-  runtime: Runtime,
+  runtime: FaultHost,
   period: number,
   at?: number,
   duration?: number,
@@ -187,7 +187,7 @@ function windowOf(
   return [runtime.now() + start, length]
 }
 
-function boundAddresses(runtime: Runtime, kind: string, needed: number): string[] {
+function boundAddresses(runtime: FaultHost, kind: string, needed: number): string[] {
   const addresses = runtime.net.addresses()
   if (addresses.length < needed) {
     throw new WorldUsageError(
@@ -197,7 +197,7 @@ function boundAddresses(runtime: Runtime, kind: string, needed: number): string[
   return addresses
 }
 
-function commitPartition(runtime: Runtime, f: PartitionFault, period: number): void {
+function commitPartition(runtime: FaultHost, f: PartitionFault, period: number): void {
   let groups = f.groups
   if (groups === undefined) {
     const addresses = boundAddresses(runtime, 'partition', 2)
@@ -221,7 +221,7 @@ function commitPartition(runtime: Runtime, f: PartitionFault, period: number): v
   })
 }
 
-function commitSlowLink(runtime: Runtime, f: SlowLinkFault, period: number): void {
+function commitSlowLink(runtime: FaultHost, f: SlowLinkFault, period: number): void {
   let between = f.between
   if (between === undefined) {
     const addresses = boundAddresses(runtime, 'slowLink', 2)
@@ -248,7 +248,7 @@ function commitSlowLink(runtime: Runtime, f: SlowLinkFault, period: number): voi
   })
 }
 
-function commitCrash(runtime: Runtime, f: CrashFault, period: number): void {
+function commitCrash(runtime: FaultHost, f: CrashFault, period: number): void {
   const node = f.node ?? runtime.faultStream.pick(boundAddresses(runtime, 'crash', 1))
   const [start] = windowOf(runtime, period, f.at, 0)
   runtime.schedule(start, 'faults', undefined, () => {

@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { BoundaryError } from '../errors.ts'
 import { runContext } from './context.ts'
-import type { Runtime } from './runtime.ts'
+import type { RunHost } from './host.ts'
 
 /** A standalone audit scope: the leaks caught in it, kept even if the code caught the error. */
 export interface AuditScope {
@@ -19,18 +19,18 @@ export interface AuditScope {
 export const auditScope: AsyncLocalStorage<AuditScope> = new AsyncLocalStorage<AuditScope>()
 
 /** The run whose code is executing now, if any. */
-export function activeRun(): Runtime | undefined {
+export function activeRun(): RunHost | undefined {
   const store = runContext.getStore()
   return store === undefined || store.runtime.ended ? undefined : store.runtime
 }
 
 /** Whether entropy reads trip now: inside an audited run, or anywhere inside `auditMode`. */
-export function auditing(run: Runtime | undefined): boolean {
+export function auditing(run: RunHost | undefined): boolean {
   return run?.audit === true || auditScope.getStore() !== undefined
 }
 
 /** Whether real I/O trips now: inside any run (audited or not), or inside `auditMode`. */
-export function guarded(run: Runtime | undefined): boolean {
+export function guarded(run: RunHost | undefined): boolean {
   return run !== undefined || auditScope.getStore() !== undefined
 }
 
@@ -38,7 +38,7 @@ export function guarded(run: Runtime | undefined): boolean {
  * Throws `error`, first recording it where it fails something even if the code catches it: on
  * the run when there is one, else on the `auditMode` scope.
  */
-export function trip(run: Runtime | undefined, error: BoundaryError): never {
+export function trip(run: RunHost | undefined, error: BoundaryError): never {
   if (run !== undefined) run.noteLeak(error)
   else auditScope.getStore()?.leaks.push(error)
   throw error

@@ -6,7 +6,7 @@
  */
 import { WorldUsageError } from '../errors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import type { Runtime, TaskState } from './runtime.ts'
+import type { RunHost, TaskState } from './host.ts'
 import type { Wakeup } from './wakeup.ts'
 
 /** Default one-way latency bounds in virtual ms (seedloop's 1-20 ms), drawn uniformly per send. */
@@ -316,7 +316,7 @@ interface ReliableLink {
 
 /** The network of one run. */
 export class SimulatedNetwork implements Network {
-  readonly runtime: Runtime
+  readonly runtime: RunHost
   readonly #endpoints = new Map<string, BoundEndpoint>()
   /** Per-link FIFO state of reliable endpoints, keyed `src\u0000dst`. */
   readonly #links = new Map<string, ReliableLink>()
@@ -326,7 +326,7 @@ export class SimulatedNetwork implements Network {
   readonly #crashed = new Set<string>()
   readonly #slow = new Map<string, number[]>()
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: RunHost) {
     this.runtime = runtime
   }
 

@@ -12,6 +12,7 @@ import {
   type BoundaryError,
   DeadlineError,
   DeadlockError,
+  describeError,
   InvariantError,
   MusilError,
   WorldUsageError,
@@ -27,10 +28,11 @@ import { checkRunHistory, type HistoryCheck } from '../linearizability/run-check
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
-import type { FailureKind, RunChecks, TraceEvent } from '../report.ts'
-import { macrotaskHop, type RunContext, runContext } from './context.ts'
+import type { FailureKind, RunChecks, RunFailureCause, TraceEvent } from '../report.ts'
+import { macrotaskHop, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { WorldHistory } from './history.ts'
+import { type FaultHost, TaskState } from './host.ts'
 import { SimulatedNetwork } from './network.ts'
 import type { Strategy } from './strategy.ts'
 import { Wakeup, WakeupHeap } from './wakeup.ts'
@@ -42,38 +44,6 @@ import {
   type TaskHandle,
   type World,
 } from './world.ts'
-
-/** A task of a run (the scenario itself is the task `main`). */
-export class TaskState {
-  /** Set when the task's function returned. */
-  done = false
-  /** Set by a crash fault: the task's wake-ups are discarded from then on. */
-  crashed = false
-  /** What the task waits for, when the runtime knows (`recv on n1`), for deadlock reports. */
-  waiting: string | undefined = undefined
-  readonly context: RunContext
-  readonly finished: Promise<void>
-  resolveFinished!: () => void
-
-  readonly name: string
-
-  constructor(name: string, runtime: Runtime) {
-    this.name = name
-    this.context = { runtime, task: this }
-    this.finished = new Promise((resolve) => {
-      this.resolveFinished = resolve
-    })
-  }
-}
-
-/** How one run ended badly. */
-export interface RunFault {
-  readonly kind: FailureKind
-  readonly detail: string
-  /** Set when the run's history failed its linearizability check: the verdict, and the history. */
-  readonly linearizability?: LinearizabilityResult
-  readonly history?: Operation<unknown, unknown>[]
-}
 
 /** Options of one run. */
 export interface RuntimeOptions {
@@ -91,11 +61,6 @@ interface PendingUntil {
   readonly resolve: () => void
   readonly task: TaskState
   deadline: Wakeup | undefined
-}
-
-/** Describes a thrown value in one line: `TypeError: x is undefined`. */
-export function describeError(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : `non-Error value ${String(e)}`
 }
 
 /** The failure kind a thrown error stands for. */
@@ -128,7 +93,7 @@ function checkName(what: string, name: unknown): string {
 }
 
 /** One run of a scenario: implements {@link World} and drives the steps. */
-export class Runtime implements World, RecorderHost {
+export class Runtime implements World, RecorderHost, FaultHost {
   readonly seed: number
   readonly rng: RandomStream
   readonly net: SimulatedNetwork
@@ -144,7 +109,7 @@ export class Runtime implements World, RecorderHost {
   /** Set once the run is over: later calls from abandoned code are ignored. */
   ended = false
   /** The first reason the run failed; the loop stops at the end of the current step. */
-  fault: RunFault | undefined = undefined
+  failure: RunFailureCause | undefined = undefined
   /** Scheduling steps taken. */
   steps = 0
   /** The operations recorded through `world.history`. */
@@ -157,7 +122,7 @@ export class Runtime implements World, RecorderHost {
   readonly #maxSteps: number
   readonly #linearizable: HistoryCheck | undefined
   /** A failure the loop set because the run ended (deadlock, step limit), not one it detected. */
-  #endFault: RunFault | undefined
+  #endFailure: RunFailureCause | undefined
   readonly #main: TaskState
   readonly #tasks: TaskState[] = []
   readonly #ready: Wakeup[] = []
@@ -430,7 +395,7 @@ export class Runtime implements World, RecorderHost {
 
   /** Fails the run (first failure wins); the loop stops after the current step. */
   fail(kind: FailureKind, detail: string): void {
-    if (this.fault === undefined && !this.ended) this.fault = { kind, detail }
+    if (this.failure === undefined && !this.ended) this.failure = { kind, detail }
   }
 
   /** Audit mode caught a boundary crossing: it fails the run even if the code catches the error. */
@@ -461,7 +426,7 @@ export class Runtime implements World, RecorderHost {
         const w = this.#next()
         if (w === undefined) {
           this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
-          this.#endFault = this.fault
+          this.#endFailure = this.failure
           break
         }
         if (this.steps >= this.#maxSteps) {
@@ -470,7 +435,7 @@ export class Runtime implements World, RecorderHost {
             `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
               'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
           )
-          this.#endFault = this.fault
+          this.#endFailure = this.failure
           break
         }
         this.steps++
@@ -482,7 +447,7 @@ export class Runtime implements World, RecorderHost {
           await macrotaskHop()
           if (this.#afterStep()) break
         }
-        if (this.fault !== undefined || this.#scenarioDone) break
+        if (this.failure !== undefined || this.#scenarioDone) break
       }
     } finally {
       this.ended = true
@@ -490,12 +455,12 @@ export class Runtime implements World, RecorderHost {
     // The history is complete once the run is over, however it ended (a deadlock or the step
     // limit included); a violation is a safety failure and outranks how the run ended.
     const check = this.#linearizable
-    if (check !== undefined && (this.fault === undefined || this.fault === this.#endFault)) {
+    if (check !== undefined && (this.failure === undefined || this.failure === this.#endFailure)) {
       const verdict = checkRunHistory(this.operations, check)
       this.linearizability = verdict.result
-      if (verdict.fault !== undefined) {
-        this.fault = {
-          ...verdict.fault,
+      if (verdict.failure !== undefined) {
+        this.failure = {
+          ...verdict.failure,
           linearizability: verdict.result,
           history: verdict.history,
         }
@@ -505,17 +470,17 @@ export class Runtime implements World, RecorderHost {
 
   /** Invariants, then the end conditions. True when the run is over. */
   #afterStep(): boolean {
-    if (this.fault !== undefined) return true
+    if (this.failure !== undefined) return true
     const invariants = this.#invariants
     for (let i = 0; i < invariants.length; i++) {
       const inv = invariants[i]
       if (!this.#holds(inv.pred, `invariant "${inv.name}"`)) {
-        if (this.fault === undefined)
+        if (this.failure === undefined)
           this.fail('safety', new InvariantError(inv.name, this.#now).message)
         return true
       }
     }
-    return this.fault !== undefined || this.#scenarioDone
+    return this.failure !== undefined || this.#scenarioDone
   }
 
   /** Resolves every pending `runUntil` whose predicate holds. True when one did. */
@@ -532,7 +497,7 @@ export class Runtime implements World, RecorderHost {
         settled = true
       } else i++
     }
-    return settled && this.fault === undefined
+    return settled && this.failure === undefined
   }
 
   /** Evaluates a user predicate inside the run's context; a throw fails the run. */

@@ -4,7 +4,11 @@
  *
  * @module
  */
-import type { TaskState } from './runtime.ts'
+import { TimeSeqHeap } from '../sched/heap.ts'
+/** What a wake-up needs of the task it resumes: whether a crash fault stopped it. */
+export interface WakeupTask {
+  readonly crashed: boolean
+}
 
 /** One pending wake-up. `fire` runs it; the scheduler then drains the microtask queue. */
 export class Wakeup {
@@ -18,14 +22,14 @@ export class Wakeup {
   /** Who it resumes, for PCT's priorities: a task name, `net:<address>` or `faults`. */
   readonly owner: string
   /** The task it resumes, if any: a crashed task's wake-ups are discarded. */
-  readonly task: TaskState | undefined
+  readonly task: WakeupTask | undefined
   readonly fire: () => void
 
   constructor(
     time: number,
     seq: number,
     owner: string,
-    task: TaskState | undefined,
+    task: WakeupTask | undefined,
     fire: () => void,
   ) {
     this.time = time
@@ -36,52 +40,5 @@ export class Wakeup {
   }
 }
 
-function before(a: Wakeup, b: Wakeup): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq)
-}
-
-/** Binary min-heap of future wake-ups ordered by (time, seq). */
-export class WakeupHeap {
-  readonly #items: Wakeup[] = []
-
-  get size(): number {
-    return this.#items.length
-  }
-
-  push(w: Wakeup): void {
-    const items = this.#items
-    let i = items.length
-    items.push(w)
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!before(w, items[parent])) break
-      items[i] = items[parent]
-      i = parent
-    }
-    items[i] = w
-  }
-
-  peek(): Wakeup | undefined {
-    return this.#items[0]
-  }
-
-  pop(): Wakeup | undefined {
-    const items = this.#items
-    const top = items[0]
-    const last = items.pop()
-    if (items.length === 0 || last === undefined) return top
-    let i = 0
-    const n = items.length
-    for (;;) {
-      const l = 2 * i + 1
-      if (l >= n) break
-      const r = l + 1
-      const child = r < n && before(items[r], items[l]) ? r : l
-      if (!before(items[child], last)) break
-      items[i] = items[child]
-      i = child
-    }
-    items[i] = last
-    return top
-  }
-}
+/** The future wake-ups of a run: the shared (time, seq) heap, holding {@link Wakeup}s. */
+export class WakeupHeap extends TimeSeqHeap<Wakeup> {}

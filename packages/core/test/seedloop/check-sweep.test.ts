@@ -76,7 +76,7 @@ describe('seedloop tests/test_check_sweep.py', () => {
       ).catch((e: unknown) => e)
       expect(outcome).toBeInstanceOf(WorldUsageError)
       expect((outcome as Error).message).toBe(
-        'explore(): every seed must be a safe integer, got 1.5',
+        'explore(): seed 1.5 is not a seed; seeds are non-negative safe integers',
       )
       expect(ran).toEqual([0, 1])
     },

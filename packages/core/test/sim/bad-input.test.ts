@@ -96,7 +96,7 @@ describe('bad input inside a run is reported as an error failure naming the node
     ).toBe("node 's' threw in onStart at t=0: Error: boom")
     expect(
       simulate(() => ({ t: new BadTimer() }), { seeds: 1, snapshot: () => 0 }).failure!.detail,
-    ).toBe(`node 't' threw in onTimer('t') at t=5: "not an Error"`)
+    ).toBe(`node 't' threw in onTimer('t') at t=5: non-Error value "not an Error"`)
   })
 
   it('a bad timer delay', () => {

@@ -166,7 +166,9 @@ describe('audit mode', () => {
       seeds: [0, 1, 'two' as never],
       audit: true,
     }).catch((e: unknown) => e)
-    expect((err as Error).message).toBe('explore(): every seed must be a safe integer, got two')
+    expect((err as Error).message).toBe(
+      "explore(): seed 'two' is not a seed; seeds are non-negative safe integers",
+    )
     for (const [key, value] of Object.entries(originals()))
       expect(value, key).toBe(before[key as keyof typeof before])
   })

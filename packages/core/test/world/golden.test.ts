@@ -8,18 +8,18 @@ const SEED = 20260706
 const DIGEST = 'a982504a4e1be029'
 const EVENTS = 35
 /** Events 23 to the end: a lost message, the timeout it causes, and the tasks winding down. */
-const EXCERPT = `        66 ms  send       ping -> pong  {round: 4}
-        82 ms  deliver    ping -> pong  {round: 4}
-        82 ms  run        ponger  persist
-        82 ms  send       pong -> ping  {round: 4, echo: 85}
-        90 ms  deliver    pong -> ping  {round: 4, echo: 85}
-        90 ms  user       pinger  "round 4 ok"
-        90 ms  send       ping -> pong  {round: 5}
-        90 ms  drop       ping -> pong  {round: 5}  (lost)
-       120 ms  timer      pinger  recv timeout  (ping)
-       120 ms  user       pinger  "round 5 timed out"
-       282 ms  timer      ponger  recv timeout  (pong)
-       400 ms  timer      main  sleep`
+const EXCERPT = ` t=66  send     ping -> pong  {round: 4}
+ t=82  deliver  ping -> pong  {round: 4}
+ t=82  run      ponger  persist
+ t=82  send     pong -> ping  {round: 4, echo: 85}
+ t=90  deliver  pong -> ping  {round: 4, echo: 85}
+ t=90  user     pinger  "round 4 ok"
+ t=90  send     ping -> pong  {round: 5}
+ t=90  drop     ping -> pong  {round: 5}  (lost)
+t=120  timer    pinger  'recv timeout'  ping
+t=120  user     pinger  "round 5 timed out"
+t=282  timer    ponger  'recv timeout'  pong
+t=400  timer    main  'sleep'`
 
 describe('golden timeline', () => {
   it(`pins seed ${SEED} byte for byte`, async () => {

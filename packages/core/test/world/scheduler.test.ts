@@ -364,14 +364,28 @@ describe('explore', () => {
       'steps',
       'time',
       'timeline',
+      'trace',
     ])
+    // One name for the events in both runtimes: `trace`; `timeline` (DESIGN's name) is the same array.
+    expect(report.failure?.timeline).toBe(report.failure?.trace)
   })
 
   it.each([
-    [{ seeds: -1 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got -1'],
-    [{ seeds: 1.5 }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got 1.5'],
+    [
+      { seeds: -1 },
+      "explore(): 'seeds': a seed count must be a positive integer, got -1; or give an iterable of seeds",
+    ],
+    [
+      { seeds: 1.5 },
+      "explore(): 'seeds': a seed count must be a positive integer, got 1.5; or give an iterable of seeds",
+    ],
     [{ seeds: 'all' }, 'explore(): seeds must be a count >= 1 or an iterable of seeds, got all'],
-    [{ seeds: [0, 0.5] }, 'explore(): every seed must be a safe integer, got 0.5'],
+    [
+      { seeds: [0, 0.5] },
+      'explore(): seed 0.5 is not a seed; seeds are non-negative safe integers',
+    ],
+    // One seed rule for both runtimes: simulate and MUSIL_SEED refuse a negative seed, so does explore.
+    [{ seeds: [-1] }, 'explore(): seed -1 is not a seed; seeds are non-negative safe integers'],
     [{ seeds: 1, strategy: 'dfs' }, "explore(): strategy must be 'random' or 'pct', got dfs"],
     [{ seeds: 1, pctDepth: 0 }, 'explore(): pctDepth must be a positive integer, got 0'],
     [{ seeds: 1, pctSteps: 2.5 }, 'explore(): pctSteps must be a positive integer, got 2.5'],
@@ -387,7 +401,9 @@ describe('explore', () => {
     for (const seeds of [0, []]) {
       const err = await explore(async () => {}, { seeds } as never).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(WorldUsageError)
-      expect((err as Error).message).toMatch(/^explore\(\): seeds (is empty|must be a count >= 1)/)
+      expect((err as Error).message).toMatch(
+        /^explore\(\): (seeds is empty|'seeds': a seed count must be a positive integer)/,
+      )
     }
   })
 
@@ -399,7 +415,7 @@ describe('explore', () => {
       'explore() needs an options object as its second argument, got undefined',
     )
     await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(
-      'replay(): every seed must be a safe integer, got NaN',
+      'replay(): seed NaN is not a seed; seeds are non-negative safe integers',
     )
   })
 })

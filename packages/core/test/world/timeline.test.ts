@@ -1,4 +1,11 @@
-import { formatEvent, formatTimeline, type TraceEvent, timelineDigest } from '@musil/core'
+import {
+  formatEvent,
+  formatSimTrace,
+  formatTimeline,
+  type TraceEvent,
+  timelineDigest,
+  traceDigest,
+} from '@musil/core'
 import { describe, expect, it } from 'vitest'
 
 const events: TraceEvent[] = [
@@ -8,15 +15,17 @@ const events: TraceEvent[] = [
 ]
 
 describe('timeline rendering', () => {
-  it('prints one aligned line per event', () => {
+  it('prints one aligned line per event, as simulation traces are printed', () => {
     expect(formatTimeline(events)).toBe(
       [
-        '         0 ms  send       a -> b  {n: 1}',
-        '    12.500 ms  deliver    a -> b  {n: 1}',
-        '        40 ms  timer      a  recv timeout  (a)',
+        '   t=0  send     a -> b  {n: 1}',
+        't=12.5  deliver  a -> b  {n: 1}',
+        "  t=40  timer    a  'recv timeout'  a",
       ].join('\n'),
     )
-    expect(formatTimeline(events, 1)).toBe(`  ... 2 earlier events\n${formatEvent(events[2])}`)
+    // One formatter for both runtimes: formatTimeline is formatSimTrace.
+    expect(formatTimeline(events)).toBe(formatSimTrace(events))
+    expect(formatTimeline(events, 1)).toBe(`... 2 earlier events\n${formatEvent(events[2])}`)
   })
 })
 
@@ -27,6 +36,8 @@ describe('timelineDigest', () => {
     expect(timelineDigest([{ t: 0, kind: 'user', payload: 'x' }])).toBe('d7c926c020cb876f')
     expect(timelineDigest(events)).toMatch(/^[0-9a-f]{16}$/)
     expect(timelineDigest(events)).toBe(timelineDigest(structuredClone(events)))
+    // One digest for both runtimes: a simulation trace and a timeline hash alike.
+    expect(traceDigest(events)).toBe(timelineDigest(events))
   })
 
   it('changes with a time, an order, a payload or a detail', () => {

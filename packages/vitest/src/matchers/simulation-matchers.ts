@@ -128,15 +128,8 @@ function traceText(failure: RunFailure): string {
  * event), where to see the original.
  */
 function traceNote(failure: RunFailure): string {
-  const f = failure as {
-    minimized?: readonly unknown[]
-    originalLength?: number
-    time?: number
-    timeline?: readonly unknown[]
-  }
-  if (f.minimized === undefined) {
-    return `${f.timeline !== undefined ? 'timeline' : 'trace'}: ${failureTrace(failure).length} events`
-  }
+  const f = failure
+  if (f.minimized === undefined) return `trace: ${f.trace.length} events`
   const shown = f.minimized.length
   const all = f.originalLength ?? shown
   if (failureDetail(failure) !== failure.detail) {

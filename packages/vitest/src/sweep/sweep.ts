@@ -17,12 +17,11 @@ import {
   type RunChecks,
   type RunFailure,
   type RunReport,
-  SeedConfigError,
-  SweepError,
 } from '@musil/core'
 import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
+import { SeedConfigError, SweepError } from '../errors.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
 import type { SeedFailure } from '../target.ts'
 import type { ChunkResult, FailureResult, LoadFailure, SweepTask, TargetRef } from './protocol.ts'
@@ -285,7 +284,9 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     }
     const lowest = failures[0]!
     // A seed that kills its thread has no report to fetch: its failure is the death itself.
-    const death: FailureResult = { report: { ok: false, runs: 1, failure: lowest } }
+    const death: FailureResult = {
+      report: { ok: false, runs: 1, failure: { ...lowest, trace: [] } },
+    }
     const full = deaths.has(lowest.seed)
       ? death
       : await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
@@ -300,6 +301,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       kind: 'error',
       seed: lowest.seed,
       detail: `seed ${lowest.seed} failed in the sweep (${lowest.kind}: ${lowest.detail}) but passed when run alone: the target reads state shared between runs or another source of nondeterminism`,
+      trace: [],
     }
     return {
       ok: false,

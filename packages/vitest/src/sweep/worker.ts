@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { type RunReport, SweepError } from '@musil/core'
+import { describeError, type RunReport } from '@musil/core'
 import { importFailure, loadTypeScript, TS_FILE } from '@musil/core/load'
+import { SweepError } from '../errors.ts'
 import {
   asTarget,
   checkedSpecOf,
@@ -75,8 +76,12 @@ export default async function runTask(
       try {
         report = await runSeed(t, task.seed)
       } catch (e) {
-        const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-        report = { ok: false, runs: 1, failure: { kind: 'error', seed: task.seed, detail } }
+        const detail = describeError(e)
+        report = {
+          ok: false,
+          runs: 1,
+          failure: { kind: 'error', seed: task.seed, detail, trace: [] },
+        }
       }
       return report.failure === undefined
         ? { report }

@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import { formatValue } from '../../format/value.ts'
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../../options.ts'
-import { formatValue } from '../../render/value.ts'
 import type { Operation, SequentialSpec } from '../types.ts'
 import { describeOutput, shipped, unknownInput, unobserved } from './values.ts'
 

@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import { formatValue } from '../../format/value.ts'
 import { explainMissingMatchers } from '../../matcher-placeholders.ts'
-import { formatValue } from '../../render/value.ts'
 import type { SequentialSpec } from '../types.ts'
 import { describeOutput, sameValue, shipped, unknownInput, unobserved } from './values.ts'
 

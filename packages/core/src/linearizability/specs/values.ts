@@ -6,7 +6,7 @@
  * @module
  */
 import { HistoryError } from '../../errors.ts'
-import { formatValue } from '../../render/value.ts'
+import { formatValue } from '../../format/value.ts'
 
 /**
  * Structural equality of plain values: primitives by `Object.is` (except `0 === -0`), arrays
