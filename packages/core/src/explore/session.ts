@@ -8,13 +8,13 @@
  * @module
  */
 import type { Step } from '../check/types.ts'
+import { formatValue } from '../format/value.ts'
 import { instanceLabel } from '../model/action.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
 import type { Model } from '../model/model.ts'
 import { forEachSuccessor } from '../model/successors.ts'
 import { diffStates, formatChange } from '../render/state-diff.ts'
 import { traceLines } from '../render/trace.ts'
-import { formatValue } from '../format/value.ts'
 
 /**
  * A path: `[i, a, b, ...]` is initial state `i`, then its successor number `a` (in the order of

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { checkOptions, keyList, type OptionKey } from '../options.ts'
+
 import { formatParam, formatValue } from '../format/value.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 
 /** An action without parameters: one successor when its guard holds. */
 export interface SingleAction<S> {

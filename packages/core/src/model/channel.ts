@@ -20,8 +20,8 @@
  * @module
  */
 import { ChannelError } from '../errors.ts'
-import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatParam, formatValue, RENDER } from '../format/value.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type Action, action } from './action.ts'
 
 /**

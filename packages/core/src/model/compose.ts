@@ -15,8 +15,8 @@
  * @module
  */
 import { ModelDefinitionError } from '../errors.ts'
-import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatValue } from '../format/value.ts'
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type Action, action } from './action.ts'
 import type { Channel, ChannelValue, Envelope, MessageOf } from './channel.ts'
 import { defineModel, type Model } from './model.ts'
