@@ -28,7 +28,8 @@ export function tlcSetup(rm: number): { jar: string; specDir: string } | string 
   if (!jar || !examples) {
     return 'TLC row skipped: set TLA2TOOLS=/path/to/tla2tools.jar and TLA_EXAMPLES=/path/to/a/checkout/of/tlaplus/Examples (see bench/README.md)'
   }
-  if (rm !== 7) return `TLC row skipped: bench/tla/MCTwoPhase.cfg has 7 resource managers, not ${rm}`
+  if (rm !== 7)
+    return `TLC row skipped: bench/tla/MCTwoPhase.cfg has 7 resource managers, not ${rm}`
   const specDir = join(examples, 'specifications', 'transaction_commit')
   if (!existsSync(jar)) return `TLC row skipped: TLA2TOOLS=${jar} does not exist`
   if (!existsSync(join(specDir, 'TwoPhase.tla'))) {
@@ -76,7 +77,9 @@ export function runTlc(jar: string, specDir: string): TlcRun {
     const here = fileURLToPath(new URL('./tla/', import.meta.url))
     for (const f of ['MCTwoPhase.tla', 'MCTwoPhase.cfg']) copyFileSync(join(here, f), join(dir, f))
     for (const f of ['TwoPhase.tla', 'TCommit.tla']) copyFileSync(join(specDir, f), join(dir, f))
-    const javaOpts = (process.env.TLC_JAVA_OPTS ?? '-XX:+UseParallelGC').split(/\s+/).filter(Boolean)
+    const javaOpts = (process.env.TLC_JAVA_OPTS ?? '-XX:+UseParallelGC')
+      .split(/\s+/)
+      .filter(Boolean)
     const args = [
       ...javaOpts,
       '-jar',
