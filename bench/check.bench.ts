@@ -4,19 +4,24 @@
  *
  *   (a) floor: the successors of every reachable state generated once, no deduplication;
  *   (b) musil's `check`;
- *   (c) a naive BFS whose visited set is a `Set` of `JSON.stringify` keys.
+ *   (c) a naive BFS whose visited set is a `Set` of `JSON.stringify` keys;
+ *   (f) TLC on the same model, when TLA2TOOLS and TLA_EXAMPLES are set (bench/README.md).
  *
  * Prints distinct and generated states/s, bytes per visited state, and the ratios b/a (how
- * close musil gets to the cost of the model code itself) and c/b (speed-up over naive).
+ * close musil gets to the cost of the model code itself, in wall and in CPU time) and c/b
+ * (speed-up over naive).
  *
- *   npx tsx --conditions=@musil/source bench/check.bench.ts [--rm 7] [--reps 3]
+ *   npx tsx --conditions=@musil/source bench/check.bench.ts [--rm 7] [--reps 3] [--parallel-rm 8]
+ *   (--parallel-rm 0 skips the checkParallel rows)
  *   (add node's --expose-gc for steadier heap figures)
  */
+import { loadavg } from 'node:os'
 import { check, checkParallel, type Model, successors } from '@musil/core'
 import {
   type TwoPhaseState,
   twoPhaseCommit,
 } from '../examples/two-phase-commit/two-phase-commit.ts'
+import { runTlc, tlcSetup } from './tlc.ts'
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -97,10 +102,13 @@ function floor<S>(model: Model<S>, states: readonly S[]): number {
   return generated
 }
 
-function time<T>(f: () => T): { ms: number; value: T } {
+/** Wall and CPU time (this process, user + system) of `f`. */
+function time<T>(f: () => T): { ms: number; cpuMs: number; value: T } {
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const value = f()
-  return { ms: performance.now() - t0, value }
+  const cpu = process.cpuUsage(cpu0)
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, value }
 }
 
 const model: Model<TwoPhaseState> = twoPhaseCommit(RM)
@@ -114,16 +122,21 @@ void successors
 
 const floorMs: number[] = []
 const musilMs: number[] = []
+const floorCpu: number[] = []
+const musilCpu: number[] = []
 const naiveMs: number[] = []
 let musil = check(model)
 let naiveHeap = 0
 let naive = { distinct: 0, generated: 0 }
 for (let r = 0; r < REPS; r++) {
   gc()
-  floorMs.push(time(() => floor(model, reachable)).ms)
+  const f = time(() => floor(model, reachable))
+  floorMs.push(f.ms)
+  floorCpu.push(f.cpuMs)
   gc()
   const m = time(() => check(model))
   musilMs.push(m.ms)
+  musilCpu.push(m.cpuMs)
   musil = m.value
   gc()
   const heap0 = process.memoryUsage().heapUsed
@@ -170,10 +183,43 @@ console.log('')
 console.log(
   `b/a = ${(b / a).toFixed(2)}  (musil's cost over the model code itself; target 1.3, limit 2)`,
 )
+const cpuRatios = musilCpu.map((x, i) => x / floorCpu[i]!)
+console.log(
+  `CPU b/a = ${median(cpuRatios).toFixed(2)}  (each repetition: ${cpuRatios.map((x) => x.toFixed(2)).join(', ')}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')})`,
+)
 console.log(`c/b = ${(c / b).toFixed(2)}  (speed-up over the naive BFS; at least 2.5)`)
 console.log(
   `store: ${musil.stats.bytesPerState.toFixed(1)} bytes per visited state (at most 12); fingerprint collision probability ${musil.stats.collisionProbability.toExponential(1)}`,
 )
+
+// TLC side by side: the same model (TwoPhase, RM = r1..r7) in TLC with one worker, its whole
+// java process (JVM start-up and parsing included, about 1.5 s) against musil's median check.
+const tlc = tlcSetup(RM)
+console.log('')
+if (typeof tlc === 'string') {
+  console.log(tlc)
+} else {
+  const t = runTlc(tlc.jar, tlc.specDir)
+  const fmt = (n: number) => n.toLocaleString('en-US')
+  const equal =
+    t.distinct === distinct && t.generated === generated && t.depth === musil.stats.depth
+  console.log(
+    `TLC (1 worker): distinct ${fmt(t.distinct)}, generated ${fmt(t.generated)}, depth ${t.depth}; musil: distinct ${fmt(distinct)}, generated ${fmt(generated)}, depth ${musil.stats.depth} (${equal ? 'equal' : 'DIFFERENT'})`,
+  )
+  console.log('                               time ms   distinct/s    CPU ms')
+  console.log(
+    `(f) TLC, whole java process ${t.wallMs.toFixed(0).padStart(10)}  ${rate(t.distinct, t.wallMs)}  ${t.cpuMs.toFixed(0).padStart(8)}`,
+  )
+  console.log(
+    `(b) musil check             ${b.toFixed(0).padStart(10)}  ${rate(distinct, b)}  ${median(musilCpu).toFixed(0).padStart(8)}`,
+  )
+  console.log(
+    `f/b = ${(t.wallMs / b).toFixed(2)} wall, ${(t.cpuMs / median(musilCpu)).toFixed(2)} CPU  (TLC over musil; the goal is 10 per core)`,
+  )
+  if (!equal) throw new Error('TLC and musil disagree on the counts')
+}
 
 // checkParallel: the same search on worker threads, 1 and 2 of them, on the larger model
 // (--parallel-rm, default 8: 1.7 M states). Each run starts its threads and loads the model
@@ -181,6 +227,8 @@ console.log(
 // threads): `cores` = CPU / wall says how much of the machine the run got, since on a shared
 // 2-core machine 2 workers cannot beat 1 by more than the cores they are given.
 const PRM = arg('parallel-rm', 8)
+// --parallel-rm 0: the single-thread rows (and TLC's) only.
+if (PRM === 0) process.exit(0)
 process.env.MUSIL_BENCH_RM = String(PRM)
 const targets = new URL('./check-targets.ts', import.meta.url)
 const larger = PRM === RM ? musil : check(twoPhaseCommit(PRM))

@@ -362,6 +362,10 @@ export class BreadthFirstSearch<S> {
     // state found again (a parallel worker's sink records every add: it is looked up first).
     const addOnly =
       onEdge === undefined && (store instanceof FingerprintSet || store instanceof VisitedStore)
+    // Without symmetry or view a state's key is the state itself, so a successor with the
+    // fingerprint of the state being expanded (a self-loop: an action that changes nothing, a
+    // third of TwoPhase's successors) is that stored state: no need to look it up.
+    const selfLoops = addOnly && model.symmetry === undefined && model.view === undefined
     // Counted locally in the hot loop; the `finally` below adds it to this.generated per state.
     let generated = 0
     for (let fi = 0; fi < frontier.length; fi++) {
@@ -420,6 +424,7 @@ export class BreadthFirstSearch<S> {
             let ti: number
             let found = false
             if (addOnly && store.size < maxStates) {
+              if (selfLoops && hi === beforeHi && lo === beforeLo) continue
               // No edges to report (check): one probe of the store, not a lookup then an add.
               ti = store.add(hi, lo, si)
               if (ti < 0) continue

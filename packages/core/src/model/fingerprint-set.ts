@@ -10,6 +10,12 @@
  * (8 / (2/3) = 12 bytes a state) and a growth step copies one part, not the whole table: peak
  * memory stays within 1/64 of the table above its size.
  *
+ * In front of the table sits a small direct-mapped cache of fingerprints known to be in it (the
+ * last one added or found per cache slot). Most successors a search generates are duplicates,
+ * and most of those were met a few states earlier (siblings reach the same states): the cache
+ * answers them from the processor's cache, where a probe of the large table is a cache miss.
+ * Its entries are whole 64-bit fingerprints compared exactly, so it changes no answer.
+ *
  * @module
  */
 
@@ -23,6 +29,9 @@ const GROWTH = 1.2
 const DOUBLE_BELOW = 128
 const INITIAL_SLOTS = 16
 const TWO_POW_32 = 4294967296
+/** Slots of the front cache: 2^12 fingerprints, 32 KB (fits a first- or second-level cache). */
+const RECENT_BITS = 12
+const RECENT_MASK = (1 << RECENT_BITS) - 1
 
 /**
  * A set of 64-bit fingerprints (two int32 halves), numbering them in insertion order without
@@ -39,6 +48,8 @@ export class FingerprintSet {
   /** The fingerprint (0, 0), which cannot sit in a slot. */
   #hasZero = false
   #size = 0
+  /** The front cache: slot `lo & RECENT_MASK` at [2k, 2k + 1]; (0, 0) is never cached. */
+  readonly #recent = new Int32Array(2 << RECENT_BITS)
 
   constructor() {
     for (let p = 0; p < PARTS; p++) {
@@ -56,7 +67,13 @@ export class FingerprintSet {
   /** 0 when the fingerprint is present, -1 otherwise (the set keeps no state numbers). */
   indexOf(hi: number, lo: number): number {
     if (hi === 0 && lo === 0) return this.#hasZero ? 0 : -1
-    return this.#probe(hi >>> (32 - PART_BITS), hi, lo) >= 0 ? 0 : -1
+    const c = (lo & RECENT_MASK) << 1
+    const recent = this.#recent
+    if (recent[c] === hi && recent[c + 1] === lo) return 0
+    if (this.#probe(hi >>> (32 - PART_BITS), hi, lo) < 0) return -1
+    recent[c] = hi
+    recent[c + 1] = lo
+    return 0
   }
 
   /**
@@ -69,6 +86,11 @@ export class FingerprintSet {
       this.#hasZero = true
       return this.#size++
     }
+    const c = (lo & RECENT_MASK) << 1
+    const recent = this.#recent
+    if (recent[c] === hi && recent[c + 1] === lo) return -1
+    recent[c] = hi
+    recent[c + 1] = lo
     const p = hi >>> (32 - PART_BITS)
     let k = this.#probe(p, hi, lo)
     if (k >= 0) return -1
@@ -120,6 +142,7 @@ export class FingerprintSet {
 
   /** Bytes held by the table's typed arrays. */
   get bytesInUse(): number {
+    // The front cache is a fixed 32 KB whatever the size, not memory per state: not counted.
     let bytes = 0
     for (const part of this.#parts) bytes += part.byteLength
     return bytes
