@@ -37,3 +37,19 @@ export interface Chapter {
 export function count(n: number): string {
   return n.toLocaleString('en-US')
 }
+
+/** The action labels of a trace, `init` first: what a test pins and a summary lists. */
+export function actionsOf(trace: readonly { readonly action: string }[]): string[] {
+  return trace.map((s) => s.action)
+}
+
+/** The steps a trace takes: its states less the initial one (0 when there is no trace). */
+export function stepsOf(trace: readonly unknown[] | undefined): number {
+  return trace === undefined ? 0 : trace.length - 1
+}
+
+/** `2 steps (a, b)`: how long a trace is and the actions it takes after `init`, for a summary line. */
+export function stepList(trace: readonly { readonly action: string }[]): string {
+  const n = stepsOf(trace)
+  return `${n} step${n === 1 ? '' : 's'} (${actionsOf(trace.slice(1)).join(', ')})`
+}

@@ -1,18 +1,17 @@
 import { check, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { walk } from '../walk.ts'
 import { failureDetectorChapter } from './chapter.ts'
 import { failover } from './failure-detector.ts'
 import { GST, PAUSE, SPLIT, simulateDetector, TIMEOUT } from './failure-detector-sim.ts'
 
-const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
-
 describe('failover: the model', () => {
   it('without fencing, a write sent before the takeover lands after it', () => {
     const v = check(failover({ fencing: false })).violation!
     expect(v.name).toBe('noDeposedWrite')
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(n1)',
       'timeout(n2)',
@@ -22,7 +21,7 @@ describe('failover: the model', () => {
 
   it('a perfect detector does not save it: a dead primary’s last write is still on the wire', () => {
     const v = check(failover({ fencing: false, detector: 'perfect' })).violation!
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(n1)',
       'crash(n1)',

@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, stepsOf } from '../chapter.ts'
 import { idempotentReceiver } from './idempotent-receiver.ts'
 import { MAX_LATENCY, simulatePayments } from './idempotent-receiver-sim.ts'
 
@@ -15,13 +15,12 @@ export const idempotentReceiverChapter: Chapter = {
     const naive = check(idempotentReceiver({ dedup: 'naive' })).violation
     const short = check(idempotentReceiver({ dedup: 1, maxDelay: 2 })).violation
     const sim = simulatePayments({ window: 10 }).failure
-    const steps = (v: typeof naive): number => (v?.trace.length ?? 1) - 1
     return {
       ok:
         naive?.name === 'chargedOnce' &&
         short?.name === 'chargedOnce' &&
         sim?.name === 'chargedOnce',
-      summary: `a redelivery charges twice (${steps(naive)} steps); a 1-tick dedup window under a 2-tick delay charges twice again (${steps(short)} steps); in code, a 10 ms window at seed ${sim?.seed}`,
+      summary: `a redelivery charges twice (${stepsOf(naive?.trace)} steps); a 1-tick dedup window under a 2-tick delay charges twice again (${stepsOf(short?.trace)} steps); in code, a 10 ms window at seed ${sim?.seed}`,
     }
   },
   fix() {

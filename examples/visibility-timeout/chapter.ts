@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, stepsOf } from '../chapter.ts'
 import { exactlyOnceDelivery, visibilityTimeout } from './visibility-timeout.ts'
 import { simulateQueue } from './visibility-timeout-sim.ts'
 
@@ -13,7 +13,7 @@ export const visibilityTimeoutChapter: Chapter = {
     const f = simulateQueue({ dedup: false }).failure
     return {
       ok: v?.name === 'effectAtMostOnce' && f?.name === 'effectAtMostOnce',
-      summary: `effect applied twice after the timeout: model trace of ${(v?.trace.length ?? 1) - 1} steps; simulation seed ${f?.seed} (${f?.minimized.length}-event trace)`,
+      summary: `effect applied twice after the timeout: model trace of ${stepsOf(v?.trace)} steps; simulation seed ${f?.seed} (${f?.minimized.length}-event trace)`,
     }
   },
   fix() {
@@ -22,7 +22,7 @@ export const visibilityTimeoutChapter: Chapter = {
     const delivery = check(exactlyOnceDelivery({ processing: 'idempotent' })).violation
     return {
       ok: model.ok && model.complete && sim.ok && delivery?.name === 'deliveredAtMostOnce',
-      summary: `dedup table: each effect once in ${count(model.stats.distinct)} states and on ${count(sim.runs)} seeds; deliveries still repeat (${(delivery?.trace.length ?? 1) - 1}-step trace)`,
+      summary: `dedup table: each effect once in ${count(model.stats.distinct)} states and on ${count(sim.runs)} seeds; deliveries still repeat (${stepsOf(delivery?.trace)}-step trace)`,
     }
   },
 }
