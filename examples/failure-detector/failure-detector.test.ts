@@ -75,6 +75,8 @@ describe('failover: the simulation', () => {
     expect(f.world.suspicions).toEqual({ n1: 1, n2: 1 })
     expect(f.world.roles).toEqual({ n1: 'primary', n2: 'primary' })
     expect(f.time).toBeGreaterThanOrEqual(SPLIT.until)
+    const again = simulateDetector({ fencing: false, scenario: 'partition' }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
 
   it('with fencing: no deposed write, and one primary writing after GST, on 200 seeds each', () => {

@@ -74,6 +74,8 @@ describe('the dual write and the outbox in code', () => {
   it('publish-first: the crash falls between o3’s publish and its commit', () => {
     const f = simulateOrders({ design: 'publish-first' }).failure!
     expect(f.world).toEqual({ committed: ['o1', 'o2'], published: ['o1', 'o2', 'o3'] })
+    const again = simulateOrders({ design: 'publish-first' }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
 
   it('the outbox publishes exactly the committed orders on 200 seeds, some of them twice', () => {

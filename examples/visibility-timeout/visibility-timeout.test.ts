@@ -77,7 +77,8 @@ describe('at-least-once queue: the simulation', () => {
     expect(Object.values(f.world.effects)).toContain(2)
     // The slow consumer's message came back: the queue's visibility timer fired.
     expect(formatSimTrace(f.minimized)).toContain("timer    queue  'visible m1 1'")
-    expect(f.minimized.length).toBeLessThanOrEqual(f.originalLength)
+    // No fault to take away: the causal slice on the queue and the database is what shrinks it.
+    expect(f.minimized.length).toBeLessThan(f.originalLength)
     const again = simulateQueue({ dedup: false }, [f.seed]).failure!
     expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
