@@ -3,6 +3,7 @@
  * prevent, guard); for the summary printed by `npm run textbook` a chapter exposes two checks:
  * the classic bug is found, and the classic fix is verified.
  */
+import { type TraceEvent, traceDigest } from '@musil/core'
 
 /** What one beat of a chapter printed. */
 export interface ChapterOutcome {
@@ -52,4 +53,22 @@ export function stepsOf(trace: readonly unknown[] | undefined): number {
 export function stepList(trace: readonly { readonly action: string }[]): string {
   const n = stepsOf(trace)
   return `${n} step${n === 1 ? '' : 's'} (${actionsOf(trace.slice(1)).join(', ')})`
+}
+
+/** A simulation's failure: the seed it failed on and every event of the run. */
+interface SeedFailure {
+  readonly seed: number
+  readonly trace: readonly TraceEvent[]
+}
+
+/**
+ * Whether `failure`'s seed, run again through `rerun` (the chapter's simulation on the given
+ * seeds), fails with the same trace, byte for byte.
+ */
+export function replays(
+  failure: SeedFailure | undefined,
+  rerun: (seeds: number[]) => { readonly failure?: SeedFailure },
+): boolean {
+  const again = failure && rerun([failure.seed]).failure
+  return again !== undefined && traceDigest(again.trace) === traceDigest(failure!.trace)
 }

@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count, stepsOf } from '../chapter.ts'
+import { type Chapter, count, replays, stepsOf } from '../chapter.ts'
 import { failover } from './failure-detector.ts'
 import { simulateDetector } from './failure-detector-sim.ts'
 
@@ -14,8 +14,13 @@ export const failureDetectorChapter: Chapter = {
     const slow = simulateDetector({ fencing: false, scenario: 'slow' }).failure
     const split = simulateDetector({ fencing: false, scenario: 'partition' }).failure
     return {
-      ok: [v, perfect, slow, split].every((x) => x?.name === 'noDeposedWrite'),
-      summary: `deposed primary's write lands: model ${stepsOf(v?.trace)} steps (${stepsOf(perfect?.trace)} with a perfect detector); paused primary at seed ${slow?.seed}, partition at seed ${split?.seed}`,
+      ok:
+        [v, perfect, slow, split].every((x) => x?.name === 'noDeposedWrite') &&
+        replays(slow, (seeds) => simulateDetector({ fencing: false, scenario: 'slow' }, seeds)) &&
+        replays(split, (seeds) =>
+          simulateDetector({ fencing: false, scenario: 'partition' }, seeds),
+        ),
+      summary: `deposed primary's write lands: model ${stepsOf(v?.trace)} steps (${stepsOf(perfect?.trace)} with a perfect detector); paused primary at seed ${slow?.seed}, partition at seed ${split?.seed}; both replay`,
     }
   },
   fix() {

@@ -1,5 +1,5 @@
 import { check, checkLiveness } from '@musil/core'
-import { type Chapter, count, stepsOf } from '../chapter.ts'
+import { type Chapter, count, replays, stepsOf } from '../chapter.ts'
 import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
 import { simulateOrders } from './outbox-sim.ts'
 
@@ -24,8 +24,10 @@ export const outboxChapter: Chapter = {
         lostInCode?.kind === 'goal' &&
         missing(lostInCode.world.committed, lostInCode.world.published) &&
         inventedInCode?.kind === 'goal' &&
-        missing(inventedInCode.world.published, inventedInCode.world.committed),
-      summary: `crash between the writes: db-first loses the event (${stepsOf(lost?.trace)} steps; seed ${lostInCode?.seed} in code), publish-first invents one (${stepsOf(invented?.trace)} steps; seed ${inventedInCode?.seed})`,
+        missing(inventedInCode.world.published, inventedInCode.world.committed) &&
+        replays(lostInCode, (seeds) => simulateOrders({ design: 'db-first' }, seeds)) &&
+        replays(inventedInCode, (seeds) => simulateOrders({ design: 'publish-first' }, seeds)),
+      summary: `crash between the writes: db-first loses the event (${stepsOf(lost?.trace)} steps; seed ${lostInCode?.seed} in code), publish-first invents one (${stepsOf(invented?.trace)} steps; seed ${inventedInCode?.seed}); both replay`,
     }
   },
   fix() {
