@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, replays, stepsOf } from '../chapter.ts'
 import { failover } from './failure-detector.ts'
 import { simulateDetector } from './failure-detector-sim.ts'
 
@@ -13,10 +13,14 @@ export const failureDetectorChapter: Chapter = {
     const perfect = check(failover({ fencing: false, detector: 'perfect' })).violation
     const slow = simulateDetector({ fencing: false, scenario: 'slow' }).failure
     const split = simulateDetector({ fencing: false, scenario: 'partition' }).failure
-    const steps = (x: typeof v): number => (x?.trace.length ?? 1) - 1
     return {
-      ok: [v, perfect, slow, split].every((x) => x?.name === 'noDeposedWrite'),
-      summary: `deposed primary's write lands: model ${steps(v)} steps (${steps(perfect)} with a perfect detector); paused primary at seed ${slow?.seed}, partition at seed ${split?.seed}`,
+      ok:
+        [v, perfect, slow, split].every((x) => x?.name === 'noDeposedWrite') &&
+        replays(slow, (seeds) => simulateDetector({ fencing: false, scenario: 'slow' }, seeds)) &&
+        replays(split, (seeds) =>
+          simulateDetector({ fencing: false, scenario: 'partition' }, seeds),
+        ),
+      summary: `deposed primary's write lands: model ${stepsOf(v?.trace)} steps (${stepsOf(perfect?.trace)} with a perfect detector); paused primary at seed ${slow?.seed}, partition at seed ${split?.seed}; both replay`,
     }
   },
   fix() {

@@ -1,18 +1,17 @@
 import { check, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { walk } from '../walk.ts'
 import { failureDetectorChapter } from './chapter.ts'
 import { failover } from './failure-detector.ts'
 import { GST, PAUSE, SPLIT, simulateDetector, TIMEOUT } from './failure-detector-sim.ts'
 
-const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
-
 describe('failover: the model', () => {
   it('without fencing, a write sent before the takeover lands after it', () => {
     const v = check(failover({ fencing: false })).violation!
     expect(v.name).toBe('noDeposedWrite')
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(n1)',
       'timeout(n2)',
@@ -22,7 +21,7 @@ describe('failover: the model', () => {
 
   it('a perfect detector does not save it: a dead primary’s last write is still on the wire', () => {
     const v = check(failover({ fencing: false, detector: 'perfect' })).violation!
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(n1)',
       'crash(n1)',
@@ -76,6 +75,8 @@ describe('failover: the simulation', () => {
     expect(f.world.suspicions).toEqual({ n1: 1, n2: 1 })
     expect(f.world.roles).toEqual({ n1: 'primary', n2: 'primary' })
     expect(f.time).toBeGreaterThanOrEqual(SPLIT.until)
+    const again = simulateDetector({ fencing: false, scenario: 'partition' }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
 
   it('with fencing: no deposed write, and one primary writing after GST, on 200 seeds each', () => {

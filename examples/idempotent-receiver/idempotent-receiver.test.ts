@@ -1,17 +1,16 @@
 import { check, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { idempotentReceiverChapter } from './chapter.ts'
 import { idempotentReceiver } from './idempotent-receiver.ts'
 import { MAX_LATENCY, simulatePayments } from './idempotent-receiver-sim.ts'
 
-const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
-
 describe('idempotent receiver', () => {
   it('a receiver that charges on every delivery charges a redelivered payment twice', () => {
     const v = check(idempotentReceiver({ dedup: 'naive' })).violation!
     expect(v.name).toBe('chargedOnce')
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'send(p1)',
       'duplicate service → receiver charge(p1, sent 0)',
@@ -44,7 +43,7 @@ describe('idempotent receiver', () => {
 
   it('the short window fails the way the page shows: the id is evicted before the late copy lands', () => {
     const v = check(idempotentReceiver({ dedup: 1, maxDelay: 2 })).violation!
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'send(p1)',
       'duplicate service → receiver charge(p1, sent 0)',

@@ -77,8 +77,10 @@ export function idempotentReceiver({
     capacity,
     format: (m) => `charge(${m.id}, sent ${m.sentAt})`,
   })
-  // Time only matters while something can still happen: after the last send and maxDelay more
-  // ticks every copy has been delivered.
+  // The clock stops at maxDelay + 1, which keeps the model finite. Nothing depends on the time
+  // itself, only on how long ago a copy was sent and an id processed, so a payment sent at 0
+  // already meets every delay up to maxDelay and every eviction before it; a later send replays
+  // the same behaviours shifted in time (or cut short by the horizon).
   const horizon = maxDelay + 1
   const remembered = (s: ReceiverState, id: string): boolean =>
     dedup !== 'naive' && s.seen[id] !== undefined

@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, stepList } from '../chapter.ts'
 import { linesOf, mesi } from './mesi.ts'
 
 /** MESI: an owner that survives a read-for-ownership leaves two caches in M; a share without write-back serves a stale read; MESI keeps both invariants. */
@@ -16,13 +16,7 @@ export const mesiChapter: Chapter = {
       ok: twoOwners?.name === 'swmr' && modified === 2 && stale?.name === 'dataValue',
       summary:
         twoOwners && stale
-          ? `two caches in M after ${twoOwners.trace.length - 1} steps (${twoOwners.trace
-              .slice(1)
-              .map((s) => s.action)
-              .join(', ')}); a stale read after ${stale.trace.length - 1} steps (${stale.trace
-              .slice(1)
-              .map((s) => s.action)
-              .join(', ')})`
+          ? `two caches in M after ${stepList(twoOwners.trace)}; a stale read after ${stepList(stale.trace)}`
           : 'no incoherence found',
     }
   },

@@ -10,7 +10,7 @@
  * `RELAY_EVERY` ms until the broker acknowledges them, and again after a restart.
  */
 import { BaseNode, type Context, crash, NetworkModel, type SimReport, simulate } from '@musil/core'
-import type { OutboxDesign } from './outbox.ts'
+import { type OutboxDesign, without } from './outbox.ts'
 
 /** The orders the client places, 5 ms apart. */
 export const ORDERS: readonly string[] = ['o1', 'o2', 'o3', 'o4']
@@ -120,8 +120,6 @@ export interface Events {
   readonly committed: readonly string[]
   readonly published: readonly string[]
 }
-
-const without = (xs: readonly string[], x: string): string[] => xs.filter((y) => y !== x)
 
 /** Once the run settles: every committed order was published, and no other. */
 export const publishedExactlyTheCommitted = (w: Events): boolean =>

@@ -1,17 +1,16 @@
 import { check, checkLiveness, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { outboxChapter } from './chapter.ts'
 import { allPublished, outbox, outboxExactlyOnce } from './outbox.ts'
 import { simulateOrders } from './outbox-sim.ts'
 
-const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
-
 describe('the dual write', () => {
   it('db-first: a crash after the commit loses the event', () => {
     const v = check(outbox({ design: 'db-first' })).violation!
     expect(v.name).toBe('noLostEvent')
-    expect(labels(v.trace)).toEqual(['init', 'write(service, o1)', 'crash(service)'])
+    expect(actionsOf(v.trace)).toEqual(['init', 'write(service, o1)', 'crash(service)'])
     expect(v.trace.at(-1)!.state).toMatchObject({ db: { orders: ['o1'] }, published: [] })
     // The crash took the volatile step (publish o1) with it; the database kept the order.
     expect(v.trace.at(-1)!.state.service).toEqual({ service: { step: 'idle' } })
@@ -20,7 +19,7 @@ describe('the dual write', () => {
   it('publish-first: a crash before the commit invents an event', () => {
     const v = check(outbox({ design: 'publish-first' })).violation!
     expect(v.name).toBe('noInventedEvent')
-    expect(labels(v.trace)).toEqual(['init', 'publish(service, o1)', 'crash(service)'])
+    expect(actionsOf(v.trace)).toEqual(['init', 'publish(service, o1)', 'crash(service)'])
     expect(v.trace.at(-1)!.state).toMatchObject({ db: { orders: [] }, published: ['o1'] })
   })
 
@@ -50,7 +49,7 @@ describe('the transactional outbox', () => {
   it('is at-least-once: a relay crash between publishing and marking publishes twice', () => {
     const v = check(outboxExactlyOnce()).violation!
     expect(v.name).toBe('publishedOnce')
-    expect(labels(v.trace)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(service, o1)',
       'publish(relay, o1)',
@@ -75,6 +74,8 @@ describe('the dual write and the outbox in code', () => {
   it('publish-first: the crash falls between o3’s publish and its commit', () => {
     const f = simulateOrders({ design: 'publish-first' }).failure!
     expect(f.world).toEqual({ committed: ['o1', 'o2'], published: ['o1', 'o2', 'o3'] })
+    const again = simulateOrders({ design: 'publish-first' }, [f.seed]).failure!
+    expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
 
   it('the outbox publishes exactly the committed orders on 200 seeds, some of them twice', () => {

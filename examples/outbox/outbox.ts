@@ -88,7 +88,8 @@ export const allPublished: LivenessOptions<OutboxState> = {
   fair: ['write', 'publish', 'markSent', 'restart'],
 }
 
-const without = (xs: readonly string[], x: string): string[] => xs.filter((y) => y !== x)
+/** `xs` without `x`: an order taken off a list (the requests, the outbox table). */
+export const without = (xs: readonly string[], x: string): string[] => xs.filter((y) => y !== x)
 
 /**
  * The order service, held to `noLostEvent` and `noInventedEvent`. Terminal: every order handled,

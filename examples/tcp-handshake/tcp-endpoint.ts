@@ -83,7 +83,12 @@ export type Rule = readonly [to: TcpState, send?: Send]
 /** For each state, the events it handles. An event missing from a state's row is refused. */
 export type EventTable = { readonly [S in TcpState]?: { readonly [E in TcpEvent]?: Rule } }
 
-/** RFC 793 Figure 6, arrow by arrow (less LISTEN's `SEND`, which no application here uses). */
+/**
+ * RFC 793 Figure 6 as RFC 9293 redraws it (its Figure 5), arrow by arrow, less LISTEN's `SEND`,
+ * which no application here uses. The redrawing adds one arrow to the 1981 diagram, a reset that
+ * sends SYN_RECEIVED back to LISTEN (section 3.4's prose in 1981), and answers a simultaneous
+ * open with SYN,ACK where RFC 793 drew `snd ACK`.
+ */
 export const figure6 = {
   CLOSED: { 'OPEN passive': ['LISTEN'], 'OPEN active': ['SYN_SENT', 'SYN'] },
   LISTEN: { 'rcv SYN': ['SYN_RECEIVED', 'SYN,ACK'], CLOSE: ['CLOSED'] },

@@ -25,7 +25,7 @@ import {
   tcpModel,
 } from './tcp-handshake.ts'
 
-/** RFC 793 Figure 6, transcribed arrow by arrow from the RFC (less LISTEN's SEND). */
+/** RFC 793 Figure 6 as RFC 9293's Figure 5 redraws it, arrow by arrow (less LISTEN's SEND): RFC 793's 18 and the reset back to LISTEN. */
 const FIGURE_6_ARROWS = [
   'CLOSED -> LISTEN',
   'CLOSED -> SYN_SENT',

@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, stepList, stepsOf } from '../chapter.ts'
 import { checkEveryNodeServed, tokenRing } from './token-ring.ts'
 
 /** Token ring: a lost token is never replaced; a timeout makes a second one; counter flushing keeps exactly one. */
@@ -10,16 +10,11 @@ export const tokenRingChapter: Chapter = {
   bug() {
     const lost = checkEveryNodeServed({ protocol: 'plain' })[1]!.violation
     const twin = check(tokenRing({ protocol: 'timeout' })).violation
-    const steps = (trace: readonly { action: string }[]) =>
-      `${trace.length - 1} step${trace.length === 2 ? '' : 's'} (${trace
-        .slice(1)
-        .map((s) => s.action)
-        .join(', ')})`
     return {
       ok: lost?.cycle[0]?.action === '(stutter)' && twin?.name === 'oneHolder',
       summary:
         lost && twin
-          ? `token lost after ${steps(lost.prefix)}, never held again; a timeout makes a second token: two holders after ${twin.trace.length - 1} steps`
+          ? `token lost after ${stepList(lost.prefix)}, never held again; a timeout makes a second token: two holders after ${stepsOf(twin.trace)} steps`
           : 'no lost or duplicated token found',
     }
   },

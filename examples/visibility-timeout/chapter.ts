@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, replays, stepsOf } from '../chapter.ts'
 import { exactlyOnceDelivery, visibilityTimeout } from './visibility-timeout.ts'
 import { simulateQueue } from './visibility-timeout-sim.ts'
 
@@ -12,8 +12,12 @@ export const visibilityTimeoutChapter: Chapter = {
     const v = check(visibilityTimeout()).violation
     const f = simulateQueue({ dedup: false }).failure
     return {
-      ok: v?.name === 'effectAtMostOnce' && f?.name === 'effectAtMostOnce',
-      summary: `effect applied twice after the timeout: model trace of ${(v?.trace.length ?? 1) - 1} steps; simulation seed ${f?.seed} (${f?.minimized.length}-event trace)`,
+      ok:
+        v?.name === 'effectAtMostOnce' &&
+        f?.name === 'effectAtMostOnce' &&
+        f.minimized.length < f.originalLength &&
+        replays(f, (seeds) => simulateQueue({ dedup: false }, seeds)),
+      summary: `effect applied twice after the timeout: model trace of ${stepsOf(v?.trace)} steps; simulation seed ${f?.seed} (${f?.originalLength} events, minimised to ${f?.minimized.length}; the replay matches)`,
     }
   },
   fix() {
@@ -22,7 +26,7 @@ export const visibilityTimeoutChapter: Chapter = {
     const delivery = check(exactlyOnceDelivery({ processing: 'idempotent' })).violation
     return {
       ok: model.ok && model.complete && sim.ok && delivery?.name === 'deliveredAtMostOnce',
-      summary: `dedup table: each effect once in ${count(model.stats.distinct)} states and on ${count(sim.runs)} seeds; deliveries still repeat (${(delivery?.trace.length ?? 1) - 1}-step trace)`,
+      summary: `dedup table: each effect once in ${count(model.stats.distinct)} states and on ${count(sim.runs)} seeds; deliveries still repeat (${stepsOf(delivery?.trace)}-step trace)`,
     }
   },
 }

@@ -1,18 +1,17 @@
 import { check, FaultSchedule, formatSimTrace, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
 import { walk } from '../walk.ts'
 import { visibilityTimeoutChapter } from './chapter.ts'
 import { exactlyOnceDelivery, visibilityTimeout } from './visibility-timeout.ts'
 import { simulateQueue } from './visibility-timeout-sim.ts'
 
-const labels = (trace: readonly { action: string }[]): string[] => trace.map((s) => s.action)
-
 describe('at-least-once queue: the model', () => {
   it('applies an effect twice when the timeout elapses before the delete (shortest trace)', () => {
     const r = check(visibilityTimeout())
     expect(r.violation?.name).toBe('effectAtMostOnce')
-    expect(labels(r.violation!.trace)).toEqual([
+    expect(actionsOf(r.violation!.trace)).toEqual([
       'init',
       'receive(c1, m1)',
       'process(c1)',
@@ -43,7 +42,12 @@ describe('at-least-once queue: the model', () => {
   it('still delivers a message twice: exactly-once delivery is not what the fix gives', () => {
     const v = check(exactlyOnceDelivery({ processing: 'idempotent' })).violation
     expect(v?.name).toBe('deliveredAtMostOnce')
-    expect(labels(v!.trace)).toEqual(['init', 'receive(c1, m1)', 'expire(m1)', 'receive(c2, m1)'])
+    expect(actionsOf(v!.trace)).toEqual([
+      'init',
+      'receive(c1, m1)',
+      'expire(m1)',
+      'receive(c2, m1)',
+    ])
   })
 
   it('a stale receipt handle deletes nothing: the message stays with its new consumer', () => {
@@ -73,7 +77,8 @@ describe('at-least-once queue: the simulation', () => {
     expect(Object.values(f.world.effects)).toContain(2)
     // The slow consumer's message came back: the queue's visibility timer fired.
     expect(formatSimTrace(f.minimized)).toContain("timer    queue  'visible m1 1'")
-    expect(f.minimized.length).toBeLessThanOrEqual(f.originalLength)
+    // No fault to take away: the causal slice on the queue and the database is what shrinks it.
+    expect(f.minimized.length).toBeLessThan(f.originalLength)
     const again = simulateQueue({ dedup: false }, [f.seed]).failure!
     expect(traceDigest(again.trace)).toBe(traceDigest(f.trace))
   })
