@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { MusilError } from '@musil/core'
 import { type CheckJob, ExploreSession, startCheckJob } from '@musil/core/explore'
 import { loadModel, moduleUrl } from '@musil/core/load'
 import { appPage, pageCsp } from './page.ts'
@@ -70,7 +71,8 @@ export async function startExplorer(options: ExplorerOptions): Promise<Explorer>
     module,
     exportName,
     'musil explore',
-    (message, cause) => new Error(message, { cause }),
+    (message, cause) => new MusilError(message, { cause }),
+    "after '#' (musil explore <module>#<export>)",
   )
   const session = new ExploreSession(model)
   const jobs = new Map<number, CheckJob>()
