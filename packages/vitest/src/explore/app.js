@@ -114,6 +114,8 @@
   const GAP = 20
   const COL = 300
   const MAX_NEXT = 30
+  /** Left margin: room for the arcs from the current state back to a state on the path. */
+  const LEFT = 60
 
   /**
    * The neighbourhood: the path's last states top to bottom on the left, the current state's
@@ -127,15 +129,15 @@
     let hidden = 0
     for (const n of graph.nodes) {
       if (n.layer < last) {
-        pos.set(n.id, { x: 10, y: 10 + n.layer * (NODE_H + GAP) })
+        pos.set(n.id, { x: LEFT, y: 10 + n.layer * (NODE_H + GAP) })
         pathRows = Math.max(pathRows, n.layer + 1)
       } else if (nextRows < MAX_NEXT) {
-        pos.set(n.id, { x: 10 + COL, y: 10 + nextRows * (NODE_H + GAP) })
+        pos.set(n.id, { x: LEFT + COL, y: 10 + nextRows * (NODE_H + GAP) })
         nextRows++
       } else hidden++
     }
     const rows = Math.max(pathRows, nextRows, 1)
-    const width = 20 + COL + NODE_W + 30
+    const width = LEFT + 10 + COL + NODE_W + 30
     const height = 20 + rows * (NODE_H + GAP) + (hidden > 0 ? 16 : 0)
     const root = drawing(
       'graph',
@@ -178,7 +180,7 @@
         const y1 = a.y + NODE_H / 2
         const y2 = b.y + NODE_H / 2
         d = `M${a.x},${y1} C${a.x - 40},${y1} ${b.x - 40},${y2} ${b.x - 2},${y2}`
-        lx = 12
+        lx = 4
         ly = (y1 + y2) / 2
       }
       root.append(
@@ -222,7 +224,7 @@
     }
     if (hidden > 0)
       root.append(
-        s('text', { x: 10 + COL, y: height - 6 }, `+${hidden} more successors (see the list)`),
+        s('text', { x: LEFT + COL, y: height - 6 }, `+${hidden} more successors (see the list)`),
       )
     return root
   }
