@@ -238,10 +238,11 @@
     return body
   }
 
+  /** The path the address names: `[0]` for none, `null` for an address that is not a path. */
   function pathFromHash() {
-    const m = /^#\/?([0-9.]*)$/.exec(location.hash)
-    if (!m || m[1] === '') return [0]
-    return m[1].split('.').map(Number)
+    if (location.hash === '' || location.hash === '#' || location.hash === '#/') return [0]
+    const m = /^#\/?(\d+(?:\.\d+)*)$/.exec(location.hash)
+    return m ? m[1].split('.').map(Number) : null
   }
 
   function live(root) {
@@ -306,10 +307,18 @@
       else location.hash = hash
     }
 
-    async function load() {
+    /** Shows the state the address names; `note` says why the address was just corrected. */
+    async function load(note) {
       const started = clicked || performance.now()
       clicked = 0
       const path = pathFromHash()
+      if (path === null) {
+        const bad = location.hash
+        history.replaceState(null, '', '#/0')
+        return load(
+          `the address ${bad} names no path (numbers joined by dots: #/0.2.1); showing the initial state`,
+        )
+      }
       const mine = ++loading
       let view
       try {
@@ -320,12 +329,12 @@
       }
       if (mine !== loading) return
       if (view.problem) {
-        ui.error.textContent = `${view.problem}; showing the longest valid prefix`
         history.replaceState(null, '', `#/${(view.valid.length > 0 ? view.valid : [0]).join('.')}`)
-        load()
+        load(`${view.problem}; showing the longest valid prefix`)
         return
       }
-      ui.error.textContent = ''
+      // Kept until the next step: the note on an address just corrected.
+      ui.error.textContent = note ?? ''
       current = view
       render(view)
       const ms = performance.now() - started
