@@ -40,6 +40,7 @@ export interface ExplorerOptions {
 export interface Explorer {
   /** `http://127.0.0.1:<port>/`. */
   readonly url: string
+  /** The port it listens on (the free one picked when none was asked for). */
   readonly port: number
   /** The model's name. */
   readonly model: string
