@@ -62,8 +62,10 @@ export function parseExploreArgs(args: readonly string[]): ExploreArgs {
     const a = args[i]!
     const value = (flag: string): string | undefined =>
       a === flag ? args[++i] : a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : undefined
-    if (a === '--port' || a.startsWith('--port=')) port = count('--port', value('--port'), 0)
-    else if (a === '--max-states' || a.startsWith('--max-states=')) {
+    if (a === '--port' || a.startsWith('--port=')) {
+      port = count('--port', value('--port'), 0)
+      if (port > 65535) throw new Error(`--port takes a port number up to 65535, got ${port}`)
+    } else if (a === '--max-states' || a.startsWith('--max-states=')) {
       maxStates = count('--max-states', value('--max-states'), 1)
     } else if (a === '--no-deadlock') deadlock = false
     else if (a.startsWith('-')) throw new Error(`musil explore: unknown option ${a}`)
@@ -104,7 +106,9 @@ async function explore(args: readonly string[]): Promise<number> {
     process.once('SIGTERM', stop)
     return await new Promise<number>(() => {})
   } catch (e) {
-    console.error(`musil explore: ${e instanceof Error ? e.message : String(e)}`)
+    const message = e instanceof Error ? e.message : String(e)
+    // Loading errors already name the command ('musil explore cannot import ...').
+    console.error(message.startsWith('musil explore') ? message : `musil explore: ${message}`)
     return 1
   }
 }

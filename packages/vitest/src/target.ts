@@ -358,6 +358,8 @@ export function reportedFailure(
 
 /** The events as the report draws them: who, when, and the line of the trace that says what. */
 function reportedEvents(events: readonly TraceEvent[], lines: readonly string[]): ReportedEvent[] {
+  // One line per event, unless a name or detail holds a newline: then each event on its own.
+  const aligned = lines.length === events.length
   return events.map((e, i) => {
     const payload = e.payload === undefined ? undefined : formatValue(e.payload)
     return {
@@ -366,7 +368,7 @@ function reportedEvents(events: readonly TraceEvent[], lines: readonly string[])
       ...(e.node !== undefined && { node: e.node }),
       ...(e.src !== undefined && { src: e.src }),
       ...(e.dst !== undefined && { dst: e.dst }),
-      line: (lines[i] ?? '').trim(),
+      line: (aligned ? lines[i]! : formatSimTrace([e])).trim(),
       ...(payload !== undefined && {
         payload: payload.length > 60 ? `${payload.slice(0, 59)}…` : payload,
       }),

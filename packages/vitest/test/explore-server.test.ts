@@ -9,6 +9,7 @@ import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseExploreArgs } from '../src/bin.ts'
+import { startExplorer } from '../src/explore/server.ts'
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url))
@@ -33,8 +34,34 @@ describe('musil explore arguments', () => {
     expect(() => parseExploreArgs(['a.ts', '--port=x'])).toThrow(
       "--port takes a whole number of at least 0, got 'x'",
     )
+    expect(() => parseExploreArgs(['a.ts', '--port=65536'])).toThrow(
+      '--port takes a port number up to 65535, got 65536',
+    )
     expect(() => parseExploreArgs(['a.ts', '--host=0.0.0.0'])).toThrow(
       'musil explore: unknown option --host=0.0.0.0',
+    )
+  })
+})
+
+describe('musil explore on a module it cannot explore', () => {
+  const targets = `${repo}packages/vitest/test/targets/explore-models.ts`
+
+  it('names the module it cannot import', { timeout: 120_000 }, async () => {
+    const missing = `${repo}packages/vitest/test/targets/no-such-model.ts`
+    await expect(startExplorer({ module: missing })).rejects.toThrow(
+      /^musil explore cannot import file:.*no-such-model\.ts: /,
+    )
+  })
+
+  it('names the exports there are, and how to pick one on the command line', async () => {
+    await expect(startExplorer({ module: targets, export: 'nope' })).rejects.toThrow(
+      /has no export 'nope' \(its exports: .*counters.*\); pass the name of the exported model after '#'/,
+    )
+  })
+
+  it('names the export whose function threw instead of building a model', async () => {
+    await expect(startExplorer({ module: targets, export: 'broken' })).rejects.toThrow(
+      /^export 'broken' of file:.*explore-models\.ts threw while building the model: no model today$/,
     )
   })
 })

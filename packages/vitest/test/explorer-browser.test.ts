@@ -184,6 +184,21 @@ describe.runIf(enabled)('the explorer in Chromium', () => {
     await fresh.goto(`${url}#/0.1`)
     await fresh.waitForSelector('#app[data-path="0.1"]', { timeout: WAIT })
     expect(await fresh.textContent('[data-field="big"]')).toBe('5')
+    // A link to no state shows the longest prefix that names one, and says so.
+    await fresh.goto(`${url}#/0.1.9`)
+    await fresh.locator('#error', { hasText: /^step 2/ }).waitFor({ timeout: WAIT })
+    expect(await fresh.textContent('#error')).toBe(
+      'step 2 takes successor 9, but that state has 3; showing the longest valid prefix',
+    )
+    expect(await fresh.getAttribute('#app', 'data-path')).toBe('0.1')
+    expect(new URL(fresh.url()).hash).toBe('#/0.1')
+    // An address that is no path at all shows the initial state, and says so.
+    await fresh.goto(`${url}#/0..1`)
+    await fresh.locator('#error', { hasText: /^the address/ }).waitFor({ timeout: WAIT })
+    expect(await fresh.textContent('#error')).toBe(
+      'the address #/0..1 names no path (numbers joined by dots: #/0.2.1); showing the initial state',
+    )
+    expect(await fresh.getAttribute('#app', 'data-path')).toBe('0')
     await fresh.close()
 
     // A click on a successor in the drawing takes it.

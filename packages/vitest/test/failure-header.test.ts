@@ -3,7 +3,7 @@
  * replay of the seed with fewer faults, which fails earlier than the seed's own run: the header
  * then quotes that replay, and says where the original is.
  */
-import { formatSimTrace, NetworkModel, simulate } from '@musil/core'
+import { type Context, formatSimTrace, NetworkModel, simulate } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import '../src/index.ts'
 import { renderHtmlReport } from '../src/html-report.ts'
@@ -98,5 +98,25 @@ describe('the simulation failure header', () => {
       '<dt>unminimised</dt><dd>the seed&#39;s own run, with every fault, fails otherwise: invariant &#39;fewerThanEight&#39; violated at t=56 after msg #17 tx -&gt; rx 17; world {got: 8}</dd>',
     )
     expect(html).toContain('<h3>trace (minimised from 56 events)</h3>')
+  })
+
+  it("gives the report's stepper each event's own line, even when a timer's name holds a newline", () => {
+    class Ticker extends Sender {
+      override onStart(ctx: Context): void {
+        ctx.setTimer('tick\nagain', 3)
+      }
+    }
+    const run = simulate(() => ({ tx: new Ticker(), rx: new Receiver() }), {
+      seeds: [3],
+      snapshot: (n) => ({ got: n.rx.got }),
+      invariants: { fewerThanThree: (w) => w.got < 3 },
+    })
+    const events = reportedFailure(run.failure!).events!
+    const timer = events.findIndex((e) => e.kind === 'timer')
+    expect(timer).toBeGreaterThan(0)
+    expect(events[timer]!.line).toMatch(/^t=3 {2}timer {2}tx {2}'tick\nagain'$/)
+    // Every event after it still gets its own line, not its neighbour's.
+    for (const e of events) expect(e.line.startsWith(`t=${e.t} `)).toBe(true)
+    expect(events.at(-1)!.line).toMatch(/deliver/)
   })
 })

@@ -47,6 +47,7 @@ export type CheckJobStatus =
 
 /** A running check: read its status at any time, cancel it, or await its end. */
 export interface CheckJob {
+  /** Where the job is now: running (with the last progress), done, cancelled or failed. */
   status(): CheckJobStatus
   /** Ends the thread; the status becomes `cancelled` unless the job had already ended. */
   cancel(): Promise<void>

@@ -15,6 +15,7 @@ import { importFailure, loadTypeScript, TS_FILE } from './module.ts'
  *
  * @param who - who is loading, for messages: `a checkParallel worker thread`, `musil explore`.
  * @param fail - builds the error thrown when TypeScript cannot be loaded or the import fails.
+ * @param nameIt - how the caller names an export, for the missing-export message (see {@link modelExport}).
  * @throws {ParallelCheckError} from {@link modelExport} when the export is missing or no model.
  */
 export async function loadModel(
@@ -22,6 +23,7 @@ export async function loadModel(
   exportName: string,
   who: string,
   fail: (message: string, cause?: unknown) => Error,
+  nameIt?: string,
 ): Promise<Model<unknown>> {
   if (TS_FILE.test(new URL(module).pathname)) {
     await loadTypeScript((e) =>
@@ -37,5 +39,5 @@ export async function loadModel(
   } catch (e) {
     throw fail(`${who} cannot import ${module}: ${importFailure(module, e)}`, e)
   }
-  return modelExport(mod, exportName, module)
+  return modelExport(mod, exportName, module, nameIt)
 }

@@ -12,21 +12,37 @@ import { isModel, type Model } from '../model/model.ts'
 /**
  * Resolves export `exportName` of the imported module `mod` (loaded from `module`) to a model.
  *
- * @throws {ParallelCheckError} when the export is missing or is not a model.
+ * @param nameIt - how the caller names an export, for the missing-export message: `as 'export'`
+ *   for `{ module, export }` targets, `after '#'` on the `musil explore` command line.
+ * @throws {ParallelCheckError} when the export is missing, is not a model, or is a function that
+ *   throws.
  */
 export function modelExport(
   mod: Record<string, unknown>,
   exportName: string,
   module: string,
+  nameIt = "as 'export'",
 ): Model<unknown> {
   if (!(exportName in mod)) {
     const list = Object.keys(mod).join(', ') || 'none'
     throw new ParallelCheckError(
-      `${module} has no export '${exportName}' (its exports: ${list}); pass the name of the exported model as 'export'`,
+      `${module} has no export '${exportName}' (its exports: ${list}); pass the name of the exported model ${nameIt}`,
     )
   }
   let value = mod[exportName]
-  if (typeof value === 'function' && !isModel(value)) value = (value as () => unknown)()
+  if (typeof value === 'function' && !isModel(value)) {
+    try {
+      value = (value as () => unknown)()
+    } catch (e) {
+      // Name the export: the function's own message says what, not where.
+      throw new ParallelCheckError(
+        `export '${exportName}' of ${module} threw while building the model: ${e instanceof Error ? e.message : String(e)}`,
+        e instanceof Error ? e.name : undefined,
+        [],
+        { cause: e },
+      )
+    }
+  }
   if (!isModel(value)) {
     throw new ParallelCheckError(
       `export '${exportName}' of ${module} is not a model: export a model built with defineModel({ init, actions }), or a function of no arguments returning one`,

@@ -114,6 +114,8 @@
   const GAP = 20
   const COL = 300
   const MAX_NEXT = 30
+  /** Left margin: room for the arcs from the current state back to a state on the path. */
+  const LEFT = 60
 
   /**
    * The neighbourhood: the path's last states top to bottom on the left, the current state's
@@ -127,15 +129,15 @@
     let hidden = 0
     for (const n of graph.nodes) {
       if (n.layer < last) {
-        pos.set(n.id, { x: 10, y: 10 + n.layer * (NODE_H + GAP) })
+        pos.set(n.id, { x: LEFT, y: 10 + n.layer * (NODE_H + GAP) })
         pathRows = Math.max(pathRows, n.layer + 1)
       } else if (nextRows < MAX_NEXT) {
-        pos.set(n.id, { x: 10 + COL, y: 10 + nextRows * (NODE_H + GAP) })
+        pos.set(n.id, { x: LEFT + COL, y: 10 + nextRows * (NODE_H + GAP) })
         nextRows++
       } else hidden++
     }
     const rows = Math.max(pathRows, nextRows, 1)
-    const width = 20 + COL + NODE_W + 30
+    const width = LEFT + 10 + COL + NODE_W + 30
     const height = 20 + rows * (NODE_H + GAP) + (hidden > 0 ? 16 : 0)
     const root = drawing(
       'graph',
@@ -178,7 +180,7 @@
         const y1 = a.y + NODE_H / 2
         const y2 = b.y + NODE_H / 2
         d = `M${a.x},${y1} C${a.x - 40},${y1} ${b.x - 40},${y2} ${b.x - 2},${y2}`
-        lx = 12
+        lx = 4
         ly = (y1 + y2) / 2
       }
       root.append(
@@ -222,7 +224,7 @@
     }
     if (hidden > 0)
       root.append(
-        s('text', { x: 10 + COL, y: height - 6 }, `+${hidden} more successors (see the list)`),
+        s('text', { x: LEFT + COL, y: height - 6 }, `+${hidden} more successors (see the list)`),
       )
     return root
   }
@@ -236,10 +238,11 @@
     return body
   }
 
+  /** The path the address names: `[0]` for none, `null` for an address that is not a path. */
   function pathFromHash() {
-    const m = /^#\/?([0-9.]*)$/.exec(location.hash)
-    if (!m || m[1] === '') return [0]
-    return m[1].split('.').map(Number)
+    if (location.hash === '' || location.hash === '#' || location.hash === '#/') return [0]
+    const m = /^#\/?(\d+(?:\.\d+)*)$/.exec(location.hash)
+    return m ? m[1].split('.').map(Number) : null
   }
 
   function live(root) {
@@ -304,10 +307,18 @@
       else location.hash = hash
     }
 
-    async function load() {
+    /** Shows the state the address names; `note` says why the address was just corrected. */
+    async function load(note) {
       const started = clicked || performance.now()
       clicked = 0
       const path = pathFromHash()
+      if (path === null) {
+        const bad = location.hash
+        history.replaceState(null, '', '#/0')
+        return load(
+          `the address ${bad} names no path (numbers joined by dots: #/0.2.1); showing the initial state`,
+        )
+      }
       const mine = ++loading
       let view
       try {
@@ -318,12 +329,12 @@
       }
       if (mine !== loading) return
       if (view.problem) {
-        ui.error.textContent = `${view.problem}; showing the longest valid prefix`
         history.replaceState(null, '', `#/${(view.valid.length > 0 ? view.valid : [0]).join('.')}`)
-        load()
+        load(`${view.problem}; showing the longest valid prefix`)
         return
       }
-      ui.error.textContent = ''
+      // Kept until the next step: the note on an address just corrected.
+      ui.error.textContent = note ?? ''
       current = view
       render(view)
       const ms = performance.now() - started

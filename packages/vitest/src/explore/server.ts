@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { MusilError } from '@musil/core'
 import { type CheckJob, ExploreSession, startCheckJob } from '@musil/core/explore'
 import { loadModel, moduleUrl } from '@musil/core/load'
 import { appPage, pageCsp } from './page.ts'
@@ -39,6 +40,7 @@ export interface ExplorerOptions {
 export interface Explorer {
   /** `http://127.0.0.1:<port>/`. */
   readonly url: string
+  /** The port it listens on (the free one picked when none was asked for). */
   readonly port: number
   /** The model's name. */
   readonly model: string
@@ -70,7 +72,8 @@ export async function startExplorer(options: ExplorerOptions): Promise<Explorer>
     module,
     exportName,
     'musil explore',
-    (message, cause) => new Error(message, { cause }),
+    (message, cause) => new MusilError(message, { cause }),
+    "after '#' (musil explore <module>#<export>)",
   )
   const session = new ExploreSession(model)
   const jobs = new Map<number, CheckJob>()

@@ -2,7 +2,7 @@
  * Models for the explorer's tests. `counters` has 103,823 states (47^3), for the timing of a
  * step on a model of 10^5 states; `endless` has 10^8, so "find a violation" is still searching
  * when the test cancels it; `markup` holds HTML in its state, action labels and invariant
- * names, which the page must show as text.
+ * names, which the page must show as text; `broken` throws instead of building its model.
  */
 import { action, defineModel, type Model } from '@musil/core'
 
@@ -65,3 +65,8 @@ export const markup = defineModel<{ readonly note: string }>({
   invariants: { '<u>short</u>': (s) => s.note.length < 40 },
   terminal: () => true,
 })
+
+/** A model factory that throws: `musil explore` must say which export did. */
+export function broken(): Model<number> {
+  throw new Error('no model today')
+}
