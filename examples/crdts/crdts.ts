@@ -1,0 +1,167 @@
+/**
+ * State-based replicated data types (Shapiro, Preguiça, Baquero and Zawirski, "Conflict-free
+ * replicated data types", SSS 2011): each replica updates its own copy and sends its whole state
+ * to the others, which merge it into theirs. When merge is a join (commutative, associative,
+ * idempotent) and updates only move a state up, replicas that have received the same updates
+ * hold the same state, in whatever order the states arrived.
+ *
+ * Here: the G-counter, the OR-set and the LWW-register of the paper, and two designs that look
+ * right and are not: a set whose removals leave tombstones (it loses an add made concurrently
+ * with a remove), and a last-writer-wins register that breaks no ties.
+ */
+
+/** One update a replica may make, with a label for traces (`add x`, `inc`). */
+export interface Update<S> {
+  readonly label: string
+  /** The new state, given the update's unique tag (`r1.2`: replica 1's second update). */
+  readonly apply: (s: S, tag: string) => S
+  /** For a remove: the element it removes (the add-wins expectation needs it). */
+  readonly removes?: string
+  /** For an add: the element it adds. */
+  readonly adds?: string
+}
+
+/** A state-based replicated data type: its initial state, updates, merge and query. */
+export interface StateCrdt<S, V> {
+  readonly name: string
+  readonly init: S
+  /** The updates replica `replica` may make in state `s`. */
+  readonly updates: (s: S, replica: number) => readonly Update<S>[]
+  readonly merge: (a: S, b: S) => S
+  /** What a reader of the replica sees. */
+  readonly value: (s: S) => V
+}
+
+const union = (a: readonly string[], b: readonly string[]): string[] =>
+  [...new Set([...a, ...b])].sort()
+
+// ---------------------------------------------------------------------------------------------
+// Counters
+// ---------------------------------------------------------------------------------------------
+
+/** G-counter: one slot per replica, each incremented only by its owner; merge takes the maxima. */
+export function gCounter(replicas: number): StateCrdt<readonly number[], number> {
+  return {
+    name: 'G-counter',
+    init: Array.from({ length: replicas }, () => 0),
+    updates: (_s, i) => [
+      { label: 'inc', apply: (s) => s.map((c, j) => (j === i ? c + 1 : c)) },
+    ],
+    merge: (a, b) => a.map((c, j) => Math.max(c, b[j]!)),
+    value: (s) => s.reduce((x, y) => x + y, 0),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sets
+// ---------------------------------------------------------------------------------------------
+
+/** The elements the set examples add and remove. */
+export const ELEMENTS: readonly string[] = ['x']
+
+/** The naive set: added elements, and tombstones of removed ones, each merged by union. */
+export interface TombstoneSet {
+  readonly added: readonly string[]
+  readonly removed: readonly string[]
+}
+
+/**
+ * The set a first design reaches for: remove leaves a tombstone so that a merge does not bring
+ * the element back. But a tombstone cannot tell which add it cancels, so it also cancels an add
+ * it never saw.
+ */
+export function tombstoneSet(): StateCrdt<TombstoneSet, readonly string[]> {
+  const value = (s: TombstoneSet) => s.added.filter((e) => !s.removed.includes(e))
+  return {
+    name: 'tombstone set',
+    init: { added: [], removed: [] },
+    updates: (s) => [
+      ...ELEMENTS.map((e) => ({
+        label: `add ${e}`,
+        adds: e,
+        apply: (t: TombstoneSet) => ({ ...t, added: union(t.added, [e]) }),
+      })),
+      ...value(s).map((e) => ({
+        label: `remove ${e}`,
+        removes: e,
+        apply: (t: TombstoneSet) => ({ ...t, removed: union(t.removed, [e]) }),
+      })),
+    ],
+    merge: (a, b) => ({ added: union(a.added, b.added), removed: union(a.removed, b.removed) }),
+    value,
+  }
+}
+
+/** The OR-set: every add is a unique tag; a remove tombstones the tags it has seen, no others. */
+export interface OrSet {
+  /** `element@tag` for every add. */
+  readonly adds: readonly string[]
+  /** The `element@tag` pairs removes have cancelled. */
+  readonly removed: readonly string[]
+}
+
+const elementOf = (pair: string): string => pair.slice(0, pair.indexOf('@'))
+
+/** Observed-remove set (Shapiro et al., specification 15): an add concurrent with a remove wins. */
+export function orSet(): StateCrdt<OrSet, readonly string[]> {
+  const live = (s: OrSet) => s.adds.filter((p) => !s.removed.includes(p))
+  const value = (s: OrSet) => [...new Set(live(s).map(elementOf))].sort()
+  return {
+    name: 'OR-set',
+    init: { adds: [], removed: [] },
+    updates: (s) => [
+      ...ELEMENTS.map((e) => ({
+        label: `add ${e}`,
+        adds: e,
+        apply: (t: OrSet, tag: string) => ({ ...t, adds: union(t.adds, [`${e}@${tag}`]) }),
+      })),
+      ...value(s).map((e) => ({
+        label: `remove ${e}`,
+        removes: e,
+        apply: (t: OrSet) => ({
+          ...t,
+          removed: union(
+            t.removed,
+            live(t).filter((p) => elementOf(p) === e),
+          ),
+        }),
+      })),
+    ],
+    merge: (a, b) => ({ adds: union(a.adds, b.adds), removed: union(a.removed, b.removed) }),
+    value,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registers
+// ---------------------------------------------------------------------------------------------
+
+/** A last-writer-wins register: the value, its Lamport timestamp, and the replica that wrote it. */
+export interface LwwRegister {
+  readonly value: string | null
+  readonly ts: number
+  readonly writer: number
+}
+
+/**
+ * Last-writer-wins. Each write takes the next Lamport timestamp (one more than the newest it has
+ * seen), so two replicas that write concurrently can pick the same one. With `tiebreak`, equal
+ * timestamps are ordered by the writer's id, which makes (ts, writer) a total order; without it
+ * each replica keeps its own value on a tie.
+ */
+export function lwwRegister(tiebreak: boolean): StateCrdt<LwwRegister, string | null> {
+  const newer = (a: LwwRegister, b: LwwRegister): boolean =>
+    b.ts > a.ts || (tiebreak && b.ts === a.ts && b.writer > a.writer)
+  return {
+    name: tiebreak ? 'LWW-register' : 'LWW-register without tiebreak',
+    init: { value: null, ts: 0, writer: -1 },
+    updates: (_s, i) => [
+      {
+        label: `write v${i}`,
+        apply: (s) => ({ value: `v${i}`, ts: s.ts + 1, writer: i }),
+      },
+    ],
+    merge: (a, b) => (newer(a, b) ? b : a),
+    value: (s) => s.value,
+  }
+}
