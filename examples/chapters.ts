@@ -6,6 +6,7 @@ import { asyncLostUpdateChapter } from './async-lost-update/chapter.ts'
 import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
+import { crdtsChapter } from './crdts/chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { k8sSchedulerChapter } from './k8s-scheduler/chapter.ts'
@@ -14,7 +15,9 @@ import { lostUpdateChapter } from './lost-update/chapter.ts'
 import { multiEnvironmentChapter } from './multi-environment/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
+import { primaryBackupChapter } from './primary-backup/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
+import { quorumChapter } from './quorum/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
 import { readersWritersChapter } from './readers-writers/chapter.ts'
 import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chapter.ts'
@@ -49,7 +52,7 @@ const distributed: Chapter[] = [
 // Issue 12 (part 1 of the roadmap): each helper appends its chapters to its own section.
 const agreementAndCoordination: Chapter[] = []
 
-const replicationAndConsistency: Chapter[] = []
+const replicationAndConsistency: Chapter[] = [quorumChapter, primaryBackupChapter, crdtsChapter]
 
 // Issue 13 (part 2 of the roadmap).
 const messagingPatterns: Chapter[] = []

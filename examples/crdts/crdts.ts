@@ -26,10 +26,12 @@ export interface StateCrdt<S, V> {
   readonly name: string
   readonly init: S
   /** The updates replica `replica` may make in state `s`. */
-  readonly updates: (s: S, replica: number) => readonly Update<S>[]
+  readonly updates: (s: S, replica: string) => readonly Update<S>[]
   readonly merge: (a: S, b: S) => S
   /** What a reader of the replica sees. */
   readonly value: (s: S) => V
+  /** A state, short, for trace lines (`{r1: 1, r2: 0}`, `v1@1`). */
+  readonly show: (s: S) => string
 }
 
 const union = (a: readonly string[], b: readonly string[]): string[] =>
@@ -39,16 +41,26 @@ const union = (a: readonly string[], b: readonly string[]): string[] =>
 // Counters
 // ---------------------------------------------------------------------------------------------
 
+/** A G-counter's state: each replica's own count, by replica id. */
+export type GCounter = Readonly<Record<string, number>>
+
 /** G-counter: one slot per replica, each incremented only by its owner; merge takes the maxima. */
-export function gCounter(replicas: number): StateCrdt<readonly number[], number> {
+export function gCounter(): StateCrdt<GCounter, number> {
   return {
     name: 'G-counter',
-    init: Array.from({ length: replicas }, () => 0),
-    updates: (_s, i) => [
-      { label: 'inc', apply: (s) => s.map((c, j) => (j === i ? c + 1 : c)) },
-    ],
-    merge: (a, b) => a.map((c, j) => Math.max(c, b[j]!)),
-    value: (s) => s.reduce((x, y) => x + y, 0),
+    init: {},
+    updates: (_s, i) => [{ label: 'inc', apply: (s) => ({ ...s, [i]: (s[i] ?? 0) + 1 }) }],
+    merge: (a, b) => {
+      const out: Record<string, number> = { ...a }
+      for (const [k, v] of Object.entries(b)) out[k] = Math.max(out[k] ?? 0, v)
+      return out
+    },
+    value: (s) => Object.values(s).reduce((x, y) => x + y, 0),
+    show: (s) =>
+      `{${Object.keys(s)
+        .sort()
+        .map((k) => `${k}: ${s[k]}`)
+        .join(', ')}}`,
   }
 }
 
@@ -89,6 +101,7 @@ export function tombstoneSet(): StateCrdt<TombstoneSet, readonly string[]> {
     ],
     merge: (a, b) => ({ added: union(a.added, b.added), removed: union(a.removed, b.removed) }),
     value,
+    show: (s) => `{added: [${s.added.join(', ')}], removed: [${s.removed.join(', ')}]}`,
   }
 }
 
@@ -102,7 +115,7 @@ export interface OrSet {
 
 const elementOf = (pair: string): string => pair.slice(0, pair.indexOf('@'))
 
-/** Observed-remove set (Shapiro et al., specification 15): an add concurrent with a remove wins. */
+/** The observed-remove set of Shapiro et al.: an add concurrent with a remove wins. */
 export function orSet(): StateCrdt<OrSet, readonly string[]> {
   const live = (s: OrSet) => s.adds.filter((p) => !s.removed.includes(p))
   const value = (s: OrSet) => [...new Set(live(s).map(elementOf))].sort()
@@ -129,6 +142,7 @@ export function orSet(): StateCrdt<OrSet, readonly string[]> {
     ],
     merge: (a, b) => ({ adds: union(a.adds, b.adds), removed: union(a.removed, b.removed) }),
     value,
+    show: (s) => `{adds: [${s.adds.join(', ')}], removed: [${s.removed.join(', ')}]}`,
   }
 }
 
@@ -140,7 +154,7 @@ export function orSet(): StateCrdt<OrSet, readonly string[]> {
 export interface LwwRegister {
   readonly value: string | null
   readonly ts: number
-  readonly writer: number
+  readonly writer: string
 }
 
 /**
@@ -154,14 +168,13 @@ export function lwwRegister(tiebreak: boolean): StateCrdt<LwwRegister, string | 
     b.ts > a.ts || (tiebreak && b.ts === a.ts && b.writer > a.writer)
   return {
     name: tiebreak ? 'LWW-register' : 'LWW-register without tiebreak',
-    init: { value: null, ts: 0, writer: -1 },
+    init: { value: null, ts: 0, writer: '' },
+    // Each replica writes its own name: `write r1` sets the value "r1".
     updates: (_s, i) => [
-      {
-        label: `write v${i}`,
-        apply: (s) => ({ value: `v${i}`, ts: s.ts + 1, writer: i }),
-      },
+      { label: `write ${i}`, apply: (s) => ({ value: i, ts: s.ts + 1, writer: i }) },
     ],
     merge: (a, b) => (newer(a, b) ? b : a),
     value: (s) => s.value,
+    show: (s) => (s.value === null ? 'empty' : `${s.value}@${s.ts}`),
   }
 }

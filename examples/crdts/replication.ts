@@ -3,27 +3,33 @@
  * after each one sends its whole state to every other replica; states arrive in any order and
  * are merged on arrival. The model checker tries every interleaving of updates and deliveries.
  *
- * Strong eventual consistency (Shapiro et al., 2011, definition 2.3) is an invariant over all of
+ * Strong eventual consistency (Shapiro et al., 2011) is an invariant over all of
  * them: two replicas that have received the same set of updates hold equal values. To state it,
  * each replica carries a ghost: the tags of the updates it has received (its own and those in
  * the states merged into it). The expectation of a data type (the counter counts every increment
  * it has seen; in a set, an add that no remove has seen wins) is another invariant, over a ghost
  * log of the updates made.
  */
-import { action, defineModel, type Model } from '@musil/core'
+import {
+  type ChannelValue,
+  type Composed,
+  channel,
+  component,
+  compose,
+  localAction,
+  type Model,
+} from '@musil/core'
 import type { StateCrdt } from './crdts.ts'
 
-/** One replica: its state, the tags of the updates it has received, and how many it made. */
+/** One replica: its state, the tags of the updates it has received (a ghost), how many it made. */
 export interface Replica<S> {
   readonly state: S
   readonly seen: readonly string[]
   readonly made: number
 }
 
-/** A state on its way from one replica to another, with the ghost of what it carries. */
+/** A replica's whole state on its way to another replica, with the ghost of what it carries. */
 export interface StateMessage<S> {
-  readonly from: number
-  readonly to: number
   readonly state: S
   readonly seen: readonly string[]
 }
@@ -31,19 +37,20 @@ export interface StateMessage<S> {
 /** An update as the ghost log records it: what it added or removed, and which adds a remove saw. */
 export interface LoggedUpdate {
   readonly tag: string
-  readonly label: string
   readonly adds?: string
   readonly removes?: string
   /** For a remove: the tags of the adds of its element that its replica had received. */
   readonly observed?: readonly string[]
 }
 
-/** The replicated system. */
-export interface Replicated<S> {
-  readonly replicas: readonly Replica<S>[]
-  readonly network: readonly StateMessage<S>[]
+/** What the replicas share: the network, and the ghost log of every update made. */
+export interface Shared<S> {
+  readonly net: ChannelValue<StateMessage<S>>
   readonly log: readonly LoggedUpdate[]
 }
+
+/** The state of the replicated system: `s.replica[id]` for each replica, and the shared fields. */
+export type Replicated<S> = Composed<Shared<S>>
 
 /** What a data type should show a replica that has received `updates`. */
 export interface Expectation<V> {
@@ -83,38 +90,28 @@ export const addWins: Expectation<readonly string[]> = {
 const union = (a: readonly string[], b: readonly string[]): string[] =>
   [...new Set([...a, ...b])].sort()
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
-const messageKey = (m: StateMessage<unknown>): string => JSON.stringify(m)
-/** The network as a bag: sorted, so that two orders of the same messages are one state. */
-function bag<S>(ms: readonly StateMessage<S>[]): StateMessage<S>[] {
-  return [...ms].sort((a, b) => {
-    const x = messageKey(a)
-    const y = messageKey(b)
-    return x < y ? -1 : x > y ? 1 : 0
-  })
-}
+
+/** Replica ids: `r1`, `r2`, ... */
+export const replicaIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `r${i + 1}`)
 
 /**
  * Strong eventual consistency: replicas that have received the same set of updates have equal
  * values.
  */
 export function convergent<S, V>(crdt: StateCrdt<S, V>): (s: Replicated<S>) => boolean {
-  return (s) =>
-    s.replicas.every((a, i) =>
-      s.replicas.every(
+  return (s) => {
+    const rs = Object.values(s.replica as Record<string, Replica<S>>)
+    return rs.every((a, i) =>
+      rs.every(
         (b, j) => j <= i || !same(a.seen, b.seen) || same(crdt.value(a.state), crdt.value(b.state)),
       ),
     )
-}
-
-/** A label-and-replica pair: one `update` step. */
-interface UpdateChoice {
-  readonly replica: number
-  readonly label: string
+  }
 }
 
 /**
  * The replicated system of `crdt`: every interleaving of at most `updates` updates per replica
- * and the deliveries of the states they broadcast.
+ * and the deliveries of the states they broadcast, in any order (the network is a bag).
  *
  * @example
  * check(replicated(lwwRegister(false))) // not ok: equal timestamps, each replica keeps its own value
@@ -123,89 +120,77 @@ export function replicated<S, V>(
   crdt: StateCrdt<S, V>,
   { replicas = 2, updates = 2, expect }: ReplicationOptions<V> = {},
 ): Model<Replicated<S>> {
-  const ids = Array.from({ length: replicas }, (_, i) => i)
-  const choices = (s: Replicated<S>): UpdateChoice[] =>
-    ids.flatMap((i) => {
-      const r = s.replicas[i]!
-      if (r.made >= updates) return []
-      return crdt.updates(r.state, i).map((u) => ({ replica: i, label: u.label }))
-    })
+  type G = Shared<S>
+  const ids = replicaIds(replicas)
+  const net = channel<StateMessage<S>>({ format: (m) => crdt.show(m.state) })
+  const labels = (self: Replica<S>, id: string): string[] =>
+    self.made < updates ? crdt.updates(self.state, id).map((u) => u.label) : []
+  const replica = component<Replica<S>, G>({
+    name: 'replica',
+    ids,
+    init: { state: crdt.init, seen: [], made: 0 },
+    actions: [
+      localAction.each<Replica<S>, G, string>(
+        'update',
+        (self, { id }) => labels(self, id),
+        () => true,
+        (self, ctx, label) => {
+          const update = crdt.updates(self.state, ctx.id).find((u) => u.label === label)!
+          const tag = `${ctx.id}.${self.made + 1}`
+          const log = ctx.state.log
+          const observed =
+            update.removes === undefined
+              ? undefined
+              : log
+                  .filter((u) => u.adds === update.removes && self.seen.includes(u.tag))
+                  .map((u) => u.tag)
+          const next: Replica<S> = {
+            state: update.apply(self.state, tag),
+            seen: union(self.seen, [tag]),
+            made: self.made + 1,
+          }
+          ctx.set('log', [
+            ...log,
+            {
+              tag,
+              ...(update.adds !== undefined && { adds: update.adds }),
+              ...(update.removes !== undefined && { removes: update.removes }),
+              ...(observed !== undefined && { observed }),
+            },
+          ])
+          ctx.broadcast(
+            'net',
+            ids.filter((j) => j !== ctx.id),
+            { state: next.state, seen: next.seen },
+          )
+          return next
+        },
+      ),
+    ],
+    receive: (self, env) => ({
+      ...self,
+      state: crdt.merge(self.state, env.msg.state),
+      seen: union(self.seen, env.msg.seen),
+    }),
+  })
+  const all = (s: Replicated<S>) => replica.all(s)
   const invariants: Record<string, (s: Replicated<S>) => boolean> = {
     convergent: convergent(crdt),
   }
   if (expect !== undefined) {
     invariants[expect.name] = (s) =>
-      s.replicas.every((r) =>
+      Object.values(all(s)).every((r) =>
         same(crdt.value(r.state), expect.value(s.log.filter((u) => r.seen.includes(u.tag)))),
       )
   }
-  return defineModel<Replicated<S>>({
+  return compose<G>({
     name: `${crdt.name} on ${replicas} replicas`,
-    init: {
-      replicas: ids.map(() => ({ state: crdt.init, seen: [], made: 0 })),
-      network: [],
-      log: [],
-    },
-    actions: [
-      action.each<Replicated<S>, UpdateChoice>(
-        'update',
-        choices,
-        () => true,
-        (s, { replica: i, label }) => {
-          const r = s.replicas[i]!
-          const update = crdt.updates(r.state, i).find((u) => u.label === label)!
-          const tag = `r${i}.${r.made + 1}`
-          const observed =
-            update.removes === undefined
-              ? undefined
-              : s.log
-                  .filter((u) => u.adds === update.removes && r.seen.includes(u.tag))
-                  .map((u) => u.tag)
-          const next: Replica<S> = {
-            state: update.apply(r.state, tag),
-            seen: union(r.seen, [tag]),
-            made: r.made + 1,
-          }
-          const logged: LoggedUpdate = {
-            tag,
-            label,
-            ...(update.adds !== undefined && { adds: update.adds }),
-            ...(update.removes !== undefined && { removes: update.removes }),
-            ...(observed !== undefined && { observed }),
-          }
-          return {
-            replicas: s.replicas.map((x, j) => (j === i ? next : x)),
-            network: bag([
-              ...s.network,
-              ...ids
-                .filter((j) => j !== i)
-                .map((j) => ({ from: i, to: j, state: next.state, seen: next.seen })),
-            ]),
-            log: [...s.log, logged],
-          }
-        },
-      ),
-      action.each<Replicated<S>, number>(
-        'deliver',
-        (s) => s.network.map((_, k) => k),
-        () => true,
-        (s, k) => {
-          const m = s.network[k]!
-          const r = s.replicas[m.to]!
-          const merged: Replica<S> = {
-            state: crdt.merge(r.state, m.state),
-            seen: union(r.seen, m.seen),
-            made: r.made,
-          }
-          return {
-            ...s,
-            replicas: s.replicas.map((x, j) => (j === m.to ? merged : x)),
-            network: s.network.filter((_, j) => j !== k),
-          }
-        },
-      ),
-    ],
+    components: [replica],
+    channels: { net },
+    shared: { log: [] },
     invariants,
-    terminal: (s) => s.network.length === 0 && choices(s).length === 0,
+    terminal: (s) =>
+      net.size(s.net) === 0 &&
+      Object.entries(all(s)).every(([id, r]) => labels(r, id).length === 0),
   })
 }

@@ -8,14 +8,7 @@
  * acknowledges only once the backup has it. The runs are held to the single-copy register of
  * `primary-backup.ts` by refinement.
  */
-import {
-  BaseNode,
-  type Context,
-  crash,
-  NetworkModel,
-  type SimReport,
-  simulate,
-} from '@musil/core'
+import { BaseNode, type Context, crash, NetworkModel, type SimReport, simulate } from '@musil/core'
 import { type Register, singleRegister } from './primary-backup.ts'
 
 /** When the primary replicates a write, relative to acknowledging it. */
@@ -137,7 +130,11 @@ export class Backup extends BaseNode {
 }
 
 /** The three nodes. */
-export type PbNodes = { readonly client: Client; readonly primary: Primary; readonly backup: Backup }
+export type PbNodes = {
+  readonly client: Client
+  readonly primary: Primary
+  readonly backup: Backup
+}
 
 /** A fresh world for each seed. */
 export function pbNodes(replication: Replication): () => PbNodes {
