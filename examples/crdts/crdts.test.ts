@@ -75,6 +75,19 @@ describe('CRDTs: strong eventual consistency in every interleaving', () => {
     { timeout: 120_000 },
   )
 
+  it(
+    'a network that delivers a state twice changes nothing: merge is idempotent',
+    () => {
+      const gc = check(replicated(gCounter(), { duplicating: true, expect: countsEveryIncrement }))
+      expect(gc).toMatchObject({ ok: true, stats: { distinct: 11979 } })
+      expect(check(replicated(lwwRegister(true), { duplicating: true }))).toMatchObject({
+        ok: true,
+        stats: { distinct: 15099 },
+      })
+    },
+    { timeout: 120_000 },
+  )
+
   it('every run ends with all replicas equal: when nothing is in flight, one value', () => {
     const or = orSet()
     const model = replicated(or, { expect: addWins })

@@ -66,6 +66,11 @@ export interface ReplicationOptions<V> {
   readonly updates?: number
   /** The data type's expectation, checked at every replica in every state. */
   readonly expect?: Expectation<V>
+  /**
+   * The network may also deliver a state twice (a duplicating channel, with room for one copy
+   * more than the updates ever send). Default false.
+   */
+  readonly duplicating?: boolean
 }
 
 /** A counter counts every increment it has received exactly once. */
@@ -118,11 +123,16 @@ export function convergent<S, V>(crdt: StateCrdt<S, V>): (s: Replicated<S>) => b
  */
 export function replicated<S, V>(
   crdt: StateCrdt<S, V>,
-  { replicas = 2, updates = 2, expect }: ReplicationOptions<V> = {},
+  { replicas = 2, updates = 2, expect, duplicating = false }: ReplicationOptions<V> = {},
 ): Model<Replicated<S>> {
   type G = Shared<S>
   const ids = replicaIds(replicas)
-  const net = channel<StateMessage<S>>({ format: (m) => crdt.show(m.state) })
+  const format = (m: StateMessage<S>) => crdt.show(m.state)
+  const net = channel<StateMessage<S>>(
+    duplicating
+      ? { format, duplicating, capacity: replicas * (replicas - 1) * updates + 1 }
+      : { format },
+  )
   const labels = (self: Replica<S>, id: string): string[] =>
     self.made < updates ? crdt.updates(self.state, id).map((u) => u.label) : []
   const replica = component<Replica<S>, G>({
@@ -133,7 +143,8 @@ export function replicated<S, V>(
       localAction.each<Replica<S>, G, string>(
         'update',
         (self, { id }) => labels(self, id),
-        () => true,
+        // A duplicating channel is bounded: broadcast only when every copy fits.
+        (_self, { id, state }) => net.canSend(state.net, id, id, replicas - 1),
         (self, ctx, label) => {
           const update = crdt.updates(self.state, ctx.id).find((u) => u.label === label)!
           const tag = `${ctx.id}.${self.made + 1}`
