@@ -3,6 +3,7 @@
  * them all.
  */
 import { asyncLostUpdateChapter } from './async-lost-update/chapter.ts'
+import { atomicCommitChapter } from './atomic-commit/chapter.ts'
 import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
@@ -50,7 +51,7 @@ const distributed: Chapter[] = [
 ]
 
 // Issue 12 (part 1 of the roadmap): each helper appends its chapters to its own section.
-const agreementAndCoordination: Chapter[] = []
+const agreementAndCoordination: Chapter[] = [atomicCommitChapter]
 
 const replicationAndConsistency: Chapter[] = [quorumChapter, primaryBackupChapter, crdtsChapter]
 

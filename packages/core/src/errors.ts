@@ -71,6 +71,23 @@ export class StateMutationError extends MusilError {
   }
 }
 
+/**
+ * A model's channel was misused: a send into a full bounded channel (guard the sending action
+ * with `canSend`), a value that is not a channel of the expected kind, or channel options that
+ * cannot work (a duplicating channel without a capacity has infinitely many states). `channel`
+ * names the channel at fault.
+ */
+export class ChannelError extends MusilError {
+  override name = 'ChannelError'
+  /** The channel's name, or `channel` when it has none. */
+  readonly channel: string
+
+  constructor(channel: string, message: string) {
+    super(message)
+    this.channel = channel
+  }
+}
+
 /** Wraps an exception thrown by user code (action, guard, invariant) so it can name its origin. */
 export class UserCodeError extends MusilError {
   override name = 'UserCodeError'

@@ -12,8 +12,37 @@ export {
   type ActionBuilder,
   action,
   type EachAction,
+  type EachActionOptions,
   type SingleAction,
 } from './model/action.ts'
+export {
+  type BagValue,
+  type Channel,
+  type ChannelActionsOptions,
+  type ChannelKind,
+  type ChannelOptions,
+  type ChannelValue,
+  channel,
+  type Envelope,
+  type FifoValue,
+  type MessageOf,
+} from './model/channel.ts'
+export {
+  type AnyMessage,
+  type ChannelKeys,
+  type Component,
+  type ComponentContext,
+  type ComponentSpec,
+  type ComponentView,
+  type Composed,
+  type ComposeSpec,
+  type CrashOptions,
+  component,
+  compose,
+  type LocalAction,
+  type LocalActionBuilder,
+  localAction,
+} from './model/compose.ts'
 export { fingerprintHex } from './model/fingerprint.ts'
 export {
   declaredStates,
@@ -295,6 +324,7 @@ export { RandomStream } from './random/stream.ts'
 
 export {
   BoundaryError,
+  ChannelError,
   DeadlineError,
   DeadlockError,
   EntropyLeakError,

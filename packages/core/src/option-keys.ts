@@ -71,6 +71,21 @@ import {
   type RegisterSpecOptions,
 } from './linearizability/specs/register.ts'
 import type { LinearizabilityOptions, SequentialSpec } from './linearizability/types.ts'
+import { EACH_ACTION_OPTION_KEYS, type EachActionOptions } from './model/action.ts'
+import {
+  CHANNEL_ACTIONS_OPTION_KEYS,
+  CHANNEL_OPTION_KEYS,
+  type ChannelActionsOptions,
+  type ChannelOptions,
+} from './model/channel.ts'
+import {
+  COMPONENT_SPEC_KEYS,
+  COMPOSE_SPEC_KEYS,
+  type ComponentSpec,
+  type ComposeSpec,
+  CRASH_OPTION_KEYS,
+  type CrashOptions,
+} from './model/compose.ts'
 import { STATUS_FIELD_OPTION_KEYS, type StatusFieldOptions } from './model/from-code.ts'
 import { MODEL_SPEC_KEYS, type ModelSpec } from './model/model.ts'
 import type { OptionKey } from './options.ts'
@@ -204,6 +219,12 @@ export interface CoreOptionTypes {
   FormatHistoryOptions: FormatHistoryOptions<unknown, unknown, unknown>
   JepsenHistoryOptions: JepsenHistoryOptions<unknown, unknown>
   HistoryDiagramOptions: HistoryDiagramOptions<unknown, unknown, unknown>
+  EachActionOptions: EachActionOptions<unknown>
+  ChannelOptions: ChannelOptions<unknown>
+  ChannelActionsOptions: ChannelActionsOptions<unknown, unknown>
+  ComponentSpec: ComponentSpec<unknown, unknown>
+  CrashOptions: CrashOptions<unknown, unknown>
+  ComposeSpec: ComposeSpec<unknown>
 }
 
 /** The name of an options object of `@musil/core`. */
@@ -275,4 +296,10 @@ export const OPTION_KEYS: {
   FormatHistoryOptions: FORMAT_HISTORY_OPTION_KEYS,
   JepsenHistoryOptions: JEPSEN_HISTORY_OPTION_KEYS,
   HistoryDiagramOptions: HISTORY_DIAGRAM_OPTION_KEYS,
+  EachActionOptions: EACH_ACTION_OPTION_KEYS,
+  ChannelOptions: CHANNEL_OPTION_KEYS,
+  ChannelActionsOptions: CHANNEL_ACTIONS_OPTION_KEYS,
+  ComponentSpec: COMPONENT_SPEC_KEYS,
+  CrashOptions: CRASH_OPTION_KEYS,
+  ComposeSpec: COMPOSE_SPEC_KEYS,
 }

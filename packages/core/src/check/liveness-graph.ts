@@ -43,6 +43,12 @@ export class IntList {
 /** How an action is assumed fair. */
 export type Fairness = 'weak' | 'strong'
 
+/**
+ * The fairness of one action: all its instances alike, or (an `action.each` named per instance
+ * in `fair: ['vote(p1)']`) only the instances with these labels.
+ */
+export type ActionFairness = Fairness | ReadonlyMap<string, Fairness>
+
 /** A fair action instance: one plain action, or one parameter value of an `action.each`. */
 export interface FairInstance {
   readonly label: string
@@ -55,9 +61,9 @@ export class FairInstances {
   readonly #byAction: (Map<string, number> | undefined)[]
   readonly #single: number[]
   readonly #model: Model<unknown>
-  readonly #fairness: readonly (Fairness | undefined)[]
+  readonly #fairness: readonly (ActionFairness | undefined)[]
 
-  constructor(model: Model<unknown>, fairness: readonly (Fairness | undefined)[]) {
+  constructor(model: Model<unknown>, fairness: readonly (ActionFairness | undefined)[]) {
     this.#model = model
     this.#fairness = fairness
     this.#byAction = model.actions.map(() => undefined)
@@ -71,7 +77,7 @@ export class FairInstances {
     const a = this.#model.actions[ai]! as Action<unknown>
     if (a.kind === 'single') {
       let id = this.#single[ai]!
-      if (id < 0) id = this.#single[ai] = this.#add(a.name, fairness)
+      if (id < 0) id = this.#single[ai] = this.#add(a.name, fairness as Fairness)
       return id
     }
     // Parameters are told apart by their rendering, the same text that labels the step.
@@ -80,7 +86,8 @@ export class FairInstances {
     if (map === undefined) map = this.#byAction[ai] = new Map()
     let id = map.get(label)
     if (id === undefined) {
-      id = this.#add(label, fairness)
+      const f = typeof fairness === 'string' ? fairness : fairness.get(label)
+      id = f === undefined ? -1 : this.#add(label, f)
       map.set(label, id)
     }
     return id
@@ -123,7 +130,7 @@ export function buildLivenessGraph<S>(
   model: Model<S>,
   goal: (s: S) => boolean,
   goalName: string,
-  fairness: readonly (Fairness | undefined)[],
+  fairness: readonly (ActionFairness | undefined)[],
   maxStates: number | undefined,
 ): LivenessGraph<S> {
   const instances = new FairInstances(model as Model<unknown>, fairness)

@@ -10,6 +10,7 @@ import { ModelDefinitionError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import {
+  type ActionFairness,
   type AnyLivenessGraph,
   buildLivenessGraph,
   type Fairness,
@@ -36,12 +37,15 @@ export interface LivenessOptions<S> {
   /**
    * Weakly fair actions, by name, or `'all'`: such an action cannot stay enabled forever without
    * taking a step that changes the state. Naming an `action.each` makes each of its instances
-   * fair on its own (every philosopher eventually eats, not just some philosopher).
+   * fair on its own (every philosopher eventually eats, not just some philosopher); naming one
+   * instance by its label, `eat(2)`, makes that instance alone fair (a component's action for
+   * one id, in a composed model).
    */
   fair?: readonly string[] | 'all'
   /**
    * Strongly fair actions, by name, or `'all'`: such an action cannot be enabled infinitely
-   * often without taking a step that changes the state. Implies weak fairness.
+   * often without taking a step that changes the state. Implies weak fairness. Instances are
+   * named as in `fair`.
    */
   strongFair?: readonly string[] | 'all'
   /** Stop after storing this many states (the result is then incomplete, never `ok`). */
@@ -58,9 +62,10 @@ export interface LivenessWarning {
   /**
    * `no-fairness`: nothing is assumed fair, so stuttering refutes every goal that does not
    * already hold; `constraint`, `symmetry`, `view`: the explored graph is not the model's real
-   * behaviour graph, so a pass may be vacuous and a lasso may not be a real behaviour.
+   * behaviour graph, so a pass may be vacuous and a lasso may not be a real behaviour;
+   * `unmatched-instance`: `fair` names an instance (`vote(p9)`) no reachable state enables.
    */
-  readonly code: 'no-fairness' | 'constraint' | 'symmetry' | 'view'
+  readonly code: 'no-fairness' | 'constraint' | 'symmetry' | 'view' | 'unmatched-instance'
   readonly message: string
 }
 
@@ -194,7 +199,7 @@ export function checkLiveness<S>(model: Model<S>, opts: LivenessOptions<S>): Liv
     ok: complete && violation === undefined,
     complete,
     stats,
-    warnings: warningsFor(model, opts),
+    warnings: [...warningsFor(model, opts), ...unmatchedInstances(g, fairness)],
     model: model.name,
     ...(violation && { violation }),
     ...(explored.incomplete && { incomplete: explored.incomplete }),
@@ -239,7 +244,10 @@ function isNonEmpty(x: readonly string[] | 'all' | undefined): boolean {
 }
 
 /** Fairness of each action of the model, by index; validates the options. */
-function resolveFairness<S>(model: Model<S>, opts: LivenessOptions<S>): (Fairness | undefined)[] {
+function resolveFairness<S>(
+  model: Model<S>,
+  opts: LivenessOptions<S>,
+): (ActionFairness | undefined)[] {
   if (opts !== null && typeof opts === 'object') {
     checkOptions(opts, 'checkLiveness()', LIVENESS_OPTION_KEYS)
   }
@@ -253,7 +261,7 @@ function resolveFairness<S>(model: Model<S>, opts: LivenessOptions<S>): (Fairnes
       `checkLiveness(${model.name}): maxStates must be a positive integer, got ${String(opts.maxStates)}`,
     )
   }
-  const fairness: (Fairness | undefined)[] = model.actions.map(() => undefined)
+  const fairness: (ActionFairness | undefined)[] = model.actions.map(() => undefined)
   const apply = (option: 'fair' | 'strongFair', kind: Fairness): void => {
     const names = opts[option]
     if (names === undefined) return
@@ -268,17 +276,48 @@ function resolveFairness<S>(model: Model<S>, opts: LivenessOptions<S>): (Fairnes
     }
     for (const name of names) {
       const i = model.actions.findIndex((a) => a.name === name)
-      if (i < 0) {
+      if (i >= 0) {
+        if (fairness[i] !== 'strong') fairness[i] = kind
+        continue
+      }
+      // `vote(p1)`: one instance of an `action.each`, by the label that names it in traces.
+      const instance = /^(.+?)\((.*)\)$/.exec(String(name))
+      const j = instance ? model.actions.findIndex((a) => a.name === instance[1]) : -1
+      if (j < 0 || model.actions[j]!.kind !== 'each') {
         throw new RangeError(
-          `checkLiveness(${model.name}): ${option} names '${String(name)}', which is not an action of the model; its actions are ${model.actions.map((a) => `'${a.name}'`).join(', ')}`,
+          `checkLiveness(${model.name}): ${option} names '${String(name)}', which is not an action of the model${instance ? ' nor an instance name(param) of an action.each' : ''}; its actions are ${model.actions.map((a) => `'${a.name}'`).join(', ')}`,
         )
       }
-      if (fairness[i] !== 'strong') fairness[i] = kind
+      const current = fairness[j]
+      if (typeof current === 'string') continue
+      const perInstance = new Map(current ?? [])
+      if (perInstance.get(name) !== 'strong') perInstance.set(name, kind)
+      fairness[j] = perInstance
     }
   }
   apply('fair', 'weak')
   apply('strongFair', 'strong')
   return fairness
+}
+
+/** Instances named in `fair` (`vote(p9)`) that no reachable state enabled: probably a typo. */
+function unmatchedInstances(
+  g: AnyLivenessGraph,
+  fairness: readonly (ActionFairness | undefined)[],
+): LivenessWarning[] {
+  const seen = new Set(g.instances.list.map((i) => i.label))
+  const out: LivenessWarning[] = []
+  for (const f of fairness) {
+    if (f === undefined || typeof f === 'string') continue
+    for (const label of f.keys()) {
+      if (seen.has(label)) continue
+      out.push({
+        code: 'unmatched-instance',
+        message: `fairness names the instance '${label}', which no reachable state enables: check its spelling against the labels in traces (${[...seen].slice(0, 3).join(', ') || 'none'}...), or drop it`,
+      })
+    }
+  }
+  return out
 }
 
 function warningsFor<S>(model: Model<S>, opts: LivenessOptions<S>): LivenessWarning[] {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { formatParam, formatValue } from '../render/value.ts'
 
 /** An action without parameters: one successor when its guard holds. */
@@ -23,7 +24,24 @@ export interface EachAction<S, P = any> {
   readonly domain: (s: S) => Iterable<P>
   readonly guard: (s: S, p: P) => boolean
   readonly effect: (s: S, p: P) => S
+  /**
+   * How an instance is labelled in traces, fairness and errors, instead of `name(p)`: e.g. a
+   * channel's delivery reads `n1 → n2 vote(term 2)`. Instances with equal labels count as one
+   * instance for fairness.
+   */
+  readonly label?: (p: P) => string
 }
+
+/** Options of {@link ActionBuilder.each}. */
+export interface EachActionOptions<P> {
+  /** Labels an instance instead of `name(p)` (see {@link EachAction.label}). */
+  label?: (p: P) => string
+}
+
+/** The keys {@link EachActionOptions} may have. */
+export const EACH_ACTION_OPTION_KEYS: readonly OptionKey<EachActionOptions<unknown>>[] = keyList<
+  EachActionOptions<unknown>
+>()(['label'])
 
 /** A guarded transition of a model, built with {@link action} or {@link action.each}. */
 export type Action<S> = SingleAction<S> | EachAction<S, any>
@@ -41,7 +59,8 @@ export interface ActionBuilder {
   /**
    * A family of transitions, one per parameter value: for every `p` in `domain(s)` with
    * `guard(s, p)`, `effect(s, p)` is a successor labelled `name(p)`. Naming the action in
-   * `fair` makes every instance fair on its own.
+   * `fair` makes every instance fair on its own. `options.label` renders an instance's label
+   * instead of `name(p)`.
    *
    * @example
    * const eat = action.each<Table, number>('eat', () => [0, 1, 2], (s, i) => s.hungry[i], eatEffect)
@@ -51,6 +70,7 @@ export interface ActionBuilder {
     domain: (s: S) => Iterable<P>,
     guard: (s: S, p: P) => boolean,
     effect: (s: S, p: P) => S,
+    options?: EachActionOptions<P>,
   ): Action<S>
 }
 
@@ -66,20 +86,26 @@ function each<S, P>(
   domain: (s: S) => Iterable<P>,
   guard: (s: S, p: P) => boolean,
   effect: (s: S, p: P) => S,
+  options: EachActionOptions<P> = {},
 ): Action<S> {
   requireName(name)
+  checkOptions(options, `action.each('${name}')`, EACH_ACTION_OPTION_KEYS)
   requireFunction(name, 'domain', domain)
   requireFunction(name, 'guard', guard)
   requireFunction(name, 'effect', effect)
-  return Object.freeze({ kind: 'each', name, domain, guard, effect })
+  const label = options.label
+  if (label !== undefined) requireFunction(name, 'label', label)
+  return Object.freeze({ kind: 'each', name, domain, guard, effect, ...(label && { label }) })
 }
 
 /** Builds actions; see {@link ActionBuilder}. */
 export const action: ActionBuilder = Object.assign(single, { each })
 
-/** The label of one instance of an action: `name` or `name(p)`. */
+/** The label of one instance of an action: `name`, `name(p)`, or the action's own `label(p)`. */
 export function instanceLabel(a: Action<unknown>, param?: unknown): string {
-  return a.kind === 'single' ? a.name : `${a.name}(${formatParam(param)})`
+  if (a.kind === 'single') return a.name
+  if (a.label !== undefined) return a.label(param)
+  return `${a.name}(${formatParam(param)})`
 }
 
 function requireName(name: unknown): void {

@@ -6,7 +6,7 @@
  */
 import { fingerprintHex } from '../model/fingerprint.ts'
 import { alignArrays } from './array-diff.ts'
-import { formatKey, formatValue } from './value.ts'
+import { formatKey, formatValue, RENDER } from './value.ts'
 
 /**
  * One change between two states. `set` replaces the value at `path`. `add` and `remove` name a
@@ -48,8 +48,61 @@ function join(path: string, key: string): string {
   return path === '' ? formatKey(key) : `${path}.${formatKey(key)}`
 }
 
+/** An envelope of a channel (it renders itself), still carrying its rendering. */
+function isEnvelope(x: unknown): boolean {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as { [RENDER]?: unknown })[RENDER] === 'function'
+  )
+}
+
+/**
+ * The queues of a FIFO channel value, `{ [from]: { [to]: envelopes } }`, by link; undefined when
+ * `x` does not have that shape (an empty object has it, holding no link).
+ */
+function fifoLinks(x: unknown): Map<string, readonly unknown[]> | undefined {
+  if (!isPlainObject(x)) return undefined
+  const links = new Map<string, readonly unknown[]>()
+  for (const from of Object.keys(x)) {
+    const row = x[from]
+    if (!isPlainObject(row)) return undefined
+    for (const to of Object.keys(row)) {
+      const q = row[to]
+      if (!Array.isArray(q) || q.length === 0 || !q.every(isEnvelope)) return undefined
+      links.set(`${from}\u0000${to}`, q)
+    }
+  }
+  return links
+}
+
+/**
+ * A FIFO channel's change as the messages that left and came (`net -= n1 → n2 vote(term 2)`),
+ * not as links appearing and disappearing. False when `a` and `b` are not both channel values.
+ */
+function diffFifo(a: unknown, b: unknown, path: string, out: StateChange[]): boolean {
+  const la = fifoLinks(a)
+  const lb = la && fifoLinks(b)
+  if (la === undefined || lb === undefined || (la.size === 0 && lb.size === 0)) return false
+  const at = path || 'state'
+  for (const key of new Set([...la.keys(), ...lb.keys()])) {
+    const qa = la.get(key) ?? []
+    const qb = lb.get(key) ?? []
+    for (const e of alignArrays(qa, qb)) {
+      if (e.op === 'remove') out.push({ kind: 'remove', path: at, value: qa[e.from] })
+      else if (e.op === 'add') out.push({ kind: 'add', path: at, value: qb[e.to] })
+      else if (e.op === 'change') {
+        out.push({ kind: 'remove', path: at, value: qa[e.from] })
+        out.push({ kind: 'add', path: at, value: qb[e.to] })
+      }
+    }
+  }
+  return true
+}
+
 function diff(a: unknown, b: unknown, path: string, out: StateChange[]): void {
   if (same(a, b)) return
+  if (diffFifo(a, b, path, out)) return
   if (isPlainObject(a) && isPlainObject(b)) {
     // A key that appears or disappears reads as a value that was or becomes undefined.
     for (const k of Object.keys(a)) {
@@ -79,13 +132,28 @@ function diff(a: unknown, b: unknown, path: string, out: StateChange[]): void {
     return
   }
   if (a instanceof Set && b instanceof Set) {
-    const keyed = (s: Set<unknown>) => new Map([...s].map((x) => [fingerprintHex(x), x]))
+    // Members are compared as a multiset: a Set of distinct objects may hold equal ones (a
+    // channel's bag holds a message twice), and one copy going is a change.
+    const keyed = (s: Set<unknown>) => {
+      const m = new Map<string, unknown[]>()
+      for (const x of s) {
+        const k = fingerprintHex(x)
+        const list = m.get(k)
+        if (list === undefined) m.set(k, [x])
+        else list.push(x)
+      }
+      return m
+    }
     const ka = keyed(a)
     const kb = keyed(b)
-    for (const [k, x] of ka)
-      if (!kb.has(k)) out.push({ kind: 'remove', path: path || 'state', value: x })
-    for (const [k, x] of kb)
-      if (!ka.has(k)) out.push({ kind: 'add', path: path || 'state', value: x })
+    for (const [k, xs] of ka) {
+      const kept = kb.get(k)?.length ?? 0
+      for (const x of xs.slice(kept)) out.push({ kind: 'remove', path: path || 'state', value: x })
+    }
+    for (const [k, xs] of kb) {
+      const had = ka.get(k)?.length ?? 0
+      for (const x of xs.slice(had)) out.push({ kind: 'add', path: path || 'state', value: x })
+    }
     return
   }
   if (a instanceof Map && b instanceof Map) {

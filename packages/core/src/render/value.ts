@@ -7,6 +7,14 @@
 
 const IDENTIFIER = /^[A-Za-z_$][\w$.-]*$/
 
+/**
+ * A plain object of a state may carry, under this symbol, a function that renders it (channel
+ * envelopes do: `n1 → n2 vote(term 2)`). Symbol-keyed properties are invisible to fingerprints,
+ * diffs and structured clones, so this changes how a value reads, never what it is; a cloned copy
+ * renders as the plain object it is.
+ */
+export const RENDER: unique symbol = Symbol.for('musil.render')
+
 /** Renders any value on one line: `{big: 3, small: "x", q: [1, 2], s: Set{1}}`. */
 export function formatValue(v: unknown, depth = 0): string {
   if (depth > 12) return '…'
@@ -34,6 +42,8 @@ export function formatValue(v: unknown, depth = 0): string {
     )
     return `Map{${entries.join(', ')}}`
   }
+  const render = (v as { [RENDER]?: unknown })[RENDER]
+  if (typeof render === 'function') return String(render.call(v))
   const o = v as Record<string, unknown>
   const body = Object.keys(o).map((k) => `${formatKey(k)}: ${formatValue(o[k], depth + 1)}`)
   return `{${body.join(', ')}}`

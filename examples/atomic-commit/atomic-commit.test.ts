@@ -1,0 +1,93 @@
+import { check, checkLiveness, formatTrace } from '@musil/core'
+import { describe, expect, it } from 'vitest'
+import {
+  allDecided,
+  allTerminated,
+  THREE_PHASE_FAIR,
+  TWO_PHASE_FAIR,
+  threePhase,
+  twoPhase,
+} from './atomic-commit.ts'
+
+describe('two-phase commit', () => {
+  it.each([2, 3])(
+    '%i participants, coordinator crash-stop: a prepared participant blocks forever',
+    (n) => {
+      const m = twoPhase({ participants: n, coordinator: 'crash-stop' })
+      const live = checkLiveness(m.model, { goal: allDecided(m), fair: [...TWO_PHASE_FAIR] })
+      expect(live.ok).toBe(false)
+      const v = live.violation!
+      // The behaviour stops with the coordinator down and some participant prepared, forever.
+      expect(v.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+      const last = v.prefix.at(-1)!.state
+      expect(m.coordinator.isUp(last, 'c')).toBe(false)
+      expect(m.ids.some((r) => m.participant.of(last, r).st === 'prepared')).toBe(true)
+      expect(v.prefix.map((s) => s.action)).toContain('prepare(c)')
+      expect(v.prefix.at(-1)!.action).toBe('crash(c)')
+      // The same blocked state is a deadlock for check: nothing can happen, yet nobody decided.
+      const r = check(m.model)
+      expect(r.violation?.kind).toBe('deadlock')
+      expect(r.violation!.trace.some((s) => s.action === 'crash(c)')).toBe(true)
+    },
+  )
+
+  it.each([2, 3])(
+    '%i participants, durable decision log: safe and every participant decides',
+    (n) => {
+      const m = twoPhase({ participants: n, coordinator: 'durable-log' })
+      const r = check(m.model)
+      expect(r.ok).toBe(true)
+      expect(checkLiveness(m.model, { goal: allDecided(m), fair: [...TWO_PHASE_FAIR] }).ok).toBe(
+        true,
+      )
+    },
+  )
+
+  it('a decision kept only in memory is lost in a crash: the restarted coordinator presumes abort after a commit', () => {
+    const m = twoPhase({ participants: 2, coordinator: 'volatile-log' })
+    const r = check(m.model)
+    expect(r.violation?.name).toBe('consistent')
+    const labels = r.violation!.trace.map((s) => s.action)
+    const commit = labels.indexOf('commit(c)')
+    const crash = labels.indexOf('crash(c)')
+    const restart = labels.indexOf('restart(c)')
+    expect(commit).toBeGreaterThan(0)
+    expect(crash).toBeGreaterThan(commit)
+    expect(restart).toBeGreaterThan(crash)
+    expect(formatTrace(r.violation!.trace)).toContain('c → r')
+  })
+
+  it('symmetry over the participants merges states and keeps the verdicts', () => {
+    const plain = check(twoPhase({ participants: 3 }).model)
+    const sym = check(twoPhase({ participants: 3, symmetric: true }).model)
+    expect(plain.ok && sym.ok).toBe(true)
+    expect(sym.stats.distinct).toBeLessThan(plain.stats.distinct)
+    const broken = check(
+      twoPhase({ participants: 3, coordinator: 'volatile-log', symmetric: true }).model,
+    )
+    expect(broken.violation?.name).toBe('consistent')
+  })
+})
+
+describe('three-phase commit', () => {
+  it.each([2, 3])('%i participants, crash-stop: safe and non-blocking', (n) => {
+    const m = threePhase({ participants: n, faults: 'crash-stop' })
+    expect(check(m.model).ok).toBe(true)
+    expect(checkLiveness(m.model, { goal: allTerminated(m), fair: [...THREE_PHASE_FAIR] }).ok).toBe(
+      true,
+    )
+  })
+
+  it.each([2, 3])('%i participants, partition: the two sides decide differently', (n) => {
+    const m = threePhase({ participants: n, faults: 'partition' })
+    const r = check(m.model)
+    expect(r.violation?.name).toBe('consistent')
+    const labels = r.violation!.trace.map((s) => s.action)
+    expect(labels.some((l) => l.startsWith('partition('))).toBe(true)
+    expect(labels.some((l) => l.startsWith('terminate('))).toBe(true)
+    const last = r.violation!.trace.at(-1)!.state
+    const sts = m.ids.map((id) => m.participant.of(last, id).st)
+    expect(sts).toContain('a')
+    expect(sts.includes('c') || m.coordinator.of(last, 'c').phase === 'committed').toBe(true)
+  })
+})
