@@ -61,32 +61,24 @@ describe('CRDTs: strong eventual consistency in every interleaving', () => {
     })
   })
 
-  it(
-    'and on 3 replicas, 1 update each',
-    () => {
-      const three = { replicas: 3, updates: 1 }
-      expect(check(replicated(gCounter(), { ...three, expect: countsEveryIncrement })).ok).toBe(
-        true,
-      )
-      expect(check(replicated(orSet(), { ...three, expect: addWins })).ok).toBe(true)
-      expect(check(replicated(lwwRegister(true), three)).ok).toBe(true)
-      expect(check(replicated(lwwRegister(false), three)).ok).toBe(false)
-    },
-    { timeout: 120_000 },
-  )
+  it('and on 3 replicas, 1 update each', { timeout: 120_000 }, () => {
+    const three = { replicas: 3, updates: 1 }
+    expect(check(replicated(gCounter(), { ...three, expect: countsEveryIncrement })).ok).toBe(true)
+    expect(check(replicated(orSet(), { ...three, expect: addWins })).ok).toBe(true)
+    expect(check(replicated(lwwRegister(true), three)).ok).toBe(true)
+    expect(check(replicated(lwwRegister(false), three)).ok).toBe(false)
+  })
 
-  it(
-    'a network that delivers a state twice changes nothing: merge is idempotent',
-    () => {
-      const gc = check(replicated(gCounter(), { duplicating: true, expect: countsEveryIncrement }))
-      expect(gc).toMatchObject({ ok: true, stats: { distinct: 11979 } })
-      expect(check(replicated(lwwRegister(true), { duplicating: true }))).toMatchObject({
-        ok: true,
-        stats: { distinct: 15099 },
-      })
-    },
-    { timeout: 120_000 },
-  )
+  it('a network that delivers a state twice changes nothing: merge is idempotent', {
+    timeout: 120_000,
+  }, () => {
+    const gc = check(replicated(gCounter(), { duplicating: true, expect: countsEveryIncrement }))
+    expect(gc).toMatchObject({ ok: true, stats: { distinct: 11979 } })
+    expect(check(replicated(lwwRegister(true), { duplicating: true }))).toMatchObject({
+      ok: true,
+      stats: { distinct: 15099 },
+    })
+  })
 
   it('every run ends with all replicas equal: when nothing is in flight, one value', () => {
     const or = orSet()
@@ -128,13 +120,10 @@ describe('the data types, as plain functions', () => {
 
 describe('the page', () => {
   it('shows the counterexamples check returns', () => {
-    for (const model of [
-      replicated(tombstoneSet(), { expect: addWins }),
-      replicated(lwwRegister(false)),
-    ]) {
-      const v = check(model).violation!
-      expect(page).toContain(`\`\`\`text\n${v.message}\n${formatTrace(v.trace)}\n\`\`\``)
-    }
+    const shown = (v: { message: string; trace: Parameters<typeof formatTrace>[0] }) =>
+      `\`\`\`text\n${v.message}\n${formatTrace(v.trace)}\n\`\`\``
+    expect(page).toContain(shown(check(replicated(tombstoneSet(), { expect: addWins })).violation!))
+    expect(page).toContain(shown(check(replicated(lwwRegister(false))).violation!))
   })
 
   it('quotes what the chapter prints', async () => {

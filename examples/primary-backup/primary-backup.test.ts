@@ -62,7 +62,6 @@ describe('primary-backup, the model', () => {
   it('the crash is crash-stop and happens at most once; failover follows it, never precedes it', () => {
     const model = replicateFirst()
     expect(model.actions.map((a) => a.name)).toContain('crash')
-    expect(model.actions.map((a) => a.name)).not.toContain('restart')
     const crashes = (s: PbState) => (s.crashes as { primary: number }).primary
     const promoted = (s: PbState) => (s.backup as Record<string, { promoted: boolean }>).b!.promoted
     const target = (s: PbState) => (s.client as Record<string, { target: string }>).c!.target
@@ -73,6 +72,7 @@ describe('primary-backup, the model', () => {
       actions: model.actions,
       invariants: {
         atMostOneCrash: (s) => crashes(s) <= 1,
+        crashStop: (s) => crashes(s) === 0 || Object.hasOwn(s.down as object, 'p'),
         promotedOnlyAfterCrash: (s) => !promoted(s) || crashes(s) === 1,
         failoverOnlyAfterCrash: (s) => target(s) === 'p' || crashes(s) === 1,
       },

@@ -29,17 +29,15 @@ describe('quorum replication', () => {
     }
   })
 
-  it(
-    'read-after-write holds iff W + R > N, for every (N, W, R) with N <= 4',
-    () => {
-      const rows = verdicts(4)
-      expect(rows).toHaveLength(1 + 4 + 9 + 16)
-      expect(rows.filter((v) => v.ok !== v.w + v.r > v.n)).toEqual([])
-      expect(rows.every((v) => v.overlap === v.w + v.r > v.n)).toBe(true)
-      expect(rows.filter((v) => v.ok)).toHaveLength(20)
-    },
-    { timeout: 120_000 },
-  )
+  it('read-after-write holds iff W + R > N, for every (N, W, R) with N <= 4', {
+    timeout: 120_000,
+  }, () => {
+    const rows = verdicts(4)
+    expect(rows).toHaveLength(1 + 4 + 9 + 16)
+    expect(rows.filter((v) => v.ok !== v.w + v.r > v.n)).toEqual([])
+    expect(rows.every((v) => v.overlap === v.w + v.r > v.n)).toBe(true)
+    expect(rows.filter((v) => v.ok)).toHaveLength(20)
+  })
 
   it('prevent: N=3, W=2, R=2 (the configuration the paper reports as common) is safe and deadlock-free', () => {
     const r = check(quorum({ n: 3, w: 2, r: 2 }))
