@@ -71,6 +71,25 @@ export function gCounter(): StateCrdt<GCounter, number> {
 /** The elements the set examples add and remove. */
 export const ELEMENTS: readonly string[] = ['x']
 
+/**
+ * The updates of a set: add any element, remove any element the replica sees (Shapiro et al.'s
+ * precondition for remove).
+ */
+function setUpdates<S>(
+  present: readonly string[],
+  add: (s: S, e: string, tag: string) => S,
+  remove: (s: S, e: string) => S,
+): Update<S>[] {
+  return [
+    ...ELEMENTS.map((e) => ({
+      label: `add ${e}`,
+      adds: e,
+      apply: (s: S, tag: string) => add(s, e, tag),
+    })),
+    ...present.map((e) => ({ label: `remove ${e}`, removes: e, apply: (s: S) => remove(s, e) })),
+  ]
+}
+
 /** The naive set: added elements, and tombstones of removed ones, each merged by union. */
 export interface TombstoneSet {
   readonly added: readonly string[]
@@ -87,18 +106,12 @@ export function tombstoneSet(): StateCrdt<TombstoneSet, readonly string[]> {
   return {
     name: 'tombstone set',
     init: { added: [], removed: [] },
-    updates: (s) => [
-      ...ELEMENTS.map((e) => ({
-        label: `add ${e}`,
-        adds: e,
-        apply: (t: TombstoneSet) => ({ ...t, added: union(t.added, [e]) }),
-      })),
-      ...value(s).map((e) => ({
-        label: `remove ${e}`,
-        removes: e,
-        apply: (t: TombstoneSet) => ({ ...t, removed: union(t.removed, [e]) }),
-      })),
-    ],
+    updates: (s) =>
+      setUpdates<TombstoneSet>(
+        value(s),
+        (t, e) => ({ ...t, added: union(t.added, [e]) }),
+        (t, e) => ({ ...t, removed: union(t.removed, [e]) }),
+      ),
     merge: (a, b) => ({ added: union(a.added, b.added), removed: union(a.removed, b.removed) }),
     value,
     show: (s) => `{added: [${s.added.join(', ')}], removed: [${s.removed.join(', ')}]}`,
@@ -122,24 +135,20 @@ export function orSet(): StateCrdt<OrSet, readonly string[]> {
   return {
     name: 'OR-set',
     init: { adds: [], removed: [] },
-    updates: (s) => [
-      ...ELEMENTS.map((e) => ({
-        label: `add ${e}`,
-        adds: e,
-        apply: (t: OrSet, tag: string) => ({ ...t, adds: union(t.adds, [`${e}@${tag}`]) }),
-      })),
-      ...value(s).map((e) => ({
-        label: `remove ${e}`,
-        removes: e,
-        apply: (t: OrSet) => ({
+    updates: (s) =>
+      setUpdates<OrSet>(
+        value(s),
+        // The add's unique tag is the update's own: `x@r2.1`.
+        (t, e, tag) => ({ ...t, adds: union(t.adds, [`${e}@${tag}`]) }),
+        // Cancel exactly the adds of e this replica has seen.
+        (t, e) => ({
           ...t,
           removed: union(
             t.removed,
             live(t).filter((p) => elementOf(p) === e),
           ),
         }),
-      })),
-    ],
+      ),
     merge: (a, b) => ({ adds: union(a.adds, b.adds), removed: union(a.removed, b.removed) }),
     value,
     show: (s) => `{adds: [${s.adds.join(', ')}], removed: [${s.removed.join(', ')}]}`,
