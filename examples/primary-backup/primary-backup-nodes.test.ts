@@ -24,6 +24,18 @@ describe('primary-backup, the real nodes under a crash of the primary', () => {
     expect(again.failure!.minimized).toEqual(f.minimized)
   })
 
+  it('loses a write on 108 of the first 200 seeds: whenever an ack beats the next heartbeat to the crash', () => {
+    let lost = 0
+    for (let seed = 0; seed < 200; seed++) {
+      const r = simulatePrimaryBackup('ack-then-replicate', [seed])
+      if (!r.ok) {
+        expect(r.failure!.name).toBe('ackedWritesSurvive')
+        lost++
+      }
+    }
+    expect(lost).toBe(108)
+  })
+
   it('the minimised trace keeps the crash and ends with the takeover', () => {
     const f = simulatePrimaryBackup('ack-then-replicate').failure!
     expect(f.minimized.length).toBeLessThanOrEqual(f.originalLength)
