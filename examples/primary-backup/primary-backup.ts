@@ -106,8 +106,14 @@ export interface PrimaryBackupOptions {
   readonly writes?: number
 }
 
-type Net = Shared
-const send = (v: number, type: PbMessage['type']): PbMessage => ({ type, v })
+const message = (v: number, type: PbMessage['type']): PbMessage => ({ type, v })
+
+// Readers of the composed state: each component has one instance (c, p, b).
+const client = (s: PbState): Client => (s.client as Record<string, Client>).c!
+const primaryOf = (s: PbState): Primary => (s.primary as Record<string, Primary>).p!
+const backupOf = (s: PbState): Backup => (s.backup as Record<string, Backup>).b!
+const isUp = (s: PbState, id: string): boolean =>
+  !Object.hasOwn((s.down as object | undefined) ?? {}, id)
 
 /** Every acknowledged write is held by a replica that is up. */
 export function ackedWritesSurvive(s: PbState): boolean {
@@ -121,12 +127,6 @@ export function registerOf(s: PbState): Register {
   return { value: backupOf(s).value, acked: client(s).acked }
 }
 
-const client = (s: PbState): Client => (s.client as Record<string, Client>).c!
-const primaryOf = (s: PbState): Primary => (s.primary as Record<string, Primary>).p!
-const backupOf = (s: PbState): Backup => (s.backup as Record<string, Backup>).b!
-const isUp = (s: PbState, id: string): boolean =>
-  !Object.hasOwn((s.down as object | undefined) ?? {}, id)
-
 /**
  * Client, primary and backup. The primary crashes at most once, for good; then the backup may
  * take over (`promote`) and the client may turn to it (`failover`), re-sending its pending write.
@@ -137,24 +137,24 @@ const isUp = (s: PbState, id: string): boolean =>
  *   when the backup has confirmed it.
  */
 export function primaryBackup({ replication, writes = 2 }: PrimaryBackupOptions): Model<PbState> {
-  const clientC = component<Client, Net>({
+  const clientC = component<Client, Shared>({
     name: 'client',
     ids: ['c'],
     init: { acked: 0, pending: null, target: 'p' },
     actions: [
-      localAction<Client, Net>(
+      localAction<Client, Shared>(
         'write',
         (self) => self.pending === null && self.acked < writes,
         (self, ctx) => {
-          ctx.send('net', self.target, send(self.acked + 1, 'write'))
+          ctx.send('net', self.target, message(self.acked + 1, 'write'))
           return { ...self, pending: self.acked + 1 }
         },
       ),
-      localAction<Client, Net>(
+      localAction<Client, Shared>(
         'failover',
         (self, { state }) => self.target === 'p' && !isUp(state, 'p'),
         (self, ctx) => {
-          if (self.pending !== null) ctx.send('net', 'b', send(self.pending, 'write'))
+          if (self.pending !== null) ctx.send('net', 'b', message(self.pending, 'write'))
           return { ...self, target: 'b' }
         },
       ),
@@ -165,7 +165,7 @@ export function primaryBackup({ replication, writes = 2 }: PrimaryBackupOptions)
         : self,
   })
 
-  const primaryC = component<Primary, Net>({
+  const primaryC = component<Primary, Shared>({
     name: 'primary',
     ids: ['p'],
     init: { value: 0, shipped: 0 },
@@ -173,11 +173,11 @@ export function primaryBackup({ replication, writes = 2 }: PrimaryBackupOptions)
     actions:
       replication === 'ack-then-replicate'
         ? [
-            localAction<Primary, Net>(
+            localAction<Primary, Shared>(
               'replicate',
               (self) => self.shipped < self.value,
               (self, ctx) => {
-                ctx.send('net', 'b', send(self.value, 'replicate'))
+                ctx.send('net', 'b', message(self.value, 'replicate'))
                 return { ...self, shipped: self.value }
               },
             ),
@@ -186,21 +186,21 @@ export function primaryBackup({ replication, writes = 2 }: PrimaryBackupOptions)
     receive: (self, env, ctx) => {
       const { type, v } = env.msg
       if (type === 'write') {
-        if (replication === 'ack-then-replicate') ctx.send('net', env.from, send(v, 'ack'))
-        else ctx.send('net', 'b', send(v, 'replicate'))
+        if (replication === 'ack-then-replicate') ctx.send('net', env.from, message(v, 'ack'))
+        else ctx.send('net', 'b', message(v, 'replicate'))
         return { ...self, value: Math.max(self.value, v) }
       }
-      if (type === 'replicated') ctx.send('net', 'c', send(v, 'ack'))
+      if (type === 'replicated') ctx.send('net', 'c', message(v, 'ack'))
       return self
     },
   })
 
-  const backupC = component<Backup, Net>({
+  const backupC = component<Backup, Shared>({
     name: 'backup',
     ids: ['b'],
     init: { value: 0, promoted: false },
     actions: [
-      localAction<Backup, Net>(
+      localAction<Backup, Shared>(
         'promote',
         (self, { state }) => !self.promoted && !isUp(state, 'p'),
         (self) => ({ ...self, promoted: true }),
@@ -211,18 +211,18 @@ export function primaryBackup({ replication, writes = 2 }: PrimaryBackupOptions)
     receive: (self, env, ctx) => {
       const { type, v } = env.msg
       if (type === 'replicate') {
-        if (replication === 'replicate-then-ack') ctx.send('net', 'p', send(v, 'replicated'))
+        if (replication === 'replicate-then-ack') ctx.send('net', 'p', message(v, 'replicated'))
         return { ...self, value: Math.max(self.value, v) }
       }
       if (type === 'write') {
-        ctx.send('net', env.from, send(v, 'ack'))
+        ctx.send('net', env.from, message(v, 'ack'))
         return { ...self, value: Math.max(self.value, v) }
       }
       return self
     },
   })
 
-  return compose<Net>({
+  return compose<Shared>({
     name: `primary-backup (${replication}, ${writes} writes)`,
     components: [clientC, primaryC, backupC],
     channels: { net: channel<PbMessage>({ format: (m) => `${m.type}(${m.v})` }) },
