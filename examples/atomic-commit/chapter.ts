@@ -10,7 +10,7 @@ import {
 } from './atomic-commit.ts'
 
 /** Participants in the chapter's configurations. */
-const N = 3
+const N = 2
 
 /**
  * Two- and three-phase commit as a textbook chapter: 2PC blocks when its coordinator dies after

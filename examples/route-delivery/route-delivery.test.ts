@@ -90,22 +90,27 @@ describe('route delivery: over a lossy link', () => {
       fair: ['push', 'deliver'],
     })
     expect(r.violation!.prefix.map((s) => s.action)).toEqual(['init', 'push'])
-    expect(r.violation!.cycle.map((s) => s.action)).toEqual(['lose', 'push'])
+    expect(r.violation!.cycle.map((s) => s.action)).toEqual(['lose cp → agent version 1', 'push'])
   })
 
   it('fire-and-forget never converges once its only push is lost, however fair the link', () => {
     const m = routeDeliveryLink({ push: 'fire-and-forget' })
     const r = checkLiveness(m, { ...convergence, ...fairLossyLink })
-    expect(r.violation!.prefix.map((s) => s.action)).toEqual(['init', 'push', 'lose'])
+    expect(r.violation!.prefix.map((s) => s.action)).toEqual([
+      'init',
+      'push',
+      'lose cp → agent version 1',
+    ])
     expect(r.violation!.cycle).toEqual([
-      { action: '(stutter)', state: { desired: 1, applied: 0, inFlight: 0, sent: true } },
+      { action: '(stutter)', state: { desired: 1, applied: 0, wire: new Set(), sent: true } },
     ])
     // The safety checker sees the same thing as a deadlock: nothing left to do, not converged.
     expect(check(m).violation).toMatchObject({ kind: 'deadlock' })
   })
 
   // RouteDelivery.tla / RouteDeliveryLink.tla with TLC (cc6b616cf7, -workers 1): the design has
-  // 2 distinct / 2 generated states; the link 4 / 5 (re-push), 4 / 4 (fire-and-forget) and
+  // 2 distinct / 2 generated states; the link (a counter of copies in TLA+, a channel here: its
+  // copies are equal, so the bag is a count) 4 / 5 (re-push), 4 / 4 (fire-and-forget) and
   // 6 / 10 (re-push, 2 slots); Refines (Design!Spec under the mapping) holds for all of them,
   // and Converges fails or holds exactly as checkLiveness says (Link*.cfg, Design*.cfg).
   it.each([

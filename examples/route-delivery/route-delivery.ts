@@ -7,10 +7,11 @@
  * Two models. The design is two numbers and one action: delivery. It converges only if delivery
  * is assumed fair: without that assumption the behaviour that never delivers is allowed, and
  * musil answers with a stuttering lasso. The link model spells the assumption out: messages on
- * a lossy wire, a control plane that pushes once (fire-and-forget) or re-pushes until the agent
- * has caught up. It refines the design, and with re-push it converges on a fair-lossy link.
+ * a lossy wire (a channel), a control plane that pushes once (fire-and-forget) or re-pushes until
+ * the agent has caught up. It refines the design, and with re-push it converges on a fair-lossy
+ * link.
  */
-import { action, defineModel, type Model } from '@musil/core'
+import { action, type ChannelValue, channel, defineModel, type Model } from '@musil/core'
 
 /** The design's state: the intended version and the one the agent applied. */
 export interface Route {
@@ -73,8 +74,8 @@ export function routeDeliveryDesign({ versions = 1 }: DesignOptions = {}): Model
 
 /** The link model's state: the design's two numbers plus the wire. */
 export interface Link extends Route {
-  /** Copies of the push on the wire. */
-  readonly inFlight: number
+  /** Copies of the pushed version on their way from the control plane to the agent. */
+  readonly wire: ChannelValue<number>
   /** Whether the control plane has pushed at least once. */
   readonly sent: boolean
 }
@@ -95,8 +96,9 @@ export interface LinkOptions {
 }
 
 /**
- * The design over a lossy wire: `push` puts a copy of the desired version on the wire, `lose`
- * drops a copy, `deliver` hands one to the agent, which applies it.
+ * The design over a lossy wire: `push` puts a copy of the desired version on the wire, a lossy
+ * channel holding at most `slots` copies, whose generated actions lose a copy (`lose cp → agent
+ * version 1`) or hand one to the agent, which applies it (`cp → agent version 1`).
  */
 export function routeDeliveryLink({ push = 'repush', slots = 1 }: LinkOptions = {}): Model<Link> {
   if (push !== 'fire-and-forget' && push !== 'repush') {
@@ -107,29 +109,24 @@ export function routeDeliveryLink({ push = 'repush', slots = 1 }: LinkOptions = 
   if (!Number.isInteger(slots) || slots < 1) {
     throw new RangeError(`routeDeliveryLink: slots must be an integer of at least 1, got ${slots}`)
   }
+  const wire = channel<number>({ lossy: true, capacity: slots, format: (v) => `version ${v}` })
   const mayPush = push === 'repush' ? (s: Link) => s.applied < s.desired : (s: Link) => !s.sent
   return defineModel<Link>({
     name: `route-delivery-link(${push})`,
-    init: { desired: 1, applied: 0, inFlight: 0, sent: false },
+    init: { desired: 1, applied: 0, wire: wire.empty(), sent: false },
     actions: [
       action<Link>(
         'push',
-        (s) => mayPush(s) && s.inFlight < slots,
-        (s) => ({ ...s, inFlight: s.inFlight + 1, sent: true }),
+        (s) => mayPush(s) && wire.canSend(s.wire, 'cp', 'agent'),
+        (s) => ({ ...s, wire: wire.send(s.wire, 'cp', 'agent', s.desired), sent: true }),
       ),
-      action<Link>(
-        'lose',
-        (s) => s.inFlight > 0,
-        (s) => ({ ...s, inFlight: s.inFlight - 1 }),
-      ),
-      action<Link>(
-        'deliver',
-        (s) => s.inFlight > 0,
-        (s) => ({ ...s, inFlight: s.inFlight - 1, applied: Math.max(s.applied, s.desired) }),
-      ),
+      ...wire.actions<Link>({
+        at: 'wire',
+        deliver: (s, { msg }) => ({ ...s, applied: Math.max(s.applied, msg) }),
+      }),
     ],
     invariants: { noStaleOrInvented },
-    terminal: (s) => converged(s) && s.inFlight === 0,
+    terminal: (s) => converged(s) && wire.size(s.wire) === 0,
   })
 }
 

@@ -177,6 +177,27 @@ function handVoting(n: number) {
   })
 }
 
+type Hi = { net: ChannelValue<string> }
+
+/** A component `a` that sends one `hi` to `to`. */
+function sender(name: string, to: string) {
+  return component<{ sent: boolean }, Hi>({
+    name,
+    ids: ['a'],
+    init: { sent: false },
+    actions: [
+      localAction<{ sent: boolean }, Hi>(
+        'send',
+        (s) => !s.sent,
+        (_s, ctx) => {
+          ctx.send('net', to, 'hi')
+          return { sent: true }
+        },
+      ),
+    ],
+  })
+}
+
 describe('a composed model is an ordinary model', () => {
   it.each([2, 3])(
     'voting with %i participants: the same state counts as the protocol by hand',
@@ -244,23 +265,7 @@ describe('a composed model is an ordinary model', () => {
 
   it('a message to an id no component has is a model error naming it', () => {
     const net = channel<string>()
-    type H = { net: ChannelValue<string> }
-    const lone = component<{ sent: boolean }, H>({
-      name: 'lone',
-      ids: ['a'],
-      init: { sent: false },
-      actions: [
-        localAction<{ sent: boolean }, H>(
-          'send',
-          (s) => !s.sent,
-          (_s, ctx) => {
-            ctx.send('net', 'nobody', 'hi')
-            return { sent: true }
-          },
-        ),
-      ],
-    })
-    const r = check(compose<H>({ components: [lone], channels: { net } }))
+    const r = check(compose<Hi>({ components: [sender('lone', 'nobody')], channels: { net } }))
     expect(r.violation?.kind).toBe('error')
     expect(r.violation?.message).toMatch(/addressed to 'nobody', which is no component's id/)
   })
@@ -490,22 +495,7 @@ describe('crash and recovery', () => {
 
   it('messages to a down instance wait until it restarts', () => {
     const net = channel<string>()
-    type H = { net: ChannelValue<string> }
-    const sender = component<{ sent: boolean }, H>({
-      name: 'sender',
-      ids: ['a'],
-      init: { sent: false },
-      actions: [
-        localAction<{ sent: boolean }, H>(
-          'send',
-          (s) => !s.sent,
-          (_s, ctx) => {
-            ctx.send('net', 'b', 'hi')
-            return { sent: true }
-          },
-        ),
-      ],
-    })
+    type H = Hi
     const receiver = component<{ got: number }, H>({
       name: 'receiver',
       ids: ['b'],
@@ -513,7 +503,7 @@ describe('crash and recovery', () => {
       receive: (s) => ({ got: s.got + 1 }),
       crash: { durable: ['got'], maxCrashes: 1 },
     })
-    const model = compose<H>({ components: [sender, receiver], channels: { net } })
+    const model = compose<H>({ components: [sender('sender', 'b'), receiver], channels: { net } })
     let s = successors(model, model.init[0]!).find(
       (x) => model.actions[x.action]!.name === 'send',
     )!.state

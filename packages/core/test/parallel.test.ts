@@ -59,6 +59,32 @@ describe('checkParallel', () => {
   }
 
   it(
+    "gives check()'s counts and trace for a composed model with channels and symmetry",
+    async () => {
+      for (const name of ['pingPongOk', 'pingPongBad']) {
+        const expected = sequential(name, { deadlock: false })
+        const got = await checkParallel({ module, export: name }, { workers: 2, deadlock: false })
+        expect({
+          name,
+          ok: got.ok,
+          distinct: got.stats.distinct,
+          generated: got.stats.generated,
+        }).toEqual({
+          name,
+          ok: expected.ok,
+          distinct: expected.stats.distinct,
+          generated: expected.stats.generated,
+        })
+        // Envelopes crossed threads as plain records: the steps are the same, label for label.
+        expect(got.violation?.trace.map((s) => s.action)).toEqual(
+          expected.violation?.trace.map((s) => s.action),
+        )
+      }
+    },
+    SLOW,
+  )
+
+  it(
     'finds the shortest Die Hard solution',
     async () => {
       const r = await checkParallel({ module, export: 'dieHard' }, { workers: 2 })

@@ -113,9 +113,13 @@ export const CHANNEL_ACTIONS_OPTION_KEYS: readonly OptionKey<
  * in a model's state; the channel itself does not (it holds no messages).
  */
 export interface Channel<M> {
+  /** The channel's name, if it was given one. */
   readonly name: string | undefined
+  /** How it orders and keeps messages. */
   readonly kind: ChannelKind
+  /** Whether it generates `lose`. */
   readonly lossy: boolean
+  /** Whether it generates `duplicate`. */
   readonly duplicating: boolean
   /** Most messages held (per link for `fifo`); `Infinity` when unbounded. */
   readonly capacity: number
@@ -231,10 +235,8 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
 
   const full = (held: number, n: number) => held + n > capacity
 
-  const ops: ChannelOps<M> =
-    kind === 'fifo'
-      ? fifoOps(where, label, capacity, envelope, copy)
-      : setOps(kind === 'set', where, label, capacity, envelope, copy)
+  const made: OpsSetup<M> = { where, label, capacity, envelope, copy }
+  const ops: ChannelOps<M> = kind === 'fifo' ? fifoOps(made) : setOps(kind === 'set', made)
 
   const actionNames = {
     deliver: name === undefined ? 'deliver' : `${name}.deliver`,
@@ -251,11 +253,7 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
     actionNames,
     empty: ops.empty,
     send: (c, from, to, msg) => ops.send(c, from, to, msg),
-    broadcast(c, from, to, msg) {
-      let out = c
-      for (const t of to) out = ops.send(out, from, t, msg)
-      return out
-    },
+    broadcast: (c, from, to, msg) => ops.broadcast(c, from, to, msg),
     canSend: (c, from, to, n = 1) => !full(ops.held(c, from, to), n),
     receive(c, env) {
       if (kind !== 'set') return ops.drop(c, env)
@@ -264,7 +262,10 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
     },
     drop: (c, env) => ops.drop(c, env),
     messages: (c) => ops.messages(c),
-    size: (c) => ops.messages(c).length,
+    size(c) {
+      ops.check(c)
+      return c instanceof Set ? c.size : ops.messages(c).length
+    },
     deliverable: (c) => ops.deliverable(c),
     format,
     formatMessage,
@@ -330,6 +331,7 @@ interface ChannelOps<M> {
   empty(): ChannelValue<M>
   check(c: ChannelValue<M>): void
   send(c: ChannelValue<M>, from: string, to: string, msg: M): ChannelValue<M>
+  broadcast(c: ChannelValue<M>, from: string, to: Iterable<string>, msg: M): ChannelValue<M>
   /** Messages held that count against the capacity of a send from `from` to `to`. */
   held(c: ChannelValue<M>, from: string, to: string): number
   drop(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
@@ -354,15 +356,20 @@ function fullError(where: string, label: string, capacity: number, link: string)
   )
 }
 
+/** What every kind of channel is made from. */
+interface OpsSetup<M> {
+  /** How errors name the channel (`channel 'net'`), and its name for `ChannelError`. */
+  readonly where: string
+  readonly label: string
+  readonly capacity: number
+  /** Makes an envelope that renders as the channel says. */
+  readonly envelope: (from: string, to: string, msg: M) => Envelope<M>
+  readonly copy: (env: Envelope<M>) => Envelope<M>
+}
+
 /** `bag` and `set` channels: a Set of envelopes. */
-function setOps<M>(
-  isSet: boolean,
-  where: string,
-  label: string,
-  capacity: number,
-  envelope: (from: string, to: string, msg: M) => Envelope<M>,
-  copy: (env: Envelope<M>) => Envelope<M>,
-): ChannelOps<M> {
+function setOps<M>(isSet: boolean, setup: OpsSetup<M>): ChannelOps<M> {
+  const { where, label, capacity, envelope, copy } = setup
   const asSet = (c: ChannelValue<M>): ReadonlySet<Envelope<M>> => {
     if (!(c instanceof Set)) throw notAChannel(where, label, isSet ? 'set' : 'bag', c)
     return c as ReadonlySet<Envelope<M>>
@@ -388,6 +395,19 @@ function setOps<M>(
       if (isSet && find(set, env) !== undefined) return c
       if (set.size + 1 > capacity) throw fullError(where, label, capacity, 'the channel')
       return new Set(set).add(env)
+    },
+    broadcast(c, from, to, msg) {
+      // One copy of the Set for the whole broadcast, not one per receiver.
+      let next: Set<Envelope<M>> | undefined
+      for (const t of to) {
+        const env = envelope(from, t, msg)
+        const current: ReadonlySet<Envelope<M>> = next ?? asSet(c)
+        if (isSet && find(current, env) !== undefined) continue
+        if (current.size + 1 > capacity) throw fullError(where, label, capacity, 'the channel')
+        next ??= new Set(current)
+        next.add(env)
+      }
+      return next ?? c
     },
     held: (c) => asSet(c).size,
     drop(c, env) {
@@ -415,13 +435,8 @@ function setOps<M>(
 }
 
 /** `fifo` channels: `{ [from]: { [to]: Envelope[] } }`, no key for an empty link. */
-function fifoOps<M>(
-  where: string,
-  label: string,
-  capacity: number,
-  envelope: (from: string, to: string, msg: M) => Envelope<M>,
-  copy: (env: Envelope<M>) => Envelope<M>,
-): ChannelOps<M> {
+function fifoOps<M>(setup: OpsSetup<M>): ChannelOps<M> {
+  const { where, label, capacity, envelope, copy } = setup
   type Links = { readonly [to: string]: readonly Envelope<M>[] }
   const asFifo = (c: ChannelValue<M>): FifoValue<M> => {
     if (typeof c !== 'object' || c === null || c instanceof Set || Array.isArray(c)) {
@@ -464,6 +479,11 @@ function fifoOps<M>(
       if (q.length + 1 > capacity)
         throw fullError(where, label, capacity, `the link ${from} → ${to}`)
       return withQueue(f, from, to, [...q, envelope(from, to, msg)])
+    },
+    broadcast(c, from, to, msg) {
+      let out = c
+      for (const t of to) out = this.send(out, from, t, msg)
+      return out
     },
     held: (c, from, to) => queue(asFifo(c), from, to).length,
     drop(c, env) {

@@ -61,11 +61,15 @@ export interface ComponentContext<G> extends ComponentView<G> {
 
 /** A step one instance of a component can take; build it with {@link localAction}. */
 export interface LocalAction<L, G> {
+  /** Tells a local action from a model's `Action`. */
   readonly kind: 'local'
+  /** Its name; an instance is labelled `name(id)` or `name(id, p)`. */
   readonly name: string
   /** Parameters beyond the id (absent: one instance per id, labelled `name(id)`). */
   readonly domain?: (self: L, view: ComponentView<G>) => Iterable<unknown>
+  /** Whether the instance can take the step (`p` is undefined without a domain). */
   readonly guard: (self: L, view: ComponentView<G>, p: unknown) => boolean
+  /** The instance's new slice; sends go through `ctx`. */
   readonly effect: (self: L, ctx: ComponentContext<G>, p: unknown) => L
 }
 
@@ -184,8 +188,11 @@ export const COMPONENT_SPEC_KEYS: readonly OptionKey<ComponentSpec<unknown, unkn
 
 /** A component: its spec, and readers of its instances in a composed state. */
 export interface Component<L, G> {
+  /** The key of its record in the composed state. */
   readonly name: string
+  /** Its instances. */
   readonly ids: readonly string[]
+  /** What it was declared with. */
   readonly spec: ComponentSpec<L, G>
   /** The initial slice of instance `id`. */
   initial(id: string): L
@@ -362,6 +369,86 @@ export const COMPOSE_SPEC_KEYS: readonly OptionKey<ComposeSpec<unknown>>[] = key
 
 type AnyComponent<G> = Component<unknown, G>
 
+/** What an effect's context needs to know of the model it runs in. */
+interface Composition {
+  readonly modelName: string
+  readonly channels: Readonly<Record<string, Channel<unknown>>>
+  readonly names: ReadonlySet<string>
+}
+
+/**
+ * The context of one effect: the changes it makes to shared fields, in order. A class rather than
+ * a literal of closures, because one is made per effect and per delivery.
+ */
+class EffectContext<G> implements ComponentContext<G> {
+  /** Shared fields the effect changed, by key (undefined while it changed none). */
+  pending: Record<string, unknown> | undefined = undefined
+  readonly id: string
+  readonly state: Composed<G>
+  readonly channel: string | undefined
+  readonly #where: Composition
+  readonly #component: string
+
+  constructor(
+    where: Composition,
+    component: string,
+    id: string,
+    state: Composed<G>,
+    channel: string | undefined,
+  ) {
+    this.#where = where
+    this.#component = component
+    this.id = id
+    this.state = state
+    this.channel = channel
+  }
+
+  #current(key: string): ChannelValue<unknown> {
+    const p = this.pending
+    return (
+      p !== undefined && Object.hasOwn(p, key) ? p[key] : this.state[key]
+    ) as ChannelValue<unknown>
+  }
+
+  #channel(key: string): Channel<unknown> {
+    const ch = this.#where.channels[key]
+    if (ch === undefined) {
+      throw new ModelDefinitionError(
+        `${this.#where.modelName}: ${this.#component} ${this.id} sends on '${key}', which is not a channel of the model (channels: ${Object.keys(this.#where.channels).join(', ') || 'none'})`,
+      )
+    }
+    return ch
+  }
+
+  send<K extends ChannelKeys<G>>(key: K, to: string, msg: MessageOf<G[K]>): void {
+    const next = this.#channel(key).send(this.#current(key), this.id, to, msg)
+    this.pending ??= {}
+    this.pending[key] = next
+  }
+
+  broadcast<K extends ChannelKeys<G>>(key: K, to: Iterable<string>, msg: MessageOf<G[K]>): void {
+    const next = this.#channel(key).broadcast(this.#current(key), this.id, to, msg)
+    this.pending ??= {}
+    this.pending[key] = next
+  }
+
+  set<K extends keyof G & string>(key: K, value: G[K]): void {
+    const { channels, names, modelName } = this.#where
+    if (
+      Object.hasOwn(channels, key) ||
+      !Object.hasOwn(this.state, key) ||
+      names.has(key) ||
+      RESERVED.includes(key)
+    ) {
+      throw new ModelDefinitionError(
+        `${modelName}: ${this.#component} ${this.id} sets '${key}', which is not a shared field (declare it in compose({ shared }))`,
+      )
+    }
+    this.pending ??= {}
+    this.pending[key] = value
+  }
+}
+
 /**
  * Builds a model from components and shared channels. Its actions, in order: each component's
  * actions (an `action.each` over its ids that are up, labelled `name(id)` or `name(id, p)`), the
@@ -436,6 +523,7 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
   const view = (s: S, id: string): ComponentView<G> => ({ id, state: s })
   const isDown = (s: S, id: string): boolean => Object.hasOwn(s.down as object, id)
 
+  const where: Composition = { modelName, channels, names }
   /** Runs `f` as instance `id` of `c`: its result replaces the slice; sends apply in order. */
   const run = (
     s: S,
@@ -445,50 +533,11 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
     f: (self: unknown, ctx: ComponentContext<G>) => unknown,
     extra?: Record<string, unknown>,
   ): S => {
-    let pending: Record<string, unknown> | undefined
-    const current = (key: string) =>
-      pending !== undefined && Object.hasOwn(pending, key) ? pending[key] : s[key]
-    const channelOf = (key: string): Channel<unknown> => {
-      const ch = channels[key]
-      if (ch === undefined) {
-        throw new ModelDefinitionError(
-          `${modelName}: ${c.name} ${id} sends on '${key}', which is not a channel of the model (channels: ${Object.keys(channels).join(', ') || 'none'})`,
-        )
-      }
-      return ch
-    }
-    const ctx: ComponentContext<G> = {
-      id,
-      state: s,
-      channel: via,
-      send(key, to, msg) {
-        pending ??= {}
-        pending[key] = channelOf(key).send(current(key) as ChannelValue<unknown>, id, to, msg)
-      },
-      broadcast(key, to, msg) {
-        pending ??= {}
-        pending[key] = channelOf(key).broadcast(current(key) as ChannelValue<unknown>, id, to, msg)
-      },
-      set(key, value) {
-        if (
-          Object.hasOwn(channels, key) ||
-          !Object.hasOwn(s, key) ||
-          names.has(key) ||
-          RESERVED.includes(key)
-        ) {
-          throw new ModelDefinitionError(
-            `${modelName}: ${c.name} ${id} sets '${key}', which is not a shared field (declare it in compose({ shared }))`,
-          )
-        }
-        pending ??= {}
-        pending[key] = value
-      },
-    }
-    const self = (s[c.name] as Record<string, unknown>)[id]
-    const next = f(self, ctx)
+    const ctx = new EffectContext<G>(where, c.name, id, s, via)
+    const next = f((s[c.name] as Record<string, unknown>)[id], ctx)
     return {
       ...s,
-      ...pending,
+      ...ctx.pending,
       ...extra,
       [c.name]: { ...(s[c.name] as object), [id]: next },
     } as S
