@@ -7,6 +7,7 @@ import { atomicCommitChapter } from './atomic-commit/chapter.ts'
 import { bankTransferChapter } from './bank-transfer/chapter.ts'
 import { byzantineServiceChapter } from './byzantine-service/chapter.ts'
 import type { Chapter } from './chapter.ts'
+import { crdtsChapter } from './crdts/chapter.ts'
 import { dieHardChapter } from './die-hard/chapter.ts'
 import { diningPhilosophersChapter } from './dining-philosophers/chapter.ts'
 import { failureDetectorChapter } from './failure-detector/chapter.ts'
@@ -22,7 +23,9 @@ import { outboxChapter } from './outbox/chapter.ts'
 import { partitionAndHealChapter } from './partition-and-heal/chapter.ts'
 import { paxosChapter } from './paxos/chapter.ts'
 import { petersonChapter } from './peterson/chapter.ts'
+import { primaryBackupChapter } from './primary-backup/chapter.ts'
 import { producerConsumerChapter } from './producer-consumer/chapter.ts'
+import { quorumChapter } from './quorum/chapter.ts'
 import { raftElectionChapter } from './raft-election/chapter.ts'
 import { readersWritersChapter } from './readers-writers/chapter.ts'
 import { reconciliationUnderLossChapter } from './reconciliation-under-loss/chapter.ts'
@@ -67,7 +70,7 @@ const agreementAndCoordination: Chapter[] = [
   lockFencingChapter,
 ]
 
-const replicationAndConsistency: Chapter[] = []
+const replicationAndConsistency: Chapter[] = [quorumChapter, primaryBackupChapter, crdtsChapter]
 
 // Issue 13 (part 2 of the roadmap).
 const messagingPatterns: Chapter[] = [
