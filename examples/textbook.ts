@@ -8,6 +8,8 @@ import { chapters, sections } from './chapters.ts'
 const started = performance.now()
 let failures = 0
 console.log('musil textbook: each chapter finds the classic bug and verifies the classic fix\n')
+// The title column is as wide as the longest title, so the timings line up in every section.
+const titleWidth = Math.max(...chapters.map((c) => c.title.length))
 for (const { part, chapters: inPart } of sections(chapters)) {
   console.log(part)
   for (const ch of inPart) await run(ch)
@@ -25,7 +27,9 @@ async function run(ch: Chapter): Promise<void> {
   const ms = Math.round(performance.now() - t0)
   const good = bug.ok && fix.ok
   if (!good) failures++
-  console.log(`  ${good ? '✓' : '✗'} ${ch.title.padEnd(34)} ${ms.toString().padStart(6)} ms`)
+  console.log(
+    `  ${good ? '✓' : '✗'} ${ch.title.padEnd(titleWidth)} ${ms.toString().padStart(6)} ms`,
+  )
   console.log(`      bug  ${bug.ok ? 'found   ' : 'MISSED  '} ${bug.summary}`)
   console.log(`      fix  ${fix.ok ? 'verified' : 'FAILED  '} ${fix.summary}`)
 }
