@@ -1,5 +1,5 @@
 import { check, checkLiveness } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, replays, stepsOf } from '../chapter.ts'
 import { simulateElection } from './leader-election.nodes.ts'
 import { hasLeader, leaderElection } from './leader-election.ts'
 
@@ -19,10 +19,14 @@ export const leaderElectionChapter: Chapter = {
     const split = checkLiveness(leaderElection({ policy: 'once' }), eventuallyALeader).violation
     const sim = simulateElection({ policy: 'vote-twice' }, SEEDS).failure
     return {
-      ok: twoLeaders?.name === 'oneLeaderPerTerm' && split !== undefined && sim?.kind === 'safety',
+      ok:
+        twoLeaders?.name === 'oneLeaderPerTerm' &&
+        split !== undefined &&
+        sim?.kind === 'safety' &&
+        replays(sim, (seeds) => simulateElection({ policy: 'vote-twice' }, seeds)),
       summary:
-        `two leaders in one term: trace of ${twoLeaders?.trace.length} states, and seed ${sim?.seed} of the code (${sim?.minimized.length} events); ` +
-        `split votes: no leader ever, lasso after ${split ? split.prefix.length - 1 : '-'} steps`,
+        `two leaders in one term: trace of ${twoLeaders?.trace.length} states, and seed ${sim?.seed} of the code (${sim?.minimized.length} events, replays byte for byte); ` +
+        `split votes: no leader ever, lasso after ${stepsOf(split?.prefix)} steps`,
     }
   },
   fix() {

@@ -1,5 +1,5 @@
 import { check } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, replays } from '../chapter.ts'
 import { simulateLock } from './lock-fencing.nodes.ts'
 import { lockFencing } from './lock-fencing.ts'
 
@@ -15,9 +15,12 @@ export const lockFencingChapter: Chapter = {
     const v = check(lockFencing({ fenced: false })).violation
     const sim = simulateLock(false, SEEDS).failure
     return {
-      ok: v?.name === 'writesInLeaseOrder' && sim?.name === 'writesInLeaseOrder',
+      ok:
+        v?.name === 'writesInLeaseOrder' &&
+        sim?.name === 'writesInLeaseOrder' &&
+        replays(sim, (seeds) => simulateLock(false, seeds)),
       summary: v
-        ? `an expired lease still writes: trace of ${v.trace.length} states; the code's GC pause at seed ${sim?.seed} (${sim?.minimized.length} events)`
+        ? `an expired lease still writes: trace of ${v.trace.length} states; the code's GC pause at seed ${sim?.seed} (${sim?.minimized.length} events, replays byte for byte)`
         : 'every write in lease order',
     }
   },

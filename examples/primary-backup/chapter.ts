@@ -1,5 +1,5 @@
 import { check, checkRefinement } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, replays } from '../chapter.ts'
 import { primaryBackup, registerOf, singleRegister } from './primary-backup.ts'
 import { simulatePrimaryBackup } from './primary-backup-nodes.ts'
 
@@ -14,10 +14,13 @@ export const primaryBackupChapter: Chapter = {
     const v = check(primaryBackup({ replication: 'ack-then-replicate', writes: WRITES })).violation
     const sim = simulatePrimaryBackup('ack-then-replicate').failure
     return {
-      ok: v?.name === 'ackedWritesSurvive' && sim?.name === 'ackedWritesSurvive',
+      ok:
+        v?.name === 'ackedWritesSurvive' &&
+        sim?.name === 'ackedWritesSurvive' &&
+        replays(sim, (seeds) => simulatePrimaryBackup('ack-then-replicate', seeds)),
       summary:
         v && sim
-          ? `ack then replicate: the crash loses an acknowledged write, trace of ${v.trace.length} states; the nodes lose one on seed ${sim.seed} (${sim.minimized.length}-event trace)`
+          ? `ack then replicate: the crash loses an acknowledged write, trace of ${v.trace.length} states; the nodes lose one on seed ${sim.seed} (${sim.minimized.length}-event trace, replays byte for byte)`
           : 'no acknowledged write lost',
     }
   },
