@@ -149,8 +149,9 @@ function showsSafe(s: PaxosState, b: number, v: string, q: readonly string[]): b
  * Paxos.tla under a configuration, as a composed model. Each step is one disjunct of `Next`
  * with its witnesses: `Phase1a(p)` and `Phase2a(p, v)` are the proposer of a ballot's steps;
  * `Phase1b(a)` and `Phase2b(a)` are deliveries of a 1a or 2a message to acceptor `a` (the
- * witness `m` of `\E m \in msgs`). So `generated` counts what TLC's "states generated" counts;
- * `\E Q \in Quorum` in Phase2a sends nothing, so it is a guard.
+ * witness `m` of `\E m \in msgs`). So `generated` counts what TLC's "states generated" counts,
+ * but for `\E Q \in Quorum` in Phase2a: it sends nothing, so here it is a guard, where TLC makes
+ * one successor per quorum that passes (the same with one quorum, as in MCPaxos).
  */
 export function paxos(config: PaxosConfig): Model<PaxosState> {
   return compose(paxosSpec(config))
