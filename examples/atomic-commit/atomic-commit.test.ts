@@ -1,5 +1,7 @@
 import { check, checkLiveness, formatTrace } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
 import {
   allDecided,
   allTerminated,
@@ -8,6 +10,7 @@ import {
   threePhase,
   twoPhase,
 } from './atomic-commit.ts'
+import { atomicCommitChapter } from './chapter.ts'
 
 describe('two-phase commit', () => {
   it.each([2, 3])(
@@ -18,11 +21,11 @@ describe('two-phase commit', () => {
       expect(live.ok).toBe(false)
       const v = live.violation!
       // The behaviour stops with the coordinator down and some participant prepared, forever.
-      expect(v.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+      expect(actionsOf(v.cycle)).toEqual(['(stutter)'])
       const last = v.prefix.at(-1)!.state
       expect(m.coordinator.isUp(last, 'c')).toBe(false)
       expect(m.ids.some((r) => m.participant.of(last, r).st === 'prepared')).toBe(true)
-      expect(v.prefix.map((s) => s.action)).toContain('prepare(c)')
+      expect(actionsOf(v.prefix)).toContain('prepare(c)')
       expect(v.prefix.at(-1)!.action).toBe('crash(c)')
       // The same blocked state is a deadlock for check: nothing can happen, yet nobody decided.
       const r = check(m.model)
@@ -47,7 +50,7 @@ describe('two-phase commit', () => {
     const m = twoPhase({ participants: 2, coordinator: 'volatile-log' })
     const r = check(m.model)
     expect(r.violation?.name).toBe('consistent')
-    const labels = r.violation!.trace.map((s) => s.action)
+    const labels = actionsOf(r.violation!.trace)
     const commit = labels.indexOf('commit(c)')
     const crash = labels.indexOf('crash(c)')
     const restart = labels.indexOf('restart(c)')
@@ -82,7 +85,7 @@ describe('three-phase commit', () => {
     const m = threePhase({ participants: n, faults: 'partition' })
     const r = check(m.model)
     expect(r.violation?.name).toBe('consistent')
-    const labels = r.violation!.trace.map((s) => s.action)
+    const labels = actionsOf(r.violation!.trace)
     expect(labels.some((l) => l.startsWith('partition('))).toBe(true)
     expect(labels.some((l) => l.startsWith('terminate('))).toBe(true)
     const last = r.violation!.trace.at(-1)!.state
@@ -90,4 +93,9 @@ describe('three-phase commit', () => {
     expect(sts).toContain('a')
     expect(sts.includes('c') || m.coordinator.of(last, 'c').phase === 'committed').toBe(true)
   })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(atomicCommitChapter))
 })

@@ -1,8 +1,9 @@
 import { check, checkLiveness } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { actionsOf, type Chapter, count, stepsOf } from '../chapter.ts'
 import {
   allDecided,
   allTerminated,
+  COORDINATOR,
   THREE_PHASE_FAIR,
   TWO_PHASE_FAIR,
   threePhase,
@@ -29,10 +30,21 @@ export const atomicCommitChapter: Chapter = {
       fair: [...TWO_PHASE_FAIR],
     })
     const split = check(threePhase({ participants: N, faults: 'partition' }).model)
-    const steps = blocked.violation ? blocked.violation.prefix.length - 1 : 0
-    const splitSteps = split.violation ? split.violation.trace.length - 1 : 0
+    const steps = stepsOf(blocked.violation?.prefix)
+    const splitSteps = stepsOf(split.violation?.trace)
+    // Green only for the classic stories: the behaviour stops with the coordinator down and a
+    // participant prepared, and the split needs the partition.
+    const stuck = blocked.violation?.prefix.at(-1)?.state
+    const blocks =
+      stuck !== undefined &&
+      blocked.violation!.cycle.every((s) => s.action === '(stutter)') &&
+      !blocking.coordinator.isUp(stuck, COORDINATOR) &&
+      blocking.ids.some((r) => blocking.participant.of(stuck, r).st === 'prepared')
+    const partitioned = actionsOf(split.violation?.trace ?? []).some((a) =>
+      a.startsWith('partition('),
+    )
     return {
-      ok: blocked.violation !== undefined && split.violation?.name === 'consistent',
+      ok: blocks && split.violation?.name === 'consistent' && partitioned,
       summary: `2PC blocks: coordinator crash after prepare, a prepared participant waits forever (lasso after ${steps} steps); 3PC under a partition commits and aborts (trace of ${splitSteps} steps)`,
     }
   },

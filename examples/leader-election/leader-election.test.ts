@@ -1,6 +1,8 @@
 import { check, checkLiveness, formatSimTrace, simulate, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { eventuallyALeader, SEEDS } from './chapter.ts'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
+import { eventuallyALeader, leaderElectionChapter, SEEDS } from './chapter.ts'
 import { electionNodes, electionOptions, simulateElection } from './leader-election.nodes.ts'
 import { electedIn, hasLeader, leaderElection, oneLeaderPerTerm } from './leader-election.ts'
 
@@ -8,7 +10,7 @@ describe('leader election: the model', () => {
   it('a node that votes twice in a term lets two candidates win it', () => {
     const v = check(leaderElection({ policy: 'vote-twice' })).violation!
     expect(v.name).toBe('oneLeaderPerTerm')
-    expect(v.trace.map((s) => s.action)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'timeout(n1)',
       'timeout(n2)',
@@ -32,7 +34,7 @@ describe('leader election: the model', () => {
       { term: 2, role: 'candidate' },
       { term: 2, role: 'candidate' },
     ])
-    expect(v.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+    expect(actionsOf(v.cycle)).toEqual(['(stutter)'])
   })
 
   it('the bully tie-break keeps one leader per term and always elects one', () => {
@@ -48,7 +50,7 @@ describe('leader election: the model', () => {
       ...eventuallyALeader,
       fair: fairButTimeouts,
     })
-    expect(r.violation?.prefix.map((s) => s.action)).toEqual(['init'])
+    expect(actionsOf(r.violation!.prefix)).toEqual(['init'])
   })
 
   it.each(['n1', 'n3'])('one node whose timeout is fair (%s) is enough for progress', (id) => {
@@ -111,4 +113,9 @@ describe('leader election: the code, simulated and held to the model', () => {
       /^refinement of model 'leader-election\(3 nodes, terms 1..2, once\)' broken/,
     )
   })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(leaderElectionChapter))
 })

@@ -1,6 +1,8 @@
 import { check, compose, formatTrace, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { SEEDS } from './chapter.ts'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
+import { lockFencingChapter, SEEDS } from './chapter.ts'
 import { lockNodes, lockOptions, simulateLock } from './lock-fencing.nodes.ts'
 import { lockFencing, lockFencingSpec, net, storageOf, writesInLeaseOrder } from './lock-fencing.ts'
 
@@ -11,7 +13,7 @@ describe('a distributed lock with leases: the model', () => {
   it('a client whose lease expired still writes, after the next holder (the Kleppmann scenario)', () => {
     const v = check(lockFencing({ fenced: false })).violation!
     expect(v.name).toBe('writesInLeaseOrder')
-    expect(v.trace.map((s) => s.action)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       ...STALE_WRITE,
       'write(c2)',
       'c2 → storage write(token 2)',
@@ -43,7 +45,7 @@ describe('a distributed lock with leases: the model', () => {
       },
     })
     const v = check(staleAccepted).violation!
-    expect(v.trace.map((s) => s.action)).toEqual([...STALE_WRITE, 'c1 → storage write(token 1)'])
+    expect(actionsOf(v.trace)).toEqual([...STALE_WRITE, 'c1 → storage write(token 1)'])
   })
 
   it('lease order is a property of the log alone', () => {
@@ -88,4 +90,9 @@ describe('the lock as code: simulated and held to the model', () => {
     expect(r).toMatchObject({ ok: true, runs: SEEDS })
     expect(r.checked).toMatchObject({ invariants: ['writesInLeaseOrder'], refinement: true })
   })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(lockFencingChapter))
 })

@@ -1,6 +1,9 @@
 import { check, compose, formatTrace } from '@musil/core'
 import { modelTest } from '@musil/vitest'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
+import { paxosChapter } from './chapter.ts'
 import { chosenValues, MC_PAXOS, majorities, paxos, paxosSpec, THREE_ACCEPTORS } from './paxos.ts'
 
 describe('single-decree Paxos', () => {
@@ -16,7 +19,7 @@ describe('single-decree Paxos', () => {
   it('a proposer that skips phase 1 lets two values be chosen: the shortest story', () => {
     const v = check(paxos({ ...THREE_ACCEPTORS, skipPhase1: true })).violation!
     expect(v.name).toBe('oneValueChosen')
-    expect(v.trace.map((s) => s.action)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'Phase2a(p0, v1)',
       'Phase2a(p1, v2)',
@@ -72,3 +75,8 @@ describe('single-decree Paxos', () => {
 })
 
 modelTest('Paxos chooses at most one value (MCPaxos)', paxos(MC_PAXOS))
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(paxosChapter))
+})

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { check, checkRefinement, defineModel, formatSimTrace, formatTrace } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { primaryBackupChapter } from './chapter.ts'
 import {
   ackedWritesSurvive,
@@ -25,7 +27,7 @@ describe('primary-backup, the model', () => {
   it('model the error: ack then replicate, and the crash of the primary takes the acked write with it', () => {
     const v = check(ackFirst()).violation!
     expect(v.name).toBe('ackedWritesSurvive')
-    expect(v.trace.map((s) => s.action)).toEqual([
+    expect(actionsOf(v.trace)).toEqual([
       'init',
       'write(c)',
       'c → p write(1)',
@@ -104,9 +106,6 @@ describe('the page', () => {
     )
   })
 
-  it('quotes what the chapter prints', async () => {
-    expect(page.split('\n')[0]).toBe(`# ${primaryBackupChapter.title}`)
-    expect(page).toContain(`bug  found    ${(await primaryBackupChapter.bug()).summary}`)
-    expect(page).toContain(`fix  verified ${(await primaryBackupChapter.fix()).summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(primaryBackupChapter))
 })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { check, checkLiveness, formatTrace } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { expectPageQuotes } from '../page-quotes.ts'
 import { quorumChapter } from './chapter.ts'
 import { type Client, quorum, verdicts, verdictTable } from './quorum.ts'
 
@@ -65,9 +66,6 @@ describe('the page', () => {
     expect(page).toContain(verdictTable(verdicts(3)))
   })
 
-  it('quotes what the chapter prints', async () => {
-    expect(page.split('\n')[0]).toBe(`# ${quorumChapter.title}`)
-    expect(page).toContain(`bug  found    ${(await quorumChapter.bug()).summary}`)
-    expect(page).toContain(`fix  verified ${(await quorumChapter.fix()).summary}`)
-  })
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(quorumChapter))
 })

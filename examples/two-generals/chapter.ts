@@ -1,5 +1,5 @@
 import { check, checkLiveness } from '@musil/core'
-import { type Chapter, count } from '../chapter.ts'
+import { type Chapter, count, stepsOf } from '../chapter.ts'
 import { bothDecided, twoGenerals } from './two-generals.ts'
 
 /** The retry bounds the chapter tries: every one of them fails the same way. */
@@ -20,7 +20,7 @@ export const twoGeneralsChapter: Chapter = {
     const alone = RETRY_BOUNDS.map(
       (retries) => check(twoGenerals({ retries, onSilence: 'retreat' })).violation,
     )
-    const steps = lassos.map((v) => (v ? v.prefix.length - 1 : '-')).join(', ')
+    const steps = lassos.map((v) => (v ? stepsOf(v.prefix) : '-')).join(', ')
     const traces = alone.map((v) => (v ? v.trace.length : '-')).join(', ')
     return {
       ok: lassos.every((v) => v !== undefined) && alone.every((v) => v?.name === 'agreement'),

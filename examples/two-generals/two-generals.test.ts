@@ -1,6 +1,8 @@
 import { check, checkLiveness, formatTrace } from '@musil/core'
 import { describe, expect, it } from 'vitest'
-import { RETRY_BOUNDS, termination } from './chapter.ts'
+import { actionsOf } from '../chapter.ts'
+import { expectPageQuotes } from '../page-quotes.ts'
+import { RETRY_BOUNDS, termination, twoGeneralsChapter } from './chapter.ts'
 import {
   agreement,
   type Battlefield,
@@ -20,13 +22,13 @@ describe('the two generals', () => {
       // Every order sent, every order captured, then nothing left to do: one loss per retry more.
       const sends = Array.from({ length: retries + 1 }, () => 'sendOrder(A)')
       const losses = Array.from({ length: retries + 1 }, () => 'lose A → B order(plan attack)')
-      expect(v.prefix.map((s) => s.action)).toEqual([
+      expect(actionsOf(v.prefix)).toEqual([
         'init',
         'choose(A, attack)',
         ...sends,
         ...losses,
       ])
-      expect(v.cycle.map((s) => s.action)).toEqual(['(stutter)'])
+      expect(actionsOf(v.cycle)).toEqual(['(stutter)'])
       expect(bothDecided(v.cycle[0]!.state)).toBe(false)
     },
   )
@@ -88,4 +90,9 @@ describe('the two generals', () => {
   it('rejects a bad bound', () => {
     expect(() => twoGenerals({ retries: -1 })).toThrow(/retries must be an integer/)
   })
+})
+
+describe('the page', () => {
+  it('is titled as the textbook titles it and quotes what the chapter prints', () =>
+    expectPageQuotes(twoGeneralsChapter))
 })
