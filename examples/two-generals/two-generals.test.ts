@@ -22,12 +22,7 @@ describe('the two generals', () => {
       // Every order sent, every order captured, then nothing left to do: one loss per retry more.
       const sends = Array.from({ length: retries + 1 }, () => 'sendOrder(A)')
       const losses = Array.from({ length: retries + 1 }, () => 'lose A → B order(plan attack)')
-      expect(actionsOf(v.prefix)).toEqual([
-        'init',
-        'choose(A, attack)',
-        ...sends,
-        ...losses,
-      ])
+      expect(actionsOf(v.prefix)).toEqual(['init', 'choose(A, attack)', ...sends, ...losses])
       expect(actionsOf(v.cycle)).toEqual(['(stutter)'])
       expect(bothDecided(v.cycle[0]!.state)).toBe(false)
     },
