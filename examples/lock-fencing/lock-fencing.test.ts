@@ -1,4 +1,4 @@
-import { check, compose, formatTrace, simulateSeed, traceDigest } from '@musil/core'
+import { check, compose, formatTrace, simulate, simulateSeed, traceDigest } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
@@ -90,6 +90,21 @@ describe('the lock as code: simulated and held to the model', () => {
     expect(r).toMatchObject({ ok: true, runs: SEEDS })
     expect(r.checked).toMatchObject({ invariants: ['writesInLeaseOrder'], refinement: true })
   })
+
+  it.each([true, false])(
+    'refinement is no formality: code with fenced=%s held to the other model fails it',
+    (fenced) => {
+      // The fenced storage drops a stale write the unfenced model must log, and the unfenced
+      // storage logs one the fenced model must drop. Invariants off: only refinement can fail.
+      const r = simulate(lockNodes(fenced), {
+        seeds: SEEDS,
+        ...lockOptions(fenced),
+        invariants: {},
+        model: lockFencing({ fenced: !fenced }),
+      })
+      expect(r.failure).toMatchObject({ kind: 'refinement' })
+    },
+  )
 })
 
 describe('the page', () => {
