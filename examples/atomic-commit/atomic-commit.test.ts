@@ -1,4 +1,4 @@
-import { check, checkLiveness, formatTrace } from '@musil/core'
+import { check, checkLiveness, defineModel, formatTrace, successors } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { actionsOf } from '../chapter.ts'
 import { expectPageQuotes } from '../page-quotes.ts'
@@ -7,6 +7,7 @@ import {
   allTerminated,
   THREE_PHASE_FAIR,
   TWO_PHASE_FAIR,
+  type TwoPhaseState,
   threePhase,
   twoPhase,
 } from './atomic-commit.ts'
@@ -33,6 +34,24 @@ describe('two-phase commit', () => {
       expect(r.violation!.trace.some((s) => s.action === 'crash(c)')).toBe(true)
     },
   )
+
+  it('the blocking no termination protocol avoids: every participant prepared, coordinator down, nothing can happen', () => {
+    // The shortest lasso has one participant aborted, which a cooperative termination protocol
+    // (ask the other participants) would resolve. When all voted yes, only the coordinator knows.
+    const m = twoPhase({ participants: 2, coordinator: 'crash-stop' })
+    const allPrepared = (s: TwoPhaseState) =>
+      !m.coordinator.isUp(s, 'c') && m.ids.every((r) => m.participant.of(s, r).st === 'prepared')
+    const watched = defineModel<TwoPhaseState>({
+      name: m.model.name,
+      init: [...m.model.init],
+      actions: m.model.actions,
+      invariants: { notAllPreparedAndDown: (s) => !allPrepared(s) },
+    })
+    const r = check(watched, { deadlock: false })
+    const stuck = r.violation!.trace.at(-1)!.state
+    expect(allPrepared(stuck)).toBe(true)
+    expect(successors(m.model, stuck)).toEqual([])
+  })
 
   it.each([2, 3])(
     '%i participants, durable decision log: safe and every participant decides',
