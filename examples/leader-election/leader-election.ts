@@ -213,7 +213,9 @@ export function leaderElection({
     components: [node],
     shared: { ballots: new Set(), elected: new Set() },
     invariants: { oneLeaderPerTerm: (s) => oneLeaderPerTerm(s as unknown as Cluster) },
-    // Once no node may start another term and nobody can vote or win, the election has stopped.
+    // Any state may be where the election stops (no term left to start, nobody able to vote or
+    // win): that it stops without a leader is the liveness question checkLiveness asks, so a
+    // stopped state is no deadlock for check.
     terminal: () => true,
   }) as unknown as Model<Cluster>
 }
