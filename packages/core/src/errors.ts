@@ -294,8 +294,9 @@ export class BoundaryError extends MusilError {
 }
 
 /**
- * Audit mode caught code inside an async run reading entropy the seed does not control: the wall
- * clock, `Math.random`, or `crypto` randomness. `source` names the call.
+ * Audit mode caught code reading entropy the seed does not control (the wall clock,
+ * `Math.random`, or `crypto` randomness), inside a run with `audit: true` or inside `auditMode`.
+ * `source` names the call.
  */
 export class EntropyLeakError extends BoundaryError {
   override name = 'EntropyLeakError'
@@ -303,7 +304,7 @@ export class EntropyLeakError extends BoundaryError {
   constructor(source: string, remedy: string) {
     super(
       source,
-      `${source} read uncontrolled entropy inside an async run, so the run is no longer a function of its seed. ${remedy}`,
+      `${source} read uncontrolled entropy in audit mode: code that reads it is no longer a function of the seed. ${remedy}`,
     )
   }
 }

@@ -21,8 +21,9 @@ import { type AuditScope, auditScope } from './guard-target.ts'
  * nothing from outside before you put it in a simulation.
  *
  * @example
- * const id = auditMode(() => makeId(world.rng)) // fine: seeded
- * auditMode(() => Date.now()) // throws EntropyLeakError: Date.now() read uncontrolled entropy ...
+ * const makeId = (draw: () => number) => `id-${Math.floor(draw() * 1e6)}`
+ * auditMode(() => makeId(() => 0.5)) // 'id-500000': takes nothing from outside
+ * auditMode(() => makeId(Math.random)) // throws EntropyLeakError naming Math.random()
  *
  * @throws {EntropyLeakError} the first entropy read inside the scope.
  * @throws {BoundaryError} the first real I/O call inside the scope.

@@ -33,6 +33,8 @@ const THREAD_REMEDY = 'run the work as a task with world.spawn().'
 const FS_REMEDY =
   'keep the state in memory, or wrap a fake store in world.scheduled(): a file written by one seed would leak into the next.'
 const TIMER_REMEDY = 'use world.sleep() for delays and world.spawn() for concurrent work.'
+const SIGNAL_REMEDY =
+  'give recv() a virtual { timeout }, or abort an AbortController from a task after world.sleep().'
 
 /** The error a guarded call throws: it names the call, why it cannot run, and what to use. */
 export function boundaryError(source: string, what: string, remedy: string): BoundaryError {
@@ -215,6 +217,8 @@ export function patchBoundary(restores: Restore[]): void {
     'a real timer',
     TIMER_REMEDY,
   )
+  // A signal that aborts on the real clock: a recv() waiting on it would end as a false deadlock.
+  guard(restores, AbortSignal, 'timeout', 'AbortSignal.timeout()', 'a real timer', SIGNAL_REMEDY)
   guardAll(
     restores,
     require('node:timers/promises') as Module,

@@ -48,11 +48,18 @@ const calls: [source: string, call: () => unknown][] = [
   ['setImmediate()', () => setImmediate(() => {})],
   ['timers.setTimeout()', () => timers.setTimeout(() => {}, 1)],
   ['timers/promises.setTimeout()', () => timersPromises.setTimeout(1)],
+  ['AbortSignal.timeout()', () => AbortSignal.timeout(1)],
 ]
 
 describe('seedloop tests/test_loop_boundary.py', () => {
   seedloopTest('test_loop_boundary::test_boundary_method_rejected', async () => {
-    const before = [net.connect, fs.writeFileSync, childProcess.spawn, globalThis.setTimeout]
+    const before = [
+      net.connect,
+      fs.writeFileSync,
+      childProcess.spawn,
+      globalThis.setTimeout,
+      AbortSignal.timeout,
+    ]
     for (const [source, call] of calls) {
       let thrown: unknown
       // Not in audit mode: the boundary holds in every mode.
@@ -84,7 +91,13 @@ describe('seedloop tests/test_loop_boundary.py', () => {
     }
     expect(fs.existsSync(nowhere)).toBe(false)
     // Outside a run every one of them is the real thing again: the identical function.
-    const after = [net.connect, fs.writeFileSync, childProcess.spawn, globalThis.setTimeout]
+    const after = [
+      net.connect,
+      fs.writeFileSync,
+      childProcess.spawn,
+      globalThis.setTimeout,
+      AbortSignal.timeout,
+    ]
     for (let i = 0; i < before.length; i++) expect(after[i]).toBe(before[i])
   })
 })

@@ -77,7 +77,7 @@ export const MANIFEST: Readonly<Record<string, Entry>> = {
   'test_entropy::test_substreams_are_independent': same,
   'test_entropy::test_substream_changes_with_seed': same,
   'test_entropy::test_substream_accepts_any_int_seed': differs(
-    'a seed is any safe integer, negative ones included, but not beyond 2^53: a JavaScript number cannot hold larger integers exactly, so two different seeds would silently name the same run',
+    'a RandomStream takes any safe integer, negative ones included, but not beyond 2^53: a JavaScript number cannot hold larger integers exactly, so two different seeds would silently name the same stream (a run seed is also non-negative: the seed rule of random/seed.ts)',
   ),
   'test_entropy::test_shim_controls_os_urandom': same,
   'test_entropy::test_shim_controls_secrets_via_random_alias': same,
