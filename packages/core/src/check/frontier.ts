@@ -118,10 +118,12 @@ export class FrontierSpill {
 
   /**
    * Sets {@link limit} from a sample of the level being built (called when it reaches the
-   * current limit, and at each level boundary): the number of states the budget allows.
+   * current limit, and at each level boundary): the number of states the budget allows. The
+   * size of a state is estimated from the first sample, and again from each `fresh` one (at a
+   * level boundary), since states often grow as a search goes deeper (messages in flight, logs).
    */
-  resize(sample: readonly unknown[]): void {
-    if (this.#perState === 0 && sample.length > 0) {
+  resize(sample: readonly unknown[], fresh = false): void {
+    if ((this.#perState === 0 || fresh) && sample.length > 0) {
       const n = Math.min(sample.length, SAMPLE)
       const bytes = serialize(sample.slice(0, n)).length
       this.#perState = Math.max(1, (bytes / n) * HEAP_PER_SERIALIZED_BYTE)
@@ -149,6 +151,9 @@ export class FrontierSpill {
   dispose(): void {
     if (this.#createdDir && this.#dir !== undefined)
       rmSync(this.#dir, { recursive: true, force: true })
+    // A spill used again (a trace replayed afterwards) makes a fresh directory.
+    this.#dir = undefined
+    this.#createdDir = false
   }
 
   #workingDir(): string {
