@@ -39,7 +39,7 @@ import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { BreadthFirstSearch } from './engine.ts'
-import { type FrontierSpill, Level, writeFileDurably } from './frontier.ts'
+import { type FrontierSpill, Level } from './frontier.ts'
 import type { CheckOptions } from './types.ts'
 
 const META = 'checkpoint.json'
@@ -449,6 +449,17 @@ function* readFrontier(path: string, dir: string): Generator<Uint8Array<ArrayBuf
       yield chunk
       off += 4 + n
     }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Writes `bytes` to `path` and flushes them to the disk before returning. */
+function writeFileDurably(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w')
+  try {
+    writeAll(fd, bytes)
+    fsyncSync(fd)
   } finally {
     closeSync(fd)
   }

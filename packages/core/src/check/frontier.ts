@@ -7,16 +7,7 @@
  *
  * @module
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize, getHeapStatistics, serialize } from 'node:v8'
@@ -142,7 +133,8 @@ export class FrontierSpill {
   write(states: readonly unknown[]): string {
     const dir = this.#workingDir()
     const path = join(dir, `frontier-${String(this.#files++).padStart(8, '0')}.bin`)
-    writeFileDurably(path, serialize(states))
+    // Scratch that no run reads after a crash (a checkpoint copies it durably): no fsync.
+    writeFileSync(path, serialize(states))
     this.spilledStates += states.length
     return path
   }
@@ -166,17 +158,5 @@ export class FrontierSpill {
     }
     this.#createdDir = true
     return this.#dir
-  }
-}
-
-/** Writes `bytes` to `path` and flushes them to the disk before returning. */
-export function writeFileDurably(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'w')
-  try {
-    let off = 0
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
   }
 }
