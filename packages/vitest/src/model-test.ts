@@ -235,18 +235,16 @@ function define(register: Register) {
   }
 }
 
-/** `check`'s options that a swarm shard does not use: it searches within `swarm`'s budget. */
-const NOT_FOR_SWARM = [
-  'maxStates',
-  'maxDepth',
-  'mode',
-  'depth',
-  'walks',
-  'seed',
-  'checkpoint',
-  'memory',
+/**
+ * `check`'s options that a swarm shard does not use (it searches within `swarm`'s budget), and
+ * `workers`: all but `deadlock` and the progress options.
+ */
+const NOT_FOR_SWARM: readonly (keyof ModelTestOptions)[] = [
+  ...OPTION_KEYS.CheckOptions.filter(
+    (k) => k !== 'deadlock' && k !== 'onProgress' && k !== 'progressIntervalMs',
+  ),
   'workers',
-] as const
+]
 
 /**
  * Refuses, at registration, options that the search they are given to would ignore: a test
