@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -191,6 +199,122 @@ describe('checkpoint: { dir, everyMs }', () => {
     expect(() => check(climb(2), { checkpoint: { dir, everyMs: 0 } })).toThrow(
       /checkpoint in .* belongs to model climb with other definitions/,
     )
+  })
+
+  it('refuses a checkpoint whose files are missing, truncated or disagree with checkpoint.json', () => {
+    const model = counters({ n: 3, limit: 12 })
+    const fresh = check(model)
+    const spoil: [string, (dir: string, seq: number) => void, RegExp][] = [
+      [
+        'frontier gone',
+        (d, n) => rmSync(join(d, `frontier-${n}.bin`)),
+        /names .*frontier-\d+\.bin, which cannot be read/,
+      ],
+      [
+        'fingerprints gone',
+        (d, n) => rmSync(join(d, `fingerprints-${n}.bin`)),
+        /names .*fingerprints-\d+\.bin, which cannot be read/,
+      ],
+      [
+        'frontier truncated',
+        (d, n) => {
+          const f = join(d, `frontier-${n}.bin`)
+          writeFileSync(f, readFileSync(f).subarray(0, 10))
+        },
+        /frontier-\d+\.bin is truncated/,
+      ],
+      [
+        'level size',
+        (d) => {
+          const f = join(d, 'checkpoint.json')
+          const meta = JSON.parse(readFileSync(f, 'utf8'))
+          writeFileSync(
+            f,
+            JSON.stringify({
+              ...meta,
+              levelSize: meta.levelSize - 1,
+              levelStart: meta.levelStart + 1,
+            }),
+          )
+        },
+        /holds \d+ states in .*frontier-\d+\.bin where \d+ were recorded/,
+      ],
+      [
+        'counters',
+        (d) => {
+          const f = join(d, 'checkpoint.json')
+          const meta = JSON.parse(readFileSync(f, 'utf8'))
+          writeFileSync(f, JSON.stringify({ ...meta, levelStart: -1 }))
+        },
+        /has no valid levelStart/,
+      ],
+    ]
+    for (const [what, damage, message] of spoil) {
+      const dir = tempDir()
+      check(model, { checkpoint: { dir, everyMs: 0 } })
+      const { seq } = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))
+      damage(dir, seq)
+      let error: unknown
+      try {
+        check(model, { checkpoint: { dir, everyMs: 0 } })
+      } catch (e) {
+        error = e
+      }
+      expect((error as Error | undefined)?.name, what).toBe('CheckpointError')
+      expect((error as Error).message, what).toMatch(message)
+      expect((error as Error).message, what).toMatch(/delete .* to start afresh/)
+    }
+    // What a process killed while writing leaves behind goes with the next checkpoint.
+    const dir = tempDir()
+    check(model, { checkpoint: { dir, everyMs: 0 } })
+    const { seq } = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))
+    writeFileSync(join(dir, `fingerprints-${seq + 1}.bin.tmp`), 'half')
+    writeFileSync(join(dir, `frontier-${seq + 1}.bin`), 'whole but not named')
+    const again = check(model, { checkpoint: { dir, everyMs: 0 } })
+    expect(counts(again)).toEqual(counts(fresh))
+    expect(
+      readdirSync(dir).filter(
+        (f) =>
+          !f.startsWith(`fingerprints-${seq}.`) &&
+          !f.startsWith(`frontier-${seq}.`) &&
+          f !== 'checkpoint.json',
+      ),
+    ).toEqual([])
+  })
+
+  it('refuses the checkpoint of a model whose terminal states changed', () => {
+    const dir = tempDir()
+    const stop = (at: number) =>
+      defineModel<{ n: number }>({
+        name: 'stop',
+        init: { n: 0 },
+        actions: [
+          action(
+            'up',
+            (s) => s.n < 5,
+            (s) => ({ n: s.n + 1 }),
+          ),
+        ],
+        terminal: (s) => s.n >= at,
+      })
+    check(stop(5), { checkpoint: { dir, everyMs: 0 } })
+    expect(() => check(stop(6), { checkpoint: { dir, everyMs: 0 } })).toThrow(
+      /belongs to model stop with other definitions/,
+    )
+  })
+
+  it('rejects a checkpoint or spill directory that is not a path, and a negative interval', () => {
+    for (const [opts, message] of [
+      [{ checkpoint: { dir: '' } }, /checkpoint.dir must be a directory path/],
+      [{ checkpoint: { everyMs: 5 } }, /checkpoint.dir must be a directory path/],
+      [
+        { checkpoint: { dir: tempDir(), everyMs: -1 } },
+        /checkpoint.everyMs must be a number of milliseconds >= 0/,
+      ],
+      [{ memory: { maxBytes: 4096, dir: 5 } }, /memory.dir must be a directory path/],
+    ] as const) {
+      expect(() => check(dieHard(), opts as CheckOptions)).toThrow(message)
+    }
   })
 
   it('writes no checkpoint before the interval is up, and says it did not resume', () => {

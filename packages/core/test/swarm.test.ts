@@ -1,4 +1,4 @@
-import { check, mergeSwarmReports, replaySwarmTrace, swarmShard } from '@musil/core'
+import { check, mergeSwarmReports, replaySwarmTrace, successors, swarmShard } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { deepBug } from './fixtures/large-models.ts'
@@ -38,6 +38,16 @@ describe('swarmShard', () => {
     const trace = replaySwarmTrace(dieHard(), r.violation!)
     expect(trace).toHaveLength(r.violation!.steps + 1)
     expect(trace.at(-1)!.state.big).toBe(4)
+  })
+
+  it('replays a deadlock, and refuses choices that no longer end in one', () => {
+    const stuck = counters({ n: 3, limit: 10, stuck: true })
+    const r = swarmShard(stuck, { shard: '1/2' })
+    expect(r.violation?.kind).toBe('deadlock')
+    const trace = replaySwarmTrace(stuck, r.violation!)
+    expect(successors(stuck, trace.at(-1)!.state)).toEqual([])
+    const cut = { ...r.violation!, choices: r.violation!.choices.slice(0, -1) }
+    expect(() => replaySwarmTrace(stuck, cut)).toThrow(/the last state of the trace has successors/)
   })
 
   it('finds a bug deeper than a breadth-first budget reaches', () => {

@@ -140,6 +140,7 @@ function define(register: Register) {
       ...checkOptions
     } = options
     if (swarm !== undefined) checkOptionKeys(swarm, `${where} { swarm }`, SWARM_TEST_OPTION_KEYS)
+    refuseIgnoredOptions(where, options)
     if (workers !== undefined && target === undefined) {
       throw new TypeError(
         `modelTest('${name}', model, { workers }): worker threads need the model as a target { module, export? } (a model cannot be sent to a thread): export it from a module and pass modelTest('${name}', { module: new URL('./model.ts', import.meta.url), export: 'model' }, { workers })`,
@@ -230,6 +231,50 @@ function define(register: Register) {
         }
       },
       timeout,
+    )
+  }
+}
+
+/**
+ * `check`'s options that a swarm shard does not use (it searches within `swarm`'s budget), and
+ * `workers`: all but `deadlock` and the progress options.
+ */
+const NOT_FOR_SWARM: readonly (keyof ModelTestOptions)[] = [
+  ...OPTION_KEYS.CheckOptions.filter(
+    (k) => k !== 'deadlock' && k !== 'onProgress' && k !== 'progressIntervalMs',
+  ),
+  'workers',
+]
+
+/**
+ * Refuses, at registration, options that the search they are given to would ignore: a test
+ * that silently skipped a liveness goal or a bound would pass for the wrong reason.
+ */
+function refuseIgnoredOptions(where: string, options: ModelTestOptions): void {
+  const { exhaustive, swarm, liveness, mode, memory, workers } = options
+  if (exhaustive !== undefined && typeof exhaustive !== 'boolean') {
+    throw new TypeError(
+      `${where}: exhaustive must be true or false (false accepts a search that is not exhaustive), got ${JSON.stringify(exhaustive)}`,
+    )
+  }
+  const sampled =
+    swarm !== undefined ? 'a swarm shard' : mode === 'random-walk' ? 'a random walk' : undefined
+  if (sampled !== undefined && liveness !== undefined) {
+    throw new TypeError(
+      `${where}: liveness is not checked by ${sampled}, which samples paths and cannot show that a goal is always reached; check liveness in a modelTest of its own without ${swarm !== undefined ? 'swarm' : "mode: 'random-walk'"}`,
+    )
+  }
+  if (swarm !== undefined) {
+    const ignored = NOT_FOR_SWARM.filter((k) => options[k] !== undefined)
+    if (ignored.length > 0) {
+      throw new TypeError(
+        `${where}: ${ignored.join(', ')} would be ignored: a swarm shard searches within swarm: { maxStates, timeMs, depth, seed }; move the bound into swarm, or drop swarm for an exhaustive search`,
+      )
+    }
+  }
+  if (workers !== undefined && (mode === 'random-walk' || memory !== undefined)) {
+    throw new TypeError(
+      `${where}: workers would be ignored: ${mode === 'random-walk' ? "mode: 'random-walk'" : 'memory'} runs in the test's thread (check()); drop workers`,
     )
   }
 }

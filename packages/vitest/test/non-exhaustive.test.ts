@@ -65,3 +65,24 @@ modelTest('a random walk of a wide model, accepted as a sample', wide, {
   walks: 50,
   exhaustive: false,
 })
+
+describe('modelTest refuses options its search would ignore', () => {
+  it('refuses liveness with a random walk or a swarm, which check none', () => {
+    const liveness = { goal: (s: { big: number }) => s.big === 4 }
+    expect(() =>
+      modelTest('x', dieHard(), { mode: 'random-walk', liveness, exhaustive: false }),
+    ).toThrow(/liveness is not checked by a random walk/)
+    expect(() => modelTest('x', dieHard(), { swarm: {}, liveness, exhaustive: false })).toThrow(
+      /liveness is not checked by a swarm shard/,
+    )
+  })
+
+  it('refuses breadth-first bounds next to swarm, and an exhaustive that is not a boolean', () => {
+    expect(() =>
+      modelTest('x', dieHard(), { swarm: {}, maxStates: 10, maxDepth: 3, exhaustive: false }),
+    ).toThrow(/maxStates, maxDepth would be ignored: a swarm shard searches within swarm/)
+    expect(() => modelTest('x', dieHard(), { exhaustive: 'no' as never })).toThrow(
+      /exhaustive must be true or false/,
+    )
+  })
+})

@@ -105,8 +105,16 @@ export function validateOptions<O extends CheckOptions>(
       `${where}: checkpoint and memory apply to the breadth-first search; a random walk keeps no frontier (drop them, or drop mode: 'random-walk')`,
     )
   }
-  if (checkpoint !== undefined)
+  if (checkpoint !== undefined) {
     checkOptions(checkpoint, `${where} { checkpoint }`, CHECKPOINT_OPTION_KEYS)
+    requireDir(checkpoint.dir, `${where}: checkpoint.dir`)
+    const { everyMs } = checkpoint
+    if (everyMs !== undefined && !(Number.isFinite(everyMs) && everyMs >= 0)) {
+      throw new RangeError(
+        `${where}: checkpoint.everyMs must be a number of milliseconds >= 0 (0: at every level), got ${String(everyMs)}`,
+      )
+    }
+  }
   if (memory !== undefined) {
     checkOptions(memory, `${where} { memory }`, MEMORY_OPTION_KEYS)
     if (!(Number.isInteger(memory.maxBytes) && memory.maxBytes > 0)) {
@@ -114,6 +122,15 @@ export function validateOptions<O extends CheckOptions>(
         `${where}: memory.maxBytes must be a positive integer number of bytes, got ${String(memory.maxBytes)}`,
       )
     }
+    if (memory.dir !== undefined) requireDir(memory.dir, `${where}: memory.dir`)
+  }
+}
+
+function requireDir(dir: unknown, what: string): void {
+  if (typeof dir !== 'string' || dir === '') {
+    throw new RangeError(
+      `${what} must be a directory path (a non-empty string), got ${JSON.stringify(dir) ?? String(dir)}`,
+    )
   }
 }
 
@@ -182,7 +199,15 @@ class Search<S> {
       },
       this.visited,
     ).spillTo(this.spill)
-    if (saved !== undefined) this.resumeFrom(saved)
+    if (saved !== undefined) {
+      try {
+        this.resumeFrom(saved)
+      } catch (e) {
+        // A level refused after part of it went to disk: its files go too.
+        this.spill.dispose()
+        throw e
+      }
+    }
   }
 
   /** Saves the search at the boundary before `level`, numbered from `levelStart`. */
@@ -204,21 +229,24 @@ class Search<S> {
     engine.generated = meta.generated
     engine.depth = meta.depth
     engine.expanded = meta.levelStart
-    engine.resume(levelOf<S>(saved.chunks(), meta.levelSize, this.spill), meta.levelStart)
+    const level = levelOf<S>(saved.chunks(), meta.levelSize, this.spill)
+    saved.checkLevel(level.size)
+    engine.resume(level, meta.levelStart)
   }
 
   run(): CheckResult<S> {
     const { engine } = this
     try {
       engine.run()
+      const failure = engine.failure
+      if (failure !== undefined && this.violation === undefined) {
+        // Its trace is replayed by a search that may spill too: before the files go.
+        this.violation = this.errorViolation(failure.error, failure.index)
+      }
+      return this.result()
     } finally {
       this.spill.dispose()
     }
-    const failure = engine.failure
-    if (failure !== undefined && this.violation === undefined) {
-      this.violation = this.errorViolation(failure.error, failure.index)
-    }
-    return this.result()
   }
 
   /** After state `si` was expanded (or probed at the depth bound): deadlock and progress. */

@@ -39,7 +39,7 @@ import { FingerprintSet } from '../model/fingerprint-set.ts'
 import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { BreadthFirstSearch } from './engine.ts'
-import { type FrontierSpill, Level, writeFileDurably } from './frontier.ts'
+import { type FrontierSpill, Level } from './frontier.ts'
 import type { CheckOptions } from './types.ts'
 
 const META = 'checkpoint.json'
@@ -75,8 +75,8 @@ const DIGEST_STATES = 2000
  * A digest of what decides a search's counts and verdict: the model's name, the names of its
  * actions and invariants, whether it has a constraint, terminal, symmetry or view, the options
  * `maxStates`, `maxDepth` and `deadlock`, and its behaviour on the first 2,000 states of its
- * breadth-first search (their fingerprints in order, the successors generated, and each
- * invariant's verdict on them). Behaviour rather than source text: the same model loaded by
+ * breadth-first search (their fingerprints in order, each invariant's verdict on them, the
+ * successors of each state expanded and the `terminal` verdict on it). Behaviour rather than source text: the same model loaded by
  * Vitest, tsx or a worker thread is transpiled differently but behaves the same. A change that
  * shows only beyond the first 2,000 states goes unseen: after editing a model, start afresh.
  */
@@ -94,6 +94,20 @@ export function modelDigest<S>(model: Model<S>, opts: CheckOptions): string {
           let verdict: string
           try {
             verdict = model.invariants[n]!(s) ? 't' : 'f'
+          } catch {
+            verdict = 'x'
+          }
+          behaviour.push(verdict)
+        }
+        return false
+      },
+      // Successors per state, and whether `terminal` lets a state stop: the deadlock verdict.
+      expanded: (_i, count, s) => {
+        behaviour.push(count)
+        if (model.terminal !== undefined) {
+          let verdict: string
+          try {
+            verdict = model.terminal(s) ? 't' : 'f'
           } catch {
             verdict = 'x'
           }
@@ -136,6 +150,13 @@ export interface LoadedCheckpoint {
    * one at a time as they are iterated (a level larger than memory is never held whole).
    */
   readonly chunks: () => Generator<Uint8Array<ArrayBuffer>>
+  /**
+   * Refuses the level once read: `size` is the number of states its chunks held, which must be
+   * the `levelSize` recorded.
+   *
+   * @throws {CheckpointError} when they differ.
+   */
+  readonly checkLevel: (size: number) => void
 }
 
 /** What a search saves at a level boundary. */
@@ -191,15 +212,8 @@ export class Checkpointer {
   #seq = 0
   #last: number
 
+  /** `dir` and `everyMs` as `validateOptions` checked them. */
   constructor(dir: string, everyMs: number | undefined, digest: string, model: string) {
-    if (typeof dir !== 'string' || dir === '') {
-      throw new CheckpointError(String(dir), 'check(): checkpoint.dir must be a directory path')
-    }
-    if (everyMs !== undefined && !(Number.isFinite(everyMs) && everyMs >= 0)) {
-      throw new RangeError(
-        `check(): checkpoint.everyMs must be a number of milliseconds >= 0, got ${String(everyMs)}`,
-      )
-    }
     this.dir = dir
     this.everyMs = everyMs ?? DEFAULT_EVERY_MS
     this.digest = digest
@@ -237,19 +251,73 @@ export class Checkpointer {
         `checkpoint in ${this.dir} belongs to model ${meta.model} with other definitions or options (maxStates, maxDepth, deadlock) than this search of ${this.model}; resuming it would give wrong counts. Choose another checkpoint.dir, or delete ${this.dir} to start afresh`,
       )
     }
+    this.#validate(meta, metaPath)
     this.#seq = meta.seq
-    const fingerprints = new Int32Array(readBuffer(this.path('fingerprints', meta.seq)))
+    this.#prune(meta.seq)
+    const fingerprints = new Int32Array(this.#read(this.path('fingerprints', meta.seq)))
     const parents = meta.parents
-      ? new Int32Array(readBuffer(this.path('parents', meta.seq)))
+      ? new Int32Array(this.#read(this.path('parents', meta.seq)))
       : undefined
-    if (fingerprints.length !== 2 * meta.distinct) {
-      throw new CheckpointError(
-        this.dir,
-        `checkpoint in ${this.dir} holds ${fingerprints.length / 2} fingerprints where ${meta.distinct} were recorded; delete ${this.dir} to start afresh`,
-      )
+    for (const [what, got, want] of [
+      ['fingerprints', fingerprints.length / 2, meta.distinct],
+      ['parents', parents?.length ?? meta.distinct, meta.distinct],
+    ] as const) {
+      if (got !== want) {
+        throw new CheckpointError(
+          this.dir,
+          `checkpoint in ${this.dir} holds ${got} ${what} where ${want} states were recorded; delete ${this.dir} to start afresh`,
+        )
+      }
     }
     const frontier = this.path('frontier', meta.seq)
-    return { meta, fingerprints, ...(parents && { parents }), chunks: () => readFrontier(frontier) }
+    if (!existsSync(frontier)) this.#read(frontier)
+    const { dir } = this
+    return {
+      meta,
+      fingerprints,
+      ...(parents && { parents }),
+      chunks: () => readFrontier(frontier, dir),
+      checkLevel: (size) => {
+        if (size !== meta.levelSize) {
+          throw new CheckpointError(
+            dir,
+            `checkpoint in ${dir} holds ${size} states in ${frontier} where ${meta.levelSize} were recorded; delete ${dir} to start afresh`,
+          )
+        }
+      },
+    }
+  }
+
+  /** Refuses a `checkpoint.json` whose counters cannot describe a level boundary. */
+  #validate(meta: CheckpointMeta, metaPath: string): void {
+    const counters = ['seq', 'distinct', 'generated', 'depth', 'levelStart', 'levelSize'] as const
+    const bad = counters.find((k) => !(Number.isSafeInteger(meta[k]) && meta[k] >= 0))
+    if (bad !== undefined || typeof meta.parents !== 'boolean') {
+      throw new CheckpointError(
+        this.dir,
+        `${metaPath} has no valid ${bad ?? 'parents'}; delete ${this.dir} to start afresh`,
+      )
+    }
+    // At a level boundary every stored state is either expanded or in the level.
+    if (meta.levelStart + meta.levelSize !== meta.distinct) {
+      throw new CheckpointError(
+        this.dir,
+        `${metaPath} records ${meta.distinct} states but a level of ${meta.levelSize} from state ${meta.levelStart}; delete ${this.dir} to start afresh`,
+      )
+    }
+  }
+
+  /** A file the checkpoint names, or a {@link CheckpointError} saying it is missing. */
+  #read(path: string): ArrayBuffer {
+    try {
+      return readBuffer(path)
+    } catch (e) {
+      throw new CheckpointError(
+        this.dir,
+        `checkpoint in ${this.dir} names ${path}, which cannot be read; delete ${this.dir} to start afresh`,
+        { cause: e },
+      )
+    }
   }
 
   /** Whether a checkpoint is due at this level boundary. */
@@ -283,9 +351,19 @@ export class Checkpointer {
     this.written++
     this.#last = performance.now()
     // Only now may the previous checkpoint's files go.
+    this.#prune(seq)
+  }
+
+  /**
+   * Removes the files of other checkpoints than `seq`, and what a process killed while writing
+   * left behind (`.tmp` files, and files of a checkpoint `checkpoint.json` does not name yet).
+   */
+  #prune(seq: number): void {
     for (const f of readdirSync(this.dir)) {
-      const m = /^(?:fingerprints|parents|frontier)-(\d+)\.bin$/.exec(f)
-      if (m !== null && Number(m[1]) !== seq) rmSync(join(this.dir, f), { force: true })
+      const m = /^(?:fingerprints|parents|frontier)-(\d+)\.bin(\.tmp)?$/.exec(f)
+      if (m !== null && (Number(m[1]) !== seq || m[2] !== undefined)) {
+        rmSync(join(this.dir, f), { force: true })
+      }
     }
   }
 
@@ -347,26 +425,41 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /** The chunks of a frontier file, read one at a time, each in a buffer of its own. */
-function* readFrontier(path: string): Generator<Uint8Array<ArrayBuffer>> {
+function* readFrontier(path: string, dir: string): Generator<Uint8Array<ArrayBuffer>> {
+  const truncated = () =>
+    new CheckpointError(dir, `checkpoint file ${path} is truncated; delete ${dir} to start afresh`)
   const fd = openSync(path, 'r')
   try {
     const header = new Uint8Array(4)
     const view = new DataView(header.buffer)
     let off = 0
     for (;;) {
-      if (readSync(fd, header, 0, 4, off) < 4) return
+      const head = readSync(fd, header, 0, 4, off)
+      if (head === 0) return
+      if (head < 4) throw truncated()
       const n = view.getUint32(0, true)
       // A buffer of its own, so that it can be moved to a worker thread.
       const chunk = new Uint8Array(n)
       let got = 0
       while (got < n) {
         const r = readSync(fd, chunk, got, n - got, off + 4 + got)
-        if (r === 0) throw new Error(`checkpoint file ${path} ends inside a chunk`)
+        if (r === 0) throw truncated()
         got += r
       }
       yield chunk
       off += 4 + n
     }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Writes `bytes` to `path` and flushes them to the disk before returning. */
+function writeFileDurably(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w')
+  try {
+    writeAll(fd, bytes)
+    fsyncSync(fd)
   } finally {
     closeSync(fd)
   }

@@ -200,7 +200,10 @@ export class BreadthFirstSearch<S> {
     // order, so searching again with a numbered store, up to state i, stores the same states
     // under the same numbers with the same parents: the trace is the one a VisitedStore gives.
     // This costs a search up to i and a temporary store for its states, once per trace.
-    const replay = new BreadthFirstSearch(this.model, { state: (_s, n) => n === i }).run()
+    const replay = new BreadthFirstSearch(this.model, { state: (_s, n) => n === i })
+    // Under a memory budget the replay's levels go to disk as the search's did.
+    if (this.#spill !== undefined) replay.spillTo(this.#spill)
+    replay.run()
     if (replay.store.size <= i || replay.failure !== undefined) {
       throw new Error(
         `musil internal error: searching ${this.model.name} again did not reach state ${i}; is an action nondeterministic (reading Math.random or a clock)?`,
@@ -271,7 +274,7 @@ export class BreadthFirstSearch<S> {
     this.#nextLevel = new Level<S>()
     this.#next = []
     // The fingerprint set grew: fewer states fit in memory now.
-    this.#spill?.resize(level.tail)
+    this.#spill?.resize(level.tail, true)
     return level
   }
 

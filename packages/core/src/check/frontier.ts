@@ -7,16 +7,7 @@
  *
  * @module
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize, getHeapStatistics, serialize } from 'node:v8'
@@ -118,10 +109,12 @@ export class FrontierSpill {
 
   /**
    * Sets {@link limit} from a sample of the level being built (called when it reaches the
-   * current limit, and at each level boundary): the number of states the budget allows.
+   * current limit, and at each level boundary): the number of states the budget allows. The
+   * size of a state is estimated from the first sample, and again from each `fresh` one (at a
+   * level boundary), since states often grow as a search goes deeper (messages in flight, logs).
    */
-  resize(sample: readonly unknown[]): void {
-    if (this.#perState === 0 && sample.length > 0) {
+  resize(sample: readonly unknown[], fresh = false): void {
+    if ((this.#perState === 0 || fresh) && sample.length > 0) {
       const n = Math.min(sample.length, SAMPLE)
       const bytes = serialize(sample.slice(0, n)).length
       this.#perState = Math.max(1, (bytes / n) * HEAP_PER_SERIALIZED_BYTE)
@@ -140,7 +133,8 @@ export class FrontierSpill {
   write(states: readonly unknown[]): string {
     const dir = this.#workingDir()
     const path = join(dir, `frontier-${String(this.#files++).padStart(8, '0')}.bin`)
-    writeFileDurably(path, serialize(states))
+    // Scratch that no run reads after a crash (a checkpoint copies it durably): no fsync.
+    writeFileSync(path, serialize(states))
     this.spilledStates += states.length
     return path
   }
@@ -149,6 +143,9 @@ export class FrontierSpill {
   dispose(): void {
     if (this.#createdDir && this.#dir !== undefined)
       rmSync(this.#dir, { recursive: true, force: true })
+    // A spill used again (a trace replayed afterwards) makes a fresh directory.
+    this.#dir = undefined
+    this.#createdDir = false
   }
 
   #workingDir(): string {
@@ -161,17 +158,5 @@ export class FrontierSpill {
     }
     this.#createdDir = true
     return this.#dir
-  }
-}
-
-/** Writes `bytes` to `path` and flushes them to the disk before returning. */
-export function writeFileDurably(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'w')
-  try {
-    let off = 0
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
   }
 }

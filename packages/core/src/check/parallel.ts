@@ -524,6 +524,7 @@ class ParallelSearch<S> {
       const r = await this.pool.request<{ size: number }>(0, { op: 'put', end: 'back', states })
       this.sizes[0] = r.size
     }
+    saved.checkLevel(this.sizes[0]!)
     this.resumed = true
   }
 

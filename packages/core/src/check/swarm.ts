@@ -490,6 +490,9 @@ export function replaySwarmTrace<S>(model: Model<S>, v: SwarmViolation): Step<S>
   if (v.kind === 'invariant' && model.invariants[v.name]?.(s) !== false) {
     return fail(`invariant ${v.name} holds at the end of the trace`)
   }
+  if (v.kind === 'deadlock' && successors(model, s).length > 0) {
+    return fail('the last state of the trace has successors')
+  }
   return trace
 }
 
