@@ -83,7 +83,7 @@ export function refinementFailure<N extends Nodes, W, A>(
   }
   let broken: string | undefined
   try {
-    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, when(run, ev))
+    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, () => when(run, ev))
   } catch (e) {
     return {
       kind: 'error',
