@@ -9,6 +9,7 @@ import {
   type SweepReport,
   sweep,
   THREAD_START_MS,
+  usableThreads,
 } from '../src/sweep/sweep.ts'
 
 const module = new URL('./targets/route-push.ts', import.meta.url)
@@ -32,6 +33,15 @@ describe('sweep mode', () => {
     // The boundary: 2 threads pay off once half the in-process time exceeds the start-up.
     expect(chooseMode(2, 2 * THREAD_START_MS, 1)).toBe('in-process')
     expect(chooseMode(2, 2 * THREAD_START_MS + 2, 1)).toBe('threads')
+  })
+
+  it('counts only the threads that the load of the machine leaves a core for', () => {
+    // An idle 2-core machine (this process is the load of 1): both threads run in parallel.
+    expect(usableThreads(2, 2, 1)).toBe(2)
+    expect(usableThreads(8, 2, 0)).toBe(2)
+    // Loaded past its cores: threads would share one CPU's worth, so the rule sees one.
+    expect(usableThreads(2, 2, 13)).toBe(1)
+    expect(chooseMode(usableThreads(2, 2, 13), 10_000, 0.3)).toBe('in-process')
   })
 
   it('runs in process only where modules resolve as they would in a worker, never under Vitest', () => {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import {
   checkOptions,
   explainMissingMatchers,
@@ -122,6 +122,19 @@ export function chooseMode(
 ): 'in-process' | 'threads' {
   const inProcess = seedsLeft * msPerSeed
   return inProcess <= THREAD_START_MS + inProcess / threads ? 'in-process' : 'threads'
+}
+
+/**
+ * The threads that would run in parallel: no more than the cores other work leaves free (the
+ * 1-minute load average counts this process too). On a machine already loaded past its cores,
+ * threads only share the same CPU, so `auto` stays in process. `loadavg` is 0 on Windows.
+ */
+export function usableThreads(
+  threads: number,
+  cores = availableParallelism(),
+  load = loadavg()[0]!,
+): number {
+  return Math.max(1, Math.min(threads, cores, cores + 1 - Math.floor(load)))
 }
 
 /**
@@ -463,7 +476,11 @@ async function runInProcess(
     }
     // Decide on at least PROBE_MS of seeds: one chunk's time is mostly warm-up (JIT, first GC).
     const elapsed = performance.now() - started
-    if (auto && elapsed >= PROBE_MS && chooseMode(threads, left, elapsed / ran) === 'threads') {
+    if (
+      auto &&
+      elapsed >= PROBE_MS &&
+      chooseMode(usableThreads(threads), left, elapsed / ran) === 'threads'
+    ) {
       return
     }
     let r: ChunkResult
