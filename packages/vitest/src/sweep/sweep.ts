@@ -108,6 +108,9 @@ export const THREAD_START_MS = 400
 /** In-process time `auto` measures before it trusts its cost per seed. */
 const PROBE_MS = 50
 
+/** About the most work one in-process task takes, so that aborts and first failures are seen. */
+const BATCH_MS = 100
+
 /**
  * The auto rule, applied before each chunk while the sweep is still in process: stay in process
  * while the seeds left, at the cost per seed measured so far in process, would take no longer
@@ -131,8 +134,8 @@ export function chooseMode(
  */
 export function usableThreads(
   threads: number,
-  cores = availableParallelism(),
-  load = loadavg()[0]!,
+  cores: number = availableParallelism(),
+  load: number = loadavg()[0]!,
 ): number {
   return Math.max(1, Math.min(threads, cores, cores + 1 - Math.floor(load)))
 }
@@ -468,7 +471,11 @@ async function runInProcess(
   const started = performance.now()
   let ran = 0
   let left = chunks.reduce((n, c) => n + c.seeds.length, 0)
-  for (const chunk of chunks) {
+  // Each in-process task is one `simulate`/`explore` call, with its own set-up: the batches grow
+  // (twice the seeds each time, up to about BATCH_MS of work) so a cheap sweep makes a few calls,
+  // not one per chunk. Whole chunks only, so the threads can take over at any chunk boundary.
+  let want = 0
+  for (let next = 0; next < chunks.length; ) {
     if (signal?.aborted) {
       throw new PoolStopped(`sweep aborted: ${describe(signal.reason)}`, [], {
         cause: signal.reason,
@@ -483,18 +490,27 @@ async function runInProcess(
     ) {
       return
     }
+    const batch: Chunk[] = []
+    const seeds: number[] = []
+    while (next < chunks.length && (batch.length === 0 || seeds.length < want)) {
+      const chunk = chunks[next++]!
+      batch.push(chunk)
+      seeds.push(...chunk.seeds)
+    }
     let r: ChunkResult
     try {
-      r = await inProcess<ChunkResult>({ ...ref, op: 'chunk', seeds: chunk.seeds })
+      r = await inProcess<ChunkResult>({ ...ref, op: 'chunk', seeds })
     } catch (e) {
       if (e instanceof ExitInProcess) return
       throw e
     }
-    collect(r, chunk.seeds)
-    chunk.done = true
+    collect(r, seeds)
+    for (const chunk of batch) chunk.done = true
     announce()
-    ran += chunk.seeds.length
-    left -= chunk.seeds.length
+    ran += seeds.length
+    left -= seeds.length
+    const perSeed = (performance.now() - started) / ran
+    want = perSeed * 2 * seeds.length <= BATCH_MS ? 2 * seeds.length : seeds.length
   }
 }
 
