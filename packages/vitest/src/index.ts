@@ -55,7 +55,13 @@ export {
   type SimTestFunction,
   simTest,
 } from './sim-test.ts'
-export { digestInWorker, type SweepOptions, type SweepReport, sweep } from './sweep/sweep.ts'
+export {
+  digestInWorker,
+  type SweepMode,
+  type SweepOptions,
+  type SweepReport,
+  sweep,
+} from './sweep/sweep.ts'
 export {
   defineScenario,
   defineSimulation,

@@ -83,7 +83,7 @@ export function refinementFailure<N extends Nodes, W, A>(
   }
   let broken: string | undefined
   try {
-    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, when(run, ev))
+    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, () => when(run, ev))
   } catch (e) {
     return {
       kind: 'error',
@@ -106,7 +106,8 @@ export function goalFailure<N extends Nodes, W, A>(
   end: SimEnd,
   run: CheckedRun,
 ): SimRunFailure | undefined {
-  const how =
+  // Built only for a failure: most runs reach their goal, and this runs once per seed.
+  const how = (): string =>
     end === 'settled'
       ? `the run settled (no events left) at t=${run.time} after ${run.steps} steps`
       : end === 'maxTime'
@@ -119,7 +120,7 @@ export function goalFailure<N extends Nodes, W, A>(
       return {
         kind: 'error',
         name: end,
-        detail: `the run never settled: ${how} with events still queued (next: ${next}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
+        detail: `the run never settled: ${how()} with events still queued (next: ${next}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
       }
     }
     return undefined
@@ -139,7 +140,7 @@ export function goalFailure<N extends Nodes, W, A>(
     : {
         kind: 'goal',
         name: sim.goalName,
-        detail: `goal '${sim.goalName}' not reached: ${how}; world ${formatValue(world)}`,
+        detail: `goal '${sim.goalName}' not reached: ${how()}; world ${formatValue(world)}`,
       }
 }
 

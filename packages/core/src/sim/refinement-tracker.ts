@@ -49,10 +49,11 @@ export class RefinementTracker<A> {
   }
 
   /**
-   * Moves to abstract state `abs` after a step described by `when`. Returns why the move is not
+   * Moves to abstract state `abs` after a step described by `when` (called only when the move
+   * breaks refinement: describing a step formats its payload, too dear for every step). Returns why the move is not
    * a step of the model, or undefined. Throws what the model's actions throw.
    */
-  step(abs: A, when: string): string | undefined {
+  step(abs: A, when: () => string): string | undefined {
     const { model } = this
     const key = this.#key
     key(abs)
@@ -73,7 +74,7 @@ export class RefinementTracker<A> {
           steps.push(`${instanceLabel(model.actions[ai] as never, p)} -> ${formatValue(next)}`)
         }
       })
-      return `refinement of model '${model.name}' broken ${when}: the abstract state moved from ${formatValue(prev)} to ${formatValue(abs)}, which is neither a stutter nor a step of the model (its steps from there: ${steps.length > 0 ? steps.join('; ') : 'none'})`
+      return `refinement of model '${model.name}' broken ${when()}: the abstract state moved from ${formatValue(prev)} to ${formatValue(abs)}, which is neither a stutter nor a step of the model (its steps from there: ${steps.length > 0 ? steps.join('; ') : 'none'})`
     }
     this.#move(abs, hi, lo)
     return undefined

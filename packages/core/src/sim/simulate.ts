@@ -180,19 +180,21 @@ function reportFailure<N extends Nodes, W, A>(
 ): SimFailure<W> {
   const sim = world.sim
   const f = out.failure!
-  const trace = world.trace()
-  // Replay with choice recording: the same seed must fail the same way.
+  // The sweep only counted this seed's events: replay it with its trace and choices recorded.
+  // The same seed must fail the same way, after as many events.
+  const events = world.log.length
   const again = world.run(seed, undefined, true)
+  const trace = world.trace()
   // A history check that ran out of time reads the clock: its replay may get a verdict.
   const timedOut = f.linearizability?.result === 'unknown'
   if (
-    world.log.length !== trace.length ||
+    world.log.length !== events ||
     (timedOut
       ? again.failure !== undefined && again.failure.name !== f.name
       : again.failure?.kind !== f.kind || again.failure.name !== f.name)
   ) {
     throw new MusilError(
-      `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${trace.length} trace events, but its replay ended with ${again.failure ? `${again.failure.kind} '${again.failure.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
+      `seed ${seed} is not deterministic: it failed with ${f.kind} '${f.name}' after ${events} trace events, but its replay ended with ${again.failure ? `${again.failure.kind} '${again.failure.name}'` : 'no failure'} after ${world.log.length}; node code must not read Math.random, Date.now, real timers or state shared between runs`,
     )
   }
   const focus = world.focus(f)

@@ -204,3 +204,23 @@ export class TraceLog {
     return out
   }
 }
+
+/**
+ * A log that only counts its events: what `simulate` keeps while it sweeps seeds. Most seeds
+ * pass and their trace is never read, and holding every payload until the seed ends costs the
+ * garbage collector; a failing seed is run again with a {@link TraceLog}, and the two counts
+ * must agree (the determinism check).
+ */
+export class CountingLog extends TraceLog {
+  override reset(): void {
+    this.length = 0
+  }
+
+  override add(): void {
+    this.length++
+  }
+
+  override materialize(): never {
+    throw new Error('internal: a counting log has no events; run the seed with a trace')
+  }
+}

@@ -46,6 +46,7 @@ import type { ScheduledFault } from './faults.ts'
 import { MapStorage, type Node, type Nodes } from './node.ts'
 import { RefinementTracker } from './refinement-tracker.ts'
 import {
+  CountingLog,
   DROP_CRASHED,
   DROP_LOSS,
   DROP_PARTITION,
@@ -87,7 +88,10 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
   seq = 0
   steps = 0
   readonly queue: EventQueue = new EventQueue()
-  readonly log: TraceLog = new TraceLog()
+  /** This run's events: a full log when the run records or follows a script, else a count. */
+  log: TraceLog = new TraceLog()
+  readonly #fullLog: TraceLog = this.log
+  readonly #countLog: TraceLog = new CountingLog()
   readonly nodes: Node[]
   record: Record<string, Node> = {}
   readonly ctxs: NodeContext[]
@@ -244,6 +248,7 @@ export class SimWorld<N extends Nodes, W, A> implements ContextHost, RecorderHos
     this.steps = 0
     this.msgCount = 0
     this.queue.clear()
+    this.log = record || script !== undefined ? this.#fullLog : this.#countLog
     this.log.reset()
     this.operations.reset()
     this.linearizability = undefined

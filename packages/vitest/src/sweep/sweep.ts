@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import {
   checkOptions,
   explainMissingMatchers,
@@ -25,6 +25,7 @@ import { SeedConfigError, SweepError } from '../errors.ts'
 import { expandSeeds, inShard, type SeedSet } from '../seeds.ts'
 import type { SeedFailure } from '../target.ts'
 import type { ChunkResult, FailureResult, LoadFailure, SweepTask, TargetRef } from './protocol.ts'
+import runTask from './worker.ts'
 
 /** Options of {@link sweep}. */
 export interface SweepOptions {
@@ -52,7 +53,16 @@ export interface SweepOptions {
   readonly onFirstFailure?: (failure: SeedFailure) => void
   /** Stops the sweep: its threads are terminated and it rejects (e.g. Vitest's test `signal`). */
   readonly signal?: AbortSignal
+  /**
+   * Where the seeds run. `'auto'` (default): in this process while that is cheaper than starting
+   * threads (see {@link chooseMode}), `'threads'`: always worker threads (a seed that crashes or
+   * exits its thread cannot take this process down), `'in-process'`: never a thread.
+   */
+  readonly mode?: SweepMode
 }
+
+/** Where a sweep runs its seeds (option `mode`); a report says which one it used. */
+export type SweepMode = 'auto' | 'in-process' | 'threads'
 
 /** The keys {@link SweepOptions} may have: anything else is a typo `sweep` rejects. */
 export const SWEEP_OPTION_KEYS: readonly OptionKey<SweepOptions>[] = keyList<SweepOptions>()([
@@ -66,6 +76,7 @@ export const SWEEP_OPTION_KEYS: readonly OptionKey<SweepOptions>[] = keyList<Swe
   'conditions',
   'onFirstFailure',
   'signal',
+  'mode',
 ])
 
 /** The result of a sweep: a `RunReport` (so the simulation matchers apply) plus every failing seed. */
@@ -83,7 +94,75 @@ export interface SweepReport extends RunReport {
   readonly shard: Shard | null
   readonly threads: number
   readonly chunks: number
+  /** Where the seeds ran: `threads` when any seed ran in a worker thread. */
+  readonly mode: 'in-process' | 'threads'
   readonly durationMs: number
+}
+
+/**
+ * What starting the threads costs before they run a seed: a thread, tsx, the target's module
+ * graph (measured 0.3 s on an idle 2-core machine, more under load).
+ */
+export const THREAD_START_MS = 400
+
+/** In-process time `auto` measures before it trusts its cost per seed. */
+const PROBE_MS = 50
+
+/** About the most work one in-process task takes, so that aborts and first failures are seen. */
+const BATCH_MS = 100
+
+/**
+ * The auto rule, applied before each chunk while the sweep is still in process: stay in process
+ * while the seeds left, at the cost per seed measured so far in process, would take no longer
+ * there than `THREAD_START_MS` plus their share on `threads` threads. With one thread that is
+ * always (a single thread does the same work on one core, after its start-up). A pure function
+ * of its arguments, so tests can assert the choice without timing anything.
+ */
+export function chooseMode(
+  threads: number,
+  seedsLeft: number,
+  msPerSeed: number,
+): 'in-process' | 'threads' {
+  const inProcess = seedsLeft * msPerSeed
+  return inProcess <= THREAD_START_MS + inProcess / threads ? 'in-process' : 'threads'
+}
+
+/**
+ * The threads that would run in parallel: no more than the cores other work leaves free (the
+ * 1-minute load average counts this process too). On a machine already loaded past its cores,
+ * threads only share the same CPU, so `auto` stays in process. `loadavg` is 0 on Windows.
+ */
+export function usableThreads(
+  threads: number,
+  cores: number = availableParallelism(),
+  load: number = loadavg()[0]!,
+): number {
+  return Math.max(1, Math.min(threads, cores, cores + 1 - Math.floor(load)))
+}
+
+/**
+ * Whether `auto` may run seeds in this process at all. Not under Vitest: Vitest imports through
+ * Vite, which loads what Node in a worker rejects (a `.js` ES module in a CommonJS package), and
+ * a test process must outlive a seed that crashes its thread. Not when `conditions` are missing
+ * here: the target would resolve another copy of a package than a worker does.
+ */
+export function autoInProcess(conditions: readonly string[]): boolean {
+  return process.env.VITEST === undefined && conditionsActive(conditions)
+}
+
+/**
+ * Whether a module imported here resolves as it would in a worker started with `conditions`:
+ * each of them is active in this process (`--conditions`/`-C` in its flags or NODE_OPTIONS).
+ */
+export function conditionsActive(conditions: readonly string[]): boolean {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
+  const active = new Set<string>()
+  flags.forEach((f, i) => {
+    const m = /^(?:--conditions|-C)(?:=(.+))?$/.exec(f)
+    const value = m === null ? undefined : (m[1] ?? flags[i + 1])
+    if (value !== undefined) active.add(value)
+  })
+  return conditions.every((c) => active.has(c))
 }
 
 /** A task's worth of seeds. */
@@ -209,12 +288,21 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       failingSeeds: [],
       checked: NO_CHECKS,
       ...base,
+      mode: 'in-process',
       durationMs: performance.now() - started,
     }
   }
 
   options.signal?.throwIfAborted()
-  const pool = createPool(threads, options.conditions ?? [], options.signal)
+  const conditions = options.conditions ?? []
+  const mode = options.mode ?? 'auto'
+  // The worker threads, started only when a chunk is sent to them.
+  let threaded: SweepPool | undefined
+  const pool = (): SweepPool => {
+    threaded ??= createPool(threads, conditions, options.signal)
+    return threaded
+  }
+  const local = mode === 'in-process' || (mode === 'auto' && autoInProcess(conditions))
   const failures: SeedFailure[] = []
   // Seeds whose outcome is known: what a fatal error leaves out of this set was not run.
   const ran = new Set<number>()
@@ -235,7 +323,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       options.onFirstFailure(lowest)
     }
   }
-  const run = <R>(task: SweepTask): Promise<R> => pool.run<R>(task)
+  const run = <R>(task: SweepTask): Promise<R> => pool().run<R>(task)
 
   const runChunk = async (chunk: Chunk): Promise<void> => {
     try {
@@ -264,7 +352,21 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   }
 
   try {
-    const outcomes = await Promise.allSettled(chunks.map(runChunk))
+    if (local) {
+      await runInProcess(
+        ref,
+        chunks,
+        threads,
+        mode === 'auto',
+        options.signal,
+        collect,
+        announce,
+      ).catch((e: unknown) => {
+        const lost = seeds.filter((s) => !ran.has(s))
+        throw sweepFailure(ref, lost, e, `could not run ${lost.length} seed(s)`)
+      })
+    }
+    const outcomes = await Promise.allSettled(chunks.filter((c) => !c.done).map(runChunk))
     const broken = outcomes.find((o) => o.status === 'rejected')
     if (broken !== undefined) {
       const lost = seeds.filter((s) => !ran.has(s))
@@ -272,6 +374,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     }
     failures.sort((a, b) => a.seed - b.seed)
     const durationMs = (): number => performance.now() - started
+    const ranIn = threaded === undefined ? 'in-process' : 'threads'
     if (failures.length === 0) {
       return {
         ok: true,
@@ -279,6 +382,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
         failingSeeds: [],
         checked,
         ...base,
+        mode: ranIn,
         durationMs: durationMs(),
       }
     }
@@ -287,15 +391,16 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
     const death: FailureResult = {
       report: { ok: false, runs: 1, failure: { ...lowest, trace: [] } },
     }
+    const failureTask: SweepTask = { ...ref, op: 'failure', seed: lowest.seed }
     const full = deaths.has(lowest.seed)
       ? death
-      : await run<FailureResult>({ ...ref, op: 'failure', seed: lowest.seed }).catch(
-          (e: unknown): FailureResult => {
+      : threaded === undefined
+        ? await inProcess<FailureResult>(failureTask)
+        : await run<FailureResult>(failureTask).catch((e: unknown): FailureResult => {
             if (!isFatal(e)) return death
             const what = `ran every seed but lost the full report of failing seed ${lowest.seed}`
             throw sweepFailure(ref, [lowest.seed], e, what)
-          },
-        )
+          })
     const failure: RunFailure = full.report.failure ?? {
       // The seed failed in its chunk but passes alone: the target is not a function of its seed.
       kind: 'error',
@@ -311,10 +416,101 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       checked,
       ...(full.reported && { reported: full.reported }),
       ...base,
+      mode: ranIn,
       durationMs: durationMs(),
     }
   } finally {
-    await pool.destroy()
+    await threaded?.destroy()
+  }
+}
+
+/** A seed called `process.exit` while running in process: its chunk goes to a thread instead. */
+class ExitInProcess extends Error {}
+
+/**
+ * Runs one task in this process, with the worker's own code. The result is structured-cloned,
+ * as a thread's is, so a report is the same value byte for byte wherever its seeds ran. While it
+ * runs, `process.exit` throws instead: a target that exits its thread must not end this process.
+ */
+async function inProcess<R>(task: SweepTask): Promise<R> {
+  const exit = process.exit
+  // The target may catch the throw (a node's error is a failed run): the flag still tells.
+  let exited: ExitInProcess | undefined
+  process.exit = ((code?: number) => {
+    exited = new ExitInProcess(`process.exit(${String(code)}) while running in process`)
+    throw exited
+  }) as typeof process.exit
+  try {
+    const r = await runTask(task)
+    if (exited !== undefined) throw exited
+    if (r !== null && typeof r === 'object' && 'loadError' in r) {
+      throw new TargetLoadError(r.loadError)
+    }
+    return structuredClone(r) as R
+  } finally {
+    process.exit = exit
+  }
+}
+
+/**
+ * The in-process part of a sweep: chunks in order, each marked done, until none is left or (auto)
+ * {@link chooseMode} says the rest is cheaper on threads, or a seed calls `process.exit` (its
+ * chunk then runs in a thread, where it dies and is reported as threads report it).
+ */
+async function runInProcess(
+  ref: TargetRef,
+  chunks: readonly Chunk[],
+  threads: number,
+  auto: boolean,
+  signal: AbortSignal | undefined,
+  collect: (r: ChunkResult, seeds: readonly number[]) => void,
+  announce: () => void,
+): Promise<void> {
+  // Load the target first, so that the cost per seed does not include its import.
+  await inProcess<ChunkResult>({ ...ref, op: 'chunk', seeds: [] })
+  const started = performance.now()
+  let ran = 0
+  let left = chunks.reduce((n, c) => n + c.seeds.length, 0)
+  // Each in-process task is one `simulate`/`explore` call, with its own set-up: the batches grow
+  // (twice the seeds each time, up to about BATCH_MS of work) so a cheap sweep makes a few calls,
+  // not one per chunk. Whole chunks only, so the threads can take over at any chunk boundary.
+  let want = 0
+  for (let next = 0; next < chunks.length; ) {
+    if (signal?.aborted) {
+      throw new PoolStopped(`sweep aborted: ${describe(signal.reason)}`, [], {
+        cause: signal.reason,
+      })
+    }
+    // Decide on at least PROBE_MS of seeds: one chunk's time is mostly warm-up (JIT, first GC).
+    const elapsed = performance.now() - started
+    if (
+      auto &&
+      elapsed >= PROBE_MS &&
+      chooseMode(usableThreads(threads), left, elapsed / ran) === 'threads'
+    ) {
+      return
+    }
+    const batch: Chunk[] = []
+    const seeds: number[] = []
+    while (next < chunks.length && (batch.length === 0 || seeds.length < want)) {
+      const chunk = chunks[next++]!
+      batch.push(chunk)
+      seeds.push(...chunk.seeds)
+    }
+    let r: ChunkResult
+    try {
+      r = await inProcess<ChunkResult>({ ...ref, op: 'chunk', seeds })
+    } catch (e) {
+      if (e instanceof ExitInProcess) return
+      throw e
+    }
+    collect(r, seeds)
+    for (const chunk of batch) chunk.done = true
+    announce()
+    ran += seeds.length
+    left -= seeds.length
+    const perSeed = (performance.now() - started) / ran
+    want = perSeed * 2 * seeds.length <= BATCH_MS ? 2 * seeds.length : seeds.length
   }
 }
 
