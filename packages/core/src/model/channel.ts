@@ -23,6 +23,7 @@ import { ChannelError } from '../errors.ts'
 import { formatParam, formatValue, RENDER } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type Action, action } from './action.ts'
+import { Fingerprinter } from './fingerprint.ts'
 
 /**
  * How a channel orders and keeps messages:
@@ -379,11 +380,32 @@ function setOps<M>(isSet: boolean, setup: OpsSetup<M>): ChannelOps<M> {
     for (const x of set) if (sameEnvelope(x, env)) return x
     return undefined
   }
+  // Equal messages are found by hash, so listing the distinct messages of a bag of N costs O(N),
+  // not O(N²) comparisons. An envelope never changes: its hash is computed once.
+  const fp = new Fingerprinter()
+  const hashes = new WeakMap<Envelope<M>, number>()
+  const hashOf = (env: Envelope<M>): number => {
+    let h = hashes.get(env)
+    if (h === undefined) {
+      fp.of(env)
+      h = fp.hi
+      hashes.set(env, h)
+    }
+    return h
+  }
   const distinct = (c: ChannelValue<M>): readonly Envelope<M>[] => {
     const set = asSet(c)
-    if (isSet) return [...set]
+    if (isSet || set.size < 2) return [...set]
     const out: Envelope<M>[] = []
-    for (const x of set) if (!out.some((y) => sameEnvelope(x, y))) out.push(x)
+    const byHash = new Map<number, Envelope<M>[]>()
+    for (const x of set) {
+      const h = hashOf(x)
+      const same = byHash.get(h)
+      if (same === undefined) byHash.set(h, [x])
+      else if (same.some((y) => sameEnvelope(x, y))) continue
+      else same.push(x)
+      out.push(x)
+    }
     return out
   }
   return {
