@@ -377,6 +377,47 @@ describe('fairness names a component action per instance', () => {
   })
 })
 
+describe('fairness names one delivery by its label', () => {
+  // `a` sends `hi` to b and c at once; each receiver notes what it got.
+  const net = channel<string>()
+  const a = component<{ sent: boolean }, Hi>({
+    name: 'a',
+    ids: ['a'],
+    init: { sent: false },
+    actions: [
+      localAction<{ sent: boolean }, Hi>(
+        'go',
+        (s) => !s.sent,
+        (_s, ctx) => {
+          ctx.broadcast('net', ['b', 'c'], 'hi')
+          return { sent: true }
+        },
+      ),
+    ],
+  })
+  const rx = component<{ got: boolean }, Hi>({
+    name: 'rx',
+    ids: ['b', 'c'],
+    init: { got: false },
+    receive: () => ({ got: true }),
+  })
+  const model = compose<Hi>({ components: [a, rx], channels: { net } })
+  const bGot = (s: Parameters<typeof rx.of>[0]) => rx.of(s, 'b').got
+
+  it("fair: ['a → b hi'] makes that delivery alone fair", () => {
+    expect(checkLiveness(model, { goal: bGot, fair: ['go', 'a → b hi'] }).ok).toBe(true)
+    const other = checkLiveness(model, { goal: bGot, fair: ['go', 'a → c hi'] })
+    expect(other.ok).toBe(false)
+    expect(other.violation!.prefix.map((s) => s.action)).not.toContain('a → b hi')
+    expect(checkLiveness(model, { goal: bGot, fair: ['go', 'deliver'] }).ok).toBe(true)
+  })
+
+  it('warns once about a label no state enables', () => {
+    const r = checkLiveness(model, { goal: bGot, fair: ['go', 'a → d hi'] })
+    expect(r.warnings.filter((w) => w.code === 'unmatched-instance')).toHaveLength(1)
+  })
+})
+
 describe('crash and recovery', () => {
   // A writer buffers increments (volatile) and flushes them to its log (durable).
   type Wr = { log: number; buf: number }
