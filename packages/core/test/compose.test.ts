@@ -178,8 +178,8 @@ function handVoting(n: number) {
 
 type Hi = { net: ChannelValue<string> }
 
-/** A component `a` that sends one `hi` to `to`. */
-function sender(name: string, to: string) {
+/** A component `a` that sends one `hi` to each of `to`. */
+function sender(name: string, ...to: string[]) {
   return component<{ sent: boolean }, Hi>({
     name,
     ids: ['a'],
@@ -189,7 +189,7 @@ function sender(name: string, to: string) {
         'send',
         (s) => !s.sent,
         (_s, ctx) => {
-          ctx.send('net', to, 'hi')
+          ctx.broadcast('net', to, 'hi')
           return { sent: true }
         },
       ),
@@ -378,23 +378,9 @@ describe('fairness names a component action per instance', () => {
 })
 
 describe('fairness names one delivery by its label', () => {
-  // `a` sends `hi` to b and c at once; each receiver notes what it got.
+  // `a` sends `hi` to b and c at once; each receiver notes that it got it.
   const net = channel<string>()
-  const a = component<{ sent: boolean }, Hi>({
-    name: 'a',
-    ids: ['a'],
-    init: { sent: false },
-    actions: [
-      localAction<{ sent: boolean }, Hi>(
-        'go',
-        (s) => !s.sent,
-        (_s, ctx) => {
-          ctx.broadcast('net', ['b', 'c'], 'hi')
-          return { sent: true }
-        },
-      ),
-    ],
-  })
+  const a = sender('a', 'b', 'c')
   const rx = component<{ got: boolean }, Hi>({
     name: 'rx',
     ids: ['b', 'c'],
@@ -405,15 +391,15 @@ describe('fairness names one delivery by its label', () => {
   const bGot = (s: Parameters<typeof rx.of>[0]) => rx.of(s, 'b').got
 
   it("fair: ['a → b hi'] makes that delivery alone fair", () => {
-    expect(checkLiveness(model, { goal: bGot, fair: ['go', 'a → b hi'] }).ok).toBe(true)
-    const other = checkLiveness(model, { goal: bGot, fair: ['go', 'a → c hi'] })
+    expect(checkLiveness(model, { goal: bGot, fair: ['send', 'a → b hi'] }).ok).toBe(true)
+    const other = checkLiveness(model, { goal: bGot, fair: ['send', 'a → c hi'] })
     expect(other.ok).toBe(false)
     expect(other.violation!.prefix.map((s) => s.action)).not.toContain('a → b hi')
-    expect(checkLiveness(model, { goal: bGot, fair: ['go', 'deliver'] }).ok).toBe(true)
+    expect(checkLiveness(model, { goal: bGot, fair: ['send', 'deliver'] }).ok).toBe(true)
   })
 
   it('warns once about a label no state enables', () => {
-    const r = checkLiveness(model, { goal: bGot, fair: ['go', 'a → d hi'] })
+    const r = checkLiveness(model, { goal: bGot, fair: ['send', 'a → d hi'] })
     expect(r.warnings.filter((w) => w.code === 'unmatched-instance')).toHaveLength(1)
   })
 })
