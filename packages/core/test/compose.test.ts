@@ -260,6 +260,21 @@ describe('a composed model is an ordinary model', () => {
     expect(() =>
       component({ name: 'x', ids: ['a'], init: {}, crash: { maxCrash: 1 } } as never),
     ).toThrow(/did you mean 'maxCrashes'/)
+    type Two = { a: ChannelValue<string>; b: ChannelValue<string> }
+    const sink = component<{ n: number }, Two>({
+      name: 'sink',
+      ids: ['s'],
+      init: { n: 0 },
+      receive: (self) => self,
+    })
+    expect(() =>
+      compose<Two>({ components: [sink], channels: { a: channel(), b: channel() } }),
+    ).toThrow(/channels 'a' and 'b' both generate 'deliver'; name each channel/)
+    const named = compose<Two>({
+      components: [sink],
+      channels: { a: channel({ name: 'a' }), b: channel({ name: 'b' }) },
+    })
+    expect(named.actions.map((x) => x.name)).toEqual(['a.deliver', 'b.deliver'])
   })
 
   it('a message to an id no component has is a model error naming it', () => {
