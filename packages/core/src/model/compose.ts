@@ -462,8 +462,9 @@ class EffectContext<G> implements ComponentContext<G> {
  * const model = compose<G>({ components: [pinger, ponger], channels: { net }, invariants })
  *
  * @throws {OptionsError} on an unknown key.
- * @throws {ModelDefinitionError} on no components, an id in two components, two unnamed channels, a shared key that
- *   clashes with a component's name, or whatever `defineModel` rejects (duplicate action names).
+ * @throws {ModelDefinitionError} on no components, an id in two components, two unnamed
+ *   channels, a shared key that clashes with a component's name, or whatever `defineModel`
+ *   rejects (duplicate action names).
  */
 export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
   checkOptions(spec, 'compose()', COMPOSE_SPEC_KEYS)
