@@ -17,8 +17,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { CheckpointError, ParallelCheckError } from '../errors.ts'
-import { loadModel } from '../load/load-model.ts'
-import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
+import { type ModelTarget, modelExport, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry, workerExecArgv } from '../load/worker-entry.ts'
 import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
@@ -120,7 +119,9 @@ export async function checkParallel<S = unknown>(
 /**
  * `result` with its trace's states rebuilt in this thread: the workers' copies lost what
  * structured cloning drops (a channel's message renderers). Imports the module here only when
- * there is a trace; a module that fails to import here keeps the workers' (equal) states.
+ * there is a trace, and plainly: this thread registers no TypeScript loader of its own, so where
+ * it cannot import the module (TypeScript from compiled code without tsx), the workers' equal,
+ * plainer states stay.
  */
 async function withLocalStates<S>(
   result: CheckResult<S>,
@@ -131,12 +132,8 @@ async function withLocalStates<S>(
   if (v === undefined || v.trace.length === 0) return result
   let model: Model<S>
   try {
-    model = (await loadModel(
-      module,
-      exportName,
-      'checkParallel',
-      (message, cause) => new ParallelCheckError(message, undefined, [], { cause }),
-    )) as Model<S>
+    const mod = (await import(module)) as Record<string, unknown>
+    model = modelExport(mod, exportName, module) as Model<S>
   } catch {
     return result
   }
