@@ -349,6 +349,14 @@ describe('canonical fingerprints', () => {
     const yx = fifo.send(fifo.send(fifo.empty(), 'a', 'r', 'y'), 'a', 'r', 'x')
     expect(fingerprintHex(xy)).not.toBe(fingerprintHex(yx))
     expect(fifo.deliverable(xy).map((e) => e.msg)).toEqual(['x'])
+    // Receiving is in order: the later message is refused, naming the head.
+    const y = fifo.messages(xy)[1]!
+    expect(() => fifo.receive(xy, y)).toThrow(ChannelError)
+    expect(() => fifo.receive(xy, y)).toThrow(
+      /not the oldest message on the link a → r, a → r x is/,
+    )
+    expect(() => fifo.receive(fifo.empty(), y)).toThrow(/the link is empty/)
+    expect(fifo.drop(xy, y)).toEqual(fifo.send(fifo.empty(), 'a', 'r', 'x'))
   })
 
   it('a set channel keeps one copy of equal messages, and delivery leaves it there', () => {
@@ -357,6 +365,9 @@ describe('canonical fingerprints', () => {
     expect(set.send(once, 'a', 'b', { type: 'ack' })).toBe(once)
     expect(set.receive(once, set.messages(once)[0]!)).toBe(once)
     expect(set.size(set.drop(once, set.messages(once)[0]!))).toBe(0)
+    expect(() => set.receive(once, { from: 'b', to: 'a', msg: { type: 'ack' } })).toThrow(
+      /no message .* in flight/,
+    )
   })
 })
 
