@@ -317,6 +317,23 @@ describe('canonical fingerprints', () => {
     expect(fingerprintHex(bag.receive(twice, env))).toBe(fingerprintHex(one))
   })
 
+  it('a bag lists each distinct message once, however many copies and whatever key order', () => {
+    let c = bag.empty()
+    for (let i = 0; i < 300; i++) {
+      const msg = i % 2 === 0 ? { type: 'v', n: i % 30 } : { n: i % 30, type: 'v' }
+      c = bag.send(c, 'a', `b${i % 3}`, msg)
+    }
+    expect(bag.size(c)).toBe(300)
+    const distinct = bag.deliverable(c)
+    // n and the receiver both follow i mod 30 and i mod 3: 30 distinct envelopes.
+    expect(distinct).toHaveLength(30)
+    expect(new Set(distinct.map((e) => `${e.to}/${e.msg.n}`)).size).toBe(30)
+    const lossy = channel<{ type: string; n: number }>({ lossy: true })
+    const actions = lossy.actions<{ net: ChannelValue<{ type: string; n: number }> }>({ at: 'net' })
+    const lose = actions[0]!
+    expect(lose.kind === 'each' && [...lose.domain({ net: c })]).toHaveLength(30)
+  })
+
   it('a FIFO channel is canonical whatever order its links were opened in, and drops empty links', () => {
     const ab = fifo.send(fifo.send(fifo.empty(), 'a', 'r', 'x'), 'b', 'r', 'y')
     const ba = fifo.send(fifo.send(fifo.empty(), 'b', 'r', 'y'), 'a', 'r', 'x')
@@ -332,6 +349,14 @@ describe('canonical fingerprints', () => {
     const yx = fifo.send(fifo.send(fifo.empty(), 'a', 'r', 'y'), 'a', 'r', 'x')
     expect(fingerprintHex(xy)).not.toBe(fingerprintHex(yx))
     expect(fifo.deliverable(xy).map((e) => e.msg)).toEqual(['x'])
+    // Receiving is in order: the later message is refused, naming the head.
+    const y = fifo.messages(xy)[1]!
+    expect(() => fifo.receive(xy, y)).toThrow(ChannelError)
+    expect(() => fifo.receive(xy, y)).toThrow(
+      /not the oldest message on the link a → r, a → r x is/,
+    )
+    expect(() => fifo.receive(fifo.empty(), y)).toThrow(/the link is empty/)
+    expect(fifo.drop(xy, y)).toEqual(fifo.send(fifo.empty(), 'a', 'r', 'x'))
   })
 
   it('a set channel keeps one copy of equal messages, and delivery leaves it there', () => {
@@ -340,6 +365,9 @@ describe('canonical fingerprints', () => {
     expect(set.send(once, 'a', 'b', { type: 'ack' })).toBe(once)
     expect(set.receive(once, set.messages(once)[0]!)).toBe(once)
     expect(set.size(set.drop(once, set.messages(once)[0]!))).toBe(0)
+    expect(() => set.receive(once, { from: 'b', to: 'a', msg: { type: 'ack' } })).toThrow(
+      /no message .* in flight/,
+    )
   })
 })
 

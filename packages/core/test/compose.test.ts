@@ -14,7 +14,6 @@ import {
   component,
   compose,
   defineModel,
-  fingerprintHex,
   localAction,
   type Model,
   ModelDefinitionError,
@@ -179,8 +178,8 @@ function handVoting(n: number) {
 
 type Hi = { net: ChannelValue<string> }
 
-/** A component `a` that sends one `hi` to `to`. */
-function sender(name: string, to: string) {
+/** A component `a` that sends one `hi` to each of `to`. */
+function sender(name: string, ...to: string[]) {
   return component<{ sent: boolean }, Hi>({
     name,
     ids: ['a'],
@@ -190,7 +189,7 @@ function sender(name: string, to: string) {
         'send',
         (s) => !s.sent,
         (_s, ctx) => {
-          ctx.send('net', to, 'hi')
+          ctx.broadcast('net', to, 'hi')
           return { sent: true }
         },
       ),
@@ -261,6 +260,21 @@ describe('a composed model is an ordinary model', () => {
     expect(() =>
       component({ name: 'x', ids: ['a'], init: {}, crash: { maxCrash: 1 } } as never),
     ).toThrow(/did you mean 'maxCrashes'/)
+    type Two = { a: ChannelValue<string>; b: ChannelValue<string> }
+    const sink = component<{ n: number }, Two>({
+      name: 'sink',
+      ids: ['s'],
+      init: { n: 0 },
+      receive: (self) => self,
+    })
+    expect(() =>
+      compose<Two>({ components: [sink], channels: { a: channel(), b: channel() } }),
+    ).toThrow(/channels 'a' and 'b' both generate 'deliver'; name each channel/)
+    const named = compose<Two>({
+      components: [sink],
+      channels: { a: channel({ name: 'a' }), b: channel({ name: 'b' }) },
+    })
+    expect(named.actions.map((x) => x.name)).toEqual(['a.deliver', 'b.deliver'])
   })
 
   it('a message to an id no component has is a model error naming it', () => {
@@ -287,13 +301,14 @@ describe('symmetry permutes ids inside channels', () => {
   )
 })
 
-/** Every reachable state, by a search of its own. */
+/** Every reachable state, by a search of its own, told apart by text rather than fingerprints. */
 function reachable(m: Model<unknown>): unknown[] {
   const seen = new Map<string, unknown>()
   const todo = [...m.init]
+  const same = new Map<string, string>()
   while (todo.length > 0) {
     const s = todo.pop()!
-    const k = fingerprintHex(s)
+    const k = canonical(s, same)
     if (seen.has(k)) continue
     seen.set(k, s)
     for (const x of successors(m, s)) todo.push(x.state)
@@ -374,6 +389,33 @@ describe('fairness names a component action per instance', () => {
     const r = checkLiveness(model, { goal: w1Done, fair: ['work(w1)', 'work(w3)'] })
     expect(r.warnings.map((w) => w.code)).toContain('unmatched-instance')
     expect(() => checkLiveness(model, { goal: w1Done, fair: ['wrok(w1)'] })).toThrow(RangeError)
+  })
+})
+
+describe('fairness names one delivery by its label', () => {
+  // `a` sends `hi` to b and c at once; each receiver notes that it got it.
+  const net = channel<string>()
+  const a = sender('a', 'b', 'c')
+  const rx = component<{ got: boolean }, Hi>({
+    name: 'rx',
+    ids: ['b', 'c'],
+    init: { got: false },
+    receive: () => ({ got: true }),
+  })
+  const model = compose<Hi>({ components: [a, rx], channels: { net } })
+  const bGot = (s: Parameters<typeof rx.of>[0]) => rx.of(s, 'b').got
+
+  it("fair: ['a → b hi'] makes that delivery alone fair", () => {
+    expect(checkLiveness(model, { goal: bGot, fair: ['send', 'a → b hi'] }).ok).toBe(true)
+    const other = checkLiveness(model, { goal: bGot, fair: ['send', 'a → c hi'] })
+    expect(other.ok).toBe(false)
+    expect(other.violation!.prefix.map((s) => s.action)).not.toContain('a → b hi')
+    expect(checkLiveness(model, { goal: bGot, fair: ['send', 'deliver'] }).ok).toBe(true)
+  })
+
+  it('warns once about a label no state enables', () => {
+    const r = checkLiveness(model, { goal: bGot, fair: ['send', 'a → d hi'] })
+    expect(r.warnings.filter((w) => w.code === 'unmatched-instance')).toHaveLength(1)
   })
 })
 

@@ -1,5 +1,12 @@
 // checkParallel: check()'s exact counts and shortest trace, from worker threads.
-import { check, checkParallel, type Model, OptionsError, ParallelCheckError } from '@musil/core'
+import {
+  check,
+  checkParallel,
+  formatTrace,
+  type Model,
+  OptionsError,
+  ParallelCheckError,
+} from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import * as fixtureModule from './fixtures/parallel-models.ts'
 
@@ -79,6 +86,13 @@ describe('checkParallel', () => {
         expect(got.violation?.trace.map((s) => s.action)).toEqual(
           expected.violation?.trace.map((s) => s.action),
         )
+        // ...and, rebuilt in this thread, they render as messages, as check()'s do.
+        if (expected.violation !== undefined) {
+          const text = formatTrace(got.violation!.trace)
+          expect(text).toBe(formatTrace(expected.violation.trace))
+          expect(text).toMatch(/net \+= \w+ → server ping\(n 0\)/)
+          expect(text).not.toContain('from:')
+        }
       }
     },
     SLOW,

@@ -39,7 +39,8 @@ export interface LivenessOptions<S> {
    * taking a step that changes the state. Naming an `action.each` makes each of its instances
    * fair on its own (every philosopher eventually eats, not just some philosopher); naming one
    * instance by its label, `eat(2)`, makes that instance alone fair (a component's action for
-   * one id, in a composed model).
+   * one id, in a composed model); so does the label an action gives its instances (a channel's
+   * delivery of one message, `n1 → n2 vote(term 2)`).
    */
   fair?: readonly string[] | 'all'
   /**
@@ -283,16 +284,23 @@ function resolveFairness<S>(
       // `vote(p1)`: one instance of an `action.each`, by the label that names it in traces.
       const instance = /^(.+?)\((.*)\)$/.exec(String(name))
       const j = instance ? model.actions.findIndex((a) => a.name === instance[1]) : -1
-      if (j < 0 || model.actions[j]!.kind !== 'each') {
+      // `n1 → n2 vote(term 2)`: an instance of an action.each with its own labels (a channel's
+      // delivery), which only its label names: any labelled action may have it, and a label no
+      // reachable state enables is reported as unmatched.
+      const labelled = model.actions.flatMap((a, k) => (a.kind === 'each' && a.label ? [k] : []))
+      const owners = j >= 0 && model.actions[j]!.kind === 'each' ? [j] : labelled
+      if (owners.length === 0) {
         throw new RangeError(
           `checkLiveness(${model.name}): ${option} names '${String(name)}', which is not an action of the model${instance ? ' nor an instance name(param) of an action.each' : ''}; its actions are ${model.actions.map((a) => `'${a.name}'`).join(', ')}`,
         )
       }
-      const current = fairness[j]
-      if (typeof current === 'string') continue
-      const perInstance = new Map(current ?? [])
-      if (perInstance.get(name) !== 'strong') perInstance.set(name, kind)
-      fairness[j] = perInstance
+      for (const k of owners) {
+        const current = fairness[k]
+        if (typeof current === 'string') continue
+        const perInstance = new Map(current ?? [])
+        if (perInstance.get(name) !== 'strong') perInstance.set(name, kind)
+        fairness[k] = perInstance
+      }
     }
   }
   apply('fair', 'weak')
@@ -311,6 +319,7 @@ function unmatchedInstances(
     if (f === undefined || typeof f === 'string') continue
     for (const label of f.keys()) {
       if (seen.has(label)) continue
+      seen.add(label) // one warning per label, though several labelled actions may hold it
       out.push({
         code: 'unmatched-instance',
         message: `fairness names the instance '${label}', which no reachable state enables: check its spelling against the labels in traces (${[...seen].slice(0, 3).join(', ') || 'none'}...), or drop it`,

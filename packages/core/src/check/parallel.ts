@@ -17,8 +17,9 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { CheckpointError, ParallelCheckError } from '../errors.ts'
-import { type ModelTarget, targetModuleUrl } from '../load/model-export.ts'
+import { type ModelTarget, modelExport, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry, workerExecArgv } from '../load/worker-entry.ts'
+import type { Model } from '../model/model.ts'
 import { VisitedStore } from '../model/visited-store.ts'
 import { keyList, type OptionKey } from '../options.ts'
 import { validateOptions } from './check.ts'
@@ -32,6 +33,7 @@ import type {
   WorkerRequest,
 } from './parallel-protocol.ts'
 import { PLAN_LOAD, SharedTable } from './parallel-table.ts'
+import { rehydrateTrace } from './rehydrate.ts'
 import {
   CHECK_OPTION_KEYS,
   type CheckOptions,
@@ -107,10 +109,35 @@ export async function checkParallel<S = unknown>(
       checkpointer = new Checkpointer(cp.dir, cp.everyMs, digest, name)
     }
     const search = new ParallelSearch<S>(pool, name, checkOpts, table, checkpointer)
-    return (await search.run()) as CheckResult<S>
+    const result = (await search.run()) as CheckResult<S>
+    return await withLocalStates(result, module, target.export ?? 'default')
   } finally {
     await pool.close()
   }
+}
+
+/**
+ * `result` with its trace's states rebuilt in this thread: the workers' copies lost what
+ * structured cloning drops (a channel's message renderers). Imports the module here only when
+ * there is a trace, and plainly: this thread registers no TypeScript loader of its own, so where
+ * it cannot import the module (TypeScript from compiled code without tsx), the workers' equal,
+ * plainer states stay.
+ */
+async function withLocalStates<S>(
+  result: CheckResult<S>,
+  module: string,
+  exportName: string,
+): Promise<CheckResult<S>> {
+  const v = result.violation
+  if (v === undefined || v.trace.length === 0) return result
+  let model: Model<S>
+  try {
+    const mod = (await import(module)) as Record<string, unknown>
+    model = modelExport(mod, exportName, module) as Model<S>
+  } catch {
+    return result
+  }
+  return { ...result, violation: { ...v, trace: rehydrateTrace(model, v.trace) } }
 }
 
 function workerCount(workers: number | 'auto'): number {

@@ -23,6 +23,7 @@ import { ChannelError } from '../errors.ts'
 import { formatParam, formatValue, RENDER } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type Action, action } from './action.ts'
+import { Fingerprinter } from './fingerprint.ts'
 
 /**
  * How a channel orders and keeps messages:
@@ -144,6 +145,8 @@ export interface Channel<M> {
   /**
    * `c` after `env` is delivered: one copy taken out (`bag`), the link's head taken out (`fifo`),
    * unchanged (`set`). `env` is one of {@link deliverable}'s, or equal to one.
+   *
+   * @throws {ChannelError} when `env` is not in flight or, for `fifo`, not its link's oldest.
    */
   receive(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
   /** `c` with one copy of `env` taken out, whatever the kind (a loss). */
@@ -255,11 +258,7 @@ export function channel<M>(options: ChannelOptions<M> = {}): Channel<M> {
     send: (c, from, to, msg) => ops.send(c, from, to, msg),
     broadcast: (c, from, to, msg) => ops.broadcast(c, from, to, msg),
     canSend: (c, from, to, n = 1) => !full(ops.held(c, from, to), n),
-    receive(c, env) {
-      if (kind !== 'set') return ops.drop(c, env)
-      ops.check(c)
-      return c
-    },
+    receive: (c, env) => ops.receive(c, env),
     drop: (c, env) => ops.drop(c, env),
     messages: (c) => ops.messages(c),
     size(c) {
@@ -335,6 +334,8 @@ interface ChannelOps<M> {
   /** Messages held that count against the capacity of a send from `from` to `to`. */
   held(c: ChannelValue<M>, from: string, to: string): number
   drop(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
+  /** `c` after `env` is delivered; throws when `env` cannot be delivered next. */
+  receive(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
   duplicate(c: ChannelValue<M>, env: Envelope<M>): ChannelValue<M>
   messages(c: ChannelValue<M>): readonly Envelope<M>[]
   deliverable(c: ChannelValue<M>): readonly Envelope<M>[]
@@ -347,6 +348,10 @@ function notAChannel(where: string, label: string, kind: string, c: unknown): Ch
     label,
     `${where}: expected a '${kind}' channel value (from ${where.startsWith('channel(') ? 'its' : "the channel's"} empty()), got ${formatValue(c)}`,
   )
+}
+
+function notInFlight<M>(where: string, label: string, env: Envelope<M>): ChannelError {
+  return new ChannelError(label, `${where}: no message ${formatValue(env)} in flight to take out`)
 }
 
 function fullError(where: string, label: string, capacity: number, link: string): ChannelError {
@@ -379,11 +384,32 @@ function setOps<M>(isSet: boolean, setup: OpsSetup<M>): ChannelOps<M> {
     for (const x of set) if (sameEnvelope(x, env)) return x
     return undefined
   }
+  // Equal messages are found by hash, so listing the distinct messages of a bag of N costs O(N),
+  // not O(N²) comparisons. An envelope never changes: its hash is computed once.
+  const fp = new Fingerprinter()
+  const hashes = new WeakMap<Envelope<M>, number>()
+  const hashOf = (env: Envelope<M>): number => {
+    let h = hashes.get(env)
+    if (h === undefined) {
+      fp.of(env)
+      h = fp.hi
+      hashes.set(env, h)
+    }
+    return h
+  }
   const distinct = (c: ChannelValue<M>): readonly Envelope<M>[] => {
     const set = asSet(c)
-    if (isSet) return [...set]
+    if (isSet || set.size < 2) return [...set]
     const out: Envelope<M>[] = []
-    for (const x of set) if (!out.some((y) => sameEnvelope(x, y))) out.push(x)
+    const byHash = new Map<number, Envelope<M>[]>()
+    for (const x of set) {
+      const h = hashOf(x)
+      const same = byHash.get(h)
+      if (same === undefined) byHash.set(h, [x])
+      else if (same.some((y) => sameEnvelope(x, y))) continue
+      else same.push(x)
+      out.push(x)
+    }
     return out
   }
   return {
@@ -414,14 +440,17 @@ function setOps<M>(isSet: boolean, setup: OpsSetup<M>): ChannelOps<M> {
       const set = asSet(c)
       const x = find(set, env)
       if (x === undefined) {
-        throw new ChannelError(
-          label,
-          `${where}: no message ${formatValue(env)} in flight to take out`,
-        )
+        throw notInFlight(where, label, env)
       }
       const next = new Set(set)
       next.delete(x)
       return next
+    },
+    receive(c, env) {
+      if (!isSet) return this.drop(c, env)
+      // A set keeps what it delivers, but only what was sent can be delivered.
+      if (find(asSet(c), env) === undefined) throw notInFlight(where, label, env)
+      return c
     },
     duplicate(c, env) {
       const set = asSet(c)
@@ -491,12 +520,21 @@ function fifoOps<M>(setup: OpsSetup<M>): ChannelOps<M> {
       const q = queue(f, env.from, env.to)
       const i = indexOf(q, env)
       if (i < 0) {
-        throw new ChannelError(
-          label,
-          `${where}: no message ${formatValue(env)} in flight to take out`,
-        )
+        throw notInFlight(where, label, env)
       }
       return withQueue(f, env.from, env.to, [...q.slice(0, i), ...q.slice(i + 1)])
+    },
+    receive(c, env) {
+      // Only a link's oldest message can be delivered: taking a later one would reorder it.
+      const f = asFifo(c)
+      const head = queue(f, env.from, env.to)[0]
+      if (head === undefined || !sameEnvelope(head, env)) {
+        throw new ChannelError(
+          label,
+          `${where}: ${formatValue(env)} is not the oldest message on the link ${env.from} → ${env.to}${head === undefined ? ' (the link is empty)' : `, ${formatValue(head)} is`}; a FIFO link delivers in order (deliverable(c) lists the heads)`,
+        )
+      }
+      return this.drop(f, head)
     },
     duplicate(c, env) {
       const f = asFifo(c)

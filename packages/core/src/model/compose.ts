@@ -462,8 +462,9 @@ class EffectContext<G> implements ComponentContext<G> {
  * const model = compose<G>({ components: [pinger, ponger], channels: { net }, invariants })
  *
  * @throws {OptionsError} on an unknown key.
- * @throws {ModelDefinitionError} on no components, an id in two components, a shared key that
- *   clashes with a component's name, or whatever `defineModel` rejects (duplicate action names).
+ * @throws {ModelDefinitionError} on no components, an id in two components, two unnamed
+ *   channels, a shared key that clashes with a component's name, or whatever `defineModel`
+ *   rejects (duplicate action names).
  */
 export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
   checkOptions(spec, 'compose()', COMPOSE_SPEC_KEYS)
@@ -503,6 +504,16 @@ export function compose<G>(spec: ComposeSpec<G>): Model<Composed<G>> {
         `${modelName}: shared key '${key}' clashes with a component's name or a key musil keeps (${RESERVED.join(', ')}); rename it`,
       )
     }
+  }
+  const byActionName = new Map<string, string>()
+  for (const [key, ch] of Object.entries(channels)) {
+    const other = byActionName.get(ch.actionNames.deliver)
+    if (other !== undefined) {
+      throw new ModelDefinitionError(
+        `${modelName}: channels '${other}' and '${key}' both generate '${ch.actionNames.deliver}'; name each channel (channel({ name: '${key}' })) so their actions are told apart`,
+      )
+    }
+    byActionName.set(ch.actionNames.deliver, key)
   }
   for (const key of Object.keys(shared)) {
     if (Object.hasOwn(channels, key)) {
