@@ -52,7 +52,7 @@ describe('sweep mode', () => {
   })
 
   it('reports which mode it used', async () => {
-    const small = await sweep({ module, export: 'repush', seeds: 40, threads: 2 })
+    const small = await sweep({ module, export: 'repush', seeds: 40, threads: 2, conditions })
     expect(small).toMatchObject({ ok: true, runs: 40, mode: 'threads' })
     const here = await sweep({
       module,
