@@ -447,6 +447,31 @@ function createHasher(out: FingerprintOut) {
     count = n
   }
 
+  /** The term an entry of an object or Map gets from `changedTerm`, per lane. */
+  let tA = 0
+  let tB = 0
+
+  /**
+   * Sets `tA`/`tB` to the term of entry `e` (of an object or a Map record) holding `x` instead
+   * of its recorded value: the last primitive put in its place is remembered with its term, since
+   * successors of different parents often make the same change ('working' -> 'prepared').
+   */
+  function changedTerm(e: number, x: unknown, depth: number): void {
+    if (x === entNewVal[e]) {
+      tA = entNewCA[e]!
+      tB = entNewCB[e]!
+      return
+    }
+    hashValue(x, entChild[e]!, depth + 1)
+    tA = entryA(entKA[e]!, rA)
+    tB = entryB(entKB[e]!, rB)
+    if (typeof x !== 'object') {
+      entNewVal[e] = x
+      entNewCA[e] = tA
+      entNewCB[e] = tB
+    }
+  }
+
   function updateObject(v: Record<string, unknown>, rec: number, depth: number): void {
     let sa = recSA[rec]!
     let sb = recSB[rec]!
@@ -468,23 +493,9 @@ function createHasher(out: FingerprintOut) {
       }
       if (e >= 0) {
         if (x === entVal[e]) continue
-        sa = (sa - entCA[e]!) | 0
-        sb = (sb - entCB[e]!) | 0
-        if (x === entNewVal[e]) {
-          sa = (sa + entNewCA[e]!) | 0
-          sb = (sb + entNewCB[e]!) | 0
-          continue
-        }
-        hashValue(x, entChild[e]!, depth + 1)
-        const ca = entryA(entKA[e]!, rA)
-        const cb = entryB(entKB[e]!, rB)
-        if (typeof x !== 'object') {
-          entNewVal[e] = x
-          entNewCA[e] = ca
-          entNewCB[e] = cb
-        }
-        sa = (sa + ca) | 0
-        sb = (sb + cb) | 0
+        changedTerm(e, x, depth)
+        sa = (sa - entCA[e]! + tA) | 0
+        sb = (sb - entCB[e]! + tB) | 0
       } else {
         hashValue(x, -1, depth + 1)
         const va = rA
@@ -519,23 +530,9 @@ function createHasher(out: FingerprintOut) {
       }
       if (e >= 0) {
         if (x === entVal[e]) continue
-        sa = (sa - entCA[e]!) | 0
-        sb = (sb - entCB[e]!) | 0
-        if (x === entNewVal[e]) {
-          sa = (sa + entNewCA[e]!) | 0
-          sb = (sb + entNewCB[e]!) | 0
-          continue
-        }
-        hashValue(x, entChild[e]!, depth + 1)
-        const ca = entryA(entKA[e]!, rA)
-        const cb = entryB(entKB[e]!, rB)
-        if (typeof x !== 'object') {
-          entNewVal[e] = x
-          entNewCA[e] = ca
-          entNewCB[e] = cb
-        }
-        sa = (sa + ca) | 0
-        sb = (sb + cb) | 0
+        changedTerm(e, x, depth)
+        sa = (sa - entCA[e]! + tA) | 0
+        sb = (sb - entCB[e]! + tB) | 0
       } else {
         hashValue(x, -1, depth + 1)
         const va = rA
