@@ -5,7 +5,7 @@
  *
  * - tasks attributed through an `AsyncLocalStorage` (which code is running decides who owns the
  *   timers and receives it creates; on Node 20 that is what costs every promise a hook);
- * - a (time, seq) heap of wake-ups, a ready set picked by a seeded stream, the clock jumping to
+ * - the (time, seq) heap of wake-ups `explore` uses, a ready set picked by a seeded stream, the clock jumping to
  *   the next timer;
  * - a drained microtask queue after every wake-up, found with batched immediates as the runtime
  *   does;
@@ -22,6 +22,8 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { World } from '@musil/core'
 import { RandomStream } from '@musil/core'
 import { atMostOneLeaderPerTerm, RaftNode } from '../examples/raft-election/raft-election.ts'
+// The runtime's own heap, so the floor and explore order wake-ups with the same code.
+import { TimeSeqHeap } from '../packages/core/src/sched/heap.ts'
 
 interface Wake {
   readonly time: number
@@ -37,50 +39,16 @@ export function floorRun(seed: number, duration = 3000): Promise<number> {
   const rng = new RandomStream(seed, 'user')
   const netRng = new RandomStream(seed, 'network')
   const pick = new RandomStream(seed, 'schedule')
-  const heap: Wake[] = []
+  const heap = new TimeSeqHeap<Wake>()
   const ready: Wake[] = []
   let now = 0
   let seq = 0
   let steps = 0
   let done = false
-  const less = (a: Wake, b: Wake): boolean =>
-    a.time < b.time || (a.time === b.time && a.seq < b.seq)
-  function push(w: Wake): void {
-    if (w.time <= now) {
-      ready.push(w)
-      return
-    }
-    heap.push(w)
-    let i = heap.length - 1
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (!less(heap[i]!, heap[p]!)) break
-      ;[heap[i], heap[p]] = [heap[p]!, heap[i]!]
-      i = p
-    }
-  }
-  function pop(): Wake {
-    const top = heap[0]!
-    const last = heap.pop()!
-    if (heap.length > 0) {
-      heap[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r
-        if (m === i) break
-        ;[heap[i], heap[m]] = [heap[m]!, heap[i]!]
-        i = m
-      }
-    }
-    return top
-  }
   const schedule = (time: number, fire: () => void): Wake => {
     const w: Wake = { time, seq: seq++, cancelled: false, fire }
-    push(w)
+    if (time <= now) ready.push(w)
+    else heap.push(w)
     return w
   }
 
@@ -171,14 +139,18 @@ export function floorRun(seed: number, duration = 3000): Promise<number> {
         for (const w of ready) if (!w.cancelled) ready[n++] = w
         ready.length = n
         if (n > 0) break
-        while (heap.length > 0 && heap[0]!.cancelled) pop()
-        if (heap.length === 0 || heap[0]!.time > duration) {
+        let head = heap.peek()
+        while (head?.cancelled) {
+          heap.pop()
+          head = heap.peek()
+        }
+        if (head === undefined || head.time > duration) {
           done = true
           resolve(steps)
           return
         }
-        now = heap[0]!.time
-        while (heap.length > 0 && heap[0]!.time === now) ready.push(pop())
+        now = head.time
+        while (heap.peek()?.time === now) ready.push(heap.pop()!)
       }
       const i = ready.length === 1 ? 0 : pick.int(0, ready.length - 1)
       const w = ready[i]!
