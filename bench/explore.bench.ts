@@ -6,7 +6,9 @@
  * 1. Raft leader election, 3 nodes, 3 s of virtual time: seeds/s. The anchor is the Python
  *    seedloop sweeping the same demo at ~96-126 seeds/s on these machines
  *    (shared/notes/simulation-anchors.md); it cannot run in this process, so the ratio printed
- *    against it is against that recorded figure.
+ *    against it is against that recorded figure. In the same process, alternating with
+ *    `explore`, the floor (`raft-floor.ts`): the same `RaftNode` code on the smallest runtime
+ *    that still attributes code to tasks and drains the microtask queue after every wake-up.
  * 2. The lost-update race, the same increment code under musil and under fast-check's
  *    `fc.scheduler` (lazy form: an effect happens when the scheduler releases it), in this process:
  *    raw runs/s with the check switched off, then the number of runs until the bug is found
@@ -27,6 +29,7 @@ import {
   scheduledStore,
 } from '../examples/async-lost-update/async-lost-update.ts'
 import { election } from '../examples/raft-election/raft-election.ts'
+import { floorRun } from './raft-floor.ts'
 
 const quick = process.argv.includes('--quick')
 const NARROW = 12
@@ -61,13 +64,19 @@ async function raftBench(): Promise<void> {
   const seeds = quick ? 300 : 1000
   const scenario = election()
   await explore(scenario, { seeds: 50 }) // warm-up: JIT, module graph
+  for (let seed = 0; seed < 50; seed++) await floorRun(seed)
   const rates: number[] = []
+  const floorRates: number[] = []
   for (let rep = 0; rep < 3; rep++) {
-    const t0 = performance.now()
+    let t0 = performance.now()
     const report = await explore(scenario, { seeds: seedRange(rep * seeds, seeds) })
-    const ms = performance.now() - t0
+    let ms = performance.now() - t0
     if (!report.ok) throw new Error(`the correct election failed: ${report.failure?.detail}`)
     rates.push((seeds * 1000) / ms)
+    t0 = performance.now()
+    for (let seed = rep * seeds; seed < (rep + 1) * seeds; seed++) await floorRun(seed)
+    ms = performance.now() - t0
+    floorRates.push((seeds * 1000) / ms)
   }
   const one = await replay(scenario, { seed: 0 })
   const rate = median(rates)
@@ -75,6 +84,10 @@ async function raftBench(): Promise<void> {
   console.log('Raft leader election, 3 nodes, 3 s virtual (correct election, random strategy)')
   console.log(
     `  seeds/s (median of 3 x ${seeds}): ${fmt(rate)}   [runs: ${rates.map((r) => fmt(r)).join(', ')}]`,
+  )
+  const floor = median(floorRates)
+  console.log(
+    `  floor, the same node code on a minimal runtime: ${fmt(floor)} seeds/s   [runs: ${floorRates.map((r) => fmt(r)).join(', ')}]   floor/explore ${fmt(floor / rate, 2)}`,
   )
   console.log(`  per seed: ${one.timeline.length} timeline events, ${one.steps} scheduling steps`)
   console.log(`  virtual-to-wall speed-up: ${fmt((rate * 3000) / 1000)}x`)

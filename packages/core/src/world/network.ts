@@ -5,7 +5,7 @@
  * @module
  */
 import { WorldUsageError } from '../errors.ts'
-import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { checkOptions, hasOnlyKeys, keyList, type OptionKey } from '../options.ts'
 import type { RunHost, TaskState } from './host.ts'
 import type { Wakeup } from './wakeup.ts'
 
@@ -177,7 +177,9 @@ class BoundEndpoint implements Endpoint {
   recv(options: RecvOptions): Promise<Message | undefined>
   recv(options?: RecvOptions): Promise<Message | undefined> {
     const runtime = this.#net.runtime
-    if (options !== undefined) checkOptions(options, `${this.address}.recv()`, RECV_OPTION_KEYS)
+    if (options !== undefined && !hasOnlyKeys(options, RECV_OPTION_KEYS)) {
+      checkOptions(options, `${this.address}.recv()`, RECV_OPTION_KEYS)
+    }
     const timeout = options?.timeout
     if (
       timeout !== undefined &&
@@ -325,6 +327,8 @@ export class SimulatedNetwork implements Network {
   readonly #faultCuts = new Set<Cut>()
   readonly #crashed = new Set<string>()
   readonly #slow = new Map<string, number[]>()
+  /** `net:<address>`, the owner of a delivery to an address, built once per address. */
+  readonly #owners = new Map<string, string>()
 
   constructor(runtime: RunHost) {
     this.runtime = runtime
@@ -417,11 +421,12 @@ export class SimulatedNetwork implements Network {
       return
     }
     const message: Message = { src, dst, payload }
-    runtime.schedule(t + latency, `net:${dst}`, undefined, () => this.#deliver(message))
+    const owner = this.#ownerOf(dst)
+    runtime.schedule(t + latency, owner, undefined, () => this.#deliver(message))
     if (from.duplicate > 0 && runtime.faultStream.chance(from.duplicate)) {
       const again = latency + runtime.faultStream.int(0, from.maxLatency)
       runtime.trace({ t, kind: 'duplicate', src, dst, payload })
-      runtime.schedule(t + again, `net:${dst}`, undefined, () => this.#deliver(message))
+      runtime.schedule(t + again, owner, undefined, () => this.#deliver(message))
     }
   }
 
@@ -442,9 +447,19 @@ export class SimulatedNetwork implements Network {
     link.last = when
     link.queue.push(message)
     const fifo = link
-    this.runtime.schedule(when, `net:${message.dst}`, undefined, () =>
+    this.runtime.schedule(when, this.#ownerOf(message.dst), undefined, () =>
       this.#deliver(fifo.queue.shift()!),
     )
+  }
+
+  /** Who a delivery to `dst` wakes, for PCT's priorities. */
+  #ownerOf(dst: string): string {
+    let owner = this.#owners.get(dst)
+    if (owner === undefined) {
+      owner = `net:${dst}`
+      this.#owners.set(dst, owner)
+    }
+    return owner
   }
 
   #deliver(message: Message): void {

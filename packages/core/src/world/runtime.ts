@@ -29,7 +29,7 @@ import type { LinearizabilityResult, Operation } from '../linearizability/types.
 import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, RunChecks, RunFailureCause, TraceEvent } from '../report.ts'
-import { macrotaskHop, runContext } from './context.ts'
+import { DrainPump, runContext } from './context.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { WorldHistory } from './history.ts'
 import { type FaultHost, TaskState } from './host.ts'
@@ -138,6 +138,9 @@ export class Runtime implements World, RecorderHost, FaultHost {
   #scenarioDone = false
   /** Scheduling decisions with a real choice so far. */
   #choices = 0
+  readonly #pump = new DrainPump(() => this.#drained())
+  /** Ends the promise `run` returned: with an error the loop itself threw, or normally. */
+  #settleRun: (error: { readonly cause: unknown } | undefined) => void = () => {}
 
   constructor(options: RuntimeOptions) {
     this.seed = options.seed
@@ -408,7 +411,7 @@ export class Runtime implements World, RecorderHost, FaultHost {
   // ---- the loop ----------------------------------------------------------------------------
 
   /** Runs the scenario to its end, a failure, a deadlock or the step limit. */
-  async run(scenario: (world: World) => Promise<void>): Promise<void> {
+  run(scenario: (world: World) => Promise<void>): Promise<void> {
     const main = this.#main
     this.schedule(0, 'main', main, () => {
       this.trace({ t: this.#now, kind: 'run', node: 'main', name: 'start' })
@@ -421,39 +424,71 @@ export class Runtime implements World, RecorderHost, FaultHost {
         },
       )
     })
-    try {
-      for (;;) {
-        const w = this.#next()
-        if (w === undefined) {
-          this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
-          this.#endFailure = this.failure
-          break
+    return new Promise((resolve, reject) => {
+      this.#settleRun = (error) => {
+        this.ended = true
+        this.#pump.stop()
+        if (error !== undefined) reject(error.cause)
+        else {
+          this.#checkHistory()
+          resolve()
         }
-        if (this.steps >= this.#maxSteps) {
-          this.fail(
-            'error',
-            `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
-              'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
-          )
-          this.#endFailure = this.failure
-          break
-        }
-        this.steps++
-        w.fire()
-        await macrotaskHop()
-        if (this.#afterStep()) break
-        // A goal that became true resolves its runUntil: let the waiter run before the next pick.
-        while (this.#settleUntils()) {
-          await macrotaskHop()
-          if (this.#afterStep()) break
-        }
-        if (this.failure !== undefined || this.#scenarioDone) break
       }
-    } finally {
-      this.ended = true
+      // The first wake-up fires now, in the caller's turn, as every later one fires in a turn of
+      // the pump: one step, then a drained microtask queue, then the checks.
+      this.#advance()
+    })
+  }
+
+  /**
+   * The loop, one call per drained microtask queue. After a wake-up: the invariants and the end
+   * conditions; a goal that became true resolves its `runUntil`, and its waiter runs (one more
+   * drain) before the next pick. Then the next wake-up fires.
+   */
+  #drained(): void {
+    try {
+      if (this.#afterStep()) this.#settleRun(undefined)
+      else if (this.#settleUntils()) this.#pump.request()
+      else if (this.failure !== undefined || this.#scenarioDone) this.#settleRun(undefined)
+      else this.#advance()
+    } catch (e) {
+      this.#settleRun({ cause: e })
     }
-    // The history is complete once the run is over, however it ended (a deadlock or the step
-    // limit included); a violation is a safety failure and outranks how the run ended.
+  }
+
+  /** Picks and fires the next wake-up, then waits for the drain; or ends the run. */
+  #advance(): void {
+    try {
+      const w = this.#next()
+      if (w === undefined) {
+        this.fail('deadlock', new DeadlockError(this.#now, this.#waiting()).message)
+        this.#endFailure = this.failure
+        this.#settleRun(undefined)
+        return
+      }
+      if (this.steps >= this.#maxSteps) {
+        this.fail(
+          'error',
+          `the run did not finish within ${this.#maxSteps} scheduling steps (t=${this.#now} ms): ` +
+            'a task may loop on sleep(0) or on a message ping-pong. Raise maxSteps if the run is just long.',
+        )
+        this.#endFailure = this.failure
+        this.#settleRun(undefined)
+        return
+      }
+      this.steps++
+      w.fire()
+      this.#pump.request()
+    } catch (e) {
+      this.#settleRun({ cause: e })
+    }
+  }
+
+  /**
+   * The history is complete once the run is over, however it ended (a deadlock or the step limit
+   * included); a violation is a safety failure and outranks how the run ended.
+   */
+  #checkHistory(): void {
     const check = this.#linearizable
     if (check !== undefined && (this.failure === undefined || this.failure === this.#endFailure)) {
       const verdict = checkRunHistory(this.operations, check)
