@@ -15,20 +15,22 @@ import {
   type CheckOptions,
   check,
   checkLiveness,
-  checkOptions as checkOptionKeys,
   checkParallel,
   formatTrace,
   isModel,
-  keyList,
   type Model,
   NothingCheckedError,
-  OPTION_KEYS,
-  type OptionKey,
   replaySwarmTrace,
   type SwarmOptions,
   swarmShard,
   writeSwarmReport,
 } from '@musil/core'
+import {
+  checkOptions as checkOptionKeys,
+  keyList,
+  OPTION_KEYS,
+  type OptionKey,
+} from '@musil/core/internal'
 import { type ModelTarget, modelExport, targetModuleUrl } from '@musil/core/load'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'

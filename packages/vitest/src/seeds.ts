@@ -5,15 +5,14 @@
  *
  * @module
  */
+import { parseShard as parseCoreShard, SeedConfigError } from '@musil/core'
 import {
   checkOptions,
   keyList,
   type OptionKey,
-  parseShard as parseCoreShard,
-  SeedConfigError,
   seedCountProblem,
   seedProblem,
-} from '@musil/core'
+} from '@musil/core/internal'
 import type { Shard } from './context.ts'
 
 /** Parses a seed setting; the rule is core's `seedProblem` (non-negative safe integers). */

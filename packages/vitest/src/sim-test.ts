@@ -6,16 +6,11 @@
  * @module
  */
 import {
-  checkOptions,
-  checksNothing,
   type ExploreReport,
   explore as exploreSeeds,
-  keyList,
   type NodeFactory,
   type Nodes,
   NothingCheckedError,
-  OPTION_KEYS,
-  type OptionKey,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -23,6 +18,13 @@ import {
   type SimulateOptions,
   simulate as simulateSeeds,
 } from '@musil/core'
+import {
+  checkOptions,
+  checksNothing,
+  keyList,
+  OPTION_KEYS,
+  type OptionKey,
+} from '@musil/core/internal'
 import { expect, type TestAPI, type TestContext, type TestOptions, test } from 'vitest'
 import type { FailingSeedMemory, ProvidedSeed } from './context.ts'
 import './matchers/register.ts'

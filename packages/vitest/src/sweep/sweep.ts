@@ -7,6 +7,7 @@
  * @module
  */
 import { availableParallelism, loadavg } from 'node:os'
+import type { RunChecks, RunFailure, RunReport } from '@musil/core'
 import {
   checkOptions,
   explainMissingMatchers,
@@ -14,10 +15,7 @@ import {
   mergeRunChecks,
   NO_CHECKS,
   type OptionKey,
-  type RunChecks,
-  type RunFailure,
-  type RunReport,
-} from '@musil/core'
+} from '@musil/core/internal'
 import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'

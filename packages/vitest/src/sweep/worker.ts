@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { describeError, type RunReport } from '@musil/core'
+import type { RunReport } from '@musil/core'
+import { describeError } from '@musil/core/internal'
 import { importFailure, loadTypeScript, TS_FILE } from '@musil/core/load'
 import { SweepError } from '../errors.ts'
 import {
