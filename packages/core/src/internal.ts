@@ -20,7 +20,7 @@ export {
 
 // The seed rule, in words and as checks, for the seed settings @musil/vitest parses
 
-export { SEED_RULE, seedCountProblem, seedProblem } from './random/seed.ts'
+export { checkSeed, SEED_RULE, seedCountProblem, seedProblem } from './random/seed.ts'
 
 // What a run was held to: merging the `checked` of several reports, and "checked nothing"
 

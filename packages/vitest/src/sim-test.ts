@@ -20,6 +20,7 @@ import {
 } from '@musil/core'
 import {
   checkOptions,
+  checkSeed,
   checksNothing,
   keyList,
   OPTION_KEYS,
@@ -32,7 +33,7 @@ import { matcherFor } from './matchers/simulation-matchers.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, expandSeeds } from './seeds.ts'
+import { expandSeeds } from './seeds.ts'
 import { type SweepOptions, type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import {
   failureHeadline,
