@@ -67,7 +67,7 @@ export default async function runTask(
   try {
     t = await target(task)
   } catch (e) {
-    return { loadError: e instanceof Error ? e.message : String(e) }
+    return { loadError: describeError(e, 'message') }
   }
   switch (task.op) {
     case 'chunk':
