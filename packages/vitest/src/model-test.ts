@@ -27,6 +27,7 @@ import {
 } from '@musil/core'
 import {
   checkOptions as checkOptionKeys,
+  checkSeed,
   keyList,
   OPTION_KEYS,
   type OptionKey,
@@ -142,6 +143,9 @@ function define(register: Register) {
       ...checkOptions
     } = options
     if (swarm !== undefined) checkOptionKeys(swarm, `${where} { swarm }`, SWARM_TEST_OPTION_KEYS)
+    // Seeds are refused at registration, by the one seed rule, rather than when the test runs.
+    if (swarm?.seed !== undefined) checkSeed(swarm.seed, `${where} swarm.seed`)
+    if (checkOptions.seed !== undefined) checkSeed(checkOptions.seed, `${where} seed`)
     refuseIgnoredOptions(where, options)
     if (workers !== undefined && target === undefined) {
       throw new TypeError(
