@@ -470,9 +470,15 @@ export class SeedConfigError extends MusilError {
  * A thrown value in one line, the same in both runtimes' failure details: an error as
  * `Name: message` (musil's own errors too, so the class at fault is named), anything else as
  * `non-Error value <value>`.
+ *
+ * `style: 'message'` is for a sentence that already says what went wrong around the value
+ * (`sweep aborted: <reason>`, or an error that only carries another's message): an error is its
+ * message alone and a string is itself, where the class name would be noise.
  */
-export function describeError(e: unknown): string {
-  return e instanceof Error || MusilError.is(e)
-    ? `${(e as Error).name}: ${(e as Error).message}`
-    : `non-Error value ${formatValue(e)}`
+export function describeError(e: unknown, style: 'named' | 'message' = 'named'): string {
+  if (e instanceof Error || MusilError.is(e)) {
+    const { name, message } = e as Error
+    return style === 'named' ? `${name}: ${message}` : message
+  }
+  return style === 'message' && typeof e === 'string' ? e : `non-Error value ${formatValue(e)}`
 }

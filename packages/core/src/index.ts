@@ -81,7 +81,6 @@ export {
 export {
   checkParallel,
   type ModelTarget,
-  PARALLEL_CHECK_OPTION_KEYS,
   type ParallelCheckOptions,
 } from './check/parallel.ts'
 export {
@@ -96,7 +95,6 @@ export {
   parseShard,
   readSwarmReports,
   replaySwarmTrace,
-  SWARM_OPTION_KEYS,
   type SwarmOptions,
   type SwarmShard,
   type SwarmShardReport,
@@ -166,19 +164,17 @@ export {
 } from './sim/node.ts'
 export { simulate, simulateSeed } from './sim/simulate.ts'
 export { causalSlice } from './sim/slice.ts'
-export {
-  DEFAULT_MAX_STEPS,
-  DEFAULT_MAX_TIME,
-  type MessageRef,
-  type MinimizeOptions,
-  type SimChecks,
-  type SimChoices,
-  type SimEnd,
-  type SimFailure,
-  type SimReport,
-  type SimRun,
-  type SimStats,
-  type SimulateOptions,
+export type {
+  MessageRef,
+  MinimizeOptions,
+  SimChecks,
+  SimChoices,
+  SimEnd,
+  SimFailure,
+  SimReport,
+  SimRun,
+  SimStats,
+  SimulateOptions,
 } from './sim/types.ts'
 export { traceDigest } from './trace/digest.ts'
 
@@ -281,15 +277,12 @@ export {
 
 // Reports shared by both simulation runtimes
 
-export {
-  checksNothing,
-  type FailureKind,
-  mergeRunChecks,
-  NO_CHECKS,
-  type RunChecks,
-  type RunFailure,
-  type RunReport,
-  type TraceEvent,
+export type {
+  FailureKind,
+  RunChecks,
+  RunFailure,
+  RunReport,
+  TraceEvent,
 } from './report.ts'
 
 // Rendering: traces, diagrams, values
@@ -329,24 +322,12 @@ export {
   formatTimeline,
 } from './trace/format.ts'
 
-// Strict options: the valid keys of every options object, and the check that rejects the rest
-
-export { type CoreOptionsName, type CoreOptionTypes, OPTION_KEYS } from './option-keys.ts'
-export {
-  type CompleteKeyList,
-  checkOptions,
-  keyList,
-  nearestKey,
-  type OptionKey,
-} from './options.ts'
-
 // The package version
 
 export { version } from './version.ts'
 
 // Randomness
 
-export { SEED_RULE, seedCountProblem, seedProblem } from './random/seed.ts'
 export { RandomStream } from './random/stream.ts'
 
 // Errors
@@ -357,7 +338,6 @@ export {
   CheckpointError,
   DeadlineError,
   DeadlockError,
-  describeError,
   EntropyLeakError,
   EnvironmentSpecError,
   HistoryError,
@@ -382,8 +362,3 @@ export {
 // Vitest integration (simTest, sweeps, replay): errors core and @musil/vitest both throw
 
 export { NothingCheckedError, PluginMissingError } from './errors.ts'
-export {
-  explainMissingMatchers,
-  MUSIL_MATCHERS,
-  type MusilMatcherName,
-} from './matcher-placeholders.ts'

@@ -19,6 +19,7 @@ import {
   type Model,
   MusilError,
   type SafetyViolation,
+  SeedConfigError,
   type Step,
   successors,
 } from '@musil/core'
@@ -326,6 +327,25 @@ describe('checkpoint: { dir, everyMs }', () => {
 })
 
 describe("mode: 'random-walk'", () => {
+  it.each([-1, 1.5, 2 ** 53])(
+    'refuses seed %d by the one seed rule, as simulate and explore do',
+    (seed) => {
+      expect(() => check(dieHard(), { mode: 'random-walk', seed })).toThrow(SeedConfigError)
+      expect(() => check(dieHard(), { mode: 'random-walk', seed })).toThrow(
+        expect.objectContaining({
+          source: 'check()',
+          message: `check(): seed ${seed} is not a seed; seeds are non-negative safe integers`,
+        }),
+      )
+    },
+  )
+
+  it('takes the largest safe integer as a seed', () => {
+    const seed = Number.MAX_SAFE_INTEGER
+    const r = check(dieHard(), { mode: 'random-walk', depth: 20, walks: 5, seed })
+    expect(r.walk?.seed).toBe(seed)
+  })
+
   it('finds the Die Hard solution and shrinks it to the BFS-shortest length', () => {
     const bfs = check(dieHard())
     const r = check(dieHard(), { mode: 'random-walk', depth: 200, walks: 50, seed: 3 })

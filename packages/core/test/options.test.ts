@@ -6,7 +6,6 @@ import {
   checkLiveness,
   checkOpen,
   checkOpenWith,
-  checkOptions,
   checkRefinement,
   crash,
   defineEnvironment,
@@ -18,7 +17,6 @@ import {
   formatTrace,
   MusilError,
   NetworkModel,
-  OPTION_KEYS,
   type OptionsError,
   partition,
   replay,
@@ -36,6 +34,7 @@ import { leaderChange, staleRead } from '@musil/core/environments/etcd'
 import { nodeDrain, podEviction } from '@musil/core/environments/k8s'
 import { clockStep, diskFull, oomKill } from '@musil/core/environments/linux'
 import { capabilityRevocation, ipcFault } from '@musil/core/environments/sel4'
+import { checkOptions, OPTION_KEYS } from '@musil/core/internal'
 import { describe, expect, it } from 'vitest'
 import {
   type Counter,

@@ -1,4 +1,11 @@
-import { check, mergeSwarmReports, replaySwarmTrace, successors, swarmShard } from '@musil/core'
+import {
+  check,
+  mergeSwarmReports,
+  replaySwarmTrace,
+  SeedConfigError,
+  successors,
+  swarmShard,
+} from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import { deepBug } from './fixtures/large-models.ts'
@@ -22,6 +29,24 @@ describe('swarmShard', () => {
     expect(verdict.summary).toBe(
       `no violation in ${verdict.statesCovered} states covered by 2 shards; exhaustive: no`,
     )
+  })
+
+  it.each([-1, 1.5, 2 ** 53])('refuses swarm seed %d by the one seed rule', (seed) => {
+    expect(() => swarmShard(dieHard(), { shard: '1/2', seed, maxStates: 10 })).toThrow(
+      SeedConfigError,
+    )
+    expect(() => swarmShard(dieHard(), { shard: '1/2', seed, maxStates: 10 })).toThrow(
+      expect.objectContaining({
+        source: 'swarmShard()',
+        message: `swarmShard(): seed ${seed} is not a seed; seeds are non-negative safe integers`,
+      }),
+    )
+  })
+
+  it('takes 0 and the largest safe integer as swarm seeds', () => {
+    for (const seed of [0, Number.MAX_SAFE_INTEGER]) {
+      expect(swarmShard(dieHard(), { shard: '1/2', seed, maxStates: 10 }).swarmSeed).toBe(seed)
+    }
   })
 
   it('gives each shard its own seed, and the same shard the same report', () => {

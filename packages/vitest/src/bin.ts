@@ -19,6 +19,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { mergeSwarmReports, readSwarmReports, type SwarmVerdict } from '@musil/core'
+import { describeError } from '@musil/core/internal'
 import { parseSeed, parseShard } from './seeds.ts'
 
 const USAGE = `usage: musil test [--seed=N] [--shard=i/n] [vitest run arguments...]
@@ -91,7 +92,7 @@ async function explore(args: readonly string[]): Promise<number> {
   try {
     parsed = parseExploreArgs(args)
   } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`)
+    console.error(`${describeError(e, 'message')}\n\n${USAGE}`)
     return 2
   }
   // Loaded only for this command: `musil test` must not pay for it.
@@ -106,7 +107,7 @@ async function explore(args: readonly string[]): Promise<number> {
     process.once('SIGTERM', stop)
     return await new Promise<number>(() => {})
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e)
+    const message = describeError(e, 'message')
     // Loading errors already name the command ('musil explore cannot import ...').
     console.error(message.startsWith('musil explore') ? message : `musil explore: ${message}`)
     return 1
@@ -152,7 +153,7 @@ export function swarmMerge(args: readonly string[], log: (line: string) => void)
   try {
     verdict = mergeSwarmReports(readSwarmReports(paths))
   } catch (e) {
-    log(e instanceof Error ? e.message : String(e))
+    log(describeError(e, 'message'))
     return 2
   }
   log(json ? JSON.stringify(verdict, null, 2) : `${verdict.model}: ${verdict.summary}`)
@@ -171,7 +172,7 @@ function main(argv: readonly string[]): number | Promise<number> {
   try {
     parsed = parseArgs(args)
   } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e))
+    console.error(describeError(e, 'message'))
     return 2
   }
   const require = createRequire(pathToFileURL(join(process.cwd(), 'package.json')))

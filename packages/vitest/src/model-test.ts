@@ -15,20 +15,23 @@ import {
   type CheckOptions,
   check,
   checkLiveness,
-  checkOptions as checkOptionKeys,
   checkParallel,
   formatTrace,
   isModel,
-  keyList,
   type Model,
   NothingCheckedError,
-  OPTION_KEYS,
-  type OptionKey,
   replaySwarmTrace,
   type SwarmOptions,
   swarmShard,
   writeSwarmReport,
 } from '@musil/core'
+import {
+  checkOptions as checkOptionKeys,
+  checkSeed,
+  keyList,
+  OPTION_KEYS,
+  type OptionKey,
+} from '@musil/core/internal'
 import { type ModelTarget, modelExport, targetModuleUrl } from '@musil/core/load'
 import { expect, type TestContext, test } from 'vitest'
 import './matchers/register.ts'
@@ -140,6 +143,9 @@ function define(register: Register) {
       ...checkOptions
     } = options
     if (swarm !== undefined) checkOptionKeys(swarm, `${where} { swarm }`, SWARM_TEST_OPTION_KEYS)
+    // Seeds are refused at registration, by the one seed rule, rather than when the test runs.
+    if (swarm?.seed !== undefined) checkSeed(swarm.seed, `${where} swarm.seed`)
+    if (checkOptions.seed !== undefined) checkSeed(checkOptions.seed, `${where} seed`)
     refuseIgnoredOptions(where, options)
     if (workers !== undefined && target === undefined) {
       throw new TypeError(

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type CompleteKeyList, checkOptions } from '@musil/core'
+import { type CompleteKeyList, checkOptions } from '@musil/core/internal'
 
 /** Options of `MusilReporter` (the plugin's `reporter` option). */
 export interface MusilReporterOptions {

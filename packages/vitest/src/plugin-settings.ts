@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { nearestKey } from '@musil/core'
+import { nearestKey } from '@musil/core/internal'
 import type { ProvidedSeed, Shard } from './context.ts'
 import { SeedConfigError } from './errors.ts'
 import { checkPluginOptions, type MusilPluginOptions } from './plugin-options.ts'

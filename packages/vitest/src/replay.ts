@@ -5,7 +5,7 @@
  * @module
  */
 import { isAbsolute, relative, sep } from 'node:path'
-import { checkOptions, keyList, type OptionKey } from '@musil/core'
+import { checkOptions, keyList, type OptionKey } from '@musil/core/internal'
 
 /** Escapes `text` for use inside a regular expression, so `-t` matches it literally. */
 export function escapeRegExp(text: string): string {

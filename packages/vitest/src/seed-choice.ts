@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkOptions, keyList, type OptionKey } from '@musil/core'
+import { checkOptions, keyList, type OptionKey } from '@musil/core/internal'
 import type { ProvidedSeed, SeedSource } from './context.ts'
 import { parseSeed, randomSeed } from './seeds.ts'
 

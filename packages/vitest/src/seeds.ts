@@ -5,18 +5,22 @@
  *
  * @module
  */
+import { parseShard as parseCoreShard, SeedConfigError } from '@musil/core'
 import {
   checkOptions,
+  checkSeed,
   keyList,
   type OptionKey,
-  parseShard as parseCoreShard,
-  SeedConfigError,
+  SEED_RULE,
   seedCountProblem,
   seedProblem,
-} from '@musil/core'
+} from '@musil/core/internal'
 import type { Shard } from './context.ts'
 
-/** Parses a seed setting; the rule is core's `seedProblem` (non-negative safe integers). */
+/**
+ * Parses a seed setting; the rule is core's `seedProblem` (non-negative safe integers). The text
+ * is checked first, so that a message shows what was typed, not the number it became.
+ */
 export function parseSeed(raw: string | number, source: string): number {
   const text = String(raw).trim()
   if (!/^\d+$/.test(text)) {
@@ -26,20 +30,13 @@ export function parseSeed(raw: string | number, source: string): number {
     )
   }
   const seed = Number(text)
-  if (!Number.isSafeInteger(seed)) {
+  if (seedProblem(seed) !== undefined) {
     throw new SeedConfigError(
       source,
-      `${text} is too large for a seed (max ${Number.MAX_SAFE_INTEGER})`,
+      `${text} is too large for a seed; ${SEED_RULE} (at most ${Number.MAX_SAFE_INTEGER})`,
     )
   }
   return seed
-}
-
-/** Checks one seed given in code (`simTest.each`, sweep lists). */
-export function checkSeed(seed: unknown, source: string): number {
-  const problem = seedProblem(seed)
-  if (problem !== undefined) throw new SeedConfigError(source, problem)
-  return seed as number
 }
 
 /**

@@ -6,16 +6,11 @@
  * @module
  */
 import {
-  checkOptions,
-  checksNothing,
   type ExploreReport,
   explore as exploreSeeds,
-  keyList,
   type NodeFactory,
   type Nodes,
   NothingCheckedError,
-  OPTION_KEYS,
-  type OptionKey,
   type RunOptions,
   type RunReport,
   type Scenario,
@@ -23,6 +18,14 @@ import {
   type SimulateOptions,
   simulate as simulateSeeds,
 } from '@musil/core'
+import {
+  checkOptions,
+  checkSeed,
+  checksNothing,
+  keyList,
+  OPTION_KEYS,
+  type OptionKey,
+} from '@musil/core/internal'
 import { expect, type TestAPI, type TestContext, type TestOptions, test } from 'vitest'
 import type { FailingSeedMemory, ProvidedSeed } from './context.ts'
 import './matchers/register.ts'
@@ -30,7 +33,7 @@ import { matcherFor } from './matchers/simulation-matchers.ts'
 import { requirePlugin } from './plugin-check.ts'
 import { replayCommand } from './replay.ts'
 import { chooseSeed, replaySeed } from './seed-choice.ts'
-import { checkSeed, expandSeeds } from './seeds.ts'
+import { expandSeeds } from './seeds.ts'
 import { type SweepOptions, type SweepReport, sweep, targetRef } from './sweep/sweep.ts'
 import {
   failureHeadline,

@@ -6,7 +6,6 @@
  * @module
  */
 import {
-  checkOptions,
   explore,
   failureWindow,
   formatHistory,
@@ -15,11 +14,8 @@ import {
   type HistoryDiagram,
   historyDiagram,
   type LinearizabilityResult,
-  mergeRunChecks,
-  NO_CHECKS,
   type NodeFactory,
   type Nodes,
-  OPTION_KEYS,
   type Operation,
   type RunChecks,
   type RunFailure,
@@ -35,6 +31,7 @@ import {
   toMermaidSequence,
   traceDigest,
 } from '@musil/core'
+import { checkOptions, mergeRunChecks, NO_CHECKS, OPTION_KEYS } from '@musil/core/internal'
 import type { ReportedEvent, ReportedFailure } from './context.ts'
 import { SweepError } from './errors.ts'
 

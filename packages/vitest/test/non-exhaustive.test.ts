@@ -1,6 +1,6 @@
 // A search that is not exhaustive passes a matcher or modelTest only when the test opts in
 // with `exhaustive: false`, and the coverage is recorded with the test.
-import { action, defineModel } from '@musil/core'
+import { action, defineModel, SeedConfigError } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 import { dieHard } from '../../../examples/die-hard/die-hard.ts'
 import type { MusilTaskMeta } from '../src/context.ts'
@@ -84,5 +84,16 @@ describe('modelTest refuses options its search would ignore', () => {
     expect(() => modelTest('x', dieHard(), { exhaustive: 'no' as never })).toThrow(
       /exhaustive must be true or false/,
     )
+  })
+
+  it('refuses a seed that breaks the one seed rule at registration, swarm or random walk', () => {
+    for (const seed of [-1, 1.5, 2 ** 53]) {
+      expect(() => modelTest('x', dieHard(), { swarm: { seed }, exhaustive: false })).toThrow(
+        `modelTest('x') swarm.seed: seed ${seed} is not a seed; seeds are non-negative safe integers`,
+      )
+      expect(() =>
+        modelTest('x', dieHard(), { mode: 'random-walk', seed, exhaustive: false }),
+      ).toThrow(SeedConfigError)
+    }
   })
 })

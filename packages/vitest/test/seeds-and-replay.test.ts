@@ -45,7 +45,7 @@ describe('seeds', () => {
     )
     expect(errorOf(() => parseSeed('1.5', '--seed')).source).toBe('--seed')
     expect(errorOf(() => parseSeed('99999999999999999999', 'MUSIL_SEED')).message).toContain(
-      'too large for a seed',
+      '99999999999999999999 is too large for a seed; seeds are non-negative safe integers',
     )
   })
 

@@ -9,6 +9,7 @@ import { ModelDefinitionError, UserCodeError } from '../errors.ts'
 import { FingerprintSet } from '../model/fingerprint-set.ts'
 import { isModel, type Model } from '../model/model.ts'
 import { checkOptions, type OptionKey } from '../options.ts'
+import { checkSeed } from '../random/seed.ts'
 import {
   Checkpointer,
   fingerprintSetOf,
@@ -89,9 +90,7 @@ export function validateOptions<O extends CheckOptions>(
   if (mode !== undefined && mode !== 'bfs' && mode !== 'random-walk') {
     throw new RangeError(`${where}: mode must be 'bfs' or 'random-walk', got ${String(mode)}`)
   }
-  if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new RangeError(`${where}: seed must be a safe integer, got ${String(seed)}`)
-  }
+  if (seed !== undefined) checkSeed(seed, where)
   if (mode !== 'random-walk') {
     for (const k of ['depth', 'walks', 'seed'] as const) {
       if (opts[k] !== undefined) {

@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { CheckpointError, ParallelCheckError } from '../errors.ts'
+import { CheckpointError, describeError, ParallelCheckError } from '../errors.ts'
 import { type ModelTarget, modelExport, targetModuleUrl } from '../load/model-export.ts'
 import { workerEntry, workerExecArgv } from '../load/worker-entry.ts'
 import type { Model } from '../model/model.ts'
@@ -174,7 +174,7 @@ class WorkerPool {
       w.on('error', (e) =>
         this.#fail(
           new ParallelCheckError(
-            `checkParallel: worker thread ${i} failed: ${e instanceof Error ? e.message : String(e)}`,
+            `checkParallel: worker thread ${i} failed: ${describeError(e, 'message')}`,
             undefined,
             [],
             { cause: e },

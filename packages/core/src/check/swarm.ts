@@ -25,6 +25,7 @@ import type { Model } from '../model/model.ts'
 import { keyFingerprinter } from '../model/state-key.ts'
 import { runConstraint, runTerminal, type Successor, successors } from '../model/successors.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
+import { checkSeed } from '../random/seed.ts'
 import { RandomStream, substreamSeed } from '../random/stream.ts'
 import { modelDigest } from './checkpoint.ts'
 import type { SafetyViolation, Step } from './types.ts'
@@ -158,9 +159,7 @@ export function swarmShard<S>(model: Model<S>, opts: SwarmOptions = {}): SwarmSh
       throw new RangeError(`swarmShard(): ${k} must be a positive integer, got ${String(v)}`)
     }
   }
-  if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) {
-    throw new RangeError(`swarmShard(): seed must be a safe integer, got ${String(opts.seed)}`)
-  }
+  if (opts.seed !== undefined) checkSeed(opts.seed, 'swarmShard()')
   const shard = resolveShard(opts.shard)
   const swarmSeed = opts.seed ?? 0
   const seed = substreamSeed(swarmSeed, `swarm-shard:${shard.index}`)

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { check } from '../check/check.ts'
-import { MusilError } from '../errors.ts'
+import { describeError, MusilError } from '../errors.ts'
 import { loadModel } from '../load/load-model.ts'
 import type { CheckJobInput, CheckJobMessage } from './check-job.ts'
 
@@ -49,5 +49,5 @@ try {
     },
   })
 } catch (e) {
-  post({ type: 'error', message: e instanceof Error ? e.message : String(e) })
+  post({ type: 'error', message: describeError(e, 'message') })
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Step } from '../check/types.ts'
+import { describeError } from '../errors.ts'
 import { formatValue } from '../format/value.ts'
 import { instanceLabel } from '../model/action.ts'
 import { fingerprintHex } from '../model/fingerprint.ts'
@@ -185,7 +186,7 @@ export class ExploreSession<S> {
     try {
       next = this.#successors(path, s)
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e)
+      error = describeError(e, 'message')
     }
     const terminal = this.#terminal(s)
     const trace: Step<S>[] = states.map((state, i) => ({ action: labels[i]!, state }))
@@ -254,7 +255,7 @@ export class ExploreSession<S> {
       try {
         return { name, holds: Boolean(f(s)) }
       } catch (e) {
-        return { name, holds: false, error: e instanceof Error ? e.message : String(e) }
+        return { name, holds: false, error: describeError(e, 'message') }
       }
     })
   }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { HistoryFormatError, OptionsError } from '../errors.ts'
+import { describeError, HistoryFormatError, OptionsError } from '../errors.ts'
 import { formatValue } from '../format/value.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
 import { type EdnValue, readEdnElements, readEdnForms } from './edn.ts'
@@ -349,7 +349,7 @@ function pairEvents<I, O>(
     } catch (cause) {
       if (cause instanceof HistoryFormatError) throw cause
       const at = completion ?? events[i]!
-      const why = cause instanceof Error ? cause.message : String(cause)
+      const why = describeError(cause, 'message')
       throw new HistoryFormatError(
         `${source} line ${at.line}: the operation mapping rejected :${events[i]!.f} of process ${events[i]!.process} (invoked on line ${events[i]!.line}): ${why}`,
         source,

@@ -6,7 +6,7 @@
  * @module
  */
 import { pathToFileURL } from 'node:url'
-import { ParallelCheckError } from '../errors.ts'
+import { describeError, ParallelCheckError } from '../errors.ts'
 import { isModel, type Model } from '../model/model.ts'
 
 /**
@@ -36,7 +36,7 @@ export function modelExport(
     } catch (e) {
       // Name the export: the function's own message says what, not where.
       throw new ParallelCheckError(
-        `export '${exportName}' of ${module} threw while building the model: ${e instanceof Error ? e.message : String(e)}`,
+        `export '${exportName}' of ${module} threw while building the model: ${describeError(e, 'message')}`,
         e instanceof Error ? e.name : undefined,
         [],
         { cause: e },

@@ -7,6 +7,7 @@
  */
 import { register } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { describeError } from '../errors.ts'
 
 let typescriptLoader: Promise<void> | undefined
 
@@ -56,7 +57,7 @@ const ESM_SYNTAX_IN_COMMONJS = [
  * file at fault is in its message or on the first line of its stack.
  */
 export function importFailure(module: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e)
+  const message = describeError(e, 'message')
   const cycle = /ES Module (.+?) in a cycle/.exec(message)
   const syntax = ESM_SYNTAX_IN_COMMONJS.some((m) => message.includes(m))
   if (!cycle && !syntax) return message

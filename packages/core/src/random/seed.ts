@@ -1,13 +1,15 @@
 /**
  * The seed rule, one for every runtime and every entry point (`simulate`, `simulateSeed`,
- * `explore`, `replay`, sweeps, `simTest.each`, `MUSIL_SEED`): a seed is a non-negative safe
- * integer. Non-negative because a seed must replay from a shell (`MUSIL_SEED=17`, `--seed=17`)
- * and a sign is one more way to mistype it; safe because beyond 2^53 two different integers are
- * the same JavaScript number, so two seeds would silently name one run. (`RandomStream` itself
- * takes any safe integer: it derives substreams, it does not name runs.)
+ * `explore`, `replay`, `check`'s random walk, `swarmShard`, sweeps, `simTest.each`,
+ * `MUSIL_SEED`): a seed is a non-negative safe integer. Non-negative because a seed must replay
+ * from a shell (`MUSIL_SEED=17`, `--seed=17`) and a sign is one more way to mistype it; safe
+ * because beyond 2^53 two different integers are the same JavaScript number, so two seeds would
+ * silently name one run. (`RandomStream` itself takes any safe integer: it derives substreams,
+ * it does not name runs.)
  *
  * @module
  */
+import { SeedConfigError } from '../errors.ts'
 
 /** The rule in words, for error messages. */
 export const SEED_RULE = 'seeds are non-negative safe integers'
@@ -21,6 +23,17 @@ export function seedProblem(seed: unknown): string | undefined {
   if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return undefined
   const shown = typeof seed === 'string' ? `'${seed}'` : String(seed)
   return `seed ${shown} is not a seed; ${SEED_RULE}`
+}
+
+/**
+ * `seed` when it is a run seed; otherwise a `SeedConfigError` naming `source`, the entry point or
+ * setting the seed came from: `check(): seed -1 is not a seed; seeds are non-negative safe
+ * integers`.
+ */
+export function checkSeed(seed: unknown, source: string): number {
+  const problem = seedProblem(seed)
+  if (problem !== undefined) throw new SeedConfigError(source, problem)
+  return seed as number
 }
 
 /**

@@ -4,7 +4,6 @@ import {
   BaseNode,
   type Context,
   crash,
-  DEFAULT_MAX_STEPS,
   defineModel,
   MusilError,
   NetworkModel,
@@ -15,6 +14,7 @@ import {
   simulateSeed,
 } from '@musil/core'
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_MAX_STEPS } from '../../src/sim/types.ts'
 
 class Quiet extends BaseNode {}
 class Sends extends BaseNode {

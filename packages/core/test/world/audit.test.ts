@@ -6,10 +6,10 @@ import {
   EntropyLeakError,
   explore,
   MusilError,
-  NO_CHECKS,
   replay,
   type World,
 } from '@musil/core'
+import { NO_CHECKS } from '@musil/core/internal'
 import { describe, expect, it } from 'vitest'
 
 const require = createRequire(import.meta.url)

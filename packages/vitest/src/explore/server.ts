@@ -19,6 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { MusilError } from '@musil/core'
 import { type CheckJob, ExploreSession, startCheckJob } from '@musil/core/explore'
+import { describeError } from '@musil/core/internal'
 import { loadModel, moduleUrl } from '@musil/core/load'
 import { appPage, pageCsp } from './page.ts'
 
@@ -163,7 +164,7 @@ export async function startExplorer(options: ExplorerOptions): Promise<Explorer>
       json(200, route(req, url))
     } catch (e) {
       if (e instanceof HttpError) json(e.status, { error: e.message })
-      else json(500, { error: e instanceof Error ? e.message : String(e) })
+      else json(500, { error: describeError(e, 'message') })
     }
   }
 

@@ -13,16 +13,13 @@ import {
   type CheckOptions,
   type CheckResult,
   check,
-  checkOptions,
   defineModel,
   isModel,
-  keyList,
   type Model,
   NothingCheckedError,
-  OPTION_KEYS,
-  type OptionKey,
   OptionsError,
 } from '@musil/core'
+import { checkOptions, keyList, OPTION_KEYS, type OptionKey } from '@musil/core/internal'
 import type { MatcherState } from 'vitest'
 import type { MusilTaskMeta } from '../context.ts'
 import { reportedCounterexample } from '../reported-counterexample.ts'

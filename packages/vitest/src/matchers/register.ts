@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { LinearizabilityOptions, Model, MusilMatcherName, SequentialSpec } from '@musil/core'
+import type { LinearizabilityOptions, Model, SequentialSpec } from '@musil/core'
+import type { MusilMatcherName } from '@musil/core/internal'
 import { expect } from 'vitest'
 import { bySubject } from './dispatch.ts'
 import { type SafetyMatcherOptions, toBeDeadlockFree, toBeSafe } from './model-matchers.ts'

@@ -6,15 +6,14 @@
  */
 import {
   checkLiveness,
-  checkOptions,
   isModel,
   type LivenessOptions,
   type LivenessResult,
   type LivenessViolation,
   type Model,
-  OPTION_KEYS,
   traceLines,
 } from '@musil/core'
+import { checkOptions, OPTION_KEYS } from '@musil/core/internal'
 import type { MatcherState } from 'vitest'
 import { count, type SyncMatchResult } from './trace-diff.ts'
 

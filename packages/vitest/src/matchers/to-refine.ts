@@ -7,16 +7,15 @@
  * @module
  */
 import {
-  checkOptions,
   checkRefinement,
   formatValue,
   isModel,
   type Model,
-  OPTION_KEYS,
   type RefinementOptions,
   type RefinementViolation,
   traceLines,
 } from '@musil/core'
+import { checkOptions, OPTION_KEYS } from '@musil/core/internal'
 import type { MatcherState } from 'vitest'
 import { count, type SyncMatchResult } from './trace-diff.ts'
 

@@ -7,17 +7,16 @@
  * @module
  */
 import { availableParallelism, loadavg } from 'node:os'
+import type { RunChecks, RunFailure, RunReport } from '@musil/core'
 import {
   checkOptions,
+  describeError,
   explainMissingMatchers,
   keyList,
   mergeRunChecks,
   NO_CHECKS,
   type OptionKey,
-  type RunChecks,
-  type RunFailure,
-  type RunReport,
-} from '@musil/core'
+} from '@musil/core/internal'
 import { moduleUrl, workerEntry } from '@musil/core/load'
 import Tinypool from 'tinypool'
 import type { ReportedFailure, Shard } from '../context.ts'
@@ -213,10 +212,6 @@ export function planChunks(
   return chunks
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
 /** The worker could not load the target: no seed can run, so the sweep stops with this error. */
 class TargetLoadError extends SweepError {}
 
@@ -241,7 +236,7 @@ function sweepFailure(
 ): SweepError {
   const cause = e instanceof PoolStopped ? e.cause : e instanceof TargetLoadError ? undefined : e
   return new SweepError(
-    `sweep of ${ref.module}#${ref.export} ${what}: ${describe(e)}`,
+    `sweep of ${ref.module}#${ref.export} ${what}: ${describeError(e, 'message')}`,
     lost,
     cause === undefined ? undefined : { cause },
   )
@@ -342,7 +337,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
           failures.push({
             seed,
             kind: 'error',
-            detail: `the worker thread running seed ${seed} died: ${describe(inner)}`,
+            detail: `the worker thread running seed ${seed} died: ${describeError(inner)}`,
           })
         }
       }
@@ -477,7 +472,7 @@ async function runInProcess(
   let want = 0
   for (let next = 0; next < chunks.length; ) {
     if (signal?.aborted) {
-      throw new PoolStopped(`sweep aborted: ${describe(signal.reason)}`, [], {
+      throw new PoolStopped(`sweep aborted: ${describeError(signal.reason, 'message')}`, [], {
         cause: signal.reason,
       })
     }
@@ -548,12 +543,18 @@ function createPool(
   })
   failure.catch(() => {})
   pool.on('error', (e: unknown) =>
-    failed(new PoolStopped(`a sweep worker thread failed: ${describe(e)}`, [], { cause: e })),
+    failed(
+      new PoolStopped(`a sweep worker thread failed: ${describeError(e, 'message')}`, [], {
+        cause: e,
+      }),
+    ),
   )
   // An abort (a test timeout, a cancelled run) stops every thread now, not when it is done.
   const onAbort = (): void => {
     failed(
-      new PoolStopped(`sweep aborted: ${describe(signal?.reason)}`, [], { cause: signal?.reason }),
+      new PoolStopped(`sweep aborted: ${describeError(signal?.reason, 'message')}`, [], {
+        cause: signal?.reason,
+      }),
     )
     destroying = true
     void pool.destroy()

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { describeError, type RunReport } from '@musil/core'
+import type { RunReport } from '@musil/core'
+import { describeError } from '@musil/core/internal'
 import { importFailure, loadTypeScript, TS_FILE } from '@musil/core/load'
 import { SweepError } from '../errors.ts'
 import {
@@ -66,7 +67,7 @@ export default async function runTask(
   try {
     t = await target(task)
   } catch (e) {
-    return { loadError: e instanceof Error ? e.message : String(e) }
+    return { loadError: describeError(e, 'message') }
   }
   switch (task.op) {
     case 'chunk':
