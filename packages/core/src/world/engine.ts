@@ -137,6 +137,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
 
   // ---- what the world's methods do, once their arguments are checked -----------------------
 
+  /** Virtual time in milliseconds since the run started. */
   now(): number {
     return this.#now
   }

@@ -1,17 +1,21 @@
 import { replay, type World, WorldUsageError } from '@musil/core'
 import { describe, expect, it } from 'vitest'
 
-/** Three tasks racing on seeded sleeps: a run whose timeline depends on every scheduling step. */
+/** Three read-modify-write increments racing: a run whose timeline depends on every step. */
 async function race(world: World): Promise<void> {
-  for (const name of ['x', 'y', 'z']) {
+  let value = 0
+  const get = world.scheduled('get', async () => value)
+  const set = world.scheduled('set', async (v: number) => {
+    value = v
+  })
+  for (const name of ['a', 'b', 'c']) {
     world.spawn(name, async () => {
-      for (let i = 0; i < 3; i++) {
-        await world.sleep(world.rng.int(0, 2))
-        world.record(`${name}${i}`)
-      }
+      await world.sleep(world.rng.int(0, 3))
+      await set((await get()) + 1)
+      world.record(value)
     })
   }
-  await world.sleep(10)
+  await world.runFor(10)
 }
 
 describe('the world a scenario runs in', () => {
