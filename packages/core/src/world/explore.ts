@@ -26,7 +26,8 @@ import {
 } from '../report.ts'
 import { traceDigest } from '../trace/digest.ts'
 import { acquireGuards, releaseGuards } from './audit.ts'
-import { Runtime } from './runtime.ts'
+import { Engine } from './engine.ts'
+import { ScenarioWorld } from './scenario-world.ts'
 import { PctStrategy, RandomStrategy, type Strategy, type StrategyName } from './strategy.ts'
 import type { World } from './world.ts'
 
@@ -186,24 +187,28 @@ function checkSeed(fn: string, seed: unknown): number {
   return seed as number
 }
 
-/** Runs one seed. The caller holds the global guards (installed once per sweep, not per seed). */
-async function runOne(scenario: Scenario, seed: number, settings: Settings): Promise<Runtime> {
-  const runtime = new Runtime({ seed, ...settings })
-  await runtime.run(scenario)
-  return runtime
+/**
+ * Runs one seed: an engine, and the world the scenario sees over it. The caller holds the global
+ * guards (installed once per sweep, not per seed).
+ */
+async function runOne(scenario: Scenario, seed: number, settings: Settings): Promise<Engine> {
+  const engine = new Engine({ seed, ...settings })
+  const world = new ScenarioWorld(engine)
+  await engine.run(() => scenario(world))
+  return engine
 }
 
-function failureOf(runtime: Runtime): WorldFailure | undefined {
-  const cause = runtime.failure
+function failureOf(engine: Engine): WorldFailure | undefined {
+  const cause = engine.failure
   if (cause === undefined) return undefined
   return {
     kind: cause.kind,
-    seed: runtime.seed,
+    seed: engine.seed,
     detail: cause.detail,
-    trace: runtime.events,
-    timeline: runtime.events,
-    time: runtime.now(),
-    steps: runtime.steps,
+    trace: engine.events,
+    timeline: engine.events,
+    time: engine.now(),
+    steps: engine.steps,
     ...(cause.linearizability !== undefined && {
       history: cause.history!,
       linearizability: cause.linearizability,
@@ -255,9 +260,9 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
     for (const raw of iterable) {
       const seed = checkSeed('explore', raw)
       runs++
-      const runtime = await runOne(scenario, seed, settings)
-      checked = mergeRunChecks(checked, runtime.checks())
-      const failure = failureOf(runtime)
+      const engine = await runOne(scenario, seed, settings)
+      checked = mergeRunChecks(checked, engine.checks())
+      const failure = failureOf(engine)
       if (failure !== undefined) return withSpec({ ok: false, runs, failure, checked }, settings)
     }
   } finally {
@@ -295,23 +300,23 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)
   const seed = checkSeed('replay', options.seed)
   acquireGuards()
-  let runtime: Runtime
+  let engine: Engine
   try {
-    runtime = await runOne(scenario, seed, settings)
+    engine = await runOne(scenario, seed, settings)
   } finally {
     releaseGuards()
   }
-  const failure = failureOf(runtime)
+  const failure = failureOf(engine)
   const base = {
     seed,
-    trace: runtime.events,
-    timeline: runtime.events,
-    digest: traceDigest(runtime.events),
-    history: runtime.recordedHistory(),
-    time: runtime.now(),
-    steps: runtime.steps,
+    trace: engine.events,
+    timeline: engine.events,
+    digest: traceDigest(engine.events),
+    history: engine.recordedHistory(),
+    time: engine.now(),
+    steps: engine.steps,
     runs: 1,
-    checked: runtime.checks(),
+    checked: engine.checks(),
   }
   return withSpec(
     failure === undefined ? { ok: true, ...base } : { ok: false, ...base, failure },

@@ -1,10 +1,16 @@
 /**
- * The run loop of the deterministic async runtime: virtual clock, ready set, tasks, invariants.
+ * The engine of the deterministic async runtime: virtual clock, ready set, timers, tasks, the
+ * invariants and goals the loop checks, and how a run fails. Scenarios never see it: they get a
+ * {@link World} (world/scenario-world.ts) that checks their arguments and calls in here; the
+ * network, the faults and the guards see it as a {@link RunHost} or {@link FaultHost}.
  *
  * A step is one wake-up followed by a full drain of the microtask queue. Between steps the
- * runtime checks the invariants and `runUntil` goals, then picks the next wake-up: among those
+ * engine checks the invariants and `runUntil` goals, then picks the next wake-up: among those
  * ready at the current instant the strategy decides; when none is ready the clock jumps to the
  * next timer.
+ *
+ * Nothing here validates what a scenario passed: every argument that reaches the engine has
+ * already been checked by the world, so the loop's code paths stay the hot, simple ones.
  *
  * @module
  */
@@ -26,27 +32,17 @@ import {
 } from '../linearizability/recorder.ts'
 import { checkRunHistory, type HistoryCheck } from '../linearizability/run-check.ts'
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
-import { checkOptions } from '../options.ts'
 import { RandomStream } from '../random/stream.ts'
 import type { FailureKind, RunChecks, RunFailureCause, TraceEvent } from '../report.ts'
 import { DrainPump, runContext } from './context.ts'
-import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
-import { WorldHistory } from './history.ts'
+import type { HistoryHost } from './history.ts'
 import { type FaultHost, TaskState } from './host.ts'
 import { SimulatedNetwork } from './network.ts'
 import type { Strategy } from './strategy.ts'
 import { Wakeup, WakeupHeap } from './wakeup.ts'
-import {
-  RUN_FOR_OPTION_KEYS,
-  RUN_UNTIL_OPTION_KEYS,
-  type RunForOptions,
-  type RunUntilOptions,
-  type TaskHandle,
-  type World,
-} from './world.ts'
 
 /** Options of one run. */
-export interface RuntimeOptions {
+export interface EngineOptions {
   readonly seed: number
   readonly audit: boolean
   readonly strategy: (seed: number) => Strategy
@@ -78,27 +74,11 @@ function kindOf(e: unknown): FailureKind {
   }
 }
 
-function badDuration(what: string, ms: unknown): WorldUsageError | undefined {
-  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return undefined
-  return new WorldUsageError(
-    `${what} needs a finite number of virtual milliseconds >= 0, got ${String(ms)}`,
-  )
-}
-
-function checkName(what: string, name: unknown): string {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new WorldUsageError(`${what} needs a non-empty name, got ${String(name)}`)
-  }
-  return name
-}
-
-/** One run of a scenario: implements {@link World} and drives the steps. */
-export class Runtime implements World, RecorderHost, FaultHost {
+/** One run: drives the steps of a scenario's tasks and records what happened. */
+export class Engine implements RecorderHost, FaultHost, HistoryHost {
   readonly seed: number
-  readonly rng: RandomStream
   readonly net: SimulatedNetwork
-  readonly faults: FaultFactory
-  /** The live record of the run: the runtime appends to it; `timeline` hands out copies. */
+  /** The live record of the run: the engine appends to it; `world.timeline` hands out copies. */
   readonly events: TraceEvent[] = []
   readonly audit: boolean
   /** Seeds `crypto` randomness used inside the run (outside audit mode). */
@@ -114,7 +94,6 @@ export class Runtime implements World, RecorderHost, FaultHost {
   steps = 0
   /** The operations recorded through `world.history`. */
   readonly operations: OperationLog = new OperationLog(this)
-  readonly history: WorldHistory
   /** The verdict on the run's history, once checked (with the `linearizable` option). */
   linearizability: LinearizabilityResult | undefined
 
@@ -142,40 +121,29 @@ export class Runtime implements World, RecorderHost, FaultHost {
   /** Ends the promise `run` returned: with an error the loop itself threw, or normally. */
   #settleRun: (error: { readonly cause: unknown } | undefined) => void = () => {}
 
-  constructor(options: RuntimeOptions) {
+  constructor(options: EngineOptions) {
     this.seed = options.seed
     this.audit = options.audit
-    this.rng = new RandomStream(options.seed, 'user')
     this.csprng = new RandomStream(options.seed, 'csprng')
     this.networkStream = new RandomStream(options.seed, 'network')
     this.faultStream = new RandomStream(options.seed, 'faults')
     this.#strategy = options.strategy(options.seed)
     this.#maxSteps = options.maxSteps
     this.#linearizable = options.linearizable
-    this.history = new WorldHistory(this)
     this.#main = new TaskState('main', this)
     this.#tasks.push(this.#main)
     this.net = new SimulatedNetwork(this)
-    this.faults = faultFactory
   }
 
-  // ---- World -------------------------------------------------------------------------------
+  // ---- what the world's methods do, once their arguments are checked -----------------------
 
-  /**
-   * A snapshot: a copy taken now, which later events do not change. Handing out the live array
-   * would let user code rewrite the record the replay guarantee rests on.
-   */
-  get timeline(): readonly TraceEvent[] {
-    return this.events.slice()
-  }
-
+  /** Virtual time in milliseconds since the run started. */
   now(): number {
     return this.#now
   }
 
+  /** Resolves the calling task after `ms` virtual milliseconds. */
   sleep(ms: number): Promise<void> {
-    const bad = badDuration('sleep', ms)
-    if (bad !== undefined) return Promise.reject(bad)
     const task = this.currentTask()
     if (this.ended) return new Promise(() => {})
     return new Promise((resolve) => {
@@ -186,29 +154,26 @@ export class Runtime implements World, RecorderHost, FaultHost {
     })
   }
 
-  spawn(name: string, fn: () => Promise<void> | void): TaskHandle {
-    checkName('spawn', name)
-    if (typeof fn !== 'function') {
-      throw new WorldUsageError(`spawn("${name}") needs a function to run, got ${typeof fn}`)
-    }
-    if (this.#tasks.some((t) => t.name === name && !t.done && !t.crashed)) {
-      throw new WorldUsageError(
-        `spawn("${name}"): a task of that name is still running; give each concurrent task its own name ` +
-          '(the timeline, error details, crash faults and PCT priorities refer to tasks by name)',
-      )
-    }
+  /** Whether a task of this name is running (spawned, not finished, not crashed). */
+  isRunning(name: string): boolean {
+    return this.#tasks.some((t) => t.name === name && !t.done && !t.crashed)
+  }
+
+  /** Queues the start of a new task; it runs `fn` when the scheduler picks that start. */
+  spawn(name: string, fn: () => Promise<void> | void): TaskState {
     const parent = this.currentTask()
     const task = new TaskState(name, this)
-    if (this.ended) return { name, finished: task.finished }
+    if (this.ended) return task
     this.#tasks.push(task)
     this.trace({ t: this.#now, kind: 'spawn', node: parent.name, name })
     this.schedule(this.#now, name, task, () => {
       this.trace({ t: this.#now, kind: 'run', node: name, name: 'start' })
       this.#start(task, fn, () => task.resolveFinished())
     })
-    return { name, finished: task.finished }
+    return task
   }
 
+  /** Appends a user event, stamped with the time and the calling task. */
   record(event: unknown): void {
     if (this.ended) return
     this.events.push({
@@ -219,11 +184,8 @@ export class Runtime implements World, RecorderHost, FaultHost {
     })
   }
 
+  /** Registers an invariant, checked after every step in registration order. */
   always(pred: () => boolean, name: string): void {
-    checkName('always', name)
-    if (typeof pred !== 'function') {
-      throw new WorldUsageError(`always("${name}") needs a predicate function, got ${typeof pred}`)
-    }
     this.#invariants.push({ name, pred })
   }
 
@@ -237,39 +199,11 @@ export class Runtime implements World, RecorderHost, FaultHost {
     }
   }
 
-  runFor(ms: number, options: RunForOptions = {}): Promise<void> {
-    const bad = badDuration('runFor', ms)
-    if (bad !== undefined) return Promise.reject(bad)
-    try {
-      checkOptions(options, 'world.runFor()', RUN_FOR_OPTION_KEYS)
-      commitFaults(this, options.faults ?? [], ms)
-    } catch (e) {
-      return Promise.reject(e)
-    }
-    return this.sleep(ms)
-  }
-
-  runUntil(pred: () => boolean, options: RunUntilOptions = {}): Promise<void> {
-    try {
-      checkOptions(options, 'world.runUntil()', RUN_UNTIL_OPTION_KEYS)
-    } catch (e) {
-      return Promise.reject(e)
-    }
-    const name = options.name ?? 'runUntil'
-    if (typeof name !== 'string' || name.length === 0) {
-      return Promise.reject(
-        new WorldUsageError(`runUntil needs a non-empty name, got ${String(name)}`),
-      )
-    }
-    if (typeof pred !== 'function') {
-      return Promise.reject(
-        new WorldUsageError(`runUntil("${name}") needs a predicate function, got ${typeof pred}`),
-      )
-    }
-    const deadline = options.deadline
-    const bad =
-      deadline === undefined ? undefined : badDuration(`runUntil("${name}") deadline`, deadline)
-    if (bad !== undefined) return Promise.reject(bad)
+  /**
+   * Resolves the calling task after the first step at whose end `pred` holds (at once if it
+   * holds now); with a `deadline`, rejects with a {@link DeadlineError} when it passes first.
+   */
+  runUntil(pred: () => boolean, name: string, deadline: number | undefined): Promise<void> {
     this.#goals.add(name)
     try {
       if (pred()) return Promise.resolve()
@@ -305,34 +239,33 @@ export class Runtime implements World, RecorderHost, FaultHost {
     })
   }
 
-  scheduled<A extends unknown[], R>(
+  /**
+   * One call of a `world.scheduled` function: it queues a wake-up of the calling task, and
+   * `fn` runs (in that task's context) only when the scheduler picks it.
+   */
+  release<A extends unknown[], R>(
     label: string,
     fn: (...args: A) => R | Promise<R>,
-  ): (...args: A) => Promise<Awaited<R>> {
-    checkName('scheduled', label)
-    if (typeof fn !== 'function') {
-      throw new WorldUsageError(`scheduled("${label}") needs a function to wrap, got ${typeof fn}`)
-    }
-    return (...args: A): Promise<Awaited<R>> => {
-      const task = this.currentTask()
-      if (this.ended) return new Promise(() => {})
-      return new Promise<Awaited<R>>((resolve, reject) => {
-        this.schedule(this.#now, task.name, task, () => {
-          this.trace({ t: this.#now, kind: 'run', node: task.name, name: label })
-          let result: R | Promise<R>
-          try {
-            result = runContext.run(task.context, fn, ...args)
-          } catch (e) {
-            reject(e)
-            return
-          }
-          Promise.resolve(result).then(resolve as (v: unknown) => void, reject)
-        })
+    args: A,
+  ): Promise<Awaited<R>> {
+    const task = this.currentTask()
+    if (this.ended) return new Promise(() => {})
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      this.schedule(this.#now, task.name, task, () => {
+        this.trace({ t: this.#now, kind: 'run', node: task.name, name: label })
+        let result: R | Promise<R>
+        try {
+          result = runContext.run(task.context, fn, ...args)
+        } catch (e) {
+          reject(e)
+          return
+        }
+        Promise.resolve(result).then(resolve as (v: unknown) => void, reject)
       })
-    }
+    })
   }
 
-  // ---- used by the network and the faults --------------------------------------------------
+  // ---- used by the network, the faults and world.history -----------------------------------
 
   /** The name of the task whose code is running now. */
   currentTaskName(): string {
@@ -410,19 +343,18 @@ export class Runtime implements World, RecorderHost, FaultHost {
 
   // ---- the loop ----------------------------------------------------------------------------
 
-  /** Runs the scenario to its end, a failure, a deadlock or the step limit. */
-  run(scenario: (world: World) => Promise<void>): Promise<void> {
+  /**
+   * Runs `scenario` as the task `main` to its end, a failure, a deadlock or the step limit.
+   * The caller binds the scenario to its world, so the engine never needs to know the world.
+   */
+  run(scenario: () => Promise<void>): Promise<void> {
     const main = this.#main
     this.schedule(0, 'main', main, () => {
       this.trace({ t: this.#now, kind: 'run', node: 'main', name: 'start' })
-      this.#start(
-        main,
-        () => scenario(this),
-        () => {
-          main.resolveFinished()
-          this.#scenarioDone = true
-        },
-      )
+      this.#start(main, scenario, () => {
+        main.resolveFinished()
+        this.#scenarioDone = true
+      })
     })
     return new Promise((resolve, reject) => {
       this.#settleRun = (error) => {
