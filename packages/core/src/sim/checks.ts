@@ -1,18 +1,21 @@
 /**
- * The checks of a simulated run, after the run loop has taken a snapshot: the invariants, the
- * refinement step, the goal at the end, and which nodes a failed check depends on. Each returns
- * the failure it found (or `undefined`); the run loop decides what stops. Nothing here is
- * formatted unless a check fails.
+ * The checks of a simulated run: the snapshot, the invariants, the refinement step, the history
+ * and the goal at the end, and which nodes a failed check depends on. Each returns the failure it
+ * found (or `undefined`); the run loop decides what stops. Nothing here is formatted unless a
+ * check fails.
  *
  * @module
  */
 import { describeError } from '../errors.ts'
 import { formatValue } from '../format/value.ts'
+import type { OperationLog } from '../linearizability/recorder.ts'
+import { checkRunHistory, LINEARIZABILITY } from '../linearizability/run-check.ts'
+import type { LinearizabilityResult } from '../linearizability/types.ts'
 import type { CompiledSim } from './compile.ts'
 import { describeEvent } from './describe.ts'
 import type { EventQueue, SimEvent } from './event-queue.ts'
 import type { Nodes } from './node.ts'
-import type { RefinementTracker } from './refinement-tracker.ts'
+import { RefinementTracker } from './refinement-tracker.ts'
 import type { SimEnd, SimRunFailure } from './types.ts'
 
 /** What the checks read of the run: where it is, for the failure's words. */
@@ -22,6 +25,100 @@ export interface CheckedRun {
   /** Node addresses, by index. */
   readonly names: readonly string[]
   readonly queue: EventQueue
+}
+
+/**
+ * The checks of one run, in the order the run loop calls them: {@link RunChecks.step} on the
+ * first snapshot and after each step, {@link RunChecks.end} once the run is over. Keeps the
+ * last snapshot and the refinement tracker; reset for every seed.
+ */
+export class RunChecks<N extends Nodes, W, A> {
+  readonly #sim: CompiledSim<N, W, A>
+  /** Refinement against `sim.model` (undefined without a model); the first step restarts it. */
+  readonly #refinement: RefinementTracker<A> | undefined
+  /** Whether anything is checked on each snapshot: invariants or a model. */
+  readonly everyStep: boolean
+  /** The last snapshot taken (the final world once the run is over). */
+  world: W | undefined
+  /** The last run's verdict on its history (undefined when not checked). */
+  linearizability: LinearizabilityResult | undefined
+  /** The step being checked, for {@link RunChecks.#describeStep}. */
+  #run: CheckedRun | undefined
+  #ev: SimEvent | undefined
+  /**
+   * Describes the step being checked, for a refinement failure. One closure for the whole
+   * simulation, not one per step: under a loader that keeps function names (tsx) creating a
+   * closure costs a property definition.
+   */
+  readonly #describeStep = (): string => when(this.#run!, this.#ev)
+
+  constructor(sim: CompiledSim<N, W, A>) {
+    this.#sim = sim
+    this.#refinement = sim.model && new RefinementTracker(sim.model)
+    this.everyStep = sim.invariantFns.length > 0 || sim.model !== undefined
+  }
+
+  reset(): void {
+    this.world = undefined
+    this.linearizability = undefined
+  }
+
+  /** Takes the snapshot of `record` (kept in `world`); the failure when `snapshot` throws. */
+  snapshot(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
+    try {
+      this.world = this.#sim.snapshot(record)
+      return undefined
+    } catch (e) {
+      return {
+        kind: 'error',
+        name: 'snapshot',
+        detail: `snapshot threw ${when(run, ev)}: ${describeError(e)}`,
+      }
+    }
+  }
+
+  /** Invariants and refinement, on the first snapshot (`ev` undefined) and after each step. */
+  step(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
+    if (!this.everyStep) return undefined
+    const sim = this.#sim
+    const broken = this.snapshot(record, run, ev)
+    if (broken !== undefined) return broken
+    const w = this.world as W
+    const failure = invariantFailure(sim, w, run, ev)
+    if (failure !== undefined || sim.model === undefined) return failure
+    this.#run = run
+    this.#ev = ev
+    return refinementFailure(sim, this.#refinement!, w, run, ev, this.#describeStep)
+  }
+
+  /**
+   * Once the run is over, however it ended: the final snapshot, the history (complete now; a
+   * violation is a safety failure and outranks a missed goal or a run that never settled), the
+   * goal.
+   */
+  end(
+    record: N,
+    run: CheckedRun,
+    end: SimEnd,
+    operations: OperationLog,
+  ): SimRunFailure | undefined {
+    const sim = this.#sim
+    const broken = this.snapshot(record, run, undefined)
+    if (broken !== undefined) return broken
+    if (sim.linearizable !== undefined) {
+      const verdict = checkRunHistory(operations, sim.linearizable)
+      this.linearizability = verdict.result
+      if (verdict.failure !== undefined) {
+        return {
+          ...verdict.failure,
+          name: LINEARIZABILITY,
+          linearizability: verdict.result,
+          history: verdict.history,
+        }
+      }
+    }
+    return goalFailure(sim, this.world, end, run)
+  }
 }
 
 /** When a check ran: on the first snapshot (`ev` undefined) or after an event. */
@@ -63,13 +160,17 @@ export function invariantFailure<N extends Nodes, W, A>(
   return undefined
 }
 
-/** One refinement step: the abstraction of `w` must be a state (or a stutter) of the model. */
+/**
+ * One refinement step: the abstraction of `w` must be a state (or a stutter) of the model.
+ * `describeStep` says when (`when(run, ev)`), called only if the step breaks refinement.
+ */
 export function refinementFailure<N extends Nodes, W, A>(
   sim: CompiledSim<N, W, A>,
   tracker: RefinementTracker<A>,
   w: W,
   run: CheckedRun,
   ev: SimEvent | undefined,
+  describeStep: () => string,
 ): SimRunFailure | undefined {
   let abs: A
   try {
@@ -83,7 +184,7 @@ export function refinementFailure<N extends Nodes, W, A>(
   }
   let broken: string | undefined
   try {
-    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, () => when(run, ev))
+    broken = ev === undefined ? tracker.start(abs) : tracker.step(abs, describeStep)
   } catch (e) {
     return {
       kind: 'error',
@@ -106,13 +207,6 @@ export function goalFailure<N extends Nodes, W, A>(
   end: SimEnd,
   run: CheckedRun,
 ): SimRunFailure | undefined {
-  // Built only for a failure: most runs reach their goal, and this runs once per seed.
-  const how = (): string =>
-    end === 'settled'
-      ? `the run settled (no events left) at t=${run.time} after ${run.steps} steps`
-      : end === 'maxTime'
-        ? `the run reached maxTime (${sim.maxTime} ms) after ${run.steps} steps`
-        : `the run reached maxSteps (${sim.maxSteps}) at t=${run.time}`
   if (sim.goal === undefined) {
     if (end === 'maxSteps' || (end === 'maxTime' && !sim.maxTimeExplicit)) {
       const ev = run.queue.peek()
@@ -120,7 +214,7 @@ export function goalFailure<N extends Nodes, W, A>(
       return {
         kind: 'error',
         name: end,
-        detail: `the run never settled: ${how()} with events still queued (next: ${next}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
+        detail: `the run never settled: ${howItEnded(sim, end, run)} with events still queued (next: ${next}). A run without a goal must run out of events; give a goal (checked at the horizon), set maxTime to make the horizon intended, or stop re-arming timers forever`,
       }
     }
     return undefined
@@ -140,8 +234,25 @@ export function goalFailure<N extends Nodes, W, A>(
     : {
         kind: 'goal',
         name: sim.goalName,
-        detail: `goal '${sim.goalName}' not reached: ${how()}; world ${formatValue(world)}`,
+        detail: `goal '${sim.goalName}' not reached: ${howItEnded(sim, end, run)}; world ${formatValue(world)}`,
       }
+}
+
+/**
+ * How a run ended, for a goal's failure. A function of its own rather than a closure in
+ * {@link goalFailure}: that runs once per seed, and under a loader that keeps function names
+ * (tsx) every closure created costs a property definition.
+ */
+function howItEnded<N extends Nodes, W, A>(
+  sim: CompiledSim<N, W, A>,
+  end: SimEnd,
+  run: CheckedRun,
+): string {
+  return end === 'settled'
+    ? `the run settled (no events left) at t=${run.time} after ${run.steps} steps`
+    : end === 'maxTime'
+      ? `the run reached maxTime (${sim.maxTime} ms) after ${run.steps} steps`
+      : `the run reached maxSteps (${sim.maxSteps}) at t=${run.time}`
 }
 
 /**

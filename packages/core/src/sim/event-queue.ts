@@ -1,7 +1,8 @@
 /**
  * The simulator's single event queue: the shared (time, seq) heap (sched/heap.ts) of event
- * records. Records are plain objects with numeric fields (no closures),
- * and the heap's backing array is reused from seed to seed.
+ * records. Records are plain objects with numeric fields (no closures); the heap's backing array
+ * and the records themselves are reused from seed to seed (a handled event goes back to a free
+ * list), so a sweep of many short seeds allocates almost nothing per event.
  *
  * @module
  */
@@ -16,7 +17,7 @@ export const EV_RESTART = 4
 export const EV_PARTITION = 5
 export const EV_HEAL = 6
 
-/** One scheduled event: the only allocation the simulator makes per event. */
+/** One scheduled event; records are recycled (see {@link EventQueue.make}). */
 export class SimEvent {
   /** Virtual time it fires at. */
   time: number
@@ -54,5 +55,46 @@ export class SimEvent {
   }
 }
 
-/** The simulator's queue: the shared (time, seq) heap, holding {@link SimEvent}s. */
-export class EventQueue extends TimeSeqHeap<SimEvent> {}
+/**
+ * The simulator's queue: the shared (time, seq) heap, holding {@link SimEvent}s, and the free
+ * list its records are recycled through.
+ */
+export class EventQueue extends TimeSeqHeap<SimEvent> {
+  readonly #free: SimEvent[] = []
+  /** The next event's `seq`: events are numbered in the order they are scheduled, per run. */
+  #seq = 0
+
+  /** Empties the queue for the next run; numbering starts again at 0. */
+  override clear(): void {
+    super.clear()
+    this.#seq = 0
+  }
+
+  /** Schedules a new event (a recycled record when one is free) and returns it. */
+  make(time: number, kind: number, node: number, src: number, id: number, ref: unknown): SimEvent {
+    const seq = this.#seq++
+    let ev = this.#free.pop()
+    if (ev === undefined) ev = new SimEvent(time, seq, kind, node, src, id, ref)
+    else {
+      ev.time = time
+      ev.seq = seq
+      ev.kind = kind
+      ev.node = node
+      ev.src = src
+      ev.id = id
+      ev.ref = ref
+      ev.dead = false
+    }
+    this.push(ev)
+    return ev
+  }
+
+  /**
+   * Hands back a popped event that nothing reads any more. Whoever kept it (a node's timer) must
+   * tell it by its `seq`, which a reused record changes: `seq` only grows within a run.
+   */
+  free(ev: SimEvent): void {
+    ev.ref = undefined
+    this.#free.push(ev)
+  }
+}
