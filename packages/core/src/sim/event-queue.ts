@@ -28,12 +28,12 @@ export class SimEvent {
   node: number
   /** Sender index of a delivery; -1 otherwise. */
   src: number
-  /** Message id of a delivery, fault index of a fault event. */
+  /** Message id of a delivery, fault index of a fault event, the node's timer slot of a timer. */
   id: number
   /** Payload of a delivery, name of a timer. */
   ref: unknown
-  /** A timer that was re-armed or cancelled stays in the heap, marked dead, and is skipped. */
-  dead: boolean
+  /** The next free record while this one is on the queue's free list. */
+  nextFree: SimEvent | undefined
 
   constructor(
     time: number,
@@ -51,7 +51,7 @@ export class SimEvent {
     this.src = src
     this.id = id
     this.ref = ref
-    this.dead = false
+    this.nextFree = undefined
   }
 }
 
@@ -60,7 +60,8 @@ export class SimEvent {
  * list its records are recycled through.
  */
 export class EventQueue extends TimeSeqHeap<SimEvent> {
-  readonly #free: SimEvent[] = []
+  /** The free list, linked through the records (no array to grow or shrink). */
+  #free: SimEvent | undefined
   /** The next event's `seq`: events are numbered in the order they are scheduled, per run. */
   #seq = 0
 
@@ -73,9 +74,11 @@ export class EventQueue extends TimeSeqHeap<SimEvent> {
   /** Schedules a new event (a recycled record when one is free) and returns it. */
   make(time: number, kind: number, node: number, src: number, id: number, ref: unknown): SimEvent {
     const seq = this.#seq++
-    let ev = this.#free.pop()
+    let ev = this.#free
     if (ev === undefined) ev = new SimEvent(time, seq, kind, node, src, id, ref)
     else {
+      this.#free = ev.nextFree
+      ev.nextFree = undefined
       ev.time = time
       ev.seq = seq
       ev.kind = kind
@@ -83,18 +86,15 @@ export class EventQueue extends TimeSeqHeap<SimEvent> {
       ev.src = src
       ev.id = id
       ev.ref = ref
-      ev.dead = false
     }
     this.push(ev)
     return ev
   }
 
-  /**
-   * Hands back a popped event that nothing reads any more. Whoever kept it (a node's timer) must
-   * tell it by its `seq`, which a reused record changes: `seq` only grows within a run.
-   */
+  /** Hands back a popped event that nothing reads any more. */
   free(ev: SimEvent): void {
     ev.ref = undefined
-    this.#free.push(ev)
+    ev.nextFree = this.#free
+    this.#free = ev
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Node timers: for each node, its timer names and the event that fires each one next. Re-arming
- * or cancelling a timer marks its queued event dead (the run loop skips it); a crash kills them
- * all.
+ * Node timers: for each node, its timer names and which scheduling of each is the live one.
+ * A timer event carries its slot (in `id`) and its `seq`; re-arming or cancelling a timer, or a
+ * crash of its node, only changes what the slot holds, and the run loop skips a popped timer
+ * event that is no longer its slot's live one. Nothing refers to an event record, so records
+ * can be recycled as soon as they are handled.
  *
  * A node has a handful of timer names, so a name is found by a short scan of an array (the
  * names are usually the same interned literals, so each comparison is a pointer check) and a
@@ -10,22 +12,19 @@
  *
  * @module
  */
-import type { SimEvent } from './event-queue.ts'
 
 /** Beyond this many names a node's timers are found through a Map. */
 const SCAN = 8
 
 /**
- * One node's timers: parallel arrays, one slot per name, slots kept until the seed ends. The
- * arrays are never shrunk (`size` says how much is in use): setting an array's length is a
- * runtime call, and most seeds re-use the same few names.
+ * One node's timers: parallel arrays, one slot per name, slots kept until the seed ends (or the
+ * node crashes). The arrays are never shrunk (`size` says how much is in use): setting an
+ * array's length is a runtime call, and most seeds re-use the same few names.
  */
 class NodeTimers {
   size = 0
   readonly names: string[] = []
-  /** The event a slot's name fires next, valid while its `seq` still equals `seqs[slot]`. */
-  readonly events: (SimEvent | undefined)[] = []
-  /** -1 once the slot's event fired, was cancelled or was re-armed. */
+  /** The `seq` of the slot's live event; -1 once it was cancelled. */
   readonly seqs: number[] = []
   index: Map<string, number> | undefined
 
@@ -45,7 +44,6 @@ class NodeTimers {
   add(name: string): number {
     const slot = this.size++
     this.names[slot] = name
-    this.events[slot] = undefined
     this.seqs[slot] = -1
     if (this.index !== undefined) this.index.set(name, slot)
     else if (this.size > SCAN) {
@@ -54,15 +52,6 @@ class NodeTimers {
       this.index = index
     }
     return slot
-  }
-
-  /** Marks the slot's queued event dead, if it is still the one the slot armed. */
-  kill(slot: number): void {
-    const ev = this.events[slot]
-    // Events are recycled once handled: a different `seq` means the record is someone else's.
-    if (ev !== undefined && ev.seq === this.seqs[slot]) ev.dead = true
-    this.events[slot] = undefined
-    this.seqs[slot] = -1
   }
 }
 
@@ -82,27 +71,38 @@ export class TimerTable {
     this.#used = false
   }
 
-  /** Arms `name` of `node` to fire as `ev`, killing its earlier arming. */
-  set(node: number, name: string, ev: SimEvent): void {
+  /**
+   * Arms `name` of `node` to fire as the event numbered `seq` (its earlier arming, if queued,
+   * is dead from now on). Returns the slot the event must carry.
+   */
+  set(node: number, name: string, seq: number): number {
     this.#used = true
     const t = this.#nodes[node]!
     let slot = t.find(name)
     if (slot === -1) slot = t.add(name)
-    else t.kill(slot)
-    t.events[slot] = ev
-    t.seqs[slot] = ev.seq
+    t.seqs[slot] = seq
+    return slot
   }
 
   cancel(node: number, name: string): void {
     const t = this.#nodes[node]!
     const slot = t.find(name)
-    if (slot !== -1) t.kill(slot)
+    if (slot !== -1) t.seqs[slot] = -1
   }
 
-  /** A crash: every timer of `node` dies. */
+  /** Whether the timer event `seq` in `slot` of `node` is still the live one. */
+  live(node: number, slot: number, seq: number): boolean {
+    return this.#nodes[node]!.seqs[slot] === seq
+  }
+
+  /**
+   * A crash: every timer of `node` dies. Its slots are forgotten: a later name taking a slot
+   * arms it with a new `seq`, which no queued event of the old incarnation carries.
+   */
   killAll(node: number): void {
     const t = this.#nodes[node]!
-    for (let i = 0; i < t.size; i++) t.kill(i)
+    // The arrays outlive `clear`: a queued event must not find its old seq still there.
+    for (let i = 0; i < t.size; i++) t.seqs[i] = -1
     t.clear()
   }
 }

@@ -43,7 +43,6 @@ import { type LinkRun, Links } from './links.ts'
 import { MapStorage, type Node, type Nodes } from './node.ts'
 import { TimerTable } from './timers.ts'
 import {
-  CountingLog,
   TR_CRASH,
   TR_DELIVER,
   TR_DROP,
@@ -80,10 +79,8 @@ export class SimWorld<N extends Nodes, W, A>
   running = false
   steps = 0
   readonly queue: EventQueue = new EventQueue()
-  /** This run's events: a full log when the run records or follows a script, else a count. */
-  log: TraceLog = new TraceLog()
-  readonly #fullLog: TraceLog = this.log
-  readonly #countLog: TraceLog = new CountingLog()
+  /** This run's events: kept when the run records or follows a script, else only counted. */
+  readonly log: TraceLog = new TraceLog()
   readonly nodes: Node[]
   record: Record<string, Node> = {}
   readonly ctxs: NodeContext[]
@@ -142,7 +139,8 @@ export class SimWorld<N extends Nodes, W, A>
         for (;;) {
           const ev = queue.pop()
           if (ev === undefined) break
-          if (ev.dead) {
+          // A timer re-armed, cancelled or crashed since this event was queued: skip it.
+          if (ev.kind === EV_TIMER && !this.timers.live(ev.node, ev.id, ev.seq)) {
             queue.free(ev)
             continue
           }
@@ -186,8 +184,7 @@ export class SimWorld<N extends Nodes, W, A>
     this.time = 0
     this.steps = 0
     this.queue.clear()
-    this.log = record || script !== undefined ? this.#fullLog : this.#countLog
-    this.log.reset()
+    this.log.reset(record || script !== undefined)
     this.operations.reset()
     this.faults.reset()
     this.timers.reset()
@@ -296,7 +293,8 @@ export class SimWorld<N extends Nodes, W, A>
         `node '${this.names[node]}' set timer '${name}' with delay ${formatValue(delay)}; a delay is a finite number of virtual ms >= 0`,
       )
     }
-    this.timers.set(node, name, this.queue.make(this.time + delay, EV_TIMER, node, -1, 0, name))
+    const ev = this.queue.make(this.time + delay, EV_TIMER, node, -1, 0, name)
+    ev.id = this.timers.set(node, name, ev.seq)
   }
 
   cancelTimer(node: number, name: string): void {
