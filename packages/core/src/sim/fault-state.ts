@@ -1,6 +1,5 @@
 /**
- * The injected faults of one run: which nodes are crashed (and in which incarnation each is),
- * which partition holds, and the schedule that puts crash, restart, partition and heal events
+ * The injected faults of one run: which nodes are crashed, which partition holds, and the schedule that puts crash, restart, partition and heal events
  * in the queue when the run starts. Nodes and their handlers are the run loop's business; this
  * module only keeps the state a delivery and a context consult.
  *
@@ -17,8 +16,6 @@ export type PartitionFault = ScheduledFault & { kind: 'partition' }
 
 /** Crashes and partitions in force, per node; reset for every seed. */
 export class FaultState {
-  /** Per node: bumped at each crash, so contexts of an earlier incarnation are recognised. */
-  readonly incarnation: Int32Array
   /** Per node: 1 while crashed. */
   readonly crashed: Uint8Array
   /** Per node: its side of the partition in force. */
@@ -30,7 +27,6 @@ export class FaultState {
   #dirty = false
 
   constructor(n: number) {
-    this.incarnation = new Int32Array(n)
     this.crashed = new Uint8Array(n)
     this.group = new Int32Array(n)
   }
@@ -38,7 +34,6 @@ export class FaultState {
   reset(): void {
     if (this.#dirty) {
       // Only a run with crashes or partitions dirties these.
-      this.incarnation.fill(0)
       this.crashed.fill(0)
       this.group.fill(0)
       this.#dirty = false
@@ -52,7 +47,6 @@ export class FaultState {
     if (this.crashed[node] === 1) return false
     this.#dirty = true
     this.crashed[node] = 1
-    this.incarnation[node]!++
     return true
   }
 

@@ -85,8 +85,6 @@ export class SimWorld<N extends Nodes, W, A>
   record: Record<string, Node> = {}
   readonly ctxs: NodeContext[]
   readonly faults: FaultState
-  /** Per node: bumped at each crash (the fault state's array, for the contexts). */
-  readonly incarnation: Int32Array
   readonly timers: TimerTable
   readonly links: Links<N, W, A>
   readonly runChoices: RunChoices = new RunChoices()
@@ -112,7 +110,6 @@ export class SimWorld<N extends Nodes, W, A>
     const n = (this.n = sim.names.length)
     this.names = sim.names
     this.faults = new FaultState(n)
-    this.incarnation = this.faults.incarnation
     this.timers = new TimerTable(n)
     this.links = new Links(sim)
     this.checks = new RunChecks(sim)
@@ -120,12 +117,20 @@ export class SimWorld<N extends Nodes, W, A>
     this.nodes = new Array(n)
     this.ctxs = new Array(n)
     this.nodeRngs = new Array(n).fill(undefined)
-    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this, i, 0))
+    this.#firstContexts = sim.names.map((_, i) => new NodeContext(this, i))
     this.#restarts = sim.faults.some((f) => f.kind === 'crash' && f.restartAt !== undefined)
   }
 
   /** Runs one seed to its end. With `script`, only the listed faults happen. */
   run(seed: number, script?: CompiledChoices, record = false): RunOutcome<W> {
+    return this.outcome(this.play(seed, script, record))
+  }
+
+  /**
+   * {@link SimWorld.run} without building its outcome: how the run ended; `failure`, `steps`
+   * and the rest stay in the world. What a sweep calls for every seed.
+   */
+  play(seed: number, script?: CompiledChoices, record = false): SimEnd {
     this.#reset(seed, script, record)
     const { sim, queue, checks } = this
     let end: SimEnd = 'settled'
@@ -167,14 +172,21 @@ export class SimWorld<N extends Nodes, W, A>
         this.failure = checks.end(this.record as N, this, end, this.operations)
     } finally {
       this.running = false
+      // Contexts outlive nothing: a handler's stored ctx is refused from now on.
+      for (let i = 0; i < this.n; i++) this.ctxs[i]!.alive = false
     }
+    return end
+  }
+
+  /** The outcome of the last run, which ended as `end`. */
+  outcome(end: SimEnd): RunOutcome<W> {
     return {
       end,
       steps: this.steps,
       time: this.time,
-      world: checks.world as W,
+      world: this.checks.world as W,
       failure: this.failure,
-      linearizability: checks.linearizability,
+      linearizability: this.checks.linearizability,
     }
   }
 
@@ -201,66 +213,69 @@ export class SimWorld<N extends Nodes, W, A>
     }
     this.pendingFailure = undefined
     this.failure = undefined
-    const built = callFactory(sim.factory, sim.names, false)
+    const built = callFactory(sim.factory, sim.names, this.nodes)
     this.record = this.#restarts ? { ...built } : built
-    const names = sim.names
     for (let i = 0; i < n; i++) {
-      this.nodes[i] = built[names[i]!]!
-      this.ctxs[i] = this.#firstContexts[i]!
+      const ctx = (this.ctxs[i] = this.#firstContexts[i]!)
+      ctx.alive = true
       this.queue.make(0, EV_START, i, -1, 0, undefined)
     }
     if (sim.faults.length > 0) scheduleFaults(this.queue, sim, this.runChoices)
   }
 
+  /** Hands `ev` to its node (deliveries, timers, starts) or to {@link SimWorld.#fault}. */
   #dispatch(ev: SimEvent): void {
     const node = ev.node
+    const kind = ev.kind
     try {
-      switch (ev.kind) {
-        case EV_START:
-          this.log.add(TR_START, this.time, node, -1, 0, 0, undefined)
-          this.nodes[node]!.onStart?.(this.ctxs[node]!)
-          break
-        case EV_DELIVER: {
-          const src = ev.src
-          const blocked = this.faults.blocked(src, node)
-          if (blocked !== -1) {
-            this.log.add(TR_DROP, this.time, src, node, ev.id, blocked, ev.ref)
-          } else {
-            this.log.add(TR_DELIVER, this.time, src, node, ev.id, 0, ev.ref)
-            this.nodes[node]!.onMessage?.(this.ctxs[node]!, this.names[src]!, ev.ref)
-          }
-          break
+      if (kind === EV_DELIVER) {
+        const src = ev.src
+        const blocked = this.faults.blocked(src, node)
+        if (blocked !== -1) {
+          this.log.add(TR_DROP, this.time, src, node, ev.id, blocked, ev.ref)
+        } else {
+          this.log.add(TR_DELIVER, this.time, src, node, ev.id, 0, ev.ref)
+          this.nodes[node]!.onMessage?.(this.ctxs[node]!, this.names[src]!, ev.ref)
         }
-        case EV_TIMER: {
-          const name = ev.ref as string
-          this.log.add(TR_TIMER, this.time, node, -1, 0, 0, name)
-          this.nodes[node]!.onTimer?.(this.ctxs[node]!, name)
-          break
-        }
-        case EV_CRASH:
-          this.runChoices.fault(ev.id)
-          if (this.faults.crash(node)) {
-            this.timers.killAll(node)
-            this.log.add(TR_CRASH, this.time, node, -1, ev.id, 0, undefined)
-          }
-          break
-        case EV_RESTART:
-          if (this.faults.restart(node)) this.#restart(node, ev.id)
-          break
-        case EV_PARTITION:
-          this.runChoices.fault(ev.id)
-          this.faults.partition(ev.ref as PartitionFault, ev.id, this.sim.index)
-          this.log.add(TR_PARTITION, this.time, -1, -1, ev.id, 0, undefined)
-          break
-        case EV_HEAL:
-          if (this.faults.heal(ev.id)) this.log.add(TR_HEAL, this.time, -1, -1, ev.id, 0, undefined)
-          break
-      }
+      } else if (kind === EV_TIMER) {
+        const name = ev.ref as string
+        this.log.add(TR_TIMER, this.time, node, -1, 0, 0, name)
+        this.nodes[node]!.onTimer?.(this.ctxs[node]!, name)
+      } else if (kind === EV_START) {
+        this.log.add(TR_START, this.time, node, -1, 0, 0, undefined)
+        this.nodes[node]!.onStart?.(this.ctxs[node]!)
+      } else this.#fault(ev)
     } catch (e) {
       if (this.pendingFailure === undefined) this.failure = nodeThrew(ev, e, this.names, this.time)
     }
     if (this.pendingFailure !== undefined && this.failure === undefined)
       this.failure = this.pendingFailure
+  }
+
+  /** A scheduled fault: crash, restart, partition or heal. Kept apart: most runs have none. */
+  #fault(ev: SimEvent): void {
+    const node = ev.node
+    switch (ev.kind) {
+      case EV_CRASH:
+        this.runChoices.fault(ev.id)
+        if (this.faults.crash(node)) {
+          this.ctxs[node]!.alive = false
+          this.timers.killAll(node)
+          this.log.add(TR_CRASH, this.time, node, -1, ev.id, 0, undefined)
+        }
+        break
+      case EV_RESTART:
+        if (this.faults.restart(node)) this.#restart(node, ev.id)
+        break
+      case EV_PARTITION:
+        this.runChoices.fault(ev.id)
+        this.faults.partition(ev.ref as PartitionFault, ev.id, this.sim.index)
+        this.log.add(TR_PARTITION, this.time, -1, -1, ev.id, 0, undefined)
+        break
+      case EV_HEAL:
+        if (this.faults.heal(ev.id)) this.log.add(TR_HEAL, this.time, -1, -1, ev.id, 0, undefined)
+        break
+    }
   }
 
   /** A crashed node comes back: a fresh node from the factory, a context of its new incarnation. */
@@ -269,7 +284,7 @@ export class SimWorld<N extends Nodes, W, A>
     const fresh = callFactory(this.sim.factory, this.sim.names)[name]!
     this.nodes[node] = fresh
     this.record[name] = fresh
-    this.ctxs[node] = new NodeContext(this, node, this.incarnation[node]!)
+    this.ctxs[node] = new NodeContext(this, node)
     this.log.add(TR_RESTART, this.time, node, -1, faultIndex, 0, undefined)
     fresh.onStart?.(this.ctxs[node]!)
   }
