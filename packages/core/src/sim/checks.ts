@@ -38,10 +38,19 @@ export class RunChecks<N extends Nodes, W, A> {
   readonly #refinement: RefinementTracker<A> | undefined
   /** Whether anything is checked on each snapshot: invariants or a model. */
   readonly everyStep: boolean
-  /** The last snapshot taken (the final world once the run is over). */
+  /**
+   * The world of the run: the final one once it is over, the one a check failed on, or (in a
+   * run that keeps its worlds) the last good one when `snapshot` threw.
+   */
   world: W | undefined
   /** The step count of the run when `world` was taken (-1: none yet this run). */
   #takenAt = -1
+  /**
+   * Whether every step's snapshot is kept in `world` (a recorded run: a replay, the minimiser,
+   * `simulateSeed`). A sweep keeps none: a snapshot that only the invariants read never leaves
+   * the step, so the engine need not even allocate it; a failing seed is replayed, keeping.
+   */
+  #keep = true
   /** The last run's verdict on its history (undefined when not checked). */
   linearizability: LinearizabilityResult | undefined
   /** The step being checked, for {@link RunChecks.#describeStep}. */
@@ -60,9 +69,11 @@ export class RunChecks<N extends Nodes, W, A> {
     this.everyStep = sim.invariantFns.length > 0 || sim.model !== undefined
   }
 
-  reset(): void {
+  /** Starts a run; `keep`: see {@link RunChecks.#keep}. */
+  reset(keep: boolean): void {
     this.world = undefined
     this.#takenAt = -1
+    this.#keep = keep
     this.linearizability = undefined
   }
 
@@ -73,11 +84,7 @@ export class RunChecks<N extends Nodes, W, A> {
       this.#takenAt = run.steps
       return undefined
     } catch (e) {
-      return {
-        kind: 'error',
-        name: 'snapshot',
-        detail: `snapshot threw ${when(run, ev)}: ${describeError(e)}`,
-      }
+      return snapshotThrew(run, ev, e)
     }
   }
 
@@ -85,14 +92,27 @@ export class RunChecks<N extends Nodes, W, A> {
   step(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
     if (!this.everyStep) return undefined
     const sim = this.#sim
-    const broken = this.snapshot(record, run, ev)
-    if (broken !== undefined) return broken
-    const w = this.world as W
+    let w: W
+    try {
+      w = sim.snapshot(record)
+    } catch (e) {
+      return snapshotThrew(run, ev, e)
+    }
+    if (this.#keep) {
+      this.world = w
+      this.#takenAt = run.steps
+    }
     const failure = invariantFailure(sim, w, run, ev)
-    if (failure !== undefined || sim.model === undefined) return failure
+    if (failure !== undefined) {
+      this.world = w
+      return failure
+    }
+    if (sim.model === undefined) return undefined
     this.#run = run
     this.#ev = ev
-    return refinementFailure(sim, this.#refinement!, w, run, ev, this.#describeStep)
+    const broken = refinementFailure(sim, this.#refinement!, w, run, ev, this.#describeStep)
+    if (broken !== undefined) this.world = w
+    return broken
   }
 
   /**
@@ -127,6 +147,15 @@ export class RunChecks<N extends Nodes, W, A> {
       }
     }
     return goalFailure(sim, this.world, end, run)
+  }
+}
+
+/** The failure of a `snapshot` that threw `e`. */
+function snapshotThrew(run: CheckedRun, ev: SimEvent | undefined, e: unknown): SimRunFailure {
+  return {
+    kind: 'error',
+    name: 'snapshot',
+    detail: `snapshot threw ${when(run, ev)}: ${describeError(e)}`,
   }
 }
 

@@ -223,7 +223,9 @@ function reportFailure<N extends Nodes, W, A>(
     seed,
     name: f.name,
     detail: f.detail,
-    world: out.world,
+    // The replay's world: a sweep keeps no snapshot it does not need (see RunChecks), and a
+    // deterministic replay ends in the same world.
+    world: again.world,
     time: out.time,
     trace,
     focus,

@@ -201,7 +201,7 @@ export class SimWorld<N extends Nodes, W, A>
     this.faults.reset()
     this.timers.reset()
     this.links.reset(seed)
-    this.checks.reset()
+    this.checks.reset(record || script !== undefined)
     this.runChoices.reset(script, record)
     if (this.#nodeRngsUsed) {
       this.nodeRngs.fill(undefined)
