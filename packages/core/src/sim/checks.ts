@@ -88,9 +88,11 @@ export class RunChecks<N extends Nodes, W, A> {
     }
   }
 
-  /** Invariants and refinement, on the first snapshot (`ev` undefined) and after each step. */
+  /**
+   * Invariants and refinement, on the first snapshot (`ev` undefined) and after each step (the
+   * caller asks only when {@link RunChecks.everyStep}). The hot path of a sweep: kept short.
+   */
   step(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
-    if (!this.everyStep) return undefined
     const sim = this.#sim
     let w: W
     try {
@@ -102,17 +104,31 @@ export class RunChecks<N extends Nodes, W, A> {
       this.world = w
       this.#takenAt = run.steps
     }
-    const failure = invariantFailure(sim, w, run, ev)
-    if (failure !== undefined) {
-      this.world = w
-      return failure
+    const fns = sim.invariantFns
+    for (let i = 0; i < fns.length; i++) {
+      let ok: boolean
+      try {
+        ok = fns[i]!(w)
+      } catch (e) {
+        return this.#failed(w, invariantThrew(sim, i, e, run, ev))
+      }
+      if (!ok) return this.#failed(w, invariantViolated(sim, i, w, run, ev))
     }
-    if (sim.model === undefined) return undefined
+    return this.#refinement === undefined ? undefined : this.#refine(w, run, ev)
+  }
+
+  /** The refinement step of {@link RunChecks.step}. */
+  #refine(w: W, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
     this.#run = run
     this.#ev = ev
-    const broken = refinementFailure(sim, this.#refinement!, w, run, ev, this.#describeStep)
-    if (broken !== undefined) this.world = w
-    return broken
+    const broken = refinementFailure(this.#sim, this.#refinement!, w, run, ev, this.#describeStep)
+    return broken === undefined ? undefined : this.#failed(w, broken)
+  }
+
+  /** A check failed on world `w`: the report shows that world. */
+  #failed(w: W, failure: SimRunFailure): SimRunFailure {
+    this.world = w
+    return failure
   }
 
   /**
@@ -166,36 +182,36 @@ export function when(run: CheckedRun, ev: SimEvent | undefined): string {
     : `at t=${run.time} after ${describeEvent(ev, run.names)}`
 }
 
-/** The first invariant that throws or does not hold on `w`, in declaration order. */
-export function invariantFailure<N extends Nodes, W, A>(
+/** The failure of invariant `i` that threw `e`. */
+function invariantThrew<N extends Nodes, W, A>(
   sim: CompiledSim<N, W, A>,
+  i: number,
+  e: unknown,
+  run: CheckedRun,
+  ev: SimEvent | undefined,
+): SimRunFailure {
+  const name = sim.invariantNames[i]!
+  return {
+    kind: 'error',
+    name,
+    detail: `invariant '${name}' threw ${when(run, ev)}: ${describeError(e)}`,
+  }
+}
+
+/** The failure of invariant `i`, which does not hold on `w`. */
+function invariantViolated<N extends Nodes, W, A>(
+  sim: CompiledSim<N, W, A>,
+  i: number,
   w: W,
   run: CheckedRun,
   ev: SimEvent | undefined,
-): SimRunFailure | undefined {
-  const fns = sim.invariantFns
-  for (let i = 0; i < fns.length; i++) {
-    let ok: boolean
-    try {
-      ok = fns[i]!(w)
-    } catch (e) {
-      const name = sim.invariantNames[i]!
-      return {
-        kind: 'error',
-        name,
-        detail: `invariant '${name}' threw ${when(run, ev)}: ${describeError(e)}`,
-      }
-    }
-    if (!ok) {
-      const name = sim.invariantNames[i]!
-      return {
-        kind: 'safety',
-        name,
-        detail: `invariant '${name}' violated ${when(run, ev)}; world ${formatValue(w)}`,
-      }
-    }
+): SimRunFailure {
+  const name = sim.invariantNames[i]!
+  return {
+    kind: 'safety',
+    name,
+    detail: `invariant '${name}' violated ${when(run, ev)}; world ${formatValue(w)}`,
   }
-  return undefined
 }
 
 /**

@@ -138,7 +138,7 @@ export class SimWorld<N extends Nodes, W, A>
     const horizon = Math.min(sim.maxTime, script?.until ?? Number.POSITIVE_INFINITY)
     this.running = true
     try {
-      this.failure = checks.step(this.record as N, this, undefined)
+      if (checks.everyStep) this.failure = checks.step(this.record as N, this, undefined)
       if (this.failure !== undefined) end = 'failed'
       else {
         for (;;) {
