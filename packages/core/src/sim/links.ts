@@ -40,8 +40,12 @@ export interface LinkRun {
 export class Links<N extends Nodes, W, A> {
   readonly #sim: CompiledSim<N, W, A>
   readonly #n: number
-  /** Messages sent so far per link `src * n + dst` (a message's ordinal on its link). */
+  /**
+   * Messages sent so far per link `src * n + dst` (a message's ordinal on its link, part of its
+   * key): counted only in a run that keys its messages (it follows a script or records).
+   */
   readonly #count: Int32Array
+  #counted = false
   /** Messages sent so far in the run (the next message's id). */
   #sent = 0
   #net: RandomStream = new RandomStream(0, 'network')
@@ -64,11 +68,10 @@ export class Links<N extends Nodes, W, A> {
   }
 
   reset(seed: number): void {
-    if (this.#sent > 0) {
-      const count = this.#count
-      // A plain loop: the arrays are small, and a builtin fill costs more than a few stores.
-      for (let i = 0; i < count.length; i++) count[i] = 0
-      this.#sent = 0
+    this.#sent = 0
+    if (this.#counted) {
+      this.#count.fill(0)
+      this.#counted = false
     }
     this.#net = new RandomStream(seed, 'network')
     this.#faults = new RandomStream(seed, 'faults')
@@ -84,7 +87,6 @@ export class Links<N extends Nodes, W, A> {
     const log = run.log
     const link = from * n + dst
     const id = this.#sent++
-    const ordinal = this.#count[link]!++
     log.add(TR_SEND, time, from, dst, id, 0, payload)
     // Exactly one latency draw per send, lost or not, so a loss never shifts later latencies.
     const min = sim.minLatency[link]!
@@ -105,7 +107,8 @@ export class Links<N extends Nodes, W, A> {
     const choices = run.runChoices
     let key = 0
     if (choices.keyed) {
-      key = messageKey(from, dst, ordinal, n)
+      this.#counted = true
+      key = messageKey(from, dst, this.#count[link]!++, n)
       const c = choices.message(key, lost, dup)
       lost = (c & LOST) !== 0
       dup = (c & DUPLICATED) !== 0

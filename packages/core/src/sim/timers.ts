@@ -7,8 +7,8 @@
  *
  * A node has a handful of timer names, so a name is found by a short scan of an array (the
  * names are usually the same interned literals, so each comparison is a pointer check) and a
- * per-node Map is built only for a node that uses many names. Clearing per seed is then resetting
- * a count, not emptying Maps.
+ * per-node Map is built only for a node that uses many names. Between seeds a node keeps its
+ * few names (their timers dead), so the next seed finds them in place.
  *
  * @module
  */
@@ -17,9 +17,10 @@
 const SCAN = 8
 
 /**
- * One node's timers: parallel arrays, one slot per name, slots kept until the seed ends (or the
- * node crashes). The arrays are never shrunk (`size` says how much is in use): setting an
- * array's length is a runtime call, and most seeds re-use the same few names.
+ * One node's timers: parallel arrays, one slot per name; a slot outlives its timer, and its
+ * seed while the node has few names (see {@link NodeTimers.reset}); a crash forgets them all.
+ * The arrays are never shrunk (`size` says how much is in use): setting an array's length is a
+ * runtime call.
  */
 class NodeTimers {
   size = 0
@@ -31,6 +32,15 @@ class NodeTimers {
   clear(): void {
     this.size = 0
     this.index = undefined
+  }
+
+  /**
+   * Kills every timer. A node's names usually repeat from seed to seed, so a short list keeps
+   * them (the next seed finds its names in place); a long one is forgotten.
+   */
+  reset(): void {
+    if (this.size > SCAN) this.clear()
+    else for (let i = 0; i < this.size; i++) this.seqs[i] = -1
   }
 
   /** The slot of `name`, or -1. */
@@ -67,7 +77,7 @@ export class TimerTable {
 
   reset(): void {
     if (!this.#used) return
-    for (const t of this.#nodes) t.clear()
+    for (const t of this.#nodes) t.reset()
     this.#used = false
   }
 
