@@ -38,6 +38,8 @@ export class RunChecks<N extends Nodes, W, A> {
   readonly #refinement: RefinementTracker<A> | undefined
   /** Whether anything is checked on each snapshot: invariants or a model. */
   readonly everyStep: boolean
+  /** Whether each step is checked against a model too (then call `stepRefined`). */
+  readonly refines: boolean
   /**
    * The world of the run: the final one once it is over, the one a check failed on, or (in a
    * run that keeps its worlds) the last good one when `snapshot` threw.
@@ -67,6 +69,7 @@ export class RunChecks<N extends Nodes, W, A> {
     this.#sim = sim
     this.#refinement = sim.model && new RefinementTracker(sim.model)
     this.everyStep = sim.invariantFns.length > 0 || sim.model !== undefined
+    this.refines = sim.model !== undefined
   }
 
   /** Starts a run; `keep`: see {@link RunChecks.#keep}. */
@@ -89,21 +92,45 @@ export class RunChecks<N extends Nodes, W, A> {
   }
 
   /**
-   * Invariants and refinement, on the first snapshot (`ev` undefined) and after each step (the
-   * caller asks only when {@link RunChecks.everyStep}). The hot path of a sweep: kept short.
+   * Snapshot and invariants, on the first snapshot (`ev` undefined) and after each step, in a
+   * simulation without a model ({@link RunChecks.stepRefined} with one). The hot path of a sweep.
+   * Two methods, called from two places, rather than one with a branch: where a snapshot only
+   * meets the invariants, the engine can drop its allocation; where it may flow into the model's
+   * tracker, it cannot, and one shared body would make every run pay for that.
    */
   step(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
-    const sim = this.#sim
     let w: W
     try {
-      w = sim.snapshot(record)
+      w = this.#sim.snapshot(record)
     } catch (e) {
       return snapshotThrew(run, ev, e)
     }
+    return this.#holds(w, run, ev)
+  }
+
+  /** {@link RunChecks.step} and then the refinement step: a simulation with a model. */
+  stepRefined(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
+    let w: W
+    try {
+      w = this.#sim.snapshot(record)
+    } catch (e) {
+      return snapshotThrew(run, ev, e)
+    }
+    const failed = this.#holds(w, run, ev)
+    if (failed !== undefined) return failed
+    this.#run = run
+    this.#ev = ev
+    const broken = refinementFailure(this.#sim, this.#refinement!, w, run, ev, this.#describeStep)
+    return broken === undefined ? undefined : this.#failed(w, broken)
+  }
+
+  /** The invariants on snapshot `w` (kept in `world` when the run keeps its worlds). */
+  #holds(w: W, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
     if (this.#keep) {
       this.world = w
       this.#takenAt = run.steps
     }
+    const sim = this.#sim
     const fns = sim.invariantFns
     for (let i = 0; i < fns.length; i++) {
       let ok: boolean
@@ -114,15 +141,7 @@ export class RunChecks<N extends Nodes, W, A> {
       }
       if (!ok) return this.#failed(w, invariantViolated(sim, i, w, run, ev))
     }
-    return this.#refinement === undefined ? undefined : this.#refine(w, run, ev)
-  }
-
-  /** The refinement step of {@link RunChecks.step}. */
-  #refine(w: W, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
-    this.#run = run
-    this.#ev = ev
-    const broken = refinementFailure(this.#sim, this.#refinement!, w, run, ev, this.#describeStep)
-    return broken === undefined ? undefined : this.#failed(w, broken)
+    return undefined
   }
 
   /** A check failed on world `w`: the report shows that world. */

@@ -138,7 +138,7 @@ export class SimWorld<N extends Nodes, W, A>
     const horizon = Math.min(sim.maxTime, script?.until ?? Number.POSITIVE_INFINITY)
     this.running = true
     try {
-      if (checks.everyStep) this.failure = checks.step(this.record as N, this, undefined)
+      if (checks.everyStep) this.failure = this.#check(undefined)
       if (this.failure !== undefined) end = 'failed'
       else {
         for (;;) {
@@ -158,8 +158,12 @@ export class SimWorld<N extends Nodes, W, A>
           this.time = ev.time
           this.steps++
           this.#dispatch(ev)
-          if (checks.everyStep && this.failure === undefined)
-            this.failure = checks.step(this.record as N, this, ev)
+          if (checks.everyStep && this.failure === undefined) {
+            // Two call sites, not one: see RunChecks.step.
+            this.failure = checks.refines
+              ? checks.stepRefined(this.record as N, this, ev)
+              : checks.step(this.record as N, this, ev)
+          }
           // Every failure detail is a string by now: nothing reads the record again.
           queue.free(ev)
           if (this.failure !== undefined) {
@@ -176,6 +180,14 @@ export class SimWorld<N extends Nodes, W, A>
       for (let i = 0; i < this.n; i++) this.ctxs[i]!.alive = false
     }
     return end
+  }
+
+  /** The checks after a step (`ev`) or on the first snapshot: see {@link RunChecks.step}. */
+  #check(ev: SimEvent | undefined): SimRunFailure | undefined {
+    const record = this.record as N
+    return this.checks.refines
+      ? this.checks.stepRefined(record, this, ev)
+      : this.checks.step(record, this, ev)
   }
 
   /** The outcome of the last run, which ended as `end`. */
