@@ -27,6 +27,9 @@ export interface CheckedRun {
   readonly queue: EventQueue
 }
 
+/** What a snapshot is when `snapshot` threw: a value no user's snapshot can return. */
+const THREW: unique symbol = Symbol('snapshot threw')
+
 /**
  * The checks of one run, in the order the run loop calls them: {@link RunChecks.step} on the
  * first snapshot and after each step, {@link RunChecks.end} once the run is over. Keeps the
@@ -55,6 +58,8 @@ export class RunChecks<N extends Nodes, W, A> {
   #keep = true
   /** The last run's verdict on its history (undefined when not checked). */
   linearizability: LinearizabilityResult | undefined
+  /** Why the last snapshot failed, when {@link RunChecks.#take} returned {@link THREW}. */
+  #threw: SimRunFailure | undefined
   /** The step being checked, for {@link RunChecks.#describeStep}. */
   #run: CheckedRun | undefined
   #ev: SimEvent | undefined
@@ -99,29 +104,30 @@ export class RunChecks<N extends Nodes, W, A> {
    * tracker, it cannot, and one shared body would make every run pay for that.
    */
   step(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
-    let w: W
-    try {
-      w = this.#sim.snapshot(record)
-    } catch (e) {
-      return snapshotThrew(run, ev, e)
-    }
-    return this.#holds(w, run, ev)
+    const w = this.#take(record, run, ev)
+    return w === THREW ? this.#threw : this.#holds(w, run, ev)
   }
 
   /** {@link RunChecks.step} and then the refinement step: a simulation with a model. */
   stepRefined(record: N, run: CheckedRun, ev: SimEvent | undefined): SimRunFailure | undefined {
-    let w: W
-    try {
-      w = this.#sim.snapshot(record)
-    } catch (e) {
-      return snapshotThrew(run, ev, e)
-    }
+    const w = this.#take(record, run, ev)
+    if (w === THREW) return this.#threw
     const failed = this.#holds(w, run, ev)
     if (failed !== undefined) return failed
     this.#run = run
     this.#ev = ev
     const broken = refinementFailure(this.#sim, this.#refinement!, w, run, ev, this.#describeStep)
     return broken === undefined ? undefined : this.#failed(w, broken)
+  }
+
+  /** The snapshot of `record`, or {@link THREW} (the failure in `#threw`) when `snapshot` threw. */
+  #take(record: N, run: CheckedRun, ev: SimEvent | undefined): W | typeof THREW {
+    try {
+      return this.#sim.snapshot(record)
+    } catch (e) {
+      this.#threw = snapshotThrew(run, ev, e)
+      return THREW
+    }
   }
 
   /** The invariants on snapshot `w` (kept in `world` when the run keeps its worlds). */
@@ -137,9 +143,9 @@ export class RunChecks<N extends Nodes, W, A> {
       try {
         ok = fns[i]!(w)
       } catch (e) {
-        return this.#failed(w, invariantThrew(sim, i, e, run, ev))
+        return this.#failed(w, invariantFailure(sim, i, true, e, w, run, ev))
       }
-      if (!ok) return this.#failed(w, invariantViolated(sim, i, w, run, ev))
+      if (!ok) return this.#failed(w, invariantFailure(sim, i, false, undefined, w, run, ev))
     }
     return undefined
   }
@@ -201,36 +207,28 @@ export function when(run: CheckedRun, ev: SimEvent | undefined): string {
     : `at t=${run.time} after ${describeEvent(ev, run.names)}`
 }
 
-/** The failure of invariant `i` that threw `e`. */
-function invariantThrew<N extends Nodes, W, A>(
+/** The failure of invariant `i`: it threw `e` (`threw`), or it does not hold on world `w`. */
+function invariantFailure<N extends Nodes, W, A>(
   sim: CompiledSim<N, W, A>,
   i: number,
+  threw: boolean,
   e: unknown,
-  run: CheckedRun,
-  ev: SimEvent | undefined,
-): SimRunFailure {
-  const name = sim.invariantNames[i]!
-  return {
-    kind: 'error',
-    name,
-    detail: `invariant '${name}' threw ${when(run, ev)}: ${describeError(e)}`,
-  }
-}
-
-/** The failure of invariant `i`, which does not hold on `w`. */
-function invariantViolated<N extends Nodes, W, A>(
-  sim: CompiledSim<N, W, A>,
-  i: number,
   w: W,
   run: CheckedRun,
   ev: SimEvent | undefined,
 ): SimRunFailure {
   const name = sim.invariantNames[i]!
-  return {
-    kind: 'safety',
-    name,
-    detail: `invariant '${name}' violated ${when(run, ev)}; world ${formatValue(w)}`,
-  }
+  return threw
+    ? {
+        kind: 'error',
+        name,
+        detail: `invariant '${name}' threw ${when(run, ev)}: ${describeError(e)}`,
+      }
+    : {
+        kind: 'safety',
+        name,
+        detail: `invariant '${name}' violated ${when(run, ev)}; world ${formatValue(w)}`,
+      }
 }
 
 /**

@@ -17,42 +17,23 @@ export const EV_RESTART = 4
 export const EV_PARTITION = 5
 export const EV_HEAL = 6
 
-/** One scheduled event; records are recycled (see {@link EventQueue.make}). */
+/** One scheduled event; records are recycled (see {@link EventQueue.make}, which fills them). */
 export class SimEvent {
   /** Virtual time it fires at. */
-  time: number
+  time = 0
   /** Tie-breaker: the order events were scheduled in. */
-  seq: number
-  kind: number
+  seq = 0
+  kind = 0
   /** Target node index (the receiver of a delivery). */
-  node: number
+  node = 0
   /** Sender index of a delivery; -1 otherwise. */
-  src: number
+  src = -1
   /** Message id of a delivery, fault index of a fault event, the node's timer slot of a timer. */
-  id: number
+  id = 0
   /** Payload of a delivery, name of a timer. */
-  ref: unknown
+  ref: unknown = undefined
   /** The next free record while this one is on the queue's free list. */
-  nextFree: SimEvent | undefined
-
-  constructor(
-    time: number,
-    seq: number,
-    kind: number,
-    node: number,
-    src: number,
-    id: number,
-    ref: unknown,
-  ) {
-    this.time = time
-    this.seq = seq
-    this.kind = kind
-    this.node = node
-    this.src = src
-    this.id = id
-    this.ref = ref
-    this.nextFree = undefined
-  }
+  nextFree: SimEvent | undefined = undefined
 }
 
 /**
@@ -73,20 +54,19 @@ export class EventQueue extends TimeSeqHeap<SimEvent> {
 
   /** Schedules a new event (a recycled record when one is free) and returns it. */
   make(time: number, kind: number, node: number, src: number, id: number, ref: unknown): SimEvent {
-    const seq = this.#seq++
     let ev = this.#free
-    if (ev === undefined) ev = new SimEvent(time, seq, kind, node, src, id, ref)
+    if (ev === undefined) ev = new SimEvent()
     else {
       this.#free = ev.nextFree
       ev.nextFree = undefined
-      ev.time = time
-      ev.seq = seq
-      ev.kind = kind
-      ev.node = node
-      ev.src = src
-      ev.id = id
-      ev.ref = ref
     }
+    ev.time = time
+    ev.seq = this.#seq++
+    ev.kind = kind
+    ev.node = node
+    ev.src = src
+    ev.id = id
+    ev.ref = ref
     this.push(ev)
     return ev
   }
