@@ -8,7 +8,8 @@
  * A node has a handful of timer names, so a name is found by a short scan of an array (the
  * names are usually the same interned literals, so each comparison is a pointer check) and a
  * per-node Map is built only for a node that uses many names. Between seeds a node keeps its
- * few names (their timers dead), so the next seed finds them in place.
+ * few names (the queue is emptied, so no timer of theirs is pending), and the next seed finds
+ * them in place.
  *
  * @module
  */
@@ -25,7 +26,7 @@ const SCAN = 8
 class NodeTimers {
   size = 0
   readonly names: string[] = []
-  /** The `seq` of the slot's live event; -1 once it was cancelled. */
+  /** The `seq` of the slot's live event (-1 once cancelled); meaningful within its run only. */
   readonly seqs: number[] = []
   index: Map<string, number> | undefined
 
@@ -35,12 +36,13 @@ class NodeTimers {
   }
 
   /**
-   * Kills every timer. A node's names usually repeat from seed to seed, so a short list keeps
-   * them (the next seed finds its names in place); a long one is forgotten.
+   * Before the next seed. A node's names usually repeat from seed to seed, so a short list keeps
+   * them (the next seed finds its names in place); a long one is forgotten, so that names made
+   * up at run time cannot pile up. The seqs need no reset: every event that carries a slot was
+   * armed in its own run, which wrote the slot's seq then.
    */
   reset(): void {
     if (this.size > SCAN) this.clear()
-    else for (let i = 0; i < this.size; i++) this.seqs[i] = -1
   }
 
   /** The slot of `name`, or -1. */
@@ -68,17 +70,13 @@ class NodeTimers {
 /** The timers of every node of one run. */
 export class TimerTable {
   readonly #nodes: NodeTimers[]
-  /** Whether any timer was set since the last reset (most worlds of a sweep set a few). */
-  #used = false
 
   constructor(n: number) {
     this.#nodes = Array.from({ length: n }, () => new NodeTimers())
   }
 
   reset(): void {
-    if (!this.#used) return
     for (const t of this.#nodes) t.reset()
-    this.#used = false
   }
 
   /**
@@ -86,7 +84,6 @@ export class TimerTable {
    * is dead from now on). Returns the slot the event must carry.
    */
   set(node: number, name: string, seq: number): number {
-    this.#used = true
     const t = this.#nodes[node]!
     let slot = t.find(name)
     if (slot === -1) slot = t.add(name)
