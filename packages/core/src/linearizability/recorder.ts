@@ -199,8 +199,9 @@ export class OperationLog {
 
   /** Forgets the last run's operations; handles from it are refused from now on. */
   reset(): void {
-    this.#ops.length = 0
-    this.#pending.clear()
+    // Most runs record no operations: skip the runtime calls that empty what is empty.
+    if (this.#ops.length > 0) this.#ops.length = 0
+    if (this.#pending.size > 0) this.#pending.clear()
     this.#order = 0
     this.#generation++
   }

@@ -26,7 +26,8 @@ export class TimeSeqHeap<T extends Timed> {
 
   /** Empties the heap; drops its references (so payloads can be collected) but keeps its capacity. */
   clear(): void {
-    this.#heap.fill(undefined as unknown as T, 0, this.#size)
+    // Usually empty already (a run that settled popped everything): skip the builtin call.
+    if (this.#size > 0) this.#heap.fill(undefined as unknown as T, 0, this.#size)
     this.#size = 0
   }
 

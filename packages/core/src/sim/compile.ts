@@ -203,13 +203,14 @@ export function compileSimulation<N extends Nodes, W, A>(
 }
 
 /**
- * Calls the factory and checks that it returned a record of nodes. With `thorough` false (once
- * per seed, after a thorough first call) only the shape and the names are checked.
+ * Calls the factory and checks that it returned a record of nodes. With `out` (once per seed,
+ * after a thorough first call) a record with the expected names is only checked for its shape,
+ * and its nodes are written to `out` in the order of `expected`, read in the same pass.
  */
 export function callFactory<N extends Nodes>(
   factory: NodeFactory<N>,
   expected?: readonly string[],
-  thorough = true,
+  out?: Node[],
 ): N {
   let nodes: N
   try {
@@ -221,15 +222,16 @@ export function callFactory<N extends Nodes>(
       { cause: e },
     )
   }
-  if (!thorough && expected !== undefined && nodes !== null && typeof nodes === 'object') {
+  if (out !== undefined && expected !== undefined && nodes !== null && typeof nodes === 'object') {
     let i = 0
     let same = true
     for (const name in nodes) {
       const node = (nodes as Record<string, unknown>)[name]
-      if (name !== expected[i++] || typeof node !== 'object' || node === null) {
+      if (name !== expected[i] || typeof node !== 'object' || node === null) {
         same = false
         break
       }
+      out[i++] = node as Node
     }
     if (same && i === expected.length) return nodes
   }
@@ -253,6 +255,7 @@ export function callFactory<N extends Nodes>(
       `simulate(): the factory must build the same nodes every time; it built [${names.join(', ')}] after [${expected.join(', ')}]`,
     )
   }
+  if (out !== undefined) for (let i = 0; i < names.length; i++) out[i] = nodes[names[i]!]!
   return nodes
 }
 

@@ -1,7 +1,8 @@
 /**
  * The `Context` a node's handlers receive: one object per node incarnation, forwarding to the run
  * that hosts it. A context outlives nothing: once its node crashed (or the run ended) every call
- * is refused with an error naming the node, so a handler cannot act from beyond the grave.
+ * is refused with an error naming the node, so a handler cannot act from beyond the grave. The
+ * host says so by clearing {@link NodeContext.alive}: one flag to test per call.
  *
  * @module
  */
@@ -18,8 +19,6 @@ export interface ContextHost {
   readonly names: readonly string[]
   readonly time: number
   readonly running: boolean
-  /** Per node: bumped at each crash, so contexts of an earlier incarnation are recognised. */
-  readonly incarnation: Int32Array
   send(from: number, dst: string, payload: unknown): void
   setTimer(node: number, name: string, delay: number): void
   cancelTimer(node: number, name: string): void
@@ -36,14 +35,17 @@ export class NodeContext implements Context {
   readonly self: string
   readonly #world: ContextHost
   readonly #node: number
-  readonly #incarnation: number
   #history: NodeHistory | undefined
+  /**
+   * Cleared by the host when this incarnation's node crashes or its run ends (and set again
+   * when a first incarnation's context is reused for the next seed).
+   */
+  alive = true
 
-  constructor(world: ContextHost, node: number, incarnation: number) {
+  constructor(world: ContextHost, node: number) {
     this.self = world.names[node]!
     this.#world = world
     this.#node = node
-    this.#incarnation = incarnation
   }
 
   get storage(): DurableStorage {
@@ -92,15 +94,17 @@ export class NodeContext implements Context {
   }
 
   #live(): void {
+    if (!this.alive) this.#refuse()
+  }
+
+  #refuse(): never {
     const w = this.#world
-    if (w.incarnation[this.#node] !== this.#incarnation || !w.running) {
-      w.misuse(
-        this.#node,
-        w.running
-          ? `node '${this.self}' used a context from before its crash at t=${w.time}: a crashed node's handlers must not keep running (was ctx stored and reused?)`
-          : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
-      )
-    }
+    return w.misuse(
+      this.#node,
+      w.running
+        ? `node '${this.self}' used a context from before its crash at t=${w.time}: a crashed node's handlers must not keep running (was ctx stored and reused?)`
+        : `node '${this.self}' used its context after the run ended: keep ctx inside handlers`,
+    )
   }
 }
 

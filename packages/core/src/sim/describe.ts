@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeError } from '../errors.ts'
 import { formatValue } from '../format/value.ts'
 import {
   EV_CRASH,
@@ -16,6 +17,7 @@ import {
   type SimEvent,
 } from './event-queue.ts'
 import type { ScheduledFault } from './faults.ts'
+import type { SimRunFailure } from './types.ts'
 
 /** The step an event is, e.g. `msg #3 cp -> agent 1` or `timer 'push' of 'cp'`. */
 export function describeEvent(ev: SimEvent, names: readonly string[]): string {
@@ -41,4 +43,29 @@ export function describeEvent(ev: SimEvent, names: readonly string[]): string {
 export function describeFault(f: ScheduledFault): string {
   if (f.kind === 'partition') return f.groups.map((g) => `[${g.join(', ')}]`).join(' | ')
   return `crash of ${f.node}`
+}
+
+/** The failure of a run whose node threw `e` while handling `ev` at virtual time `time`. */
+export function nodeThrew(
+  ev: SimEvent,
+  e: unknown,
+  names: readonly string[],
+  time: number,
+): SimRunFailure {
+  const node = names[ev.node] ?? '?'
+  const where =
+    ev.kind === EV_START
+      ? 'onStart'
+      : ev.kind === EV_DELIVER
+        ? `onMessage (msg #${ev.id} from '${names[ev.src]}', payload ${formatValue(ev.ref)})`
+        : ev.kind === EV_TIMER
+          ? `onTimer('${String(ev.ref)}')`
+          : ev.kind === EV_RESTART
+            ? 'onStart after its restart (or the factory, rebuilding it)'
+            : 'a fault'
+  return {
+    kind: 'error',
+    name: node,
+    detail: `node '${node}' threw in ${where} at t=${time}: ${describeError(e)}`,
+  }
 }

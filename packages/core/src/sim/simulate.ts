@@ -63,11 +63,11 @@ export function simulate<N extends Nodes, W, A = unknown>(
   // One seed: run it, and on failure replay, minimise and report it. True stops the sweep.
   const runSeed = (seed: number): boolean => {
     runs++
-    const out = world.run(seed)
-    steps += out.steps
-    if (out.end === 'maxTime' || out.end === 'maxSteps') unsettled++
-    if (out.failure === undefined) return false
-    failure = reportFailure(world, seed, out)
+    const end = world.play(seed)
+    steps += world.steps
+    if (end === 'maxTime' || end === 'maxSteps') unsettled++
+    if (world.failure === undefined) return false
+    failure = reportFailure(world, seed, world.outcome(end))
     return true
   }
   const seeds = options.seeds
@@ -223,7 +223,9 @@ function reportFailure<N extends Nodes, W, A>(
     seed,
     name: f.name,
     detail: f.detail,
-    world: out.world,
+    // The replay's world: a sweep keeps no snapshot it does not need (see RunChecks), and a
+    // deterministic replay ends in the same world.
+    world: again.world,
     time: out.time,
     trace,
     focus,

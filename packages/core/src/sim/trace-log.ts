@@ -58,9 +58,20 @@ export class TraceLog {
   #aux = new Int32Array(256)
   #ref: unknown[] = []
 
-  reset(): void {
+  /**
+   * Whether the log only counts its events: what `simulate` keeps while it sweeps seeds. Most
+   * seeds pass and their trace is never read, and holding every payload until the seed ends
+   * costs the garbage collector; a failing seed is run again with its events kept, and the two
+   * counts must agree (the determinism check). A flag rather than a subclass keeps every call
+   * site of {@link TraceLog.add} monomorphic.
+   */
+  #counting = false
+
+  /** Empties the log for the next run, which keeps its events (`keep`) or only counts them. */
+  reset(keep = true): void {
     // Drop references (payloads can be collected) but keep the array's capacity.
-    this.#ref.fill(undefined, 0, this.length)
+    if (!this.#counting && this.length > 0) this.#ref.fill(undefined, 0, this.length)
+    this.#counting = !keep
     this.length = 0
   }
 
@@ -78,6 +89,10 @@ export class TraceLog {
     ref: unknown,
   ): void {
     const i = this.length
+    if (this.#counting) {
+      this.length = i + 1
+      return
+    }
     if (i === this.#kind.length) this.#grow()
     this.#kind[i] = kind
     this.#time[i] = time
@@ -112,6 +127,8 @@ export class TraceLog {
    * renders a fault for partition events.
    */
   materialize(names: readonly string[], describeFault: (index: number) => string): TraceEvent[] {
+    if (this.#counting)
+      throw new Error('internal: a counting log has no events; run the seed with a trace')
     const out: TraceEvent[] = new Array(this.length)
     for (let i = 0; i < this.length; i++) {
       const t = this.#time[i]!
@@ -202,25 +219,5 @@ export class TraceLog {
       }
     }
     return out
-  }
-}
-
-/**
- * A log that only counts its events: what `simulate` keeps while it sweeps seeds. Most seeds
- * pass and their trace is never read, and holding every payload until the seed ends costs the
- * garbage collector; a failing seed is run again with a {@link TraceLog}, and the two counts
- * must agree (the determinism check).
- */
-export class CountingLog extends TraceLog {
-  override reset(): void {
-    this.length = 0
-  }
-
-  override add(): void {
-    this.length++
-  }
-
-  override materialize(): never {
-    throw new Error('internal: a counting log has no events; run the seed with a trace')
   }
 }
