@@ -21,7 +21,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { World } from '@musil/core'
 import { RandomStream } from '@musil/core'
-import { atMostOneLeaderPerTerm, RaftNode } from '../examples/raft-election/raft-election.ts'
+import { atMostOneLeaderPerTerm, raftNodes } from '../examples/raft-election/raft-election.ts'
 // The runtime's own heap, so the floor and explore order wake-ups with the same code.
 import { TimeSeqHeap } from '../packages/core/src/sched/heap.ts'
 
@@ -98,16 +98,7 @@ export function floorRun(seed: number, duration = 3000): Promise<number> {
     },
   } as unknown as World
 
-  const ids = ['n1', 'n2', 'n3']
-  const nodes = ids.map(
-    (id) =>
-      new RaftNode(
-        id,
-        ids.filter((p) => p !== id),
-        world,
-        {},
-      ),
-  )
+  const nodes = raftNodes(world)
   for (const node of nodes) {
     schedule(0, () => {
       current.run(node.id, () => node.run())

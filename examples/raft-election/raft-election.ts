@@ -154,6 +154,20 @@ export function atMostOneLeaderPerTerm(nodes: readonly RaftNode[]): boolean {
   return true
 }
 
+/** The `n` nodes of a cluster on `world` (`n1` … `nn`), each with the others as its peers. */
+export function raftNodes(world: World, options: ElectionOptions = {}): RaftNode[] {
+  const ids = Array.from({ length: options.nodes ?? 3 }, (_, i) => `n${i + 1}`)
+  return ids.map(
+    (id) =>
+      new RaftNode(
+        id,
+        ids.filter((p) => p !== id),
+        world,
+        options,
+      ),
+  )
+}
+
 /**
  * The election as an async scenario: `n` nodes on the simulated network, Election Safety
  * checked after every scheduling step, `duration` ms of virtual time. `onNodes` lets a test
@@ -163,18 +177,8 @@ export function election(
   options: ElectionOptions = {},
   onNodes?: (nodes: readonly RaftNode[]) => void,
 ): (world: World) => Promise<void> {
-  const n = options.nodes ?? 3
-  const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`)
   return async (world) => {
-    const nodes = ids.map(
-      (id) =>
-        new RaftNode(
-          id,
-          ids.filter((p) => p !== id),
-          world,
-          options,
-        ),
-    )
+    const nodes = raftNodes(world, options)
     onNodes?.(nodes)
     for (const node of nodes) world.spawn(node.id, () => node.run())
     world.always(() => atMostOneLeaderPerTerm(nodes), 'atMostOneLeaderPerTerm')
