@@ -2,7 +2,7 @@
  * Simulator throughput against its limit: the route-delivery world (re-push over a link that
  * loses 30% and reorders) run by `simulate`, and by a minimal hand-written event loop doing the
  * same work in the same process: the same node classes, the same seeded draws (one latency per
- * send from the `network` substream, one loss draw from `faults`), a binary heap, a snapshot and
+ * send from the `network` substream, one loss draw from `faults`), the same (time, seq) heap, a snapshot and
  * the invariant after every step, the goal at the end. Both must handle exactly the same number
  * of events, which the bench checks before printing anything. Times are CPU time of this process
  * (`process.cpuUsage`): the machines are shared, and wall-clock time counts other work too.
@@ -17,6 +17,8 @@ import {
   routeSnapshot,
   routesModel,
 } from '../examples/reconciliation-under-loss/reconciliation-under-loss.ts'
+// The simulator's own heap: the hand loop orders events with the same code.
+import { TimeSeqHeap } from '../packages/core/src/sched/heap.ts'
 
 const SEEDS = Number(process.env.SEEDS ?? 100_000)
 const ROUNDS = Number(process.env.ROUNDS ?? 9)
@@ -71,55 +73,19 @@ class Ev {
   }
 }
 
-/** The limit: a careful hand-written loop for exactly this world, reusing everything it can. */
+/**
+ * The limit: a careful hand-written loop for exactly this world, reusing everything it can,
+ * the simulator's own (time, seq) heap included.
+ */
 class HandLoop {
-  readonly heap: Ev[] = []
+  readonly heap = new TimeSeqHeap<Ev>()
   seq = 0
   now = 0
   net: RandomStream = new RandomStream(0, 'network')
   faults: RandomStream = new RandomStream(0, 'faults')
 
   push(e: Ev): void {
-    const heap = this.heap
-    let i = heap.length
-    heap.push(e)
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      const q = heap[p]!
-      if (q.time < e.time || (q.time === e.time && q.seq < e.seq)) break
-      heap[i] = q
-      i = p
-    }
-    heap[i] = e
-  }
-
-  pop(): Ev {
-    const heap = this.heap
-    const top = heap[0]!
-    const last = heap.pop()!
-    const n = heap.length
-    if (n > 0) {
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        if (l >= n) break
-        const r = l + 1
-        let c = l
-        let x = heap[l]!
-        if (r < n) {
-          const y = heap[r]!
-          if (y.time < x.time || (y.time === x.time && y.seq < x.seq)) {
-            c = r
-            x = y
-          }
-        }
-        if (last.time < x.time || (last.time === x.time && last.seq < x.seq)) break
-        heap[i] = x
-        i = c
-      }
-      heap[i] = last
-    }
-    return top
+    this.heap.push(e)
   }
 }
 
@@ -173,8 +139,7 @@ function viaHandLoop(): Result {
     loop.push(new Ev(0, loop.seq++, 0, 0, -1, undefined))
     loop.push(new Ev(0, loop.seq++, 0, 1, -1, undefined))
     if (!(routeSnapshot(nodes).applied <= 1)) throw new Error('invariant')
-    while (loop.heap.length > 0) {
-      const e = loop.pop()
+    for (let e = loop.heap.pop(); e !== undefined; e = loop.heap.pop()) {
       loop.now = e.time
       events++
       const node = list[e.node]!
