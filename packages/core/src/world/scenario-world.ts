@@ -59,12 +59,12 @@ export class ScenarioWorld implements World {
     // The network's face, not the network: the engine's network also offers the fault hooks and
     // its host (the engine itself), which scenario code must not reach even by a cast.
     const net = engine.net
-    this.net = Object.freeze({
+    this.net = {
       bind: (address: string, options?: BindOptions) => net.bind(address, options),
       partition: (...groups: string[][]) => net.partition(...groups),
       heal: () => net.heal(),
       addresses: () => net.addresses(),
-    })
+    }
     this.history = new WorldHistory(engine)
   }
 
