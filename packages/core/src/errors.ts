@@ -476,9 +476,20 @@ export class SeedConfigError extends MusilError {
  * message alone and a string is itself, where the class name would be noise.
  */
 export function describeError(e: unknown, style: 'named' | 'message' = 'named'): string {
-  if (e instanceof Error || MusilError.is(e)) {
+  if (e instanceof Error || MusilError.is(e) || isErrorOfAnyRealm(e)) {
     const { name, message } = e as Error
     return style === 'named' ? `${name}: ${message}` : message
   }
   return style === 'message' && typeof e === 'string' ? e : `non-Error value ${formatValue(e)}`
+}
+
+/**
+ * An error made in another realm (a `vm` context, or Node's own errors seen from inside one, as
+ * under Vitest's `vmThreads` pool) fails `instanceof Error`; its brand still says Error, and its
+ * message is what a reader needs, not `non-Error value {}`.
+ */
+function isErrorOfAnyRealm(e: unknown): boolean {
+  return (
+    typeof e === 'object' && e !== null && Object.prototype.toString.call(e) === '[object Error]'
+  )
 }

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import * as core from '@musil/core'
 import { SeedConfigError } from '@musil/core'
 import * as internal from '@musil/core/internal'
@@ -72,5 +73,12 @@ describe('describeError', () => {
     expect(describeError(new Error('test timed out'), 'message')).toBe('test timed out')
     expect(describeError('aborted by user', 'message')).toBe('aborted by user')
     expect(describeError(undefined, 'message')).toBe('non-Error value undefined')
+  })
+
+  it('names an error made in another realm, which fails instanceof Error', () => {
+    const foreign: unknown = runInNewContext('new TypeError("from a vm context")')
+    expect(foreign instanceof Error).toBe(false)
+    expect(describeError(foreign)).toBe('TypeError: from a vm context')
+    expect(describeError(foreign, 'message')).toBe('from a vm context')
   })
 })

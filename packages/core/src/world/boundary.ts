@@ -45,6 +45,17 @@ export function boundaryError(source: string, what: string, remedy: string): Bou
   )
 }
 
+/**
+ * Whether Node itself is the caller, handling an uncaught exception: once a listener (Vitest has
+ * one) handled it, `process._fatalException` queues `setImmediate(noop)`, still in the async
+ * context of the code that threw. Tripping there would replace the user's error (a throw in a
+ * `process.nextTick` callback of a task, say) with a fatal `BoundaryError` about a timer. Only
+ * looked at when a call is about to trip, so the stack costs nothing on the common path.
+ */
+function inNodeFatalException(): boolean {
+  return new Error().stack?.includes('process._fatalException') === true
+}
+
 /** Wraps `owner[key]` (a function or a class) so that calling it inside a run trips. */
 function guard(
   restores: Restore[],
@@ -57,7 +68,7 @@ function guard(
   if (typeof (owner as Module)[key] !== 'function') return // absent on this Node version
   const check = (): void => {
     const run = activeRun()
-    if (guarded(run)) trip(run, boundaryError(source, what, remedy))
+    if (guarded(run) && !inNodeFatalException()) trip(run, boundaryError(source, what, remedy))
   }
   restores.push(
     patch(

@@ -14,7 +14,7 @@ import type { TraceEvent } from '../report.ts'
 import type { Engine } from './engine.ts'
 import { commitFaults, type FaultFactory, faultFactory } from './faults.ts'
 import { WorldHistory } from './history.ts'
-import type { Network } from './network.ts'
+import type { BindOptions, Network } from './network.ts'
 import {
   RUN_FOR_OPTION_KEYS,
   RUN_UNTIL_OPTION_KEYS,
@@ -56,7 +56,15 @@ export class ScenarioWorld implements World {
     this.#engine = engine
     this.seed = engine.seed
     this.rng = new RandomStream(engine.seed, 'user')
-    this.net = engine.net
+    // The network's face, not the network: the engine's network also offers the fault hooks and
+    // its host (the engine itself), which scenario code must not reach even by a cast.
+    const net = engine.net
+    this.net = {
+      bind: (address: string, options?: BindOptions) => net.bind(address, options),
+      partition: (...groups: string[][]) => net.partition(...groups),
+      heal: () => net.heal(),
+      addresses: () => net.addresses(),
+    }
     this.history = new WorldHistory(engine)
   }
 

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import * as nodeCrypto from 'node:crypto'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import * as workerThreads from 'node:worker_threads'
 import {
   BoundaryError,
@@ -181,6 +183,27 @@ describe('audit mode', () => {
     for (const [key, value] of Object.entries(originals()))
       expect(value, key).toBe(before[key as keyof typeof before])
   })
+})
+
+describe('the boundary guards and Node', () => {
+  it("let Node's own setImmediate through when a task's nextTick callback throws and a listener handles it", () => {
+    // Vitest listens for uncaught exceptions; Node then queues setImmediate(noop) in the
+    // throwing task's async context. A guard that trips on it kills the process with a
+    // BoundaryError about a timer instead of the user's error.
+    const child = fileURLToPath(new URL('./fixtures/uncaught-in-task.ts', import.meta.url))
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@musil/source', '--import', 'tsx', child],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    )
+    expect(JSON.parse(out.trim())).toEqual({
+      caught: ['thrown in a nextTick callback'],
+      finished: 10,
+    })
+  }, 120_000)
 })
 
 describe('crypto randomness outside audit mode', () => {

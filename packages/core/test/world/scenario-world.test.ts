@@ -47,6 +47,11 @@ describe('the world a scenario runs in', () => {
     ]) {
       expect(control in world).toBe(false)
     }
+    // Nor does its network: only the four calls of Network, not the fault hooks or the engine.
+    expect(Object.keys(world.net).sort()).toEqual(['addresses', 'bind', 'heal', 'partition'])
+    for (const control of ['runtime', 'crash', 'slow', 'transmit', 'addFaultCut']) {
+      expect(control in world.net).toBe(false)
+    }
   })
 
   it('checks arguments before anything is scheduled: a refused call leaves the run unchanged', async () => {
