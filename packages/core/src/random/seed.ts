@@ -26,13 +26,20 @@ export function seedProblem(seed: unknown): string | undefined {
 }
 
 /**
- * `seed` when it is a run seed; otherwise a `SeedConfigError` naming `source`, the entry point or
- * setting the seed came from: `check(): seed -1 is not a seed; seeds are non-negative safe
- * integers`.
+ * `seed` when it is a run seed; otherwise the error `refuse` builds from `source` (the entry point
+ * or setting the seed came from) and the problem: by default a `SeedConfigError`, `check(): seed
+ * -1 is not a seed; seeds are non-negative safe integers`. Each runtime passes its own usage error
+ * (`simulate` a `SimulationConfigError`, `explore` a `WorldUsageError`), so the rule and its
+ * sentence are one while each entry point keeps the error type its callers catch.
  */
-export function checkSeed(seed: unknown, source: string): number {
+export function checkSeed(
+  seed: unknown,
+  source: string,
+  refuse: (source: string, problem: string) => Error = (where, problem) =>
+    new SeedConfigError(where, problem),
+): number {
   const problem = seedProblem(seed)
-  if (problem !== undefined) throw new SeedConfigError(source, problem)
+  if (problem !== undefined) throw refuse(source, problem)
   return seed as number
 }
 

@@ -8,7 +8,7 @@
 import { MusilError, SimulationConfigError } from '../errors.ts'
 import { markCheckedSpec } from '../linearizability/run-check.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
-import { seedCountProblem, seedProblem } from '../random/seed.ts'
+import { checkSeed, seedCountProblem } from '../random/seed.ts'
 import { compileChoices, compileSimulation } from './compile.ts'
 import { minimizeRun } from './minimize.ts'
 import type { NodeFactory, Nodes } from './node.ts'
@@ -88,7 +88,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
       )
     }
     for (const seed of seeds) {
-      checkSeed(seed)
+      checkRunSeed(seed)
       if (runSeed(seed)) break
     }
   }
@@ -146,7 +146,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   choices?: SimChoices,
 ): SimRun<W> {
   const sim = compileSimulation(factory, { ...options, seeds: [seed] }, 'simulateSeed()')
-  checkSeed(seed)
+  checkRunSeed(seed)
   const script = choices && compileChoices(choices, sim.names, sim.faults.length)
   const world = new SimWorld(sim)
   const out = world.run(seed, script, true)
@@ -167,9 +167,8 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   }
 }
 
-function checkSeed(s: unknown): void {
-  const problem = seedProblem(s)
-  if (problem !== undefined) throw new SimulationConfigError(`simulate(): ${problem}`)
+function checkRunSeed(s: unknown): void {
+  checkSeed(s, 'simulate()', (where, problem) => new SimulationConfigError(`${where}: ${problem}`))
 }
 
 /** Replays a failing seed (it must fail the same way), then minimises it into a `SimFailure`. */

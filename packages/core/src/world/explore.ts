@@ -14,7 +14,7 @@ import {
 import type { LinearizabilityResult, Operation } from '../linearizability/types.ts'
 import { explainMissingMatchers } from '../matcher-placeholders.ts'
 import { checkOptions, keyList, type OptionKey } from '../options.ts'
-import { seedCountProblem, seedProblem } from '../random/seed.ts'
+import { checkSeed, seedCountProblem } from '../random/seed.ts'
 import { RandomStream } from '../random/stream.ts'
 import {
   mergeRunChecks,
@@ -181,10 +181,8 @@ function settingsOf(
   }
 }
 
-function checkSeed(fn: string, seed: unknown): number {
-  const problem = seedProblem(seed)
-  if (problem !== undefined) throw new WorldUsageError(`${fn}(): ${problem}`)
-  return seed as number
+function checkRunSeed(fn: string, seed: unknown): number {
+  return checkSeed(seed, `${fn}()`, (where, problem) => new WorldUsageError(`${where}: ${problem}`))
 }
 
 /**
@@ -258,7 +256,7 @@ export async function explore(scenario: Scenario, options: ExploreOptions): Prom
   acquireGuards()
   try {
     for (const raw of iterable) {
-      const seed = checkSeed('explore', raw)
+      const seed = checkRunSeed('explore', raw)
       runs++
       const engine = await runOne(scenario, seed, settings)
       checked = mergeRunChecks(checked, engine.checks())
@@ -298,7 +296,7 @@ export async function replay(scenario: Scenario, options: ReplayOptions): Promis
   // Its report goes to the same matchers as explore's: a missing plugin must explain itself here too.
   explainMissingMatchers()
   const settings = settingsOf('replay', scenario, options, REPLAY_OPTION_KEYS)
-  const seed = checkSeed('replay', options.seed)
+  const seed = checkRunSeed('replay', options.seed)
   acquireGuards()
   let engine: Engine
   try {
