@@ -31,13 +31,7 @@ export {
   modelTest,
   type SwarmTestOptions,
 } from './model-test.ts'
-export {
-  escapeRegExp,
-  fullTestName,
-  type ReplayTarget,
-  replayCommand,
-  shellQuote,
-} from './replay.ts'
+export { type ReplayTarget, replayCommand } from './replay.ts'
 export { type ChosenSeed, chooseSeed, type SeedInputs } from './seed-choice.ts'
 export {
   expandSeeds,
