@@ -107,6 +107,9 @@ function probability(address: string, what: string, p: unknown): number {
   return p
 }
 
+/** Delivers `message` to `endpoint` (set by {@link BoundEndpoint}'s static block). */
+let deliverTo: (endpoint: BoundEndpoint, message: Message) => void
+
 class BoundEndpoint implements Endpoint {
   readonly address: string
   readonly reliable: boolean
@@ -239,8 +242,14 @@ class BoundEndpoint implements Endpoint {
     }
   }
 
+  static {
+    // The network's one way in: a module-level function, not a method, so that code holding an
+    // endpoint cannot hand it a message that never crossed the network.
+    deliverTo = (endpoint, message) => endpoint.#enqueue(message)
+  }
+
   /** Hands a delivered message to the oldest waiting receive, or keeps it in the mailbox. */
-  enqueue(message: Message): void {
+  #enqueue(message: Message): void {
     const waiter = this.#waiters.shift()
     if (waiter === undefined) {
       this.#mailbox.push(message)
@@ -480,7 +489,7 @@ export class SimulatedNetwork implements Network {
       return
     }
     runtime.trace({ t, kind: 'deliver', src, dst, payload })
-    endpoint.enqueue(message)
+    deliverTo(endpoint, message)
   }
 
   #cutBetween(a: string, b: string): boolean {

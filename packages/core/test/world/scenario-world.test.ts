@@ -54,6 +54,31 @@ describe('the world a scenario runs in', () => {
     }
   })
 
+  it("an endpoint takes messages only from the network: it has no way in for the scenario's code", async () => {
+    const keys: string[] = []
+    let got: unknown
+    await replay(
+      async (world) => {
+        const a = world.net.bind('a')
+        const b = world.net.bind('b')
+        for (const key in b) keys.push(key)
+        for (
+          let o: object | null = b;
+          o !== null && o !== Object.prototype;
+          o = Object.getPrototypeOf(o)
+        ) {
+          keys.push(...Object.getOwnPropertyNames(o))
+        }
+        a.send('b', 'hi')
+        got = (await b.recv()).payload
+      },
+      { seed: 0 },
+    )
+    expect(got).toBe('hi')
+    expect(keys).not.toContain('enqueue')
+    expect(keys).toEqual(expect.arrayContaining(['send', 'recv', 'close']))
+  })
+
   it('checks arguments before anything is scheduled: a refused call leaves the run unchanged', async () => {
     const refused: unknown[] = []
     const withRefusals = async (world: World): Promise<void> => {
