@@ -106,7 +106,12 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
   readonly #tasks: TaskState[] = []
   readonly #ready: Wakeup[] = []
   readonly #timers = new WakeupHeap()
-  readonly #invariants: { readonly name: string; readonly pred: () => boolean }[] = []
+  /** `label` is what a throw or a leak inside the predicate is blamed on, built once. */
+  readonly #invariants: {
+    readonly name: string
+    readonly label: string
+    readonly pred: () => boolean
+  }[] = []
   readonly #untils: PendingUntil[] = []
   /** Every `runUntil` goal this run waited on: what its report says it checked. */
   readonly #goals = new Set<string>()
@@ -186,7 +191,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
 
   /** Registers an invariant, checked after every step in registration order. */
   always(pred: () => boolean, name: string): void {
-    this.#invariants.push({ name, pred })
+    this.#invariants.push({ name, label: `invariant "${name}"`, pred })
   }
 
   /** What this run checked: its `always` invariants and `runUntil` goals, by name. */
@@ -441,7 +446,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
     const invariants = this.#invariants
     for (let i = 0; i < invariants.length; i++) {
       const inv = invariants[i]
-      if (!this.#holds(inv.pred, `invariant "${inv.name}"`)) {
+      if (!this.#holds(inv.pred, inv.label)) {
         if (this.failure === undefined)
           this.fail('safety', new InvariantError(inv.name, this.#now).message)
         return true

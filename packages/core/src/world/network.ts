@@ -121,10 +121,13 @@ class BoundEndpoint implements Endpoint {
   readonly #net: SimulatedNetwork
   readonly #mailbox: Message[] = []
   readonly #waiters: Waiter[] = []
+  /** What a task waiting here waits for, in deadlock reports; built once, read on every receive. */
+  readonly #waitingLabel: string
 
   constructor(net: SimulatedNetwork, address: string, options: BindOptions) {
     this.#net = net
     this.address = address
+    this.#waitingLabel = `recv on ${address}`
     checkOptions(options, `net.bind("${address}")`, BIND_OPTION_KEYS)
     if (options.latency !== undefined) {
       checkOptions(options.latency, `net.bind("${address}", { latency })`, LATENCY_KEYS)
@@ -205,7 +208,7 @@ class BoundEndpoint implements Endpoint {
     if (runtime.ended) return new Promise(() => {})
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { task, resolve, reject, timer: undefined, abort: undefined, signal }
-      task.waiting = `recv on ${this.address}`
+      task.waiting = this.#waitingLabel
       this.#waiters.push(waiter)
       if (timeout !== undefined) {
         waiter.timer = runtime.schedule(runtime.now() + timeout, task.name, task, () => {
