@@ -19,6 +19,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { pathToFileURL } from 'node:url'
 import type { World } from '@musil/core'
 import { RandomStream } from '@musil/core'
 import { atMostOneLeaderPerTerm, raftNodes } from '../examples/raft-election/raft-election.ts'
@@ -152,4 +153,23 @@ export function floorRun(seed: number, duration = 3000): Promise<number> {
     }
     step()
   })
+}
+
+/**
+ * Run as a script (`explore.bench.ts` does, in a child process): warms up, then prints the
+ * seeds/s of three runs of `argv[2]` seeds each (seeds 0.., 1×.., 2×..) as JSON.
+ */
+async function main(seeds: number): Promise<void> {
+  for (let seed = 0; seed < 200; seed++) await floorRun(seed)
+  const rates: number[] = []
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = performance.now()
+    for (let seed = rep * seeds; seed < (rep + 1) * seeds; seed++) await floorRun(seed)
+    rates.push((seeds * 1000) / (performance.now() - t0))
+  }
+  process.stdout.write(JSON.stringify(rates))
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(Number(process.argv[2] ?? 1000))
 }
