@@ -5,7 +5,8 @@
  * @module
  */
 import { isAbsolute, relative, sep } from 'node:path'
-import { checkOptions, keyList, type OptionKey } from '@musil/core/internal'
+import { formatValue, OptionsError } from '@musil/core'
+import { checkOptions, checkSeed, keyList, type OptionKey } from '@musil/core/internal'
 
 /** Escapes `text` for use inside a regular expression, so `-t` matches it literally. */
 export function escapeRegExp(text: string): string {
@@ -42,7 +43,10 @@ export function fullTestName(task: {
 export interface ReplayTarget {
   /** Absolute path of the test file. */
   readonly file: string
-  /** `fullTestName` of the test. */
+  /**
+   * The name `vitest -t` matches the test by: its suite names and its own name joined by one
+   * space (`outer inner leaf (seed 1)`), not the `a > b` form reporters print.
+   */
   readonly fullName: string
   /** The seed to replay; omitted for tests without one (model checks). */
   readonly seed?: number
@@ -62,10 +66,26 @@ export const REPLAY_TARGET_KEYS: readonly OptionKey<ReplayTarget>[] = keyList<Re
  * `MUSIL_SEED=17 npx vitest run test/gossip.test.ts -t '^gossip converges \(seed 17\)$'`
  *
  * The environment variable is the contract because it reaches every pool and survives `npm
- * test`; `-t` is anchored and escaped so only this test runs.
+ * test`; `-t` is anchored and escaped so only this test runs. The file and the pattern are
+ * quoted for a POSIX shell; the seed must be a seed, so nothing unquoted comes from the caller.
+ *
+ * @throws {OptionsError} when `target` has an unknown key, or `file`, `fullName` or `root` is not
+ *   a string.
+ * @throws {SeedConfigError} when `seed` is given and is not a seed (a non-negative safe integer).
  */
 export function replayCommand(target: ReplayTarget): string {
   checkOptions(target, 'replayCommand()', REPLAY_TARGET_KEYS)
+  for (const key of ['file', 'fullName', 'root'] as const) {
+    const value: unknown = target[key]
+    if (typeof value !== 'string' && (key !== 'root' || value !== undefined)) {
+      throw new OptionsError(
+        `replayCommand(): '${key}' must be a string, got ${formatValue(value)}`,
+        'replayCommand()',
+        key,
+      )
+    }
+  }
+  if (target.seed !== undefined) checkSeed(target.seed, 'replayCommand() seed')
   const file =
     target.root !== undefined && isAbsolute(target.file)
       ? relative(target.root, target.file).split(sep).join('/')

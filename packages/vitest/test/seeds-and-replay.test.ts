@@ -123,6 +123,30 @@ describe('replay commands', () => {
     )
   })
 
+  it('refuses a seed that is not a seed and a part that is not a string, naming it', () => {
+    // An unchecked seed would land in the shell command unquoted.
+    expect(
+      errorOf(() => replayCommand({ file: 'a.ts', fullName: 'x', seed: 'rm -rf' as never }))
+        .message,
+    ).toBe(
+      "replayCommand() seed: seed 'rm -rf' is not a seed; seeds are non-negative safe integers",
+    )
+    expect(() => replayCommand({ file: 'a.ts', fullName: 'x', seed: -1 })).toThrow(SeedConfigError)
+    expect(() => replayCommand({ file: 'a.ts', fullName: 5 as never })).toThrow(
+      expect.objectContaining({
+        name: 'OptionsError',
+        key: 'fullName',
+        message: "replayCommand(): 'fullName' must be a string, got 5",
+      }),
+    )
+    expect(() => replayCommand({ file: undefined as never, fullName: 'x' })).toThrow(
+      "replayCommand(): 'file' must be a string, got undefined",
+    )
+    expect(() => replayCommand({ file: 'a.ts', fullName: 'x', root: null as never })).toThrow(
+      "replayCommand(): 'root' must be a string, got null",
+    )
+  })
+
   it('escapes every regex metacharacter, so -t matches the name literally', () => {
     const name = 'a.b*c+d?e^f$g{h}i(j)k|l[m]n\\o'
     expect(new RegExp(`^${escapeRegExp(name)}$`).test(name)).toBe(true)

@@ -88,7 +88,7 @@ export function simulate<N extends Nodes, W, A = unknown>(
       )
     }
     for (const seed of seeds) {
-      checkRunSeed(seed)
+      checkRunSeed(seed, 'simulate()')
       if (runSeed(seed)) break
     }
   }
@@ -146,7 +146,7 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   choices?: SimChoices,
 ): SimRun<W> {
   const sim = compileSimulation(factory, { ...options, seeds: [seed] }, 'simulateSeed()')
-  checkRunSeed(seed)
+  checkRunSeed(seed, 'simulateSeed()')
   const script = choices && compileChoices(choices, sim.names, sim.faults.length)
   const world = new SimWorld(sim)
   const out = world.run(seed, script, true)
@@ -167,8 +167,9 @@ export function simulateSeed<N extends Nodes, W, A = unknown>(
   }
 }
 
-function checkRunSeed(s: unknown): void {
-  checkSeed(s, 'simulate()', (where, problem) => new SimulationConfigError(`${where}: ${problem}`))
+/** The seed rule, refused as `fn`'s own usage error (`simulateSeed(): seed -1 is not a seed; …`). */
+function checkRunSeed(s: unknown, fn: string): void {
+  checkSeed(s, fn, (where, problem) => new SimulationConfigError(`${where}: ${problem}`))
 }
 
 /** Replays a failing seed (it must fail the same way), then minimises it into a `SimFailure`. */

@@ -290,6 +290,11 @@ describe('misconfiguration is thrown before any seed runs', () => {
       'seed -5 is not a seed; seeds are non-negative safe integers',
     ],
     [
+      "simulateSeed's seed, named as simulateSeed's",
+      () => simulateSeed(world, { snapshot: () => 0 }, -1),
+      'simulateSeed(): seed -1 is not a seed; seeds are non-negative safe integers',
+    ],
+    [
       'a loss above 1',
       () => new NetworkModel({ loss: 1.5 }),
       "'loss' is a probability in [0, 1], got 1.5",
