@@ -16,6 +16,22 @@ export interface RunContext {
   readonly task: TaskState
 }
 
+/**
+ * A task's {@link RunContext}. A class, not an object literal: V8 moves the objects of a literal's
+ * allocation site straight to the old generation once they tend to outlive a scavenge, as a
+ * task's context does, and an old context keeps its whole run reachable from the young
+ * generation until the next full collection (a bundled Raft explore ran 4,162-4,373 seeds/s with
+ * the class, 3,819-4,015 with the literal, alternating).
+ */
+class TaskContext implements RunContext {
+  readonly runtime: RunHost
+  readonly task: TaskState
+  constructor(runtime: RunHost, task: TaskState) {
+    this.runtime = runtime
+    this.task = task
+  }
+}
+
 /** A task of a run (the scenario itself is the task `main`). */
 export class TaskState {
   /** Set when the task's function returned. */
@@ -32,7 +48,7 @@ export class TaskState {
 
   constructor(name: string, runtime: RunHost) {
     this.name = name
-    this.context = { runtime, task: this }
+    this.context = new TaskContext(runtime, this)
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve
     })
