@@ -54,6 +54,8 @@ export interface EngineOptions {
 interface PendingUntil {
   readonly pred: () => boolean
   readonly name: string
+  /** `runUntil "<name>"`: what its task waits for, and what a throw in `pred` is blamed on. */
+  readonly label: string
   readonly resolve: () => void
   readonly task: TaskState
   deadline: Wakeup | undefined
@@ -181,12 +183,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
   /** Appends a user event, stamped with the time and the calling task. */
   record(event: unknown): void {
     if (this.ended) return
-    this.events.push({
-      t: this.#now,
-      kind: 'user',
-      node: this.currentTask().name,
-      payload: event,
-    })
+    this.trace({ t: this.#now, kind: 'user', node: this.currentTask().name, payload: event })
   }
 
   /** Registers an invariant, checked after every step in registration order. */
@@ -222,8 +219,9 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
     const task = this.currentTask()
     if (this.ended) return new Promise(() => {})
     return new Promise((resolve, reject) => {
-      const until: PendingUntil = { pred, name, resolve, task, deadline: undefined }
-      task.waiting = `runUntil "${name}"`
+      const label = `runUntil "${name}"`
+      const until: PendingUntil = { pred, name, label, resolve, task, deadline: undefined }
+      task.waiting = label
       this.#untils.push(until)
       if (deadline !== undefined) {
         until.deadline = this.schedule(this.#now + deadline, task.name, task, () => {
@@ -237,7 +235,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
             detail: name,
           })
           // The predicate wins a tie with its own deadline.
-          if (this.#holds(pred, `runUntil "${name}"`)) resolve()
+          if (this.#holds(pred, label)) resolve()
           else reject(new DeadlineError(name, deadline, this.#now))
         })
       }
@@ -461,7 +459,7 @@ export class Engine implements RecorderHost, FaultHost, HistoryHost {
     const untils = this.#untils
     for (let i = 0; i < untils.length; ) {
       const u = untils[i]
-      if (this.#holds(u.pred, `runUntil "${u.name}"`)) {
+      if (this.#holds(u.pred, u.label)) {
         untils.splice(i, 1)
         if (u.deadline !== undefined) u.deadline.cancelled = true
         u.task.waiting = undefined

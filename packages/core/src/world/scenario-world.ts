@@ -32,11 +32,16 @@ function badDuration(what: string, ms: unknown): WorldUsageError | undefined {
   )
 }
 
+/** The usage error for a name that is not a non-empty string, if it is not. */
+function badName(what: string, name: unknown): WorldUsageError | undefined {
+  if (typeof name === 'string' && name.length > 0) return undefined
+  return new WorldUsageError(`${what} needs a non-empty name, got ${String(name)}`)
+}
+
 /** Throws unless `name` is a non-empty string. */
 function checkName(what: string, name: unknown): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new WorldUsageError(`${what} needs a non-empty name, got ${String(name)}`)
-  }
+  const bad = badName(what, name)
+  if (bad !== undefined) throw bad
 }
 
 /**
@@ -131,11 +136,8 @@ export class ScenarioWorld implements World {
       return Promise.reject(e)
     }
     const name = options.name ?? 'runUntil'
-    if (typeof name !== 'string' || name.length === 0) {
-      return Promise.reject(
-        new WorldUsageError(`runUntil needs a non-empty name, got ${String(name)}`),
-      )
-    }
+    const unnamed = badName('runUntil', name)
+    if (unnamed !== undefined) return Promise.reject(unnamed)
     if (typeof pred !== 'function') {
       return Promise.reject(
         new WorldUsageError(`runUntil("${name}") needs a predicate function, got ${typeof pred}`),
