@@ -235,7 +235,7 @@ function invariantFailure<N extends Nodes, W, A>(
  * One refinement step: the abstraction of `w` must be a state (or a stutter) of the model.
  * `describeStep` says when (`when(run, ev)`), called only if the step breaks refinement.
  */
-export function refinementFailure<N extends Nodes, W, A>(
+function refinementFailure<N extends Nodes, W, A>(
   sim: CompiledSim<N, W, A>,
   tracker: RefinementTracker<A>,
   w: W,
@@ -272,7 +272,7 @@ export function refinementFailure<N extends Nodes, W, A>(
  * The goal at the end of the run; without a goal, a run must have settled (or stopped at a
  * `maxTime` that was asked for).
  */
-export function goalFailure<N extends Nodes, W, A>(
+function goalFailure<N extends Nodes, W, A>(
   sim: CompiledSim<N, W, A>,
   world: W | undefined,
   end: SimEnd,

@@ -11,7 +11,7 @@ import type { CompiledChoices } from './compile.ts'
 import type { MessageRef, SimChoices } from './types.ts'
 
 /** Accumulates the fault choices a run makes, as message keys (only when asked to). */
-export class ChoiceRecorder {
+class ChoiceRecorder {
   readonly faults: Set<number> = new Set()
   readonly losses: number[] = []
   readonly duplicates: number[] = []
@@ -22,7 +22,7 @@ export class ChoiceRecorder {
  * The message a key names. A key is `count * n² + link` (see `messageKey` in compile.ts): the
  * link `src * n + dst` and the number of earlier messages on it.
  */
-export function messageRefOf(key: number, names: readonly string[]): MessageRef {
+function messageRefOf(key: number, names: readonly string[]): MessageRef {
   const n = names.length
   const link = key % (n * n)
   return {
@@ -33,7 +33,7 @@ export function messageRefOf(key: number, names: readonly string[]): MessageRef 
 }
 
 /** The recorded choices as a replay takes them (`until`: the cut of a replay, if any). */
-export function recordedChoices(
+function recordedChoices(
   r: ChoiceRecorder,
   until: number | undefined,
   names: readonly string[],

@@ -37,7 +37,7 @@ const SIGNAL_REMEDY =
   'give recv() a virtual { timeout }, or abort an AbortController from a task after world.sleep().'
 
 /** The error a guarded call throws: it names the call, why it cannot run, and what to use. */
-export function boundaryError(source: string, what: string, remedy: string): BoundaryError {
+function boundaryError(source: string, what: string, remedy: string): BoundaryError {
   return new BoundaryError(
     source,
     `${source} called inside a simulation: ${what} is outside the control of the seed, so the run ` +
